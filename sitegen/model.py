@@ -1,0 +1,87 @@
+"""Typed records shared by every stage. No I/O here, and nothing of the package is imported.
+
+The content contract between `sitegen import` and `sitegen build` is the Markdown file with YAML
+front matter described in docs/content-format.md; these dataclasses are its in-memory form.
+Relations are keys (slugs), not nested objects, so that stages can be cached and compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Term:
+    """A category or tag. `parent` is the parent category's slug ("" for none)."""
+
+    slug: str
+    name: str
+    parent: str = ""
+    description: str = ""
+    wp_id: int = 0
+
+
+@dataclass(frozen=True)
+class Author:
+    slug: str
+    name: str
+    description: str = ""
+    wp_id: int = 0
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    alt: str = ""
+    caption: str = ""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    """One post or page, as read from `content/`.
+
+    `path` is where it is published, relative to the site root, always ending in "/"
+    (`2023/09/01/some-slug/`). `source` is the content file, relative to the site directory.
+    """
+
+    source: str
+    title: str
+    slug: str
+    type: str  # "post" or "page"
+    date: datetime
+    updated: datetime
+    path: str
+    body: str  # Markdown
+    body_line: int  # 1-based line of the body's first line in `source`, for error messages
+    status: str = "publish"
+    permalink: str = ""
+    wp_id: int = 0
+    guid: str = ""
+    author: Author | None = None
+    categories: tuple[Term, ...] = ()
+    tags: tuple[Term, ...] = ()
+    summary: str = ""
+    featured_image: Image | None = None
+    format: str = "standard"
+    sticky: bool = False
+    aliases: tuple[str, ...] = ()
+    parent: str = ""  # pages: the parent page's path
+    menu_order: int = 0
+    extra: tuple[tuple[str, str], ...] = field(default=())  # unknown keys, kept for themes
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    """What the import learnt about the original site (`content/_site.yaml`)."""
+
+    name: str = ""
+    description: str = ""
+    home: str = ""  # the original WordPress home URL, ending in "/"
+    timezone: str = "UTC"
+    language: str = "en"
+    categories: tuple[Term, ...] = ()
+    tags: tuple[Term, ...] = ()
+    authors: tuple[Author, ...] = ()
