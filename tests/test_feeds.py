@@ -17,10 +17,12 @@ import feedparser
 import pytest
 from feedcheck import ATOM, check_json_feed, check_xml_feed, jing_atom, parse_xml
 
+from sitegen.content import parse_document
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
     FeedItem,
     FeedMeta,
+    item_from_document,
     newest_update,
     render_atom,
     render_json,
@@ -230,3 +232,43 @@ def test_newest_update_picks_the_latest_item_not_the_clock() -> None:
     assert newest_update([], default) == default
     late = item(1, updated=datetime(2026, 1, 1, 0, 0))  # naive: read as UTC
     assert newest_update([item(2), late, item(3)], default) is late.updated
+
+
+SEED_POST = """---
+title: 'X won’t use users’ private data to train its AI models: Elon Musk'
+slug: x-wont-use-users-private-data-to-train-its-ai-models-elon-musk
+date: 2023-09-01T11:51:47+05:30
+updated: 2023-09-02T08:00:00+05:30
+author: {name: News Desk, slug: news-desk}
+categories:
+- {slug: 5g, name: 5G, parent: telecom}
+tags:
+- {slug: elon-musk, name: Elon Musk}
+summary: Elon Musk on Friday said …
+featured_image: {url: https://telecomlive.in/web/wp-content/uploads/x.webp, alt: X}
+path: 2023/09/01/x-wont-use-users-private-data-to-train-its-ai-models-elon-musk/
+guid: https://telecomlive.in/web/?p=800463
+---
+
+Body.
+"""
+
+
+def test_item_from_document_maps_the_content_contract() -> None:
+    doc = parse_document(SEED_POST, "content/posts/2023/09/x.md")
+    url = "https://mirror.example/web/" + doc.path
+    got = item_from_document(doc, url, "<p>Body.</p>")
+    assert got == FeedItem(
+        title="X won’t use users’ private data to train its AI models: Elon Musk",
+        url=url,
+        guid="https://telecomlive.in/web/?p=800463",
+        content_html="<p>Body.</p>",
+        summary="Elon Musk on Friday said …",
+        author="News Desk",
+        categories=("5G", "Elon Musk"),
+        published=datetime(2023, 9, 1, 11, 51, 47, tzinfo=IST),
+        updated=datetime(2023, 9, 2, 8, 0, tzinfo=IST),
+        image_url="https://telecomlive.in/web/wp-content/uploads/x.webp",
+    )
+    rss = parse_xml(render_rss(META, [got]))
+    assert rss.find("channel/item/enclosure").get("type") == "image/webp"

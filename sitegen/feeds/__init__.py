@@ -12,12 +12,17 @@ from sitegen.feeds.absolute import absolutize_html
 from sitegen.feeds.atom import render_atom
 from sitegen.feeds.items import FeedItem, FeedMeta, newest_update
 from sitegen.feeds.jsonfeed import render_json
+from sitegen.feeds.posts import ATOM_FILE, JSON_FILE, RSS_FILE, item_from_document
 from sitegen.feeds.rss import render_rss
 
 __all__ = [
+    "ATOM_FILE",
+    "JSON_FILE",
+    "RSS_FILE",
     "FeedItem",
     "FeedMeta",
     "absolutize_html",
+    "item_from_document",
     "newest_update",
     "render_atom",
     "render_json",
