@@ -8,6 +8,7 @@ in: a writer that drops or mangles text fails here, not in a subscriber's reader
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -16,6 +17,8 @@ from typing import Any
 import feedparser
 import pytest
 from feedcheck import ATOM, check_json_feed, check_xml_feed, jing_atom, parse_xml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.content import parse_document
 from sitegen.errors import SitegenError
@@ -28,6 +31,7 @@ from sitegen.feeds import (
     render_json,
     render_rss,
 )
+from sitegen.feeds.xmltext import clean_text
 
 IST = timezone(timedelta(hours=5, minutes=30))
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -272,3 +276,33 @@ def test_item_from_document_maps_the_content_contract() -> None:
     )
     rss = parse_xml(render_rss(META, [got]))
     assert rss.find("channel/item/enclosure").get("type") == "image/webp"
+
+
+_any_text = st.text(st.characters(codec="utf-8") | st.sampled_from("&<>\"']]>\r\n\t\x00\x0b"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=_any_text,
+    summary=_any_text,
+    html=_any_text,
+    author=_any_text,
+    terms=st.lists(_any_text, max_size=3),
+)
+def test_any_text_gives_a_well_formed_feed_that_reads_back_exactly(
+    title: str, summary: str, html: str, author: str, terms: list[str]
+) -> None:
+    src = item(1, title=title, summary=summary or "s", content_html=html, author=author or "a")
+    src = replace(src, categories=tuple(terms))
+    names = [clean_text(t) for t in terms if clean_text(t).strip()]
+    names = list(dict.fromkeys(names))
+    rss = parse_xml(render_rss(META, [src])).find("channel/item")
+    assert rss.findtext("title") == clean_text(title)
+    assert rss.findtext("description") == clean_text(summary or "s")
+    assert rss.findtext(DC_CREATOR) == clean_text(author or "a")
+    assert [c.text or "" for c in rss.findall("category")] == names
+    atom = parse_xml(render_atom(META, [src])).find(f"{ATOM}entry")
+    assert atom.findtext(f"{ATOM}title") == clean_text(title)
+    assert atom.findtext(f"{ATOM}author/{ATOM}name") == clean_text(author or "a")
+    assert [c.get("term") for c in atom.findall(f"{ATOM}category")] == names
+    assert json.loads(render_json(META, [src]))["items"][0]["title"] == clean_text(title)

@@ -48,7 +48,7 @@ def _item(item: FeedItem, home: str) -> dict[str, Any]:
     out["date_modified"] = rfc3339(item.updated)
     if item.author:
         out["authors"] = [{"name": clean_text(item.author)}]
-    tags = unique(clean_text(name) for name in item.categories)
+    tags = unique(item.categories)
     if tags:
         out["tags"] = tags
     return out

@@ -27,20 +27,20 @@ def clean_text(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    # ">" too: "]]>" is not allowed in character data.
+    # ">" too: "]]>" is not allowed in character data. CR as a reference: XML parsers turn a
+    # literal CR (and CRLF) into LF, so a WordPress body with CRLF would not read back as written.
     cleaned = clean_text(text)
-    return cleaned.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        cleaned.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", "&#13;")
+    )
 
 
 def escape_attr(text: str) -> str:
     # Tab, LF and CR as references: a parser would normalise them to spaces otherwise.
-    return (
-        escape_text(text)
-        .replace('"', "&quot;")
-        .replace("\t", "&#9;")
-        .replace("\n", "&#10;")
-        .replace("\r", "&#13;")
-    )
+    return escape_text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
 
 
 def aware(value: datetime) -> datetime:
@@ -96,9 +96,9 @@ def image_type(url: str, given: str) -> str:
 
 
 def unique(values: Iterable[str]) -> list[str]:
-    """Non-empty values, first occurrence kept, order kept (a tag named like a category)."""
+    """Cleaned, non-blank values, first occurrence kept, in order (a tag named like a category)."""
     seen: dict[str, None] = {}
-    for value in values:
+    for value in map(clean_text, values):
         if value.strip():
             seen.setdefault(value, None)
     return list(seen)
