@@ -1,4 +1,4 @@
-"""Shared pytest options. `--update-golden` rewrites golden trees instead of comparing them."""
+"""Shared pytest options and fixtures."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="rewrite tests/golden/ from the current output instead of comparing with it",
+        help="rewrite the golden files under tests/golden/ (and the repo's content/) from the "
+        "current output instead of comparing with them; review the diff before committing",
     )
 
 
-@pytest.fixture()
+@pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
