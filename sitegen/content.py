@@ -64,6 +64,11 @@ class _Loader(yaml.SafeLoader):
     ValueError with no position, while the `date` check names the key and its line."""
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same on libyaml's C parser (5-10x faster on thousands of posts); on a syntax error
+    the pure-Python parser runs again, as its error marks are the more precise ones."""
+
+
 def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     try:
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
@@ -72,6 +77,14 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _load_yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_FastLoader)  # a SafeLoader underneath
+    except yaml.YAMLError:
+        return yaml.load(text, Loader=_Loader)
 
 
 def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
@@ -88,7 +101,7 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
         raise SitegenError("front matter is not closed", f"{source}:1",
                            "add a line '---' after the last front matter key") from None
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
+        meta = _load_yaml("\n".join(lines[1:end])) or {}
     except yaml.MarkedYAMLError as exc:
         line = 2 + (exc.problem_mark.line if exc.problem_mark else 0)
         raise SitegenError(f"front matter: {exc.problem}", f"{source}:{line}") from None
