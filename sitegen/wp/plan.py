@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sitegen.errors import Problems, SitegenError
-from sitegen.wp.export import WpPost, WpTerm, WpUser, iter_posts
+from sitegen.wp.export import ErrorResponse, WpPost, WpTerm, WpUser, iter_posts
 from sitegen.wp.jsonfields import read_json
 from sitegen.wp.manifest import Manifest
 from sitegen.wp.normalize import SiteMaps, relative_path, site_timezone, term_entry, url_key
@@ -83,7 +83,7 @@ def first_pass(
                 else:
                     _learn(post, src, first, drafts, problems, skip if src.content else _ignore)
         except SitegenError as err:
-            if err.message.startswith("WordPress error response"):
+            if isinstance(err, ErrorResponse) and err.past_last_page:
                 problems.add(err, warning=True)  # the page after the last: nothing lost
                 skip("WordPress error response")
             else:
