@@ -49,6 +49,11 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         ('"just text"', "bad.json: error: expected a post object or a list of posts, got text"),
         ("[1]", "bad.json[0]: error: expected a post (an object), got a number"),
         (
+            '{"code": "rest_forbidden", "message": "Sorry.", "data": {"status": 401}}',
+            "bad.json: error: WordPress error response, no posts: rest_forbidden: Sorry.\n"
+            "  hint: WordPress refused the request this file was saved from; fetch it again",
+        ),
+        (
             json.dumps([dict(_other(5, "b"), date_gmt="2019-13-01T00:00:00")]),
             'bad.json[0].date_gmt: error: not a date: "2019-13-01T00:00:00"\n'
             "  hint: WordPress writes dates as 2023-09-01T11:51:47",
@@ -73,6 +78,7 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         "truncated",
         "text",
         "numbers",
+        "refused",
         "bad-date",
         "missing-link",
         "ill-typed",

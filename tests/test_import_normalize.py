@@ -6,18 +6,19 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from sitegen.wp.text import plain_text
 
 from sitegen.content import dump_document, parse_document
 from sitegen.errors import Problems
 from sitegen.wp.export import parse_post
 from sitegen.wp.normalize import SiteMaps, local_date, make_rewriter, normalize, summary_text
-from sitegen.wp.plan import Stub, _file, _home_from_link
+from sitegen.wp.plan import Stub, _file, _home_from_link, zone_name
+from sitegen.wp.text import plain_text
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"
 POST = parse_post(json.loads(SEED.read_text()), "seed.json")
@@ -69,6 +70,20 @@ def test_local_date_offsets() -> None:
         local_date(datetime(2024, 1, 1, 9), None, utc, "x").isoformat()
         == "2024-01-01T09:00:00+00:00"
     )
+
+
+def test_zone_names_are_iana() -> None:
+    def fixed(hours: float) -> timezone:
+        return timezone(timedelta(hours=hours))
+
+    assert zone_name(fixed(0)) == "UTC"
+    assert zone_name(fixed(5)) == "Etc/GMT-5" and zone_name(fixed(-3)) == "Etc/GMT+3"
+    assert zone_name(fixed(5.5)) == "Asia/Kolkata" and zone_name(fixed(5.75)) == "Asia/Kathmandu"
+    assert zone_name(ZoneInfo("Europe/Paris")) == "Europe/Paris"
+    noon = datetime(2024, 7, 1, 12, tzinfo=UTC)
+    for hours in (5, -3, 5.5, 5.75):
+        zone = ZoneInfo(zone_name(fixed(hours)))
+        assert noon.astimezone(zone).utcoffset() == timedelta(hours=hours)
 
 
 def test_summary_tail() -> None:

@@ -97,13 +97,27 @@ class WpPost:
     embedded_media: WpMedia | None = None
 
 
+class ErrorResponse(SitegenError):
+    """The file holds WordPress's error body (`{"code": ..., "message": ...}`), not posts."""
+
+    @property
+    def past_last_page(self) -> bool:
+        return PAST_LAST_PAGE in self.message
+
+
+PAST_LAST_PAGE = "rest_post_invalid_page_number"
+
+
 def iter_posts(data: Any, name: str) -> Iterator[WpPost | SitegenError]:
     """Every post in a parsed file, or the error that stops one post (the others still come)."""
     if isinstance(data, dict) and "id" not in data and "code" in data and "message" in data:
-        raise SitegenError(
+        past_end = data.get("code") == PAST_LAST_PAGE
+        raise ErrorResponse(
             f"WordPress error response, no posts: {data.get('code')}: {data.get('message')}",
             name,
-            "this is what WordPress returns past the last page; leave it out",
+            "this is what WordPress returns past the last page; leave it out"
+            if past_end
+            else "WordPress refused the request this file was saved from; fetch it again",
         )
     if isinstance(data, dict):
         items: list[tuple[str, Any]] = [(name, data)]

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sitegen.errors import Problems, SitegenError
-from sitegen.wp.export import WpPost, WpTerm, WpUser, iter_posts
+from sitegen.wp.export import ErrorResponse, WpPost, WpTerm, WpUser, iter_posts
 from sitegen.wp.jsonfields import read_json
 from sitegen.wp.manifest import Manifest
 from sitegen.wp.normalize import SiteMaps, relative_path, site_timezone, term_entry, url_key
@@ -83,7 +83,7 @@ def first_pass(
                 else:
                     _learn(post, src, first, drafts, problems, skip if src.content else _ignore)
         except SitegenError as err:
-            if err.message.startswith("WordPress error response"):
+            if isinstance(err, ErrorResponse) and err.past_last_page:
                 problems.add(err, warning=True)  # the page after the last: nothing lost
                 skip("WordPress error response")
             else:
@@ -282,7 +282,7 @@ def _timezone(side: SideData, first: First) -> timezone | Any:
 
 def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
     site = side.site
-    tz = site.timezone if site and site.timezone else str(maps.tz)
+    tz = zone_name(maps.tz)
     categories = [_term_dict(term_entry(t, maps), True) for t in maps.categories.values()]
     tags = [_term_dict(term_entry(t, maps), False) for t in maps.tags.values()]
     for (taxonomy, _slug), term in sorted(maps.found_terms.items()):
@@ -302,7 +302,7 @@ def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
         "name": plain_text(site.name) if site else "",
         "description": plain_text(site.description) if site else "",
         "home": maps.home,
-        "timezone": "UTC" if tz in ("UTC", "UTC+00:00") else tz,
+        "timezone": tz,
         "language": "en",
         "categories": categories,
         "tags": tags,
@@ -316,3 +316,28 @@ def _term_dict(term: Any, category: bool) -> dict[str, Any]:
         out["parent"] = term.parent
     out.update(description=term.description, wp_id=term.wp_id)
     return out
+
+
+# Fractional offsets have no Etc/ zone; these zones keep that offset all year (no DST), so they
+# give the same local times as WordPress's manual "UTC+5:30" setting.
+_FRACTIONAL = {
+    330: "Asia/Kolkata",
+    345: "Asia/Kathmandu",
+    270: "Asia/Kabul",
+    390: "Asia/Yangon",
+    525: "Australia/Eucla",
+    570: "Australia/Darwin",
+    -570: "Pacific/Marquesas",
+}
+
+
+def zone_name(tz: timezone | Any) -> str:
+    """An IANA name for the site's zone (the build wants one). A fixed offset, as WordPress's
+    manual "UTC+5" setting gives, becomes `Etc/GMT-5` (POSIX signs are inverted)."""
+    if not isinstance(tz, timezone):
+        return str(getattr(tz, "key", "UTC"))
+    offset = tz.utcoffset(None)
+    minutes = int(offset.total_seconds()) // 60
+    if minutes % 60 == 0:
+        return f"Etc/GMT{-minutes // 60:+d}" if minutes else "UTC"
+    return _FRACTIONAL.get(minutes, "UTC")
