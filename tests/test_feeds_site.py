@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
@@ -204,3 +205,52 @@ def test_updated_is_the_newest_entry_and_a_rebuild_changes_no_byte(
     report = build_site(site_dir, {"base_url": MIRROR}, strict=True)
     assert report.committed and not report.problems.items
     assert {p: p.read_bytes() for p in feeds} == before
+
+
+def _redirect_rules(public: Path) -> list[tuple[str, ...]]:
+    lines = (public / "_redirects").read_text().splitlines()
+    return [tuple(line.split()) for line in lines if line and not line.startswith("#")]
+
+
+def _pattern(source: str) -> re.Pattern[str]:
+    """A Netlify rule's source as a regex: `:name` matches one path segment."""
+    parts = re.split(r"(:\w+)", source)
+    body = "".join(f"(?P<{p[1:]}>[^/]+)" if p.startswith(":") else re.escape(p) for p in parts)
+    return re.compile(f"^{body}$")
+
+
+def _follow(url: str, rules: list[tuple[str, ...]]) -> tuple[str, list[str]]:
+    """Where `url` ends after the path rules, and the status codes on the way."""
+    codes: list[str] = []
+    while len(codes) < 5 and (not codes or codes[-1] != "200"):
+        for source, dest, code in (r for r in rules if len(r) == 3):
+            if match := _pattern(source).match(url):
+                url = re.sub(r":(\w+)", lambda m: match.group(m.group(1)), dest)
+                codes.append(code)
+                break
+        else:
+            break
+    return url, codes
+
+
+def test_wordpress_other_feed_urls_lead_to_the_feeds(public: Path) -> None:
+    """`/feed/rss2/`, `/feed/rdf/`, `/?feed=atom`, `/wp-rss2.php` …: WordPress answers all of
+    them, so some reader out there is subscribed to each."""
+    root = urlsplit(MIRROR).path
+    rules = _redirect_rules(public)
+    dirs = [p.parent for p in rss_feeds(public)]
+    assert len(dirs) > 30
+    for feed_dir in dirs:
+        url = root + feed_dir.relative_to(public).as_posix() + "/"
+        for alias in ("rss2/", "rss/", "rdf/"):
+            target, codes = _follow(url + alias, rules)
+            assert (target, codes) == (url + "index.xml", ["301", "200"]), url + alias
+            assert (public / unquote(target).removeprefix(root)).is_file()
+        assert _follow(url + "atom/", rules) == (url + "atom/index.xml", ["200"])
+    for legacy, target in (
+        ("wp-rss2.php", "feed/index.xml"),
+        ("wp-atom.php", "feed/atom/index.xml"),
+    ):
+        assert _follow(root + legacy, rules) == (root + target, ["301", "200"])
+    for name, target in (("rss2", "feed/"), ("rdf", "feed/"), ("atom", "feed/atom/")):
+        assert (root, f"feed={name}", root + target, "301") in rules
