@@ -306,3 +306,18 @@ def test_any_text_gives_a_well_formed_feed_that_reads_back_exactly(
     assert atom.findtext(f"{ATOM}author/{ATOM}name") == clean_text(author or "a")
     assert [c.get("term") for c in atom.findall(f"{ATOM}category")] == names
     assert json.loads(render_json(META, [src]))["items"][0]["title"] == clean_text(title)
+
+
+def test_summary_only_feeds_carry_no_empty_content(tmp_path: Path) -> None:
+    """`[feeds] full_text = false`: the build passes no HTML; readers get the summary."""
+    short = [item(1, content_html=""), item(2, content_html="")]
+    rss = parse_xml(render_rss(META, short)).find("channel/item")
+    assert rss.find(CONTENT) is None and rss.findtext("description") == short[0].summary
+    data = render_atom(META, short)
+    (tmp_path / "a.xml").write_bytes(data)
+    assert check_xml_feed(data) == [] and jing_atom([tmp_path / "a.xml"]) == []
+    assert parse_xml(data).find(f"{ATOM}entry/{ATOM}content") is None
+    feed = json.loads(render_json(META, short))
+    assert check_json_feed(render_json(META, short)) == []
+    assert feed["items"][0]["content_text"] == short[0].summary
+    assert "content_html" not in feed["items"][0]
