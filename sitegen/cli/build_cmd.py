@@ -20,8 +20,8 @@ class _Bar:
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_FROM:
-            return
+        if total < PROGRESS_FROM or not click.get_text_stream("stdout").isatty():
+            return  # logs and pipes get the one-line summary only
         if self.bar is None:
             self.bar = click.progressbar(length=total, label="rendering")
             self.bar.__enter__()
