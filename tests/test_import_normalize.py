@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 from sitegen.content import dump_document, parse_document
 from sitegen.errors import Problems
 from sitegen.wp.export import parse_post
-from sitegen.wp.normalize import SiteMaps, local_date, make_rewriter, normalize, summary_text
+from sitegen.wp.normalize import (
+    SiteMaps,
+    local_date,
+    make_rewriter,
+    normalize,
+    relative_path,
+    summary_text,
+)
 from sitegen.wp.plan import Stub, _file, _home_from_link, zone_name
 from sitegen.wp.text import plain_text
 
@@ -90,6 +97,13 @@ def test_summary_tail() -> None:
     assert summary_text("<p>Users on [&hellip;]</p>\n") == "Users on…"
     assert summary_text("<p>A manual excerpt.</p>\n") == "A manual excerpt."
     assert summary_text("") == ""
+
+
+def test_relative_path_keeps_wordpress_encoding() -> None:
+    assert relative_path(f"{HOME}2023/09/01/%E2%82%B9-x/", HOME) == "2023/09/01/%E2%82%B9-x/"
+    assert relative_path("http://TELECOMLIVE.in/web/about", HOME) == "about/"
+    assert relative_path(HOME, HOME) == ""
+    assert relative_path("https://telecomlive.in/webx/a/", HOME) is None
 
 
 def test_home_from_links() -> None:

@@ -68,7 +68,11 @@ def relative_path(link: str, home: str) -> str | None:
     key, home_key = url_key(link), url_key(home)
     if not key.startswith(home_key):
         return None
-    return key[len(home_key) :]
+    # Cut the home's path from the link's own path, so `%E2` stays `%E2` as WordPress wrote it.
+    path = urlsplit(link.strip()).path
+    depth = url_key(home).count("/") - 1  # segments in the home's path
+    rel = "/".join(path.split("/")[depth + 1 :]).rstrip("/")
+    return f"{rel}/" if rel else ""
 
 
 def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
