@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_emphasis import BREAK, resolve
 from sitegen.wp.html2md_escape import escape_line_start, html_escape
-from sitegen.wp.html2md_inline import render_inline
+from sitegen.wp.html2md_inline import render_inline, tidy
 from sitegen.wp.html2md_tables import html_block, table
 from sitegen.wp.html2md_tree import (
     BLOCKS,
@@ -88,7 +88,7 @@ def paragraph(ctx: Context, run: list[Node]) -> str:
     if all(is_blank(n) for n in run):
         return ""
     text = render_inline(ctx, run)
-    text = re.sub(f" *{BREAK} *", BREAK, text).strip(" " + BREAK)
+    text = tidy(text)
     if not text.replace("&nbsp;", "").strip(" " + BREAK):
         return ""  # WordPress spacer paragraphs (<p>&nbsp;</p>)
     lines = resolve(text).split(BREAK)
@@ -150,8 +150,7 @@ def _direction(el: Element, inner: list[Block], before: list[Block]) -> list[Blo
 
 
 def _heading(ctx: Context, el: Element, level: int) -> Block:
-    text = render_inline(ctx, nodes(el)).replace(BREAK, " ")
-    text = resolve(re.sub(" +", " ", text).strip(" "))
+    text = resolve(tidy(render_inline(ctx, nodes(el)).replace(BREAK, " ")))
     if text.endswith("#"):
         text = text[:-1] + "\\#"
     return Block("heading", f"{'#' * level} {text}" if text else "")
@@ -209,6 +208,8 @@ def _start(el: Element) -> int:
 def _indent_item(marker: str, body: str) -> str:
     pad = " " * (len(marker) + 1)
     lines = body.split("\n")
+    if lines[0] == "---":
+        lines[0] = "___"  # `- ---` would read as one rule, not an item holding a rule
     rest = [pad + line if line else "" for line in lines[1:]]
     return "\n".join([f"{marker} {lines[0]}", *rest])
 
