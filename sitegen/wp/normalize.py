@@ -141,7 +141,7 @@ def term_entry(term: WpTerm, maps: SiteMaps) -> Term:
         parent = maps.categories[term.parent].slug
     return Term(
         slug=term.slug,
-        name=plain_text(term.name),
+        name=plain_text(term.name) or term.slug,
         parent=parent,
         description=plain_text(term.description),
         wp_id=term.id,
@@ -193,7 +193,7 @@ def _author(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, str] 
                 "or fetch them with _embed",
             )
         return None
-    return {"name": plain_text(user.name), "slug": user.slug}
+    return {"name": plain_text(user.name) or user.slug, "slug": user.slug}
 
 
 def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] | None:
@@ -263,11 +263,23 @@ def normalize(
     if aliases:
         meta["aliases"] = list(aliases)
     if post.type == "page":
-        meta["parent"] = maps.paths.get(post.parent, "") if post.parent else ""
+        meta["parent"] = _parent_path(post, maps, problems)
         meta["menu_order"] = post.menu_order
     meta.update(wp_id=post.id, guid=post.guid)
     body = html_to_markdown(post.content_html, ConvertOptions(rewrite_url=make_rewriter(maps)))
     return Normalized(meta, body)
+
+
+def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:
+    if not post.parent:
+        return ""
+    if post.parent not in maps.paths:
+        problems.warn(
+            f"parent page id {post.parent} not found; the page has no parent",
+            f"{post.where}.parent",
+            "import pages.json (GET /wp-json/wp/v2/pages) with the pages",
+        )
+    return maps.paths.get(post.parent, "")
 
 
 def _term_ref(term: Term) -> dict[str, str]:

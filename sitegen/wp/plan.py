@@ -292,7 +292,7 @@ def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
     authors = [
         {
             "slug": u.slug,
-            "name": plain_text(u.name),
+            "name": plain_text(u.name) or u.slug,
             "description": plain_text(u.description),
             "wp_id": u.id,
         }
