@@ -172,7 +172,7 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
         terms.append(term)
     for n, term_id in missing[len(extra) :]:
         problems.warn(
-            f"{taxonomy} id {term_id} not found; left out of this post",
+            f"{taxonomy} id {term_id} not found; left out of post {post.id}",
             f"{post.where}.{key}[{n}]",
             f"put {key}.json (GET /wp-json/wp/v2/{key}?per_page=100) next to the "
             "posts, or fetch them with _embed",
@@ -187,7 +187,7 @@ def _author(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, str] 
     if user is None:
         if post.author:
             problems.warn(
-                f"author id {post.author} not found; the post has no author",
+                f"author id {post.author} not found; post {post.id} has no author",
                 f"{post.where}.author",
                 "put users.json (GET /wp-json/wp/v2/users) next to the posts, "
                 "or fetch them with _embed",
@@ -204,7 +204,7 @@ def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] |
         media = maps.media.get(post.featured_media)
     if media is None:
         problems.warn(
-            f"featured image id {post.featured_media} not found; left out",
+            f"featured image id {post.featured_media} not found; post {post.id} has none",
             f"{post.where}.featured_media",
             "put media.json (GET /wp-json/wp/v2/media) next to the posts, "
             "or fetch them with _embed",
