@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sitegen.errors import Problems, SitegenError
+from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, html_to_markdown
@@ -42,6 +42,25 @@ class SiteMaps:
     links: dict[str, str] = field(default_factory=dict)  # url_key(permalink) -> path
     # Terms learnt only from class_list while converting; _site.yaml lists them too.
     found_terms: dict[tuple[str, str], Term] = field(default_factory=dict)
+    # Ids nobody could resolve: reported once, at the first post, with how many more have it.
+    missing: dict[tuple[str, int], tuple[Problem, list[int]]] = field(default_factory=dict)
+
+    def not_found(
+        self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
+    ) -> None:
+        seen = self.missing.get(key)
+        if seen is not None:
+            seen[1].append(1)
+            return
+        problem = Problem(message, where, hint, warning=True)
+        problems.items.append(problem)
+        self.missing[key] = (problem, [])
+
+    def count_missing(self) -> None:
+        """Say, once the import is done, how many more posts had each unresolved id."""
+        for problem, more in self.missing.values():
+            if more:
+                problem.message += f" (and {len(more)} more post{'s' * (len(more) > 1)})"
 
 
 @dataclass(frozen=True)
@@ -171,8 +190,11 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
         maps.found_terms.setdefault((taxonomy, slug), term)
         terms.append(term)
     for n, term_id in missing[len(extra) :]:
-        problems.warn(
-            f"{taxonomy} id {term_id} not found; left out of post {post.id}",
+        maps.not_found(
+            problems,
+            (taxonomy, term_id),
+            f"{'category' if key == 'categories' else 'tag'} id {term_id} not found; "
+            f"left out of post {post.id}",
             f"{post.where}.{key}[{n}]",
             f"put {key}.json (GET /wp-json/wp/v2/{key}?per_page=100) next to the "
             "posts, or fetch them with _embed",
@@ -186,7 +208,9 @@ def _author(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, str] 
         user = post.embedded_author
     if user is None:
         if post.author:
-            problems.warn(
+            maps.not_found(
+                problems,
+                ("author", post.author),
                 f"author id {post.author} not found; post {post.id} has no author",
                 f"{post.where}.author",
                 "put users.json (GET /wp-json/wp/v2/users) next to the posts, "
@@ -203,7 +227,9 @@ def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] |
     if media is None or media.id != post.featured_media:
         media = maps.media.get(post.featured_media)
     if media is None:
-        problems.warn(
+        maps.not_found(
+            problems,
+            ("media", post.featured_media),
             f"featured image id {post.featured_media} not found; post {post.id} has none",
             f"{post.where}.featured_media",
             "put media.json (GET /wp-json/wp/v2/media) next to the posts, "
@@ -274,8 +300,10 @@ def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:
     if not post.parent:
         return ""
     if post.parent not in maps.paths:
-        problems.warn(
-            f"parent page id {post.parent} not found; the page has no parent",
+        maps.not_found(
+            problems,
+            ("page", post.parent),
+            f"parent page id {post.parent} not found; page {post.id} has no parent",
             f"{post.where}.parent",
             "import pages.json (GET /wp-json/wp/v2/pages) with the pages",
         )
