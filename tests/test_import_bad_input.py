@@ -49,6 +49,12 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         ('"just text"', "bad.json: error: expected a post object or a list of posts, got text"),
         ("[1]", "bad.json[0]: error: expected a post (an object), got a number"),
         (
+            json.dumps([{"id": 5, "slug": "x", "name": "X", "taxonomy": "category"}]),
+            "bad.json: error: this holds no posts: it looks like the content of categories.json "
+            "or tags.json\n  hint: name the file categories.json or tags.json so that it is "
+            "read as a side file",
+        ),
+        (
             '{"code": "rest_forbidden", "message": "Sorry.", "data": {"status": 401}}',
             "bad.json: error: WordPress error response, no posts: rest_forbidden: Sorry.\n"
             "  hint: WordPress refused the request this file was saved from; fetch it again",
@@ -78,6 +84,7 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         "truncated",
         "text",
         "numbers",
+        "terms",
         "refused",
         "bad-date",
         "missing-link",
