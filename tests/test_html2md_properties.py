@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import html5lib
@@ -21,7 +22,12 @@ from sitegen.wp.html2md import html_to_markdown
 from sitegen.wp.sanitize import sanitize_html
 from tests.fidelity import visible
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A deeper search: SITEGEN_HYPOTHESIS_EXAMPLES=5000 pytest tests/test_html2md_properties.py
+SETTINGS = settings(
+    max_examples=int(os.environ.get("SITEGEN_HYPOTHESIS_EXAMPLES", "300")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # Characters that mean something in Markdown or HTML, plus ordinary and non-ASCII text.
 ALPHABET = "ab xyz019 *_[]()#>-+=!|~`\\<&;.:'\"/\xa0é中\n\t"

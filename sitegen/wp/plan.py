@@ -141,9 +141,10 @@ def _learn(
 
 def _learn_site(post: WpPost, first: First) -> None:
     """What any post, imported or not, tells about the site: terms, authors, API root, offset."""
-    for term in post.embedded_terms:
-        into = first.categories if term.taxonomy == "category" else first.tags
-        into.setdefault(term.id, term)
+    for term in post.embedded_terms:  # custom taxonomies (wp:term has them too) are not ours
+        into = {"category": first.categories, "post_tag": first.tags}.get(term.taxonomy)
+        if into is not None:
+            into.setdefault(term.id, term)
     if post.embedded_author:
         first.users.setdefault(post.embedded_author.id, post.embedded_author)
     first.api_root = first.api_root or post.api_root
@@ -292,7 +293,7 @@ def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
     authors = [
         {
             "slug": u.slug,
-            "name": plain_text(u.name),
+            "name": plain_text(u.name) or u.slug,
             "description": plain_text(u.description),
             "wp_id": u.id,
         }
