@@ -51,6 +51,7 @@ UNCHANGED = [
     '<script>document.write("<a href=/rel/>")</script><style>a{background:url(/x.png)}</style>',
     '<a name="anchor">no url</a><a href="">empty</a>',
     "<p>नमस्ते <b>مرحبا</b> 🚀</p>",
+    "<img srcset=\"https://cdn.example/a.jpg 1x,https://cdn.example/b.jpg   2x\" src='https://cdn.example/a.jpg'>",
 ]
 
 

@@ -42,6 +42,7 @@ def absolutize_srcset(value: str, base_url: str) -> str:
     descriptors run to the next comma. Splitting on every comma would cut `data:` URLs.
     """
     out: list[str] = []
+    changed = False
     i, n = 0, len(value)
     while i < n:
         while i < n and (value[i].isspace() or value[i] == ","):
@@ -58,9 +59,12 @@ def absolutize_srcset(value: str, base_url: str) -> str:
             k = value.find(",", j)
             k = n if k < 0 else k
             descriptor, j = value[j:k].strip(), k
-        out.append(absolutize_url(url, base_url) + (f" {descriptor}" if descriptor else ""))
+        resolved = absolutize_url(url, base_url)
+        changed = changed or resolved != url
+        out.append(resolved + (f" {descriptor}" if descriptor else ""))
         i = j
-    return ", ".join(out)
+    # Re-joined only when a URL changed, so an absolute srcset keeps its exact bytes.
+    return ", ".join(out) if changed else value
 
 
 class _TagFinder(HTMLParser):
