@@ -22,6 +22,7 @@ import pytest
 from feedcheck import ATOM, absolute, check_json_feed, check_xml_feed, jing_atom, parse_xml
 
 from sitegen.build import build_site
+from sitegen.checks.feeds import check_feeds
 from sitegen.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
@@ -96,6 +97,10 @@ def test_every_xml_feed_passes_every_check(public: Path) -> None:
         if (found := check_xml_feed(path.read_bytes()))
     }
     assert problems == {}
+
+
+def test_sitegen_check_finds_nothing_wrong_with_any_feed(public: Path) -> None:
+    assert [p.render() for p in check_feeds(public, MIRROR)] == []
 
 
 def test_every_atom_feed_is_valid_rfc_4287(public: Path) -> None:
