@@ -36,10 +36,9 @@ def test_build_then_check(site: Path) -> None:
     assert again.output.startswith("64 files: 0 written, 64 unchanged")
     checked = run(check_cmd.command, site)
     pages = len(list((site / "public").rglob("*.html")))
-    assert (
-        checked.exit_code == 0
-        and checked.output == f"public/: {pages} pages, links and sitemap OK\n"
-    )
+    feeds = len(list((site / "public").rglob("feed/**/index.*")))
+    assert checked.exit_code == 0
+    assert checked.output == f"public/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK\n"
 
 
 def test_check_fails_on_a_broken_site(site: Path) -> None:

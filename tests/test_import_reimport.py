@@ -183,3 +183,11 @@ def test_drafts_are_skipped_unless_asked(tmp_path: Path, dump: Path) -> None:
     doc = parse_document(file.read_text(), "draft.md")
     assert doc.status == "draft" and doc.title == "Work in progress"
     assert doc.date.utcoffset() is not None and doc.date.utcoffset().total_seconds() == 19800  # type: ignore[union-attr]
+
+
+def test_progress_reports_every_post(tmp_path: Path) -> None:
+    totals: list[int] = []
+    done: list[int] = []
+    options = ImportOptions(on_total=totals.append)
+    report = import_paths(tmp_path, [SUBSET], options, progress=done.append)
+    assert totals == [11] and sum(done) == 11 == report.imported
