@@ -260,6 +260,17 @@ def normalize(
     post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
 ) -> Normalized:
     """The content file of one post or page. `path` was decided by the first pass."""
+    meta = front_matter(post, path, maps, problems, aliases)
+    return Normalized(meta, body_markdown(post, make_rewriter(maps)))
+
+
+def body_markdown(post: WpPost, rewrite: Callable[[str], str]) -> str:
+    return html_to_markdown(post.content_html, ConvertOptions(rewrite_url=rewrite))
+
+
+def front_matter(
+    post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
+) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "title": plain_text(post.title_html).strip(),
         "slug": post.slug or path.rstrip("/").rsplit("/", 1)[-1],
@@ -292,8 +303,7 @@ def normalize(
         meta["parent"] = _parent_path(post, maps, problems)
         meta["menu_order"] = post.menu_order
     meta.update(wp_id=post.id, guid=post.guid)
-    body = html_to_markdown(post.content_html, ConvertOptions(rewrite_url=make_rewriter(maps)))
-    return Normalized(meta, body)
+    return meta
 
 
 def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:
