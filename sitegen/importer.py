@@ -91,6 +91,8 @@ def import_paths(
         report.errors.add(err)
         return report
     sources, sides = collect(list(inputs), report.errors)
+    if not sources and not sides:
+        return report  # nothing to read: leave the site as it is
     side = read_sides(sides, report.errors)
     first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
     placed = plan.place(first, side, manifest, old_site, report.errors)
@@ -122,14 +124,10 @@ class _Writer:
     report: ImportReport
     progress: Callable[[int], None] | None
     fingerprints: dict[str, str]  # wp_id -> skipcache.fingerprint of what its file was made of
+    rewrite: Callable[[str], str] = field(init=False)  # links to the site -> root-relative
 
-    @property
-    def rewrite(self) -> Callable[[str], str]:
-        if self._rewrite is None:
-            self._rewrite = make_rewriter(self.placed.maps)
-        return self._rewrite
-
-    _rewrite: Callable[[str], str] | None = None
+    def __post_init__(self) -> None:
+        self.rewrite = make_rewriter(self.placed.maps)
 
     def source(self, src: Source) -> None:
         try:
