@@ -79,7 +79,7 @@ def test_rewrite_url_cannot_smuggle_an_unsafe_url() -> None:
 
 def test_iframe_hosts_option() -> None:
     html = '<iframe src="https://maps.example.com/embed?x=1" title="Map"></iframe>'
-    assert html_to_markdown(html) == ""
+    assert html_to_markdown(html) == "[Map](https://maps.example.com/embed?x=1)\n"
     allowed = ConvertOptions(iframe_hosts=(*DEFAULT_IFRAME_HOSTS, "maps.example.com"))
     assert html_to_markdown(html, allowed) == (
         '<iframe src="https://maps.example.com/embed?x=1" title="Map"></iframe>\n'
