@@ -37,6 +37,10 @@ PAYLOADS = {
     ),
     '<iframe src="javascript:alert(1)"></iframe><iframe srcdoc="<script>x</script>"></iframe>': "",
     "<svg><script>alert(1)</script></svg>": "",
+    # a WordPress post embed: the iframe of the post's /embed/ view only repeats the quote's link
+    '<blockquote class="wp-embedded-content"><a href="https://e.example/p/">P</a></blockquote>'
+    '<iframe class="wp-embedded-content" sandbox="allow-scripts" src="https://e.example/p/embed/">'
+    "</iframe>": '<blockquote><a href="https://e.example/p/">P</a></blockquote>',
     '<figure class="wp-block-image"><img src="/a.jpg" alt="A"><figcaption>Cap</figcaption>'
     "</figure>": '<figure><img src="/a.jpg" alt="A"><figcaption>Cap</figcaption></figure>',
     '<p dir="rtl" lang="ar" onclick="x()">نص</p>': '<p dir="rtl" lang="ar">نص</p>',

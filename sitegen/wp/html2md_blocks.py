@@ -279,8 +279,8 @@ def _figure(ctx: Context, el: Element) -> list[Block]:
 
 def _iframe(ctx: Context, el: Element) -> list[Block]:
     src = ctx.url(el.get("src"))
-    if src is None:
-        return []
+    if src is None or "wp-embedded-content" in classes(el):
+        return []  # a post embed's iframe only repeats the link in its <blockquote>
     if not iframe_allowed(src, ctx.iframe_hosts):
         if not http_host(src):
             return []
