@@ -106,9 +106,15 @@ def _join(out: list[str], piece: str) -> None:
         out.append("<!-- -->")
         return
     for char, starts in _JOINS:
-        if previous.endswith(char) and not previous.endswith("\\" + char) and starts.match(piece):
+        if previous.endswith(char) and not _escaped(previous) and starts.match(piece):
             out[-1] = previous[:-1] + "\\" + char
             return
+
+
+def _escaped(text: str) -> bool:
+    """True when the last character of `text` is backslash-escaped (odd backslashes before)."""
+    body = text[:-1]
+    return (len(body) - len(body.rstrip("\\"))) % 2 == 1
 
 
 def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
