@@ -126,12 +126,12 @@ def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
         return _figure(ctx, el)
     if name == "iframe":
         return _iframe(ctx, el)
+    if name in {"dl", "div"} and classes(el) & {"gallery-item", "wp-caption"}:
+        return _figure(ctx, el)  # galleries and [caption] of themes without HTML5 markup
     if name in _HTML_KEPT:
         return [Block("html", _kept_html(ctx, el))]
     if name == "a":
         return _block_link(ctx, el)
-    if name == "div" and "wp-caption" in classes(el):
-        return _figure(ctx, el)  # the [caption] shortcode before HTML5 support
     inner = convert_blocks(ctx, nodes(el))
     return _direction(el, inner, before) if el.get("dir", "").lower() == "rtl" else inner
 
