@@ -162,6 +162,7 @@ def test_cli_exit_status_and_summary(tmp_path: Path) -> None:
 def test_missing_input_path(tmp_path: Path) -> None:
     report = import_paths(tmp_path, [tmp_path / "nope"], ImportOptions())
     assert report.failed and "no such file or folder" in report.errors.render()
+    assert not (tmp_path / "content").exists()  # nothing read, nothing written
 
 
 def test_help_documents_every_option() -> None:
@@ -176,3 +177,17 @@ def test_help_documents_every_option() -> None:
         "categories.json" in result.output
         and "--site" in CliRunner().invoke(main, ["--help"]).output
     )
+
+
+def test_progress_bar_on_big_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.cli import import_cmd
+
+    subset = Path(__file__).parent / "fixtures" / "wp-subset"
+    monkeypatch.setattr(import_cmd, "PROGRESS_FROM", 11)  # "big" = the subset's 11 posts
+    result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(subset)])
+    assert result.exit_code == 0 and "Importing" in result.stderr
+    quiet = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "-q", str(subset)])
+    assert "Importing" not in quiet.stderr
+    monkeypatch.setattr(import_cmd, "PROGRESS_FROM", 12)
+    small = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(subset)])
+    assert "Importing" not in small.stderr
