@@ -258,50 +258,41 @@ class Renderer:
         }
 
     def _list_heading(self, job: RenderJob) -> tuple[str, str, dict[str, Any]]:
-        site, views = self.site, self.views
+        """(title, description, extra context) of a list page."""
         if job.kind == "home":
             return self.config.title or "Home", self.config.description, {}
-        if job.kind == "category":
-            term = site.categories[job.key]
-            crumbs = [views.term("category", t) for t in site.category_chain(job.key)]
-            children = [
-                views.term("category", t)
-                for t in site.category_children(job.key)
-                if t.slug in site.category_posts and t.slug != job.key
-            ]
-            return (
-                term.name,
-                term.description or f"Articles filed under {term.name}",
-                {
-                    "term": views.term("category", term),
-                    "taxonomy": "category",
-                    "breadcrumbs": crumbs,
-                    "children": children,
-                    "term_description": term.description,
-                },
-            )
-        if job.kind == "tag":
-            term = site.tags[job.key]
-            return (
-                term.name,
-                term.description or f"Articles tagged {term.name}",
-                {
-                    "term": views.term("tag", term),
-                    "taxonomy": "tag",
-                    "breadcrumbs": [],
-                    "children": [],
-                    "term_description": term.description,
-                },
-            )
+        if job.kind in ("category", "tag"):
+            return self._term_heading(job.kind, job.key)
         if job.kind == "author":
-            author = site.authors[job.key]
+            author = self.site.authors[job.key]
             return (
                 author.name,
                 author.description or f"Articles by {author.name}",
-                {"author": views.author(job.key), "author_description": author.description},
+                {"author": self.views.author(job.key), "author_description": author.description},
             )
         label = archive_label(job.key)
         return label, f"Articles published in {label}", {"archive": label}
+
+    def _term_heading(self, kind: str, slug: str) -> tuple[str, str, dict[str, Any]]:
+        site, views = self.site, self.views
+        term = site.categories[slug] if kind == "category" else site.tags[slug]
+        crumbs, children = [], []
+        if kind == "category":
+            crumbs = [views.term("category", t) for t in site.category_chain(slug)]
+            children = [
+                views.term("category", t)
+                for t in site.category_children(slug)
+                if t.slug in site.category_posts and t.slug != slug
+            ]
+        filed = "filed under" if kind == "category" else "tagged"
+        extra = {
+            "term": views.term(kind, term),
+            "taxonomy": kind,
+            "breadcrumbs": crumbs,
+            "children": children,
+            "term_description": term.description,
+        }
+        return term.name, term.description or f"Articles {filed} {term.name}", extra
 
 
 def archive_label(key: str) -> str:

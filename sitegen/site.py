@@ -204,9 +204,8 @@ def _register(
                 )
 
 
-def assemble_site(
-    info: SiteInfo, docs: list[Document], problems: Problems, gone: tuple[Gone, ...] = ()
-) -> Site:
+def _by_path(docs: list[Document], problems: Problems) -> dict[str, Document]:
+    """Documents by path; a second document at a taken path is a collision naming both."""
     by_path: dict[str, Document] = {}
     for doc in sorted(docs, key=lambda d: d.source):
         other = by_path.get(doc.path)
@@ -218,6 +217,13 @@ def assemble_site(
             )
             continue
         by_path[doc.path] = doc
+    return by_path
+
+
+def assemble_site(
+    info: SiteInfo, docs: list[Document], problems: Problems, gone: tuple[Gone, ...] = ()
+) -> Site:
+    by_path = _by_path(docs, problems)
     posts = sorted(
         (d for d in by_path.values() if d.type == "post"),
         key=lambda d: (d.date.timestamp(), d.path),
