@@ -164,6 +164,9 @@ def load_documents(site_dir: Path, problems: Problems, *, drafts: bool = False) 
         except SitegenError as err:
             problems.add(err)
             continue
+        except ValueError as exc:  # PyYAML's bare error for an impossible date (2023-13-02)
+            problems.error(f"front matter: {exc}", path.relative_to(site_dir).as_posix())
+            continue
         if doc.type not in ("post", "page"):
             problems.error(f"type: expected post or page, got {doc.type!r}", doc.source)
         elif doc.status == "publish" or (drafts and doc.status == "draft"):

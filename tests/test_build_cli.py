@@ -59,7 +59,7 @@ def test_failed_build_exits_non_zero_with_numbered_problems(site: Path) -> None:
     (site / "content/posts/y.md").write_text("---\ntitle: y\ndate: soon\npath: y/\n---\n")
     result = run(build_cmd.command, site)
     assert result.exit_code == 1
-    assert "[1] content/posts/x.md:2: error: front matter:" in result.output
+    assert re.search(r"^\[1\] content/posts/x\.md:\d: error: front matter:", result.output, re.M)
     assert "[2] content/posts/y.md:3: error: date: not a date: 'soon'" in result.output
     assert "(output NOT updated)" in result.output
 
