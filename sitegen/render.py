@@ -9,18 +9,17 @@ error naming the template and line, not an empty string on 3,000 pages.
 from __future__ import annotations
 
 import calendar
-import json
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
 from sitegen.feedjobs import render_feed
+from sitegen.jsonld import news_article
 from sitegen.plan import RenderJob
 from sitegen.redirects import render_headers, render_redirects
 from sitegen.site import Site, neighbours, related_posts
@@ -195,7 +194,7 @@ class Renderer:
             post.summary,
             og_type="article",
             image=self.views.abs_media(post.image.url) if post.image else "",
-            json_ld=self._json_ld(post) if post.type == "post" else "",
+            json_ld=news_article(post, self.config, self.views) if post.type == "post" else "",
         )
         ctx: dict[str, Any] = {
             "page": meta,
@@ -211,29 +210,6 @@ class Renderer:
             ctx["next"] = self.views.post(newer) if newer else None
             ctx["related"] = self.views.posts(tuple(related_posts(self.site, job.key)))
         return ctx
-
-    def _json_ld(self, post: Any) -> Markup:
-        data: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": post.title[:110],
-            "datePublished": post.date_iso,
-            "dateModified": post.updated_iso,
-            "mainEntityOfPage": post.abs_url,
-            "url": post.abs_url,
-            "publisher": {"@type": "Organization", "name": self.config.title},
-        }
-        if post.author:
-            data["author"] = {
-                "@type": "Person",
-                "name": post.author.name,
-                "url": self.config.base_url + post.author.url[len(self.config.base_path) :],
-            }
-        if post.image:
-            data["image"] = [self.views.abs_media(post.image.url)]
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        # "</script>" inside a title must not end the script element.
-        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e"))
 
     def _list_context(self, job: RenderJob) -> dict[str, Any]:
         title, description, extra = self._list_heading(job)
