@@ -44,6 +44,7 @@ class Block:
 
 
 _HTML_KEPT = frozenset({"dl", "details", "video", "audio"})
+_DEFINITION = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]:", re.S)
 _LANG = re.compile(r"(?:^|\s)(?:language-|lang-|brush:\s*)([\w+#.-]+)", re.I)
 
 
@@ -109,7 +110,12 @@ def paragraph(ctx: Context, run: list[Node]) -> str:
     if ctx.link:
         text = f"[{text}]({link_destination(ctx.link)})"
     lines = resolve(text).split(BREAK)
-    return "\\\n".join(escape_line_start(line.strip(" ")) for line in lines)
+    text = "\\\n".join(escape_line_start(line.strip(" ")) for line in lines)
+    if _DEFINITION.match(text):
+        # `[`]:`](url)` or `[^1]: ...` at the start would be read as a link or footnote
+        # definition; an empty inline element in front keeps it a paragraph.
+        text = "<span></span>" + text
+    return text
 
 
 def block(ctx: Context, el: Element) -> list[Block]:
