@@ -1,0 +1,101 @@
+"""`sitegen publish FOLDER`: the local-directory target, end to end through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publish_support import copy_site, run
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_publish_to_a_folder_mirrors_the_site_and_changes_only_what_changed(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "public")
+    out = tmp_path / "www"
+    first = run("publish", "--source", site, out)
+    assert first.exit_code == 0, first.output
+    assert tree(out) == tree(site)  # an exact copy: no feed aliases in a folder
+    assert "uploaded 12 (12 new)" in first.stdout
+
+    again = run("publish", "--source", site, out)
+    assert again.exit_code == 0
+    assert again.stdout.strip() == f"Nothing to upload: all 12 objects on {out} are up to date."
+
+    (site / "index.html").write_text("<!DOCTYPE html><title>New home</title>\n")
+    (site / "category/telecom/index.html").unlink()
+    edited = run("publish", "--source", site, out, "-v")
+    assert edited.exit_code == 0, edited.output
+    assert edited.stdout.splitlines()[:2] == [
+        "changed   index.html",
+        "deleted   category/telecom/index.html",
+    ]
+    assert "uploaded 1 (1 changed)" in edited.stdout and "deleted 1; 10 unchanged" in edited.stdout
+    assert tree(out) == tree(site)
+    assert not (out / "category/telecom/index.html").exists()
+    assert (out / "category/telecom/feed/index.xml").exists()
+
+
+def test_dry_run_prints_reasons_and_changes_nothing(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "public")
+    out = tmp_path / "www"
+    run("publish", "--source", site, out)
+    (site / "robots.txt").write_text("User-agent: *\nDisallow: /wp-admin/\n")
+    (site / "new.html").write_text("<!DOCTYPE html><title>new</title>\n")
+    (out / "stale.html").write_text("old\n")
+    before = tree(out)
+    dry = run("publish", "--source", site, out, "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert dry.stdout.splitlines() == [
+        "new       new.html",
+        "changed   robots.txt",
+        "deleted   stale.html",
+        "Dry run: would upload 2 (1 new, 1 changed), delete 1, keep 11 unchanged. "
+        "Nothing was changed.",
+    ]
+    assert tree(out) == before
+
+
+def test_max_deletes_refuses_before_changing_anything(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "public")
+    out = tmp_path / "www"
+    run("publish", "--source", site, out)
+    for name in ("404.html", "robots.txt", "sitemap.xml"):
+        (site / name).unlink()
+    (site / "index.html").write_text("<!DOCTYPE html><title>changed</title>\n")
+    before = tree(out)
+    refused = run("publish", "--source", site, out, "--max-deletes", "2")
+    assert refused.exit_code == 1
+    assert "refusing to delete 3 objects (more than --max-deletes 2)" in refused.stderr
+    assert "hint: check --source and TARGET" in refused.stderr
+    assert tree(out) == before  # not even the upload happened
+    allowed = run("publish", "--source", site, out, "--max-deletes", "3")
+    assert allowed.exit_code == 0 and tree(out) == tree(site)
+
+
+def test_folder_target_errors(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "public")
+    (tmp_path / "file").write_text("x")
+    not_dir = run("publish", "--source", site, tmp_path / "file")
+    assert not_dir.exit_code == 1 and "target exists and is not a folder" in not_dir.stderr
+    gz = run("publish", "--source", site, tmp_path / "www", "--gzip")
+    assert gz.exit_code == 1 and "--gzip needs a target that sends Content-Encoding" in gz.stderr
+    (tmp_path / "empty-site").mkdir()
+    missing = run("publish", tmp_path / "www", site=tmp_path / "empty-site")
+    assert missing.exit_code == 1
+    assert f"{tmp_path / 'empty-site/public'}: error: no built site here" in missing.stderr
+    assert "hint: run `sitegen build` first, or pass --source DIR" in missing.stderr
+    bad = run("publish", "--source", site, "gs://bucket/x")
+    assert bad.exit_code == 1 and "unsupported target 'gs://bucket/x'" in bad.stderr
+
+
+def test_target_and_source_from_sitegen_toml(tmp_path: Path) -> None:
+    copy_site(tmp_path / "public")
+    (tmp_path / "sitegen.toml").write_text('[publish]\ntarget = "mirror"\n')
+    # A folder named in sitegen.toml is relative to the site, like public/ is.
+    result = run("publish", site=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert tree(tmp_path / "mirror") == tree(tmp_path / "public")
+    (tmp_path / "sitegen.toml").write_text("")
+    assert "no TARGET given" in run("publish", site=tmp_path).output
