@@ -21,7 +21,7 @@ def test_publish_to_a_folder_mirrors_the_site_and_changes_only_what_changed(tmp_
 
     again = run("publish", "--source", site, out)
     assert again.exit_code == 0
-    assert again.stdout.strip() == f"Nothing to upload: all 12 objects on {out} are up to date."
+    assert again.stdout.strip() == f"Nothing to upload: all 12 objects on {out}/ are up to date."
 
     (site / "index.html").write_text("<!DOCTYPE html><title>New home</title>\n")
     (site / "category/telecom/index.html").unlink()

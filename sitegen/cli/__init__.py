@@ -19,6 +19,7 @@ from sitegen import __version__
 COMMAND_MODULES = [
     "sitegen.cli.import_cmd",
     "sitegen.cli.publish_cmd",
+    "sitegen.cli.archive_cmd",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -15,7 +16,7 @@ from sitegen.publish.store import StoreOptions, open_store
 from sitegen.publish.sync import SyncOptions, SyncResult, execute, prepare
 
 
-def fail(err: SitegenError) -> None:
+def fail(err: SitegenError) -> NoReturn:
     """Print a SitegenError like compiler output and exit non-zero."""
     click.echo(Problem.from_error(err).render(), err=True)
     raise SystemExit(1)
@@ -146,12 +147,12 @@ def summary(target: str, result: SyncResult, dry_run: bool) -> str:
         )
     return (
         f"Published to {target}: uploaded {result.uploaded}{_counts(plan)}, "
-        f"{_size(result.uploaded_bytes)}; deleted {result.deleted}; "
+        f"{human_size(result.uploaded_bytes)}; deleted {result.deleted}; "
         f"{plan.unchanged} unchanged."
     )
 
 
-def _size(n: int) -> str:
+def human_size(n: int) -> str:
     return (
         f"{n} bytes"
         if n < 1024

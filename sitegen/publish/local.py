@@ -1,7 +1,7 @@
 """A folder as an object store: for a local web server, a mounted volume, or Netlify's `--dir`.
 
 A folder keeps no headers, so `keeps_metadata` is False and the planner compares content only.
-Hashing local files is cheap, so the listing carries every hash and no manifest is needed.
+Hashing local files is cheap, so `head` hashes the file itself and no manifest is needed.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ class LocalStore:
 
     @property
     def name(self) -> str:
-        return str(self.root)
+        return f"{self.root}/"  # like s3://bucket/prefix/: the name, then a key, is a path
 
     @property
     def keeps_metadata(self) -> bool:
@@ -56,9 +56,9 @@ class LocalStore:
                 path = Path(dirpath, filename)
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
-                    data = path.read_bytes()
-                    meta = ObjectMeta(sha256=hashlib.sha256(data).hexdigest())
-                    found.append(RemoteObject(key, len(data), meta))
+                    # No hash here: a listing of a large archive must not read every file.
+                    # Whoever needs the hash asks head(), which reads just that file.
+                    found.append(RemoteObject(key, path.stat().st_size))
         return sorted(found, key=lambda o: o.key)
 
     def head(self, key: str) -> ObjectMeta | None:
@@ -72,7 +72,7 @@ class LocalStore:
         try:
             return self._path(key).read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            raise NotFoundError("no such object", f"{self.root}/{key}") from None
+            raise NotFoundError("no such object", self.name + key) from None
 
     def put(self, key: str, body: bytes, meta: ObjectMeta, *, if_absent: bool = False) -> None:
         path = self._path(key)
@@ -86,7 +86,7 @@ class LocalStore:
         try:
             os.link(tmp, path)
         except FileExistsError:
-            raise AlreadyExistsError("object exists", f"{self.root}/{key}") from None
+            raise AlreadyExistsError("object exists", self.name + key) from None
         finally:
             tmp.unlink(missing_ok=True)
 
