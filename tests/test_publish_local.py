@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
+import pytest
 from publish_support import copy_site, run
+
+from sitegen.errors import SitegenError
+from sitegen.publish.local import LocalStore
+from sitegen.publish.localsite import LocalObject, scan_site
+from sitegen.publish.settings import PublishSettings
+from sitegen.publish.store import ObjectMeta, StoreError
+from sitegen.publish.sync import SyncOptions, execute, prepare
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -99,3 +108,42 @@ def test_target_and_source_from_sitegen_toml(tmp_path: Path) -> None:
     assert tree(tmp_path / "mirror") == tree(tmp_path / "public")
     (tmp_path / "sitegen.toml").write_text("")
     assert "no TARGET given" in run("publish", site=tmp_path).output
+
+
+class FlakyStore(LocalStore):
+    """A real folder store whose first `put` of every key fails like a throttled request."""
+
+    def __init__(self, root: Path, transient: bool) -> None:
+        super().__init__(root)
+        self.transient = transient
+        self.attempts: Counter[str] = Counter()
+
+    def put(self, key: str, body: bytes, meta: ObjectMeta, *, if_absent: bool = False) -> None:
+        self.attempts[key] += 1
+        if self.attempts[key] == 1:
+            raise StoreError(
+                "SlowDown: please reduce your request rate", key, transient=self.transient
+            )
+        super().put(key, body, meta, if_absent=if_absent)
+
+
+def test_transient_failures_are_retried_per_object(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "public")
+    objects = objects_of(site)
+    options = SyncOptions(jobs=3, backoff=0.001)
+    flaky = FlakyStore(tmp_path / "www", transient=True)
+    result = execute(flaky, prepare(flaky, objects, options), objects, options)
+    assert result.uploaded == 12 and set(flaky.attempts.values()) == {2}
+    assert tree(tmp_path / "www") == tree(site)
+
+    (site / "index.html").write_text("<!DOCTYPE html><title>x</title>\n")
+    (site / "404.html").unlink()
+    broken = FlakyStore(tmp_path / "www", transient=False)  # e.g. access denied: no retry
+    with pytest.raises(SitegenError, match=r"upload of index.html failed: .*nothing deleted"):
+        execute(broken, prepare(broken, objects_of(site), options), objects_of(site), options)
+    assert broken.attempts == Counter({"index.html": 1})
+    assert (tmp_path / "www/404.html").exists()
+
+
+def objects_of(site: Path) -> list[LocalObject]:
+    return scan_site(site, PublishSettings(), compress=False, feed_index_html=False)

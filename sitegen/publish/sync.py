@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -176,21 +176,30 @@ def _upload_batch(
 ) -> None:
     with ThreadPoolExecutor(options.jobs) as pool:
         futures = {pool.submit(_upload_one, store, objects[u.key], options): u for u in batch}
-        for future in as_completed(futures):
-            upload = futures[future]
-            if future.cancelled():
-                continue
-            try:
-                size = future.result()
-            except StoreError as exc:
-                result.failures.append((upload.key, exc))
-                for other in futures:  # stop starting new uploads; running ones finish
-                    other.cancel()
-                continue
-            sizes[upload.key] = size
-            result.uploaded += 1
-            result.uploaded_bytes += size
-            progress(upload)
+        try:
+            for future in as_completed(futures):
+                upload = futures[future]
+                if future.cancelled():
+                    continue
+                try:
+                    size = future.result()
+                except StoreError as exc:
+                    result.failures.append((upload.key, exc))
+                    _cancel(futures)
+                    continue
+                sizes[upload.key] = size
+                result.uploaded += 1
+                result.uploaded_bytes += size
+                progress(upload)
+        except BaseException:
+            _cancel(futures)  # Ctrl-C or a bug: do not start the queued uploads on the way out
+            raise
+
+
+def _cancel(futures: Iterable[Future[int]]) -> None:
+    """Stop starting new uploads; the running ones finish (a PUT is atomic on its own)."""
+    for future in futures:
+        future.cancel()
 
 
 def _upload_one(store: ObjectStore, obj: LocalObject, options: SyncOptions) -> int:
