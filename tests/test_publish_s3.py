@@ -183,9 +183,10 @@ def test_metadata_change_and_gzip(tmp_path: Path, s3: tuple[str, str, Any]) -> N
     target = f"s3://{bucket}"
     assert publish(endpoint, target, site).exit_code == 0
     (tmp_path / "sitegen.toml").write_text(
+        f'[publish]\nendpoint_url = "{endpoint}"\n'  # the endpoint can live in the config
         '[publish.cache_control]\n"wp-content/uploads/**" = "public, max-age=600"\n'
     )
-    recached = run("publish", target, "--endpoint-url", endpoint, "-v", site=tmp_path)
+    recached = run("publish", target, "-v", site=tmp_path)
     assert recached.exit_code == 0, recached.output
     assert recached.stdout.splitlines()[0] == "metadata  wp-content/uploads/2025/11/tower.png"
     assert "uploaded 1 (1 metadata)" in recached.stdout

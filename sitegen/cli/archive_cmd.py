@@ -17,6 +17,7 @@ from sitegen.publish.archive import (
     snapshot_key,
     snapshot_name,
 )
+from sitegen.publish.settings import load_settings
 from sitegen.publish.store import open_store
 from sitegen.publish.sync import SyncOptions
 
@@ -78,7 +79,8 @@ def create(
 ) -> None:
     """Snapshot the built site into TARGET."""
     try:
-        store = open_store(target, store_options(endpoint_url, region, profile, jobs))
+        options = store_options(load_settings(site_dir), endpoint_url, region, profile, jobs)
+        store = open_store(target, options)
         when = build_time()
         name = snapshot_name(name, when)
         result = create_snapshot(
@@ -96,10 +98,14 @@ def create(
 @command.command("list")
 @click.argument("target")
 @s3_options
-def list_(target: str, endpoint_url: str | None, region: str | None, profile: str | None) -> None:
+@click.pass_obj
+def list_(
+    site_dir: Path, target: str, endpoint_url: str | None, region: str | None, profile: str | None
+) -> None:
     """List the snapshots in TARGET."""
     try:
-        store = open_store(target, store_options(endpoint_url, region, profile, 8))
+        options = store_options(load_settings(site_dir), endpoint_url, region, profile, 8)
+        store = open_store(target, options)
         snapshots = list_snapshots(store, SyncOptions())
     except SitegenError as err:
         fail(err)
@@ -132,7 +138,9 @@ def _describe(doc: dict[str, Any]) -> str:
     help="Parallel downloads.",
 )
 @s3_options
+@click.pass_obj
 def restore(
+    site_dir: Path,
     target: str,
     snapshot: str,
     dest: Path,
@@ -143,7 +151,8 @@ def restore(
 ) -> None:
     """Restore SNAPSHOT from TARGET into the empty folder DEST, verifying every file."""
     try:
-        store = open_store(target, store_options(endpoint_url, region, profile, jobs))
+        options = store_options(load_settings(site_dir), endpoint_url, region, profile, jobs)
+        store = open_store(target, options)
         result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs))
     except SitegenError as err:
         fail(err)

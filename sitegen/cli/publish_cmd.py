@@ -11,7 +11,7 @@ import click
 from sitegen.errors import Problem, SitegenError
 from sitegen.publish.localsite import scan_site
 from sitegen.publish.plan import Plan
-from sitegen.publish.settings import load_settings
+from sitegen.publish.settings import PublishSettings, load_settings
 from sitegen.publish.store import StoreOptions, open_store
 from sitegen.publish.sync import SyncOptions, SyncResult, execute, prepare
 
@@ -23,10 +23,18 @@ def fail(err: SitegenError) -> NoReturn:
 
 
 def store_options(
-    endpoint_url: str | None, region: str | None, profile: str | None, jobs: int
+    settings: PublishSettings,
+    endpoint_url: str | None,
+    region: str | None,
+    profile: str | None,
+    jobs: int,
 ) -> StoreOptions:
+    """Command-line options first, then the [publish] table, then the AWS defaults."""
     return StoreOptions(
-        endpoint_url=endpoint_url, region=region, profile=profile, connections=jobs + 2
+        endpoint_url=endpoint_url or settings.endpoint_url,
+        region=region or settings.region,
+        profile=profile or settings.profile,
+        connections=jobs + 2,
     )
 
 
@@ -96,7 +104,7 @@ def command(
         target = target or settings.resolved_target(site_dir)
         jobs = jobs or settings.jobs
         compress = settings.gzip if compress is None else compress
-        store = open_store(target, store_options(endpoint_url, region, profile, jobs))
+        store = open_store(target, store_options(settings, endpoint_url, region, profile, jobs))
         if compress and not store.keeps_metadata:
             raise SitegenError(
                 "--gzip needs a target that sends Content-Encoding (s3://...)",
@@ -121,7 +129,8 @@ def command(
         with click.progressbar(
             length=len(prepared.plan.uploads),
             label="Uploading",
-            hidden=dry_run or not prepared.plan.uploads,
+            # A progress bar only where a person watches; logs get the summary.
+            hidden=dry_run or not prepared.plan.uploads or not sys.stderr.isatty(),
             file=sys.stderr,
         ) as bar:
             result = execute(store, prepared, objects, options, lambda upload: bar.update(1))

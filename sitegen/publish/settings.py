@@ -3,6 +3,8 @@
 ```toml
 [publish]
 target = "s3://my-bucket/site"     # default TARGET for `sitegen publish`
+endpoint_url = "https://<account>.r2.cloudflarestorage.com"   # S3-compatible stores only
+region = "auto"
 max_deletes = 256
 jobs = 8
 gzip = false
@@ -48,6 +50,9 @@ _SHORT_TYPES = (
 @dataclass(frozen=True)
 class PublishSettings:
     target: str = ""
+    endpoint_url: str | None = None
+    region: str | None = None
+    profile: str | None = None
     max_deletes: int = 256
     jobs: int = 8
     gzip: bool = False
@@ -119,6 +124,9 @@ def parse_settings(table: Any, where: str) -> PublishSettings:
         raise SitegenError("expected a table", where)
     known = {
         "target": str,
+        "endpoint_url": str,
+        "region": str,
+        "profile": str,
         "max_deletes": int,
         "jobs": int,
         "gzip": bool,
@@ -139,6 +147,9 @@ def parse_settings(table: Any, where: str) -> PublishSettings:
         raise SitegenError("jobs must be >= 1 and max_deletes >= 0", where)
     return PublishSettings(
         target=table.get("target", ""),
+        endpoint_url=table.get("endpoint_url"),
+        region=table.get("region"),
+        profile=table.get("profile"),
         max_deletes=table.get("max_deletes", 256),
         jobs=table.get("jobs", 8),
         gzip=table.get("gzip", False),
