@@ -147,3 +147,33 @@ def test_transient_failures_are_retried_per_object(tmp_path: Path) -> None:
 
 def objects_of(site: Path) -> list[LocalObject]:
     return scan_site(site, PublishSettings(), compress=False, feed_index_html=False)
+
+
+def test_publish_never_deletes_archives_or_kept_files(tmp_path: Path) -> None:
+    site = copy_site(tmp_path / "public")
+    out = tmp_path / "www"
+    assert run("archive", "--source", site, out / "archive", "--name", "s1").exit_code == 0
+    (out / "google1234.html").write_text("google-site-verification: google1234.html\n")
+    (out / "stale.html").write_text("old page\n")
+    (tmp_path / "sitegen.toml").write_text('[publish]\nkeep = ["google*.html"]\n')
+    result = run("publish", out, "-v", site=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "deleted   stale.html" in result.stdout and "archive/" not in result.stdout
+    assert (out / "google1234.html").exists() and (out / "archive/snapshots/s1.json").exists()
+    assert not (out / "stale.html").exists()
+    restored = run("archive", "restore", out / "archive", "s1", tmp_path / "back")
+    assert restored.exit_code == 0 and tree(tmp_path / "back") == tree(site)
+
+    # An archive at the very root of a target: publishing there would delete it, so refuse.
+    refused = run("publish", "--source", site, out / "archive")
+    assert refused.exit_code == 1
+    assert "this target holds a `sitegen archive`" in refused.stderr
+    assert (out / "archive/snapshots/s1.json").exists()
+
+
+def test_every_command_has_help_and_a_readme_section() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for args in (["publish"], ["archive"], ["archive", "list"], ["archive", "restore"]):
+        shown = run(*args, "--help")
+        assert shown.exit_code == 0 and "Usage:" in shown.stdout
+        assert f"sitegen {' '.join(args)} " in readme, args

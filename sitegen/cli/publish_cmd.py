@@ -118,6 +118,7 @@ def command(
             feed_index_html=store.keeps_metadata,
         )
         options = SyncOptions(
+            keep=settings.keep,
             dry_run=dry_run,
             jobs=jobs,
             max_deletes=(settings.max_deletes if max_deletes is None else max_deletes),

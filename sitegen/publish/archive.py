@@ -13,6 +13,7 @@ with `If-None-Match: *` where the store honours it, after checking first where i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,12 +33,13 @@ from sitegen.fsutil import atomic_write
 from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
 from sitegen.publish.store import AlreadyExistsError, NotFoundError, ObjectMeta, ObjectStore
-from sitegen.publish.sync import SyncOptions, with_retries
+from sitegen.publish.sync import ARCHIVE_MARKER, SyncOptions, with_retries
 
 OBJECTS = "objects/sha256/"
 SNAPSHOTS = "snapshots/"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _JSON = ObjectMeta(content_type="application/json", cache_control=IMMUTABLE)
+_TEXT = ObjectMeta(content_type="text/plain; charset=utf-8", cache_control=IMMUTABLE)
 
 
 @dataclass
@@ -96,6 +98,7 @@ def create_snapshot(
     if with_retries(lambda: store.head(key), options) is not None:
         raise _exists(store, name)
     files = scan_site(source, PublishSettings(), compress=False, feed_index_html=False)
+    _mark_archive(store, options)
     result = ArchiveResult(name, len(files), sum(f.source.stat().st_size for f in files))
     have = {o.key for o in with_retries(lambda: store.list(OBJECTS), options)}
     todo = {f.meta.sha256: f for f in files if object_key(f.meta.sha256) not in have}
@@ -112,6 +115,13 @@ def create_snapshot(
     except AlreadyExistsError:
         raise _exists(store, name) from None
     return result
+
+
+def _mark_archive(store: ObjectStore, options: SyncOptions) -> None:
+    """Mark the archive's root, so that `sitegen publish` never deletes snapshots here."""
+    note = b"sitegen archive: objects/ and snapshots/ below are immutable snapshots.\n"
+    with contextlib.suppress(AlreadyExistsError):  # marked by an earlier snapshot
+        with_retries(lambda: store.put(ARCHIVE_MARKER, note, _TEXT, if_absent=True), options)
 
 
 def _exists(store: ObjectStore, name: str) -> SitegenError:

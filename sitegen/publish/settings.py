@@ -8,6 +8,7 @@ region = "auto"
 max_deletes = 256
 jobs = 8
 gzip = false
+keep = ["google*.html", ".well-known/**"]   # remote-only files a publish never deletes
 [publish.cache_control]            # first matching pattern wins, then the defaults below
 "assets/**" = "public, max-age=31536000, immutable"
 [publish.content_type]
@@ -56,6 +57,7 @@ class PublishSettings:
     max_deletes: int = 256
     jobs: int = 8
     gzip: bool = False
+    keep: tuple[str, ...] = ()
     cache_control: tuple[tuple[str, str], ...] = ()  # (pattern, value), first match wins
     content_type: tuple[tuple[str, str], ...] = ()
 
@@ -130,6 +132,7 @@ def parse_settings(table: Any, where: str) -> PublishSettings:
         "max_deletes": int,
         "jobs": int,
         "gzip": bool,
+        "keep": list,
         "cache_control": dict,
         "content_type": dict,
     }
@@ -143,6 +146,8 @@ def parse_settings(table: Any, where: str) -> PublishSettings:
         for pattern, value in table.get(key, {}).items():
             if not isinstance(value, str):
                 raise SitegenError(f"{key}.{pattern!r} must be a string", where)
+    if not all(isinstance(p, str) for p in table.get("keep", [])):
+        raise SitegenError("keep must be a list of patterns", where)
     if table.get("jobs", 1) < 1 or table.get("max_deletes", 0) < 0:
         raise SitegenError("jobs must be >= 1 and max_deletes >= 0", where)
     return PublishSettings(
@@ -153,6 +158,7 @@ def parse_settings(table: Any, where: str) -> PublishSettings:
         max_deletes=table.get("max_deletes", 256),
         jobs=table.get("jobs", 8),
         gzip=table.get("gzip", False),
+        keep=tuple(table.get("keep", [])),
         cache_control=tuple(table.get("cache_control", {}).items()),
         content_type=tuple(table.get("content_type", {}).items()),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -20,9 +20,11 @@ from sitegen import __version__
 from sitegen.errors import SitegenError
 from sitegen.publish.localsite import LocalObject
 from sitegen.publish.plan import PHASE_NAMES, Plan, Upload, plan_sync
+from sitegen.publish.settings import glob_match
 from sitegen.publish.store import NotFoundError, ObjectMeta, ObjectStore, RemoteObject, StoreError
 
 MANIFEST_KEY = ".sitegen-publish.json"
+ARCHIVE_MARKER = ".sitegen-archive"  # written by `sitegen archive` at the root of an archive
 T = TypeVar("T")
 
 
@@ -33,6 +35,7 @@ class SyncOptions:
     jobs: int = 8
     attempts: int = 3  # whole-object attempts, on top of botocore's per-request retries
     backoff: float = 0.5  # seconds before the 2nd attempt; doubles each time
+    keep: tuple[str, ...] = ()  # patterns of remote-only keys never to delete
 
 
 @dataclass
@@ -68,12 +71,43 @@ def with_retries(fn: Callable[[], T], options: SyncOptions) -> T:
 
 def prepare(store: ObjectStore, objects: Iterable[LocalObject], options: SyncOptions) -> Prepared:
     store.check()
-    listing = [o for o in with_retries(store.list, options) if o.key != MANIFEST_KEY]
+    local = {o.key: o.meta for o in objects}
+    listing = _site_objects(store, with_retries(store.list, options), local, options.keep)
     manifest_bytes = _read_manifest(store, options) if store.keeps_metadata else None
     remote = _remote_state(store, listing, _manifest_entries(manifest_bytes), options)
-    local = {o.key: o.meta for o in objects}
     plan = plan_sync(local, remote, compare_metadata=store.keeps_metadata)
     return Prepared(plan, remote, {o.key: o.size for o in listing}, manifest_bytes)
+
+
+def _site_objects(
+    store: ObjectStore,
+    listing: list[RemoteObject],
+    local: Mapping[str, ObjectMeta],
+    keep: Sequence[str],
+) -> list[RemoteObject]:
+    """The listed objects that belong to the published site, i.e. that a publish may delete.
+
+    Not ours: our manifest, `sitegen archive` folders (marked by ARCHIVE_MARKER) and remote-only
+    keys matching a `keep` pattern (files other tools put there, like a verification file).
+    """
+    archives = tuple(
+        o.key[: -len(ARCHIVE_MARKER)]
+        for o in listing
+        if o.key == ARCHIVE_MARKER or o.key.endswith("/" + ARCHIVE_MARKER)
+    )
+    if "" in archives:
+        raise SitegenError(
+            "this target holds a `sitegen archive`; publishing here would delete its snapshots",
+            store.name,
+            hint="publish to another bucket or prefix (an archive may live *below* it)",
+        )
+    return [
+        o
+        for o in listing
+        if o.key != MANIFEST_KEY
+        and not o.key.startswith(archives)
+        and (o.key in local or not any(glob_match(p, o.key) for p in keep))
+    ]
 
 
 def _read_manifest(store: ObjectStore, options: SyncOptions) -> bytes | None:
