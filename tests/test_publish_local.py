@@ -164,6 +164,13 @@ def test_publish_never_deletes_archives_or_kept_files(tmp_path: Path) -> None:
     restored = run("archive", "restore", out / "archive", "s1", tmp_path / "back")
     assert restored.exit_code == 0 and tree(tmp_path / "back") == tree(site)
 
+    (site / "archive").mkdir()
+    (site / "archive/index.html").write_text("<!DOCTYPE html><title>Archives</title>\n")
+    clash = run("publish", out, site=tmp_path)
+    assert clash.exit_code == 1
+    assert "the site has archive/index.html, inside a `sitegen archive` folder" in clash.stderr
+    (site / "archive/index.html").unlink()
+
     # An archive at the very root of a target: publishing there would delete it, so refuse.
     refused = run("publish", "--source", site, out / "archive")
     assert refused.exit_code == 1

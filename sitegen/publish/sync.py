@@ -101,6 +101,13 @@ def _site_objects(
             store.name,
             hint="publish to another bucket or prefix (an archive may live *below* it)",
         )
+    clash = next((key for key in local if key.startswith(archives)), None) if archives else None
+    if clash:
+        raise SitegenError(
+            f"the site has {clash}, inside a `sitegen archive` folder of the target",
+            store.name,
+            hint="keep the archive under a prefix the site does not use",
+        )
     return [
         o
         for o in listing
