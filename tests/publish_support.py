@@ -69,6 +69,16 @@ def new_bucket(endpoint: str) -> str:
     return bucket
 
 
+def drop_bucket(endpoint: str, bucket: str) -> None:
+    """Empty and remove a test bucket, so runs against a long-lived server leave nothing."""
+    client = s3_client(endpoint)
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+        if keys:
+            client.delete_objects(Bucket=bucket, Delete={"Objects": keys})
+    client.delete_bucket(Bucket=bucket)
+
+
 def objects_of(client: Any, bucket: str, prefix: str = "") -> dict[str, bytes]:
     out = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):

@@ -5,13 +5,21 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import Result
-from publish_support import copy_site, new_bucket, objects_of, run, s3_client, s3_endpoint
+from publish_support import (
+    copy_site,
+    drop_bucket,
+    new_bucket,
+    objects_of,
+    run,
+    s3_client,
+    s3_endpoint,
+)
 
 from sitegen.publish.store import AlreadyExistsError, ObjectMeta, StoreOptions, open_store
 
@@ -36,9 +44,8 @@ def folder_target(root: Path) -> Target:
     return Target(str(root), (), keys, overwrite)
 
 
-def s3_target() -> Target:
-    endpoint = s3_endpoint()
-    bucket, client = new_bucket(endpoint), s3_client(endpoint)
+def s3_target(endpoint: str, bucket: str) -> Target:
+    client = s3_client(endpoint)
 
     def overwrite(key: str, data: bytes) -> None:
         client.put_object(Bucket=bucket, Key=f"archive/{key}", Body=data)
@@ -52,8 +59,14 @@ def s3_target() -> Target:
 
 
 @pytest.fixture(params=["folder", pytest.param("s3", marks=pytest.mark.s3)])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
-    return folder_target(tmp_path / "archive") if request.param == "folder" else s3_target()
+def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
+    if request.param == "folder":
+        yield folder_target(tmp_path / "archive")
+        return
+    endpoint = s3_endpoint()
+    bucket = new_bucket(endpoint)
+    yield s3_target(endpoint, bucket)
+    drop_bucket(endpoint, bucket)
 
 
 def archive(target: Target, site: Path, *args: str) -> Result:

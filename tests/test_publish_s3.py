@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from publish_support import (
     RecordingStore,
     copy_site,
+    drop_bucket,
     new_bucket,
     objects_of,
     run,
@@ -31,9 +33,11 @@ RSS = "application/rss+xml; charset=utf-8"
 
 
 @pytest.fixture
-def s3() -> tuple[str, str, Any]:
+def s3() -> Iterator[tuple[str, str, Any]]:
     endpoint = s3_endpoint()
-    return endpoint, new_bucket(endpoint), s3_client(endpoint)
+    bucket = new_bucket(endpoint)
+    yield endpoint, bucket, s3_client(endpoint)
+    drop_bucket(endpoint, bucket)
 
 
 def publish(endpoint: str, target: str, site: Path, *args: str) -> Any:
