@@ -36,6 +36,7 @@ _DENIED = {
     "403",
     "InvalidClientTokenId",
 }
+_UNSUPPORTED = {"NotImplemented", "501"}
 _TRANSIENT = {
     "SlowDown",
     "Throttling",
@@ -53,6 +54,7 @@ _NETWORK = (
     bex.ReadTimeoutError,
     bex.ConnectTimeoutError,
     bex.ProxyConnectionError,
+    bex.ResponseStreamingError,
 )
 
 
@@ -132,6 +134,8 @@ class S3Store:
             return NotFoundError("no such object", where)
         if code == "PreconditionFailed" or status == 412:
             return AlreadyExistsError("object exists", where)
+        if code in _UNSUPPORTED or status == 501:
+            return StoreError(f"NotImplemented: {exc}", where)
         transient = code in _TRANSIENT or status >= 500 or status == 429
         return StoreError(f"{code or status}: {exc}", where, transient=transient)
 
@@ -192,9 +196,20 @@ class S3Store:
             args["CacheControl"] = meta.cache_control
         if meta.content_encoding:
             args["ContentEncoding"] = meta.content_encoding
-        if if_absent:
-            args["IfNoneMatch"] = "*"
-        self._call(lambda: self.client.put_object(**args), key)
+        if not if_absent:
+            self._call(lambda: self.client.put_object(**args), key)
+            return
+        try:
+            self._call(lambda: self.client.put_object(**args, IfNoneMatch="*"), key)
+        except StoreError as exc:
+            if not isinstance(exc, AlreadyExistsError) and "NotImplemented" in exc.message:
+                # A store without conditional writes: check, then write. Not atomic, but
+                # snapshot names are unique per run, so the window only matters in theory.
+                if self.head(key) is not None:
+                    raise AlreadyExistsError("object exists", self.name + key) from None
+                self._call(lambda: self.client.put_object(**args), key)
+                return
+            raise
 
     def delete(self, keys: Sequence[str]) -> None:
         for start in range(0, len(keys), 1000):  # DeleteObjects takes at most 1000 keys
