@@ -108,6 +108,13 @@ def test_target_and_source_from_sitegen_toml(tmp_path: Path) -> None:
     assert tree(tmp_path / "mirror") == tree(tmp_path / "public")
     (tmp_path / "sitegen.toml").write_text("")
     assert "no TARGET given" in run("publish", site=tmp_path).output
+    # The build's output_dir is what gets published.
+    (tmp_path / "public").rename(tmp_path / "dist")
+    (tmp_path / "sitegen.toml").write_text('output_dir = "dist"\n[publish]\ntarget = "out"\n')
+    result = run("publish", site=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert tree(tmp_path / "out") == tree(tmp_path / "dist")
+    assert run("archive", tmp_path / "arch", "--name", "a", site=tmp_path).exit_code == 0
 
 
 class FlakyStore(LocalStore):

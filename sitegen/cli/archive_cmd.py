@@ -51,7 +51,7 @@ def command() -> None:
 @click.option(
     "--source",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The built site.  [default: public/ in the site directory]",
+    help="The built site.  [default: output_dir of sitegen.toml, or public/]",
 )
 @click.option(
     "--name",
@@ -79,12 +79,17 @@ def create(
 ) -> None:
     """Snapshot the built site into TARGET."""
     try:
-        options = store_options(load_settings(site_dir), endpoint_url, region, profile, jobs)
-        store = open_store(target, options)
+        settings = load_settings(site_dir)
+        store = open_store(target, store_options(settings, endpoint_url, region, profile, jobs))
         when = build_time()
         name = snapshot_name(name, when)
         result = create_snapshot(
-            store, source or site_dir / "public", site_dir, name, when, SyncOptions(jobs=jobs)
+            store,
+            source or site_dir / settings.output_dir,
+            site_dir,
+            name,
+            when,
+            SyncOptions(jobs=jobs),
         )
     except SitegenError as err:
         fail(err)

@@ -54,7 +54,7 @@ def s3_options(f: click.decorators.FC) -> click.decorators.FC:
 @click.option(
     "--source",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The built site to publish.  [default: public/ in the site directory]",
+    help="The built site to publish.  [default: output_dir of sitegen.toml, or public/]",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Print the plan with a reason per object; change nothing."
@@ -112,7 +112,7 @@ def command(
                 hint="a folder cannot; drop --gzip",
             )
         objects = scan_site(
-            source or site_dir / "public",
+            source or site_dir / settings.output_dir,
             settings,
             compress=compress,
             feed_index_html=store.keeps_metadata,

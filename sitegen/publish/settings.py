@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ _SHORT_TYPES = (
 @dataclass(frozen=True)
 class PublishSettings:
     target: str = ""
+    output_dir: str = "public"  # sitegen.toml's top-level output_dir, relative to the site
     endpoint_url: str | None = None
     region: str | None = None
     profile: str | None = None
@@ -118,7 +119,12 @@ def load_settings(site_dir: Path) -> PublishSettings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SitegenError(f"not valid TOML: {exc}", str(path)) from None
-    return parse_settings(data.get("publish", {}), f"{path}: [publish]")
+    settings = parse_settings(data.get("publish", {}), f"{path}: [publish]")
+    # The build's top-level `output_dir` is where the built site is: publish that by default.
+    output_dir = data.get("output_dir", "public")
+    if not isinstance(output_dir, str) or not output_dir:
+        raise SitegenError("output_dir must be a folder name", str(path))
+    return replace(settings, output_dir=output_dir)
 
 
 def parse_settings(table: Any, where: str) -> PublishSettings:
