@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,24 @@ def test_scan_site_refuses_a_missing_or_empty_site(tmp_path: Path) -> None:
     (tmp_path / "public").mkdir()
     with pytest.raises(SitegenError, match="the built site is empty"):
         scan_site(tmp_path / "public", PublishSettings(), compress=False, feed_index_html=False)
+
+
+def test_json_feed_is_a_feed_and_answers_at_its_folder(tmp_path: Path) -> None:
+    site = tmp_path / "public"
+    shutil.copytree(SITE, site)
+    (site / "feed/json").mkdir()
+    (site / "feed/json/index.json").write_text(
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Telecom Live",\n'
+        ' "feed_url": "http://127.0.0.1:8089/web/feed/json/", "items": []}\n'
+    )
+    (site / "search").mkdir()
+    (site / "search/index.json").write_text('{"pages": ["/", "/category/telecom/"]}\n')
+    objects = {
+        o.key: o for o in scan_site(site, PublishSettings(), compress=False, feed_index_html=True)
+    }
+    feed = objects["feed/json/index.json"].meta
+    assert feed.content_type == "application/feed+json; charset=utf-8"
+    assert objects["feed/json/index.html"].meta == feed
+    assert phase_of("feed/json/index.json", feed) == FEEDS
+    assert objects["search/index.json"].meta.content_type == "application/json"
+    assert "search/index.html" not in objects  # JSON data is not a feed: no alias

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import SitegenError
-from sitegen.publish.mimetypes import content_type, is_compressible
+from sitegen.publish.mimetypes import content_type, is_compressible, is_feed
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
 
@@ -76,7 +76,8 @@ def _meta(key: str, path: Path, settings: PublishSettings, compress: bool) -> Ob
 
 
 def feed_aliases(objects: list[LocalObject]) -> list[LocalObject]:
-    """`X/index.html` copies of `X/index.xml` where the site has no `X/index.html`.
+    """`X/index.html` copies of `X/index.xml` (and of a JSON Feed `X/index.json`) where the site
+    has no `X/index.html`.
 
     S3 website hosting answers `/feed/` with the key `feed/index.html` and nothing else, so a
     WordPress feed URL would 404 there. The copy keeps the feed's Content-Type, so readers and
@@ -85,8 +86,9 @@ def feed_aliases(objects: list[LocalObject]) -> list[LocalObject]:
     keys = {o.key for o in objects}
     aliases = []
     for obj in objects:
-        if obj.key == "index.xml" or obj.key.endswith("/index.xml"):
-            html = obj.key[: -len("xml")] + "html"
-            if html not in keys:
-                aliases.append(LocalObject(html, obj.source, obj.meta))
+        folder, _, name = obj.key.rpartition("/")
+        html = f"{folder}/index.html" if folder else "index.html"
+        feed = name == "index.xml" or (name == "index.json" and is_feed(obj.meta.content_type))
+        if feed and html not in keys:
+            aliases.append(LocalObject(html, obj.source, obj.meta))
     return aliases

@@ -3,7 +3,8 @@
 Our own table rather than the stdlib's `mimetypes`, whose answers depend on the machine's
 /etc/mime.types (a publish from a laptop and from CI must send the same headers). XML is sniffed
 because a WordPress mirror's feeds live at `feed/index.xml` (RSS) and `feed/atom/index.xml`
-(Atom): the file name says nothing, the root element says everything.
+(Atom): the file name says nothing, the root element says everything. JSON Feed
+(`feed/json/index.json`) is told from other JSON by its `version` URL.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ UTF8 = "; charset=utf-8"
 RSS = "application/rss+xml" + UTF8
 ATOM = "application/atom+xml" + UTF8
 XML = "application/xml" + UTF8
+JSON = "application/json"
+JSON_FEED = "application/feed+json" + UTF8
 OCTET = "application/octet-stream"
 
 BY_EXTENSION = {
@@ -22,7 +25,7 @@ BY_EXTENSION = {
     "css": "text/css" + UTF8,
     "js": "text/javascript" + UTF8,
     "mjs": "text/javascript" + UTF8,
-    "json": "application/json",
+    "json": JSON,
     "map": "application/json",
     "webmanifest": "application/manifest+json",
     "txt": "text/plain" + UTF8,
@@ -57,11 +60,12 @@ BY_EXTENSION = {
 }
 
 _ROOT_ELEMENT = re.compile(rb"<(?![?!])([A-Za-z][\w.:-]*)")
+_JSON_FEED = re.compile(rb'"version"\s*:\s*"https://jsonfeed\.org/version/')
 _BY_ROOT = {b"rss": RSS, b"feed": ATOM, b"rdf:RDF": "application/rdf+xml" + UTF8}
 
 # Types worth gzip-compressing: text. Images, fonts (woff2 is compressed) and video are not.
 _COMPRESSIBLE = re.compile(
-    r"^(text/|application/(json|xml|rss\+xml|atom\+xml|manifest\+json|xslt\+xml|rdf\+xml|wasm)"
+    r"^(text/|application/(json|feed\+json|xml|rss\+xml|atom\+xml|manifest\+json|xslt\+xml|rdf\+xml|wasm)"
     r"|image/svg\+xml|image/vnd\.microsoft\.icon|font/(ttf|otf))"
 )
 
@@ -75,8 +79,16 @@ def content_type(key: str, head: bytes = b"") -> str:
         match = _ROOT_ELEMENT.search(head[:2048])
         if match:
             return _BY_ROOT.get(match.group(1), XML)
+    if found == JSON and _JSON_FEED.search(head[:2048]):
+        return JSON_FEED
     return found
 
 
 def is_compressible(content_type: str) -> bool:
     return bool(_COMPRESSIBLE.match(content_type))
+
+
+def is_feed(content_type: str) -> bool:
+    return content_type.startswith(
+        ("application/rss+xml", "application/atom+xml", "application/feed+json")
+    )

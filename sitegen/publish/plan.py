@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sitegen.publish.mimetypes import is_feed
 from sitegen.publish.store import ObjectMeta
 
 # Upload order, so that a visitor never meets a page whose assets are not there yet, nor a feed
@@ -44,7 +45,7 @@ def phase_of(key: str, meta: ObjectMeta) -> int:
     name = key.rsplit("/", 1)[-1]
     if name == "robots.txt" or (name.startswith("sitemap") and name.endswith(".xml")):
         return SITEMAPS
-    if meta.content_type.startswith(("application/rss+xml", "application/atom+xml")):
+    if is_feed(meta.content_type):
         return FEEDS
     if key == "index.html":
         return HOME
