@@ -104,10 +104,12 @@ def create_snapshot(
     todo = {f.meta.sha256: f for f in files if object_key(f.meta.sha256) not in have}
     result.reused = len({f.meta.sha256 for f in files}) - len(todo)
     with ThreadPoolExecutor(options.jobs) as pool:
-        for stored in pool.map(lambda f: _store_object(store, f, options), todo.values()):
-            result.stored += stored > 0
-            result.reused += stored == 0
-            result.stored_bytes += stored
+        for written in pool.map(lambda f: _store_object(store, f, options), todo.values()):
+            if written is None:
+                result.reused += 1
+            else:
+                result.stored += 1
+                result.stored_bytes += written
     doc = _manifest(name, when, files, source, site_dir)
     data = json.dumps(doc, indent=1, ensure_ascii=False).encode() + b"\n"
     try:
@@ -132,8 +134,8 @@ def _exists(store: ObjectStore, name: str) -> SitegenError:
     )
 
 
-def _store_object(store: ObjectStore, obj: LocalObject, options: SyncOptions) -> int:
-    """Upload one content object; bytes written, or 0 if it was there already."""
+def _store_object(store: ObjectStore, obj: LocalObject, options: SyncOptions) -> int | None:
+    """Upload one content object: the bytes written, or None if it was there already."""
     body = obj.source.read_bytes()
     if hashlib.sha256(body).hexdigest() != obj.meta.sha256:
         raise SitegenError("file changed while archiving", str(obj.source), hint="archive again")
@@ -143,7 +145,7 @@ def _store_object(store: ObjectStore, obj: LocalObject, options: SyncOptions) ->
             lambda: store.put(object_key(obj.meta.sha256), body, meta, if_absent=True), options
         )
     except AlreadyExistsError:
-        return 0  # another snapshot stored the same content meanwhile: same bytes, fine
+        return None  # another snapshot stored the same content meanwhile: same bytes, fine
     return len(body)
 
 
