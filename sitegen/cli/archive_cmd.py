@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sitegen.cli.publish_cmd import fail, human_size, s3_options, store_options
+from sitegen.cli.publish_cmd import fail, human_size, s3_options
 from sitegen.errors import SitegenError
 from sitegen.publish.archive import (
     build_time,
@@ -80,7 +80,7 @@ def create(
     """Snapshot the built site into TARGET."""
     try:
         settings = load_settings(site_dir)
-        store = open_store(target, store_options(settings, endpoint_url, region, profile, jobs))
+        store = open_store(target, settings.store_options(endpoint_url, region, profile, jobs))
         when = build_time()
         name = snapshot_name(name, when)
         result = create_snapshot(
@@ -109,7 +109,7 @@ def list_(
 ) -> None:
     """List the snapshots in TARGET."""
     try:
-        options = store_options(load_settings(site_dir), endpoint_url, region, profile, 8)
+        options = load_settings(site_dir).store_options(endpoint_url, region, profile, 8)
         store = open_store(target, options)
         snapshots = list_snapshots(store, SyncOptions())
     except SitegenError as err:
@@ -156,7 +156,7 @@ def restore(
 ) -> None:
     """Restore SNAPSHOT from TARGET into the empty folder DEST, verifying every file."""
     try:
-        options = store_options(load_settings(site_dir), endpoint_url, region, profile, jobs)
+        options = load_settings(site_dir).store_options(endpoint_url, region, profile, jobs)
         store = open_store(target, options)
         result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs))
     except SitegenError as err:

@@ -9,33 +9,15 @@ from typing import NoReturn
 import click
 
 from sitegen.errors import Problem, SitegenError
-from sitegen.publish.localsite import scan_site
+from sitegen.publish.deploy import PublishRequest, plan_publish
 from sitegen.publish.plan import Plan
-from sitegen.publish.settings import PublishSettings, load_settings
-from sitegen.publish.store import StoreOptions, open_store
-from sitegen.publish.sync import SyncOptions, SyncResult, execute, prepare
+from sitegen.publish.sync import SyncResult, execute
 
 
 def fail(err: SitegenError) -> NoReturn:
     """Print a SitegenError like compiler output and exit non-zero."""
     click.echo(Problem.from_error(err).render(), err=True)
     raise SystemExit(1)
-
-
-def store_options(
-    settings: PublishSettings,
-    endpoint_url: str | None,
-    region: str | None,
-    profile: str | None,
-    jobs: int,
-) -> StoreOptions:
-    """Command-line options first, then the [publish] table, then the AWS defaults."""
-    return StoreOptions(
-        endpoint_url=endpoint_url or settings.endpoint_url,
-        region=region or settings.region,
-        profile=profile or settings.profile,
-        connections=jobs + 2,
-    )
 
 
 def s3_options(f: click.decorators.FC) -> click.decorators.FC:
@@ -99,45 +81,31 @@ def command(
     Uploads go assets first, then pages, the home page, feeds and sitemaps; deletes come last,
     only after every upload succeeded. Running it again after an interruption finishes the job.
     """
+    request = PublishRequest(
+        target, source, dry_run, max_deletes, jobs, compress, endpoint_url, region, profile
+    )
     try:
-        settings = load_settings(site_dir)
-        target = target or settings.resolved_target(site_dir)
-        jobs = jobs or settings.jobs
-        compress = settings.gzip if compress is None else compress
-        store = open_store(target, store_options(settings, endpoint_url, region, profile, jobs))
-        if compress and not store.keeps_metadata:
-            raise SitegenError(
-                "--gzip needs a target that sends Content-Encoding (s3://...)",
-                store.name,
-                hint="a folder cannot; drop --gzip",
-            )
-        objects = scan_site(
-            source or site_dir / settings.output_dir,
-            settings,
-            compress=compress,
-            feed_index_html=store.keeps_metadata,
-        )
-        options = SyncOptions(
-            keep=settings.keep,
-            dry_run=dry_run,
-            jobs=jobs,
-            max_deletes=(settings.max_deletes if max_deletes is None else max_deletes),
-        )
-        prepared = prepare(store, objects, options)
-        if dry_run or verbose:
-            for line in prepared.plan.lines():
-                click.echo(line)
+        deploy = plan_publish(site_dir, request)
+        plan = deploy.prepared.plan
+        for line in plan.lines() if dry_run or verbose else []:
+            click.echo(line)
         with click.progressbar(
-            length=len(prepared.plan.uploads),
+            length=len(plan.uploads),
             label="Uploading",
             # A progress bar only where a person watches; logs get the summary.
-            hidden=dry_run or not prepared.plan.uploads or not sys.stderr.isatty(),
+            hidden=dry_run or not plan.uploads or not sys.stderr.isatty(),
             file=sys.stderr,
         ) as bar:
-            result = execute(store, prepared, objects, options, lambda upload: bar.update(1))
+            result = execute(
+                deploy.store,
+                deploy.prepared,
+                deploy.objects,
+                deploy.options,
+                lambda upload: bar.update(1),
+            )
     except SitegenError as err:
         fail(err)
-    click.echo(summary(store.name, result, dry_run))
+    click.echo(summary(deploy.store.name, result, dry_run))
 
 
 def _counts(plan: Plan) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import SitegenError
+from sitegen.publish.store import StoreOptions
 
 SHORT = "public, max-age=300"  # pages and feeds: a new post must show up within minutes
 DAY = "public, max-age=86400"
@@ -61,6 +62,17 @@ class PublishSettings:
     keep: tuple[str, ...] = ()
     cache_control: tuple[tuple[str, str], ...] = ()  # (pattern, value), first match wins
     content_type: tuple[tuple[str, str], ...] = ()
+
+    def store_options(
+        self, endpoint_url: str | None, region: str | None, profile: str | None, jobs: int
+    ) -> StoreOptions:
+        """Command-line options first, then this table, then the AWS defaults."""
+        return StoreOptions(
+            endpoint_url=endpoint_url or self.endpoint_url,
+            region=region or self.region,
+            profile=profile or self.profile,
+            connections=jobs + 2,
+        )
 
     def resolved_target(self, site_dir: Path) -> str:
         """The configured target; a relative folder is relative to the site, like `public/`."""
