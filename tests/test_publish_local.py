@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -191,3 +192,14 @@ def test_every_command_has_help_and_a_readme_section() -> None:
         shown = run(*args, "--help")
         assert shown.exit_code == 0 and "Usage:" in shown.stdout
         assert f"sitegen {' '.join(args)} " in readme, args
+
+
+def test_s3_target_without_boto3_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "boto3", None)  # makes `import boto3` fail, as uninstalled
+    monkeypatch.delitem(sys.modules, "sitegen.publish.s3", raising=False)
+    result = run("publish", "--source", copy_site(tmp_path / "public"), "s3://bucket")
+    assert result.exit_code == 1
+    assert "error: publishing to S3 needs boto3" in result.stderr
+    assert "hint: pip install 'sitegen[s3]'" in result.stderr

@@ -112,8 +112,16 @@ def open_store(target: str, options: StoreOptions | None = None) -> ObjectStore:
                 f"no bucket in target {target!r}",
                 hint="write it as s3://BUCKET or s3://BUCKET/PREFIX",
             )
-        # Imported here so that only publishing to S3 needs boto3.
-        from sitegen.publish.s3 import S3Store
+        # Imported here so that only publishing to S3 needs boto3 (the `s3` extra).
+        try:
+            from sitegen.publish.s3 import S3Store
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("boto3", "botocore"):
+                raise
+            raise SitegenError(
+                "publishing to S3 needs boto3, which is not installed",
+                hint="pip install 'sitegen[s3]'",
+            ) from None
 
         return S3Store(bucket, prefix.strip("/"), options)
     scheme, sep, _ = target.partition("://")
