@@ -7,7 +7,6 @@ package, prints the summary and maps `SitegenError`s to a clear message and a no
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from pathlib import Path
 
 import click
@@ -46,7 +45,4 @@ def main(ctx: click.Context, site_dir: Path) -> None:
 
 
 for _name in COMMAND_MODULES:
-    # Skip a listed module that is not there yet (another branch adds it), so every branch's
-    # CLI runs on its own; an import error inside an existing module still fails loudly.
-    if importlib.util.find_spec(_name) is not None:
-        main.add_command(importlib.import_module(_name).command)
+    main.add_command(importlib.import_module(_name).command)
