@@ -1,0 +1,312 @@
+"""Incremental sync of a live WordPress into `content/.import/`: what changed, what is gone.
+
+Every run keeps what it received in a dated folder `content/.import/raw/<UTC stamp>/`. A first
+(full) run asks for everything; later runs ask only for what was modified since the last sync
+(`modified_after`, minus a small overlap for clock skew), plus any id the site lists that we have
+never seen (a scheduled post going live keeps its old `modified`). The full id lists, fetched
+cheaply with `_fields=id`, tell which posts were deleted or unpublished.
+
+`content/.import/current/` is the merged, up-to-date view of the site in the corpus dump's own
+file layout: exactly what `sitegen import DIR` reads. The importer is idempotent, so importing all
+of it rewrites only the files whose post changed, and links between posts always resolve.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import Problems, SitegenError
+from sitegen.fsutil import write_if_changed
+from sitegen.wp.fetch import FetchOptions, HttpClient, RestClient, check
+from sitegen.wp.rawstore import RawStore, fetch_merged, fetch_pages
+
+IMPORT_DIR = Path("content/.import")
+STATE_FILE = IMPORT_DIR / "sync.json"
+RAW_DIR = IMPORT_DIR / "raw"
+CURRENT_DIR = IMPORT_DIR / "current"
+STATE_VERSION = 1
+CHUNK = 100  # posts per file in current/, like one REST page
+
+# (route, file name in current/) per kind; posts are split in pages, pages kept in one file as
+# the corpus dump does.
+KINDS = {"posts": "wp/v2/posts", "pages": "wp/v2/pages"}
+SIDE = {
+    "categories": "wp/v2/categories",
+    "tags": "wp/v2/tags",
+    "users": "wp/v2/users",
+}
+
+Progress = Callable[[str, int, int], None]  # (what, done, total); total may grow
+
+
+@dataclass
+class SyncState:
+    """`content/.import/sync.json`: small, stable, human-readable."""
+
+    site: str = ""
+    api_root: str = ""
+    watermark: str = ""  # server time (UTC, ISO 8601 with Z) when the last complete sync began
+    pending: str = ""  # stamp of a run that has not finished: its raw folder is reused
+    runs: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, site_dir: Path) -> SyncState:
+        path = site_dir / STATE_FILE
+        if not path.exists():
+            return cls()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise SitegenError(
+                f"sync state is not valid JSON: {exc}",
+                str(STATE_FILE),
+                "delete it to start over with a full sync",
+            ) from None
+        known = {
+            k: data[k] for k in ("site", "api_root", "watermark", "pending", "runs") if k in data
+        }
+        return cls(**known)
+
+    def save(self, site_dir: Path) -> None:
+        data = {"version": STATE_VERSION, **self.__dict__}
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        write_if_changed(site_dir / STATE_FILE, text.encode("utf-8"))
+
+
+@dataclass
+class SyncOptions:
+    full: bool = False  # ignore the last sync and ask for everything
+    overlap: timedelta = timedelta(minutes=10)
+    fetch: FetchOptions = field(default_factory=FetchOptions)
+
+
+@dataclass
+class FetchResult:
+    """What one run learnt from the site, before importing."""
+
+    raw_dir: Path
+    current_dir: Path
+    incremental: bool
+    since: str  # the modified_after sent ("" for a full sync)
+    changed: dict[str, list[int]]  # kind -> ids fetched in full this run
+    gone: dict[int, str]  # wp id -> kind, for ids the site no longer lists
+    counts: dict[str, int]  # kind -> how many the site lists now
+    requests: int = 0
+    problems: Problems = field(default_factory=Problems)
+
+
+def stamp(now: datetime) -> str:
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H%M%SZ")
+
+
+def _new_run(raw: Path, name: str) -> str:
+    """A fresh folder name: two runs within one second must not share (and reuse) a folder."""
+    n, unique = 1, name
+    while (raw / unique).exists():
+        n += 1
+        unique = f"{name}-{n}"
+    return unique
+
+
+def fetch_site(
+    site_dir: Path,
+    url: str,
+    options: SyncOptions,
+    progress: Progress | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> tuple[FetchResult, SyncState]:
+    """Fetch what changed into a dated raw folder and update `current/`. Does not import."""
+    state = SyncState.load(site_dir)
+    site = url.rstrip("/") + "/"
+    if state.site and state.site != site:
+        raise SitegenError(
+            f"this site was mirrored from {state.site}, not {site}",
+            str(STATE_FILE),
+            "use another --site directory for another WordPress site",
+        )
+    current = site_dir / CURRENT_DIR
+    incremental = bool(state.watermark) and not options.full and (current / "index.json").exists()
+    run = state.pending or _new_run(site_dir / RAW_DIR, stamp(clock()))
+    state.site, state.pending = site, run
+    state.save(site_dir)
+
+    client = RestClient(site, HttpClient(options.fetch))
+    counter = _Counter(progress)
+    state.api_root = client.discover()
+    store = RawStore(site_dir / RAW_DIR / run)
+    index = check(client.http.get(state.api_root))
+    started = _server_time(index.header("Date")) or clock()
+    index.json()  # a clear error now if the index is not JSON
+    store.save("index.json", state.api_root, index.body)
+
+    since = ""
+    if incremental:
+        mark = datetime.fromisoformat(state.watermark.replace("Z", "+00:00")) - options.overlap
+        since = mark.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    known = _load_current(current)
+    result = FetchResult(store.path, current, incremental, since, {}, {}, {})
+    fresh: dict[str, dict[int, Any]] = {}
+    for kind, route in KINDS.items():
+        listed = _id_list(client, store, kind, route, counter)
+        got = _changed(client, store, kind, route, since, counter)
+        missing = sorted(listed - set(got) - set(known[kind]))
+        got.update(_by_ids(client, store, kind, route, missing, counter))
+        fresh[kind] = got
+        result.changed[kind] = sorted(got)
+        result.counts[kind] = len(listed)
+        result.gone.update({i: kind for i in set(known[kind]) - listed})
+        for i in set(known[kind]) - listed:
+            del known[kind][i]
+        known[kind] = {**known[kind], **{i: v for i, v in got.items() if i in listed}}
+
+    media = fetch_merged(
+        client,
+        store,
+        "wp/v2/media",
+        {"modified_after": since} if since else {},
+        "media.json",
+        counter.step("media.json"),
+    )
+    known["media"] = {**known["media"], **{m["id"]: m for m in media if isinstance(m, dict)}}
+    side = {
+        name: fetch_merged(client, store, route, {}, f"{name}.json", counter.step(name))
+        for name, route in SIDE.items()
+    }
+    result.requests = counter.requests
+    _write_current(current, known, side, index.body)
+    state.watermark = started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return result, state
+
+
+def finish(site_dir: Path, state: SyncState, result: FetchResult) -> None:
+    """Mark the run complete: the next run asks only for what changed after this one began."""
+    run = state.pending
+    state.pending = ""
+    if run and run not in state.runs:
+        state.runs.append(run)
+    state.save(site_dir)
+
+
+class _Counter:
+    """Request counting and progress, per collection."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.requests = 0
+        self.done: dict[str, int] = {}
+
+    def step(self, what: str, total: int = 0) -> Callable[[int], None]:
+        def advance(n: int) -> None:
+            self.requests += n
+            self.done[what] = self.done.get(what, 0) + n
+            if self.progress:
+                self.progress(what, self.done[what], max(total, self.done[what]))
+
+        return advance
+
+
+def _server_time(value: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _id_list(
+    client: RestClient, store: RawStore, kind: str, route: str, counter: _Counter
+) -> set[int]:
+    """Every id the site lists publicly, 100 per request (`_fields=id` keeps them tiny)."""
+    pages = fetch_pages(
+        client,
+        store,
+        route,
+        {"_fields": "id"},
+        lambda n: f".ids-{kind}-{n}.json",
+        counter.step(f"{kind} ids"),
+    )
+    return {int(p["id"]) for page in pages for p in page if isinstance(p, dict) and "id" in p}
+
+
+def _changed(
+    client: RestClient, store: RawStore, kind: str, route: str, since: str, counter: _Counter
+) -> dict[int, Any]:
+    params = {"modified_after": since} if since else {}
+    if kind == "pages":
+        items = fetch_merged(client, store, route, params, "pages.json", counter.step(kind))
+    else:
+        pages = fetch_pages(
+            client, store, route, params, lambda n: f"posts-page-{n}.json", counter.step(kind)
+        )
+        items = [p for page in pages for p in page]
+    return {int(p["id"]): p for p in items if isinstance(p, dict) and "id" in p}
+
+
+def _by_ids(
+    client: RestClient, store: RawStore, kind: str, route: str, ids: list[int], counter: _Counter
+) -> dict[int, Any]:
+    """Posts the site lists that we have never seen and that modified_after did not return."""
+    got: dict[int, Any] = {}
+    per = client.http.options.per_page
+    step = counter.step(kind)
+    for n in range(math.ceil(len(ids) / per)):
+        chunk = ids[n * per : (n + 1) * per]
+        params: dict[str, str | int] = {"include": ",".join(map(str, chunk)), "per_page": per}
+        items, _, _ = store.page(client, client.url(route, params), f"{kind}-include-{n + 1}.json")
+        step(1)
+        got.update({int(p["id"]): p for p in items if isinstance(p, dict) and "id" in p})
+    return got
+
+
+def _load_current(current: Path) -> dict[str, dict[int, Any]]:
+    known: dict[str, dict[int, Any]] = {"posts": {}, "pages": {}, "media": {}}
+    files = {
+        "posts": sorted(current.glob("posts-page-*.json")),
+        "pages": [current / "pages.json"],
+        "media": [current / "media.json"],
+    }
+    for kind, paths in files.items():
+        for path in paths:
+            if path.exists():
+                for item in json.loads(path.read_bytes()):
+                    known[kind][int(item["id"])] = item
+    return known
+
+
+def _newest_first(items: Iterable[Any]) -> list[Any]:
+    """WordPress's own order (date, newest first; ties by id), so current/ reads like a dump."""
+    return sorted(
+        items, key=lambda p: (str(p.get("date_gmt") or p.get("date") or ""), p["id"]), reverse=True
+    )
+
+
+def _dump(items: Any) -> bytes:
+    return json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def _write_current(
+    current: Path, known: dict[str, dict[int, Any]], side: dict[str, list[Any]], index: bytes
+) -> None:
+    current.mkdir(parents=True, exist_ok=True)
+    posts = _newest_first(known["posts"].values())
+    names = set()
+    for n in range(max(1, math.ceil(len(posts) / CHUNK))):
+        name = f"posts-page-{n + 1}.json"
+        names.add(name)
+        write_if_changed(current / name, _dump(posts[n * CHUNK : (n + 1) * CHUNK]))
+    for stale in current.glob("posts-page-*.json"):
+        if stale.name not in names:
+            stale.unlink()
+    write_if_changed(current / "pages.json", _dump(_newest_first(known["pages"].values())))
+    write_if_changed(
+        current / "media.json", _dump(sorted(known["media"].values(), key=lambda m: m["id"]))
+    )
+    for name, items in side.items():
+        write_if_changed(current / f"{name}.json", _dump(items))
+    write_if_changed(current / "index.json", index)
