@@ -6,7 +6,7 @@ The build answers 410 Gone for every path listed there, so old links say "remove
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import yaml
 
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
+from sitegen.wp.manifest import load_manifest, save_manifest, sha256
 
 GONE_FILE = Path("content/_gone.yaml")
 
@@ -27,68 +28,36 @@ class Removal:
     removed: bool  # False: kept because it was edited by hand
 
 
-def content_ids(site_dir: Path) -> dict[int, tuple[str, str]]:
-    """wp_id -> (content file relative to the site, published path), from the front matter.
-
-    A line scan, not a YAML parse of every file: it has to stay fast for 100,000 posts.
-    """
-    found: dict[int, tuple[str, str]] = {}
-    content = site_dir / "content"
-    for file in sorted(content.rglob("*.md")):
-        rel = file.relative_to(content)
-        if any(part.startswith(("_", ".")) for part in rel.parts):
-            continue
-        meta = _front_matter_keys(file, ("wp_id", "path"))
-        if meta.get("wp_id", "").isdigit() and meta.get("path"):
-            found[int(meta["wp_id"])] = (str(file.relative_to(site_dir)), meta["path"])
-    return found
-
-
-def _front_matter_keys(file: Path, keys: tuple[str, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    with file.open(encoding="utf-8", errors="replace") as fh:
-        if fh.readline().strip() != "---":
-            return out
-        for line in fh:
-            if line.strip() == "---":
-                break
-            key, sep, value = line.partition(":")
-            if sep and key in keys:
-                loaded = yaml.safe_load(value) if value.strip() else ""
-                out[key] = str(loaded).strip("/") + "/" if key == "path" else str(loaded)
-    return out
-
-
 def remove_gone(
-    site_dir: Path,
-    gone: dict[int, str],
-    edited: Callable[[Path], bool],
-    today: str,
-    problems: Problems,
+    site_dir: Path, gone: Mapping[int, str], today: str, problems: Problems
 ) -> list[Removal]:
     """Delete the content files of posts the site no longer publishes; record them in _gone.yaml.
 
-    A file edited by hand since it was imported stays (with a warning): the user decides.
+    The import manifest knows each post's file and the sha256 of what the import wrote: a file
+    whose bytes differ was edited by hand and stays (with a warning): the user decides.
     """
-    if not gone:
-        return []
-    index = content_ids(site_dir)
+    content = site_dir / "content"
+    manifest = load_manifest(content)
     removals = []
     for wp_id in sorted(gone):
-        if wp_id not in index:
+        entry = manifest.entries.get(wp_id)
+        if entry is None:
             continue
-        source, path = index[wp_id]
-        if edited(site_dir / source):
+        file = content / entry.file
+        source = f"content/{entry.file}"
+        if file.exists() and sha256(file.read_bytes()) != entry.sha256:
             problems.warn(
-                f"{gone[wp_id][:-1]} {wp_id} is no longer published, but this file was edited by "
-                "hand, so it stays",
+                f"{gone[wp_id].rstrip('s')} {wp_id} is no longer published, but this file was "
+                "edited by hand, so it stays",
                 source,
                 "delete the file to mirror the deletion",
             )
-            removals.append(Removal(wp_id, path, source, removed=False))
+            removals.append(Removal(wp_id, entry.path, source, removed=False))
             continue
-        (site_dir / source).unlink()
-        removals.append(Removal(wp_id, path, source, removed=True))
+        file.unlink(missing_ok=True)
+        del manifest.entries[wp_id]
+        removals.append(Removal(wp_id, entry.path, source, removed=True))
+    save_manifest(content, manifest)
     record_gone(site_dir, [r for r in removals if r.removed], today)
     return removals
 

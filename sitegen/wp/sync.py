@@ -228,7 +228,7 @@ def _id_list(
         store,
         route,
         {"_fields": "id"},
-        lambda n: f".ids-{kind}-{n}.json",
+        lambda n: f"ids/{kind}-{n}.json",
         counter.step(f"{kind} ids"),
     )
     return {int(p["id"]) for page in pages for p in page if isinstance(p, dict) and "id" in p}
