@@ -49,8 +49,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         data = reply.data()
-        self.send_response(reply.status)
-        headers = {"Content-Type": "application/json; charset=UTF-8", **reply.headers}
+        self.send_response_only(reply.status)  # no automatic Date: a test may send its own
+        headers = {
+            "Content-Type": "application/json; charset=UTF-8",
+            "Date": self.date_time_string(),
+            **reply.headers,
+        }
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(data)))
