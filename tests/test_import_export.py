@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import SitegenError
-from sitegen.wp.export import WpPost, iter_posts, parse_site, read_json
+from sitegen.wp.export import WpPost, iter_posts, parse_site
+from sitegen.wp.jsonfields import read_json
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "wp-local-dev"

@@ -11,14 +11,13 @@ JSON path, so that an error can be found with any JSON viewer.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sitegen.errors import SitegenError
+from sitegen.wp.jsonfields import JsonObject, kind
 
 # Side files: read for names, hierarchy and images, never imported as content themselves.
 SIDE_FILES = ("categories.json", "tags.json", "users.json", "media.json", "index.json")
@@ -98,45 +97,27 @@ class WpPost:
     embedded_media: WpMedia | None = None
 
 
-# ---- reading files
+class ErrorResponse(SitegenError):
+    """The file holds WordPress's error body (`{"code": ..., "message": ...}`), not posts."""
+
+    @property
+    def past_last_page(self) -> bool:
+        return PAST_LAST_PAGE in self.message
 
 
-def read_json(path: Path, name: str) -> Any:
-    """Parse a JSON file; a SitegenError names the file, line and column of what is wrong."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SitegenError(f"cannot read: {exc.strerror}", name) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SitegenError(
-            f"not UTF-8 ({exc.reason} at byte {exc.start})",
-            name,
-            "save the file as UTF-8, as the REST API sends it",
-        ) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        # An unterminated string, like a parse that runs out of text, means the input just stops.
-        truncated = not text[exc.pos :].strip() or exc.msg.startswith("Unterminated string")
-        hint = (
-            "the file ends before the JSON does: it looks truncated; download it again"
-            if truncated
-            else "the file is not valid JSON; was it saved from an error page?"
-        )
-        raise SitegenError(
-            f"invalid JSON: {exc.msg}", f"{name}:{exc.lineno}:{exc.colno}", hint
-        ) from None
+PAST_LAST_PAGE = "rest_post_invalid_page_number"
 
 
 def iter_posts(data: Any, name: str) -> Iterator[WpPost | SitegenError]:
     """Every post in a parsed file, or the error that stops one post (the others still come)."""
     if isinstance(data, dict) and "id" not in data and "code" in data and "message" in data:
-        raise SitegenError(
+        past_end = data.get("code") == PAST_LAST_PAGE
+        raise ErrorResponse(
             f"WordPress error response, no posts: {data.get('code')}: {data.get('message')}",
             name,
-            "this is what WordPress returns past the last page; leave it out",
+            "this is what WordPress returns past the last page; leave it out"
+            if past_end
+            else "WordPress refused the request this file was saved from; fetch it again",
         )
     if isinstance(data, dict):
         items: list[tuple[str, Any]] = [(name, data)]
@@ -144,7 +125,7 @@ def iter_posts(data: Any, name: str) -> Iterator[WpPost | SitegenError]:
         items = [(f"{name}[{i}]", item) for i, item in enumerate(data)]
     else:
         raise SitegenError(
-            f"expected a post object or a list of posts, got {_kind(data)}",
+            f"expected a post object or a list of posts, got {kind(data)}",
             name,
             "give the JSON of /wp-json/wp/v2/posts or /wp-json/wp/v2/pages",
         )
@@ -155,124 +136,16 @@ def iter_posts(data: Any, name: str) -> Iterator[WpPost | SitegenError]:
             yield err
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        dict: "an object",
-        list: "a list",
-        str: "text",
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), type(value).__name__)
-
-
-# ---- fields
-
-
-class _Fields:
-    """Typed access to one JSON object; errors name `where.key`."""
-
-    def __init__(self, obj: Any, where: str, what: str = "a post") -> None:
-        if not isinstance(obj, dict):
-            raise SitegenError(f"expected {what} (an object), got {_kind(obj)}", where)
-        self.obj = obj
-        self.where = where
-
-    def loc(self, key: str) -> str:
-        return f"{self.where}.{key}"
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = self.obj.get(key, default)
-        return default if value is None else value
-
-    def need(self, key: str) -> Any:
-        if self.obj.get(key) is None:
-            raise SitegenError("missing", self.loc(key), f"every object here needs '{key}'")
-        return self.obj[key]
-
-    def int_(self, key: str, default: int | None = None) -> int:
-        value = self.need(key) if default is None else self.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SitegenError(
-                f"expected a whole number, got {_kind(value)} {_short(value)}", self.loc(key)
-            )
-        return value
-
-    def str_(self, key: str, default: str | None = None) -> str:
-        value = self.need(key) if default is None else self.get(key, default)
-        if not isinstance(value, str):
-            raise SitegenError(f"expected text, got {_kind(value)} {_short(value)}", self.loc(key))
-        return value
-
-    def bool_(self, key: str) -> bool:
-        value = self.get(key, False)
-        if not isinstance(value, bool):
-            raise SitegenError(f"expected true or false, got {_short(value)}", self.loc(key))
-        return value
-
-    def rendered(self, key: str, *, required: bool = True) -> str:
-        """`{"rendered": "..."}` as the API gives it; a bare string is accepted too."""
-        value = self.need(key) if required else self.get(key, "")
-        if isinstance(value, dict):
-            value = value.get("rendered")
-            if not isinstance(value, str):
-                raise SitegenError(
-                    f"expected text, got {_kind(value)}", self.loc(f"{key}.rendered")
-                )
-        if not isinstance(value, str):
-            raise SitegenError(f'expected {{"rendered": text}}, got {_kind(value)}', self.loc(key))
-        return value
-
-    def date(self, key: str, *, required: bool = True) -> datetime | None:
-        value = self.need(key) if required else self.obj.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str):
-            try:
-                parsed = datetime.fromisoformat(value)
-                offset = parsed.utcoffset()
-                return parsed if offset is None else (parsed - offset).replace(tzinfo=None)
-            except ValueError:
-                pass
-        raise SitegenError(
-            f"not a date: {_short(value)}",
-            self.loc(key),
-            "WordPress writes dates as 2023-09-01T11:51:47",
-        )
-
-    def ids(self, key: str) -> tuple[int, ...]:
-        value = self.get(key, [])
-        if not isinstance(value, list):
-            raise SitegenError(f"expected a list of ids, got {_kind(value)}", self.loc(key))
-        for i, item in enumerate(value):
-            if isinstance(item, bool) or not isinstance(item, int):
-                raise SitegenError(f"expected an id, got {_short(item)}", f"{self.loc(key)}[{i}]")
-        return tuple(value)
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise SitegenError("expected a list of texts", self.loc(key))
-        return tuple(value)
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 # ---- records
 
 
 def parse_post(obj: Any, where: str) -> WpPost:
-    f = _Fields(obj, where)
+    f = JsonObject(obj, where)
     date = f.date("date")
     assert date is not None  # required
     modified = f.date("modified", required=False) or date
     embedded = f.get("_embedded", {})
-    emb = _Fields(embedded, f.loc("_embedded"), "embedded objects") if embedded else None
+    emb = JsonObject(embedded, f.loc("_embedded"), "embedded objects") if embedded else None
     return WpPost(
         where=where,
         id=f.int_("id"),
@@ -305,7 +178,7 @@ def parse_post(obj: Any, where: str) -> WpPost:
     )
 
 
-def _protected(f: _Fields) -> bool:
+def _protected(f: JsonObject) -> bool:
     for key in ("content", "excerpt"):
         value = f.get(key, {})
         if isinstance(value, dict) and value.get("protected") is True:
@@ -313,7 +186,7 @@ def _protected(f: _Fields) -> bool:
     return False
 
 
-def _class_list(f: _Fields) -> tuple[str, ...]:
+def _class_list(f: JsonObject) -> tuple[str, ...]:
     # WordPress 6.5+ sends a list; some versions/plugins send an object {"0": "post-1", ...}.
     value = f.get("class_list", [])
     if isinstance(value, dict):
@@ -331,7 +204,7 @@ def _api_root(links: Any) -> str:
     return href[: href.index("/wp-json/") + len("/wp-json/")]
 
 
-def _embedded_author(emb: _Fields | None) -> WpUser | None:
+def _embedded_author(emb: JsonObject | None) -> WpUser | None:
     authors = emb.get("author", []) if emb else []
     if not isinstance(authors, list) or not authors:
         return None
@@ -341,7 +214,7 @@ def _embedded_author(emb: _Fields | None) -> WpUser | None:
         return None
 
 
-def _embedded_terms(emb: _Fields | None) -> tuple[WpTerm, ...]:
+def _embedded_terms(emb: JsonObject | None) -> tuple[WpTerm, ...]:
     groups = emb.get("wp:term", []) if emb else []
     terms: list[WpTerm] = []
     if not isinstance(groups, list):
@@ -356,7 +229,7 @@ def _embedded_terms(emb: _Fields | None) -> tuple[WpTerm, ...]:
     return tuple(terms)
 
 
-def _embedded_media(emb: _Fields | None) -> WpMedia | None:
+def _embedded_media(emb: JsonObject | None) -> WpMedia | None:
     items = emb.get("wp:featuredmedia", []) if emb else []
     if not isinstance(items, list) or not items:
         return None
@@ -367,7 +240,7 @@ def _embedded_media(emb: _Fields | None) -> WpMedia | None:
 
 
 def parse_term(obj: Any, where: str, taxonomy: str) -> WpTerm:
-    f = _Fields(obj, where, "a term")
+    f = JsonObject(obj, where, "a term")
     tax = f.str_("taxonomy", taxonomy) or taxonomy
     return WpTerm(
         id=f.int_("id"),
@@ -390,7 +263,7 @@ def _parent_slug(link: str, taxonomy: str) -> str:
 
 
 def parse_user(obj: Any, where: str) -> WpUser:
-    f = _Fields(obj, where, "a user")
+    f = JsonObject(obj, where, "a user")
     return WpUser(
         id=f.int_("id"),
         slug=f.str_("slug"),
@@ -400,7 +273,7 @@ def parse_user(obj: Any, where: str) -> WpUser:
 
 
 def parse_media(obj: Any, where: str) -> WpMedia:
-    f = _Fields(obj, where, "a media item")
+    f = JsonObject(obj, where, "a media item")
     details = f.get("media_details", {})
     sizes = details if isinstance(details, dict) else {}
     width, height = sizes.get("width", 0), sizes.get("height", 0)
@@ -415,7 +288,7 @@ def parse_media(obj: Any, where: str) -> WpMedia:
 
 
 def parse_site(obj: Any, where: str) -> WpSite:
-    f = _Fields(obj, where, "the site index (/wp-json/)")
+    f = JsonObject(obj, where, "the site index (/wp-json/)")
     offset = f.get("gmt_offset")
     if isinstance(offset, str):  # some sites send "5.5"
         try:
@@ -435,7 +308,7 @@ def parse_site(obj: Any, where: str) -> WpSite:
 def parse_collection(data: Any, name: str, parse: Any, *args: Any) -> Iterator[Any]:
     """Each item of a side collection (categories.json ...), or the error for a bad one."""
     if not isinstance(data, list):
-        yield SitegenError(f"expected a list, got {_kind(data)}", name)
+        yield SitegenError(f"expected a list, got {kind(data)}", name)
         return
     for i, item in enumerate(data):
         try:

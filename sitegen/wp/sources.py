@@ -26,8 +26,8 @@ from sitegen.wp.export import (
     parse_site,
     parse_term,
     parse_user,
-    read_json,
 )
+from sitegen.wp.jsonfields import read_json
 
 _COLLECTIONS: dict[str, tuple[Any, tuple[str, ...], str]] = {
     "categories.json": (parse_term, ("category",), "categories"),
