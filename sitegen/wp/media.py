@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -215,3 +216,57 @@ def post_image_urls(
     if featured and isinstance(featured.get("source_url"), str):
         urls.append(featured["source_url"])
     return urls
+
+
+# A tag that may carry image URLs, and its URL-valued attributes. WordPress escapes `<` inside
+# <pre>/<code>, so a tag here is a real tag; script bodies are stripped by the converter anyway.
+_TAG = re.compile(r"<(?:img|source|a)\b[^>]*>", re.IGNORECASE)
+_ATTR = re.compile(
+    r"""(\s(?:src|srcset|href|data-orig-file)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""",
+    re.IGNORECASE,
+)
+
+
+def rewrite_html(html: str, rewrite: Callable[[str], str | None]) -> str:
+    """`html` with every mirrored image URL replaced (src, srcset candidates, links)."""
+
+    def attr(m: re.Match[str]) -> str:
+        raw = m.group(2) if m.group(2) is not None else m.group(3) or m.group(4) or ""
+        value = unescape(raw)
+        if m.group(1).strip().lower().startswith("srcset"):
+            new = _rewrite_srcset(value, rewrite)
+        else:
+            new = rewrite(value) or value
+        if new == value:
+            return m.group(0)
+        return f'{m.group(1)}"{escape(new, quote=True)}"'
+
+    return _TAG.sub(lambda t: _ATTR.sub(attr, t.group(0)), html)
+
+
+def _rewrite_srcset(srcset: str, rewrite: Callable[[str], str | None]) -> str:
+    out = []
+    for part in re.split(r",\s+(?=\S)", srcset.strip()):
+        bits = part.strip().split(None, 1)
+        if bits:
+            bits[0] = rewrite(bits[0]) or bits[0]
+            out.append(" ".join(bits))
+    return ", ".join(out)
+
+
+def rewrite_post(post: dict[str, Any], rewrite: Callable[[str], str | None]) -> dict[str, Any]:
+    """A REST post or page with its content's image URLs rewritten (a copy; the input is kept)."""
+    content = post.get("content")
+    if not isinstance(content, dict) or not isinstance(content.get("rendered"), str):
+        return post
+    new = rewrite_html(content["rendered"], rewrite)
+    return post if new == content["rendered"] else {**post, "content": {**content, "rendered": new}}
+
+
+def rewrite_media_item(
+    item: dict[str, Any], rewrite: Callable[[str], str | None]
+) -> dict[str, Any]:
+    """A media.json item whose `source_url` (what a featured image shows) points at the mirror."""
+    url = item.get("source_url")
+    local = rewrite(url) if isinstance(url, str) else None
+    return {**item, "source_url": local} if local else item

@@ -150,7 +150,7 @@ def fetch_site(
     if incremental:
         mark = datetime.fromisoformat(state.watermark.replace("Z", "+00:00")) - options.overlap
         since = mark.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    known = _load_current(current)
+    known = load_current(current)
     result = FetchResult(store.path, current, incremental, since, {}, {}, {})
     fresh: dict[str, dict[int, Any]] = {}
     for kind, route in KINDS.items():
@@ -180,7 +180,7 @@ def fetch_site(
         for name, route in SIDE.items()
     }
     result.requests = counter.requests
-    _write_current(current, known, side, index.body)
+    write_input(current, known, side, index.body)
     state.watermark = started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return result, state
 
@@ -264,7 +264,7 @@ def _by_ids(
     return got
 
 
-def _load_current(current: Path) -> dict[str, dict[int, Any]]:
+def load_current(current: Path) -> dict[str, dict[int, Any]]:
     known: dict[str, dict[int, Any]] = {"posts": {}, "pages": {}, "media": {}}
     files = {
         "posts": sorted(current.glob("posts-page-*.json")),
@@ -290,9 +290,10 @@ def _dump(items: Any) -> bytes:
     return json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
 
 
-def _write_current(
+def write_input(
     current: Path, known: dict[str, dict[int, Any]], side: dict[str, list[Any]], index: bytes
 ) -> None:
+    """Write a folder the importer reads: posts in pages of 100, pages, media, side files."""
     current.mkdir(parents=True, exist_ok=True)
     posts = _newest_first(known["posts"].values())
     names = set()
