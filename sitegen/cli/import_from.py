@@ -98,7 +98,7 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     """Add --from/--media/--jobs/--full to `sitegen import`; with --from, mirror instead."""
 
     @click.option(
-        "--from", "from_url", metavar="URL",
+        "--from", metavar="URL",  # the parameter is named "from": a keyword, so read via kwargs
         help="Mirror a live WordPress site through its REST API instead of reading files: "
         "the first run fetches everything, later runs only what changed, and posts the site "
         "no longer publishes leave content/ (their paths go to content/_gone.yaml).",
@@ -117,9 +117,9 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     )
     @functools.wraps(func)
     def wrapper(
-        site_dir: Path, *args: Any, from_url: str | None, media: bool, jobs: int, full: bool,
-        **kwargs: Any,
+        site_dir: Path, *args: Any, media: bool, jobs: int, full: bool, **kwargs: Any
     ) -> None:  # fmt: skip
+        from_url: str | None = kwargs.pop("from", None)
         paths = kwargs.get("paths") or ()
         if from_url is None:
             if media or full:
