@@ -25,6 +25,8 @@ from sitegen.wp.manifest import Entry, Manifest, save_manifest, sha256
 from sitegen.wp.sync import CURRENT_DIR, RAW_DIR, SyncOptions, SyncState, fetch_site, finish
 
 NOW = "Sat, 28 Nov 2026 10:00:00 GMT"
+CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
+TEMPLATE = json.loads((CORPUS / "posts-page-1.json").read_bytes())[0]
 
 
 class FakeWordPress:
@@ -36,8 +38,13 @@ class FakeWordPress:
         self.fail_on: str = ""  # a query substring that gets a 500
 
     def item(self, i: int) -> dict[str, Any]:
-        return {"id": i, "date_gmt": f"2024-01-{i:02d}T00:00:00", "modified_gmt": self.posts[i],
-                "content": {"rendered": f"<p>post {i}</p>"}}  # fmt: skip
+        """A real post of the corpus, renumbered; the importer accepts it like any other."""
+        day, modified = f"2024-01-{i:02d}T00:00:00", self.posts[i]
+        link = f"http://fake/2024/01/{i:02d}/post-{i}/"
+        return {**TEMPLATE, "id": i, "slug": f"post-{i}", "link": link, "guid": {"rendered": link},
+                "date": day, "date_gmt": day, "modified": modified, "modified_gmt": modified,
+                "categories": [], "tags": [], "featured_media": 0, "sticky": False,
+                "content": {"rendered": f"<p>post {i}</p>", "protected": False}}  # fmt: skip
 
     def __call__(self, path: str) -> Reply:
         url = urllib.parse.urlsplit(path)
