@@ -71,7 +71,7 @@ def restore() -> Iterator[list[Any]]:
             wp("restore", json.dumps(item))
 
 
-def mirror(site: Path, url: str, media: bool = False) -> MirrorReport:
+def mirror(site: Path, url: str, media: bool | None = None) -> MirrorReport:
     return mirror_site(site, url, MirrorOptions(media=media))
 
 
@@ -190,9 +190,13 @@ def test_media_are_mirrored_and_no_image_points_at_wordpress(tmp_path: Path, wp_
     }
     assert len(local) >= 10
     assert all((site / "static" / m.lstrip("/")).is_file() for m in local)
-    # Nothing new to download the second time; the content stays byte-identical.
+    # Remembered without --media; nothing new to download; the content stays byte-identical.
     before = content_files(site)
-    again = mirror(site, wp_url, media=True)
+    again = mirror(site, wp_url)
     assert again.media is not None and (again.media.downloaded, again.media.reused) == (0, 17)
     assert content_files(site) == before
     assert SyncState.load(site).pending == ""
+    # --no-media: back to WordPress's image URLs.
+    plain = mirror(site, wp_url, media=False)
+    assert plain.media is None and plain.imported.updated == 36
+    assert any(images.search(t.decode()) for t in content_files(site).values())

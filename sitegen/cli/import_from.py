@@ -58,8 +58,8 @@ class Bars:
 
 
 def run_from(
-    site_dir: Path, url: str, *, media: bool, jobs: int, full: bool, force: bool, drafts: bool,
-    quiet: bool,
+    site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
+    drafts: bool, quiet: bool,
 ) -> None:  # fmt: skip
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
     options = MirrorOptions(
@@ -88,9 +88,6 @@ def _print(report: MirrorReport, quiet: bool) -> None:
         for r in report.removals:
             what = "removed" if r.removed else "kept (edited by hand)"
             click.echo(f"{what} {r.source}: no longer published")
-        if report.media is not None:
-            for url, why in report.media.failed:
-                click.echo(f"media failed: {url}: {why}")
     click.echo(report.summary())
 
 
@@ -104,9 +101,10 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "no longer publishes leave content/ (their paths go to content/_gone.yaml).",
     )  # fmt: skip
     @click.option(
-        "--media", is_flag=True,
+        "--media/--no-media", default=None,
         help="With --from: download the images posts use into static/media/ and point the "
-        "content at those copies.",
+        "content at those copies. Remembered: later runs keep mirroring images until "
+        "--no-media.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
@@ -117,12 +115,12 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     )
     @functools.wraps(func)
     def wrapper(
-        site_dir: Path, *args: Any, media: bool, jobs: int, full: bool, **kwargs: Any
+        site_dir: Path, *args: Any, media: bool | None, jobs: int, full: bool, **kwargs: Any
     ) -> None:  # fmt: skip
         from_url: str | None = kwargs.pop("from", None)
         paths = kwargs.get("paths") or ()
         if from_url is None:
-            if media or full:
+            if media is not None or full:
                 raise click.UsageError("--media and --full go with --from URL")
             if not paths:
                 raise click.UsageError("give JSON files or folders to import, or --from URL")

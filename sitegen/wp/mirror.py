@@ -45,7 +45,7 @@ MEDIA_INPUT_DIR = IMPORT_DIR / "input"  # current/ with image URLs pointing at t
 @dataclass
 class MirrorOptions:
     sync: SyncOptions = field(default_factory=SyncOptions)
-    media: bool = False
+    media: bool | None = None  # None: as the last run did (remembered in sync.json)
     import_options: ImportOptions = field(default_factory=ImportOptions)
 
 
@@ -53,6 +53,7 @@ class MirrorOptions:
 class MirrorReport:
     fetched: FetchResult
     imported: ImportReport
+    site_dir: Path = Path(".")
     media: MediaReport | None = None
     removals: list[Removal] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)  # fetch, media and gone problems
@@ -74,7 +75,7 @@ class MirrorReport:
         listed = ", ".join(f"{n} {kind}" for kind, n in f.counts.items())
         lines = [
             f"fetched {mode}: {changed} in {f.requests} requests; the site lists {listed}",
-            f"raw answers kept in {f.raw_dir}",
+            f"raw answers kept in {_rel(f.raw_dir, self.site_dir)}",
         ]
         gone = [r for r in self.removals if r.removed]
         kept = [r for r in self.removals if not r.removed]
@@ -98,9 +99,10 @@ def mirror_site(
 ) -> MirrorReport:
     """Mirror the WordPress site at `url` into `site_dir` (see the module docstring)."""
     fetched, state = fetch_site(site_dir, url, options.sync, progress)
-    report = MirrorReport(fetched, ImportReport())
+    report = MirrorReport(fetched, ImportReport(), site_dir)
     input_dir = fetched.current_dir
-    if options.media:
+    state.media = state.media if options.media is None else options.media
+    if state.media:
         input_dir, report.media = _mirror_media(site_dir, url, options, report.problems, progress)
     report.imported = import_paths(
         site_dir, [input_dir], _with_total(options.import_options, progress),
@@ -111,6 +113,13 @@ def mirror_site(
     forget_gone(site_dir, [i for ids in fetched.changed.values() for i in ids])
     finish(site_dir, state, fetched)
     return report
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _with_total(options: ImportOptions, progress: Progress | None) -> ImportOptions:

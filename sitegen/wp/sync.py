@@ -55,6 +55,7 @@ class SyncState:
     watermark: str = ""  # server time (UTC, ISO 8601 with Z) when the last complete sync began
     pending: str = ""  # stamp of a run that has not finished: its raw folder is reused
     runs: list[str] = field(default_factory=list)
+    media: bool = False  # images are mirrored; later runs keep doing it unless told not to
 
     @classmethod
     def load(cls, site_dir: Path) -> SyncState:
@@ -70,7 +71,9 @@ class SyncState:
                 "delete it to start over with a full sync",
             ) from None
         known = {
-            k: data[k] for k in ("site", "api_root", "watermark", "pending", "runs") if k in data
+            k: data[k]
+            for k in ("site", "api_root", "watermark", "pending", "runs", "media")
+            if k in data
         }
         return cls(**known)
 
