@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -169,14 +169,14 @@ def test_gone_posts_leave_unless_edited_by_hand(tmp_path: Path) -> None:
     save_manifest(tmp_path / "content", Manifest({1: a, 2: b, 3: c}))
     (tmp_path / "content" / b.file).write_text("---\ntitle: B, edited by hand\n---\n")
     problems = Problems()
-    removals = remove_gone(tmp_path, {1: "posts", 2: "posts"}, "2026-11-28", problems)
+    removals = remove_gone(tmp_path, {1: "posts", 2: "posts"}, date(2026, 11, 28), problems)
     assert [(r.wp_id, r.removed) for r in removals] == [(1, True), (2, False)]
     assert not (tmp_path / "content" / a.file).exists()
     assert (tmp_path / "content" / b.file).exists() and (tmp_path / "content" / c.file).exists()
     assert "content/posts/2024/01/b.md: warning: post 2 is no longer published" in problems.render()
     gone_text = (tmp_path / "content" / "_gone.yaml").read_text()
     assert yaml.safe_load(gone_text) == [
-        {"path": "2024/01/01/a/", "wp_id": 1, "removed": "2026-11-28"}
+        {"path": "2024/01/01/a/", "wp_id": 1, "removed": date(2026, 11, 28)}
     ]
     manifest = json.loads((tmp_path / "content" / ".import" / "manifest.json").read_text())
     assert sorted(manifest["entries"]) == ["2", "3"]

@@ -161,7 +161,7 @@ def test_unpublished_posts_leave_and_are_recorded_as_gone(
     assert not gone_file.exists()
     assert kept_file.exists() and "A note added by hand." in kept_file.read_text()
     assert "edited by hand, so it stays" in report.all_problems().render()
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(UTC).date()
     entries = yaml.safe_load((site / "content" / "_gone.yaml").read_text())
     assert entries == [{"path": path, "wp_id": gone, "removed": today}]
     # Published again: it comes back and is no longer gone.

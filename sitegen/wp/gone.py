@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ class Removal:
 
 
 def remove_gone(
-    site_dir: Path, gone: Mapping[int, str], today: str, problems: Problems
+    site_dir: Path, gone: Mapping[int, str], today: date, problems: Problems
 ) -> list[Removal]:
     """Delete the content files of posts the site no longer publishes; record them in _gone.yaml.
 
@@ -72,7 +73,7 @@ def load_gone(site_dir: Path) -> list[dict[str, Any]]:
     return [d for d in data if isinstance(d, dict)]
 
 
-def record_gone(site_dir: Path, removals: list[Removal], today: str) -> None:
+def record_gone(site_dir: Path, removals: list[Removal], today: date) -> None:
     if not removals:
         return
     entries = {str(e.get("path")): e for e in load_gone(site_dir)}

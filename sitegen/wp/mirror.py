@@ -108,7 +108,7 @@ def mirror_site(
         site_dir, [input_dir], _with_total(options.import_options, progress),
         _import_progress(progress),
     )  # fmt: skip
-    today = datetime.now(UTC).date().isoformat()
+    today = datetime.now(UTC).date()
     report.removals = remove_gone(site_dir, fetched.gone, today, report.problems)
     forget_gone(site_dir, [i for ids in fetched.changed.values() for i in ids])
     finish(site_dir, state, fetched)
