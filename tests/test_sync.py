@@ -36,6 +36,8 @@ class FakeWordPress:
         self.posts = dict(posts)
         self.date = NOW
         self.fail_on: str = ""  # a query substring that gets a 500
+        self.past_end_on: str = ""  # a query substring answered rest_post_invalid_page_number
+        self.unlisted: set[int] = set()  # skipped by paging (as if shifted), found by include=
 
     def item(self, i: int) -> dict[str, Any]:
         """A real post of the corpus, renumbered; the importer accepts it like any other."""
@@ -52,6 +54,8 @@ class FakeWordPress:
         head = {"Date": self.date}
         if self.fail_on and self.fail_on in path:
             return Reply(500, {"code": "boom"})
+        if self.past_end_on and self.past_end_on in path:
+            return Reply(400, {"code": "rest_post_invalid_page_number", "message": "too far"})
         if url.path == "/":
             return Reply(200, "<html>", {"Content-Type": "text/html", **head})
         if url.path == "/wp-json/":
@@ -68,13 +72,14 @@ class FakeWordPress:
             ids = [i for i in ids if self.posts[i] > after]
         if "include" in q:
             ids = [int(i) for i in q["include"].split(",") if int(i) in self.posts]
+        counted = len(ids)  # the totals were computed before the (simulated) shift
+        if "include" not in q:
+            ids = [i for i in ids if i not in self.unlisted]
         per, page = int(q.get("per_page", 10)), int(q.get("page", 1))
         chunk = ids[(page - 1) * per : page * per]
         body = [{"id": i} if q.get("_fields") == "id" else self.item(i) for i in chunk]
-        pages = max(1, -(-len(ids) // per))
-        return Reply(
-            200, body, {"X-WP-Total": str(len(ids)), "X-WP-TotalPages": str(pages), **head}
-        )
+        pages = max(1, -(-counted // per))
+        return Reply(200, body, {"X-WP-Total": str(counted), "X-WP-TotalPages": str(pages), **head})
 
 
 def options() -> SyncOptions:
@@ -147,6 +152,25 @@ def test_an_interrupted_run_resumes_with_what_it_already_has(tmp_path: Path) -> 
     assert sorted(result.changed["posts"]) == list(range(1, 8))
     assert len(list((tmp_path / RAW_DIR).iterdir())) == 1
     assert SyncState.load(tmp_path).pending == ""
+
+
+def test_posts_deleted_while_paging_are_a_warning_not_a_failure(tmp_path: Path) -> None:
+    wp = FakeWordPress({i: f"2024-01-{i:02d}T00:00:00" for i in range(1, 6)})
+    with serve(wp) as (base, _):
+        first, state = fetch_site(tmp_path, base, options())
+        finish(tmp_path, state, first)
+        watermark = SyncState.load(tmp_path).watermark
+        # Paging now misses post 2 (as if it slid to an earlier page), and the last page of the
+        # id list is "past the end". Nothing may be deleted on that evidence.
+        wp.unlisted = {2}
+        wp.past_end_on = "_fields=id&per_page=2&page=3"
+        wp.date = "Sat, 28 Nov 2026 11:00:00 GMT"
+        second, state = fetch_site(tmp_path, base, options())
+        finish(tmp_path, state, second)
+    assert second.gone == {}
+    assert current_ids(tmp_path) == [5, 4, 3, 2, 1]
+    assert "deleted posts while we read it (posts)" in second.problems.render()
+    assert SyncState.load(tmp_path).watermark == watermark  # the same window is asked again
 
 
 def test_refuses_to_mix_two_sites(tmp_path: Path) -> None:

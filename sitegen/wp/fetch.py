@@ -38,6 +38,13 @@ API_REL = "https://api.w.org/"
 class FetchError(SitegenError):
     """A request that failed in a way the user (or the site's owner) has to fix."""
 
+    def __init__(self, message: str, location: str = "", hint: str = "", code: str = "") -> None:
+        super().__init__(message, location, hint)
+        self.code = code  # WordPress's error code, when it sent one
+
+
+PAST_THE_END = "rest_post_invalid_page_number"
+
 
 @dataclass(frozen=True)
 class FetchOptions:
@@ -202,11 +209,12 @@ def check(resp: Response) -> Response:
             "the REST API is restricted (a security plugin or a login wall); allow anonymous "
             "GET on /wp-json/wp/v2/ or mirror from an export instead",
         )
-    if code == "rest_post_invalid_page_number":
+    if code == PAST_THE_END:
         raise FetchError(
-            "page number past the end (rest_post_invalid_page_number)",
+            f"page number past the end ({PAST_THE_END})",
             resp.url,
             "posts were deleted while we were reading; run the command again",
+            code,
         )
     if resp.status == 404:
         raise FetchError(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.fsutil import atomic_write
-from sitegen.wp.fetch import FetchError, RestClient, check
+from sitegen.wp.fetch import PAST_THE_END, FetchError, RestClient, check
 
 Progress = Callable[[int], None]
 
@@ -90,15 +90,25 @@ def fetch_pages(
     params: Mapping[str, str | int],
     name: Callable[[int], str],
     progress: Progress | None = None,
+    on_shrink: Callable[[int], None] | None = None,
 ) -> list[list[Any]]:
     """Every page of a collection: page 1 first (to learn X-WP-TotalPages), the rest in parallel.
 
-    Each page is saved under `name(n)`. Returns the items page by page, in page order.
+    Each page is saved under `name(n)`. Returns the items page by page, in page order. A page
+    past the end (the collection shrank meanwhile) calls `on_shrink(n)` if given, else raises.
     """
     query = {**params, "per_page": client.http.options.per_page}
 
     def one(n: int) -> list[Any]:
-        items, _, _ = store.page(client, client.url(route, {**query, "page": n}), name(n))
+        try:
+            items, _, _ = store.page(client, client.url(route, {**query, "page": n}), name(n))
+        except FetchError as err:
+            # Posts were deleted while we paged: the last pages no longer exist. What moved to
+            # earlier pages is caught by the caller's id reconciliation.
+            if err.code != PAST_THE_END or on_shrink is None:
+                raise
+            on_shrink(n)
+            items = []
         if progress:
             progress(1)
         return items

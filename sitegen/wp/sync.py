@@ -155,19 +155,9 @@ def fetch_site(
         since = mark.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     known = load_current(current)
     result = FetchResult(store.path, current, incremental, since, {}, {}, {})
-    fresh: dict[str, dict[int, Any]] = {}
+    shrunk: list[str] = []
     for kind, route in KINDS.items():
-        listed = _id_list(client, store, kind, route, counter)
-        got = _changed(client, store, kind, route, since, counter)
-        missing = sorted(listed - set(got) - set(known[kind]))
-        got.update(_by_ids(client, store, kind, route, missing, counter))
-        fresh[kind] = got
-        result.changed[kind] = sorted(got)
-        result.counts[kind] = len(listed)
-        result.gone.update({i: kind for i in set(known[kind]) - listed})
-        for i in set(known[kind]) - listed:
-            del known[kind][i]
-        known[kind] = {**known[kind], **{i: v for i, v in got.items() if i in listed}}
+        _sync_kind(client, store, kind, route, known, result, counter, shrunk.append)
 
     media = fetch_merged(
         client,
@@ -184,8 +174,35 @@ def fetch_site(
     }
     result.requests = counter.requests
     write_input(current, known, side, index.body)
-    state.watermark = started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if shrunk:  # something may have slipped between pages: ask for the same window next time
+        result.problems.warn(
+            f"the site deleted posts while we read it ({', '.join(sorted(set(shrunk)))})",
+            site,
+            "run the command again to be sure nothing was missed",
+        )
+    else:
+        state.watermark = started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return result, state
+
+
+def _sync_kind(
+    client: RestClient, store: RawStore, kind: str, route: str, known: dict[str, dict[int, Any]],
+    result: FetchResult, counter: _Counter, shrunk: Callable[[str], None],
+) -> None:  # fmt: skip
+    """Fetch one kind (posts or pages): changed items, never-seen ids, and what is gone."""
+    listed = _id_list(client, store, kind, route, counter, lambda n: shrunk(kind))
+    got = _changed(client, store, kind, route, result.since, counter, lambda n: shrunk(kind))
+    missing = sorted(listed - set(got) - set(known[kind]))
+    got.update(_by_ids(client, store, kind, route, missing, counter))
+    # Paging while the site changes can skip an id; never delete on that: ask about each one.
+    absent = sorted(set(known[kind]) - listed)
+    gone = set(absent) - _still_listed(client, route, absent, counter.step(f"{kind} ids"))
+    result.changed[kind] = sorted(got)
+    result.counts[kind] = len(listed | (set(absent) - gone))
+    result.gone.update({i: kind for i in gone})
+    for i in gone:
+        del known[kind][i]
+    known[kind].update({i: v for i, v in got.items() if i not in gone})
 
 
 def finish(site_dir: Path, state: SyncState, result: FetchResult) -> None:
@@ -223,30 +240,30 @@ def _server_time(value: str) -> datetime | None:
 
 
 def _id_list(
-    client: RestClient, store: RawStore, kind: str, route: str, counter: _Counter
+    client: RestClient,
+    store: RawStore,
+    kind: str,
+    route: str,
+    counter: _Counter,
+    on_shrink: Callable[[int], None],
 ) -> set[int]:
     """Every id the site lists publicly, 100 per request (`_fields=id` keeps them tiny)."""
-    pages = fetch_pages(
-        client,
-        store,
-        route,
-        {"_fields": "id"},
-        lambda n: f"ids/{kind}-{n}.json",
-        counter.step(f"{kind} ids"),
-    )
+    name = lambda n: f"ids/{kind}-{n}.json"  # noqa: E731
+    step = counter.step(f"{kind} ids")
+    pages = fetch_pages(client, store, route, {"_fields": "id"}, name, step, on_shrink)
     return {int(p["id"]) for page in pages for p in page if isinstance(p, dict) and "id" in p}
 
 
 def _changed(
-    client: RestClient, store: RawStore, kind: str, route: str, since: str, counter: _Counter
-) -> dict[int, Any]:
+    client: RestClient, store: RawStore, kind: str, route: str, since: str, counter: _Counter,
+    on_shrink: Callable[[int], None],
+) -> dict[int, Any]:  # fmt: skip
     params = {"modified_after": since} if since else {}
     if kind == "pages":
         items = fetch_merged(client, store, route, params, "pages.json", counter.step(kind))
     else:
-        pages = fetch_pages(
-            client, store, route, params, lambda n: f"posts-page-{n}.json", counter.step(kind)
-        )
+        name = lambda n: f"posts-page-{n}.json"  # noqa: E731
+        pages = fetch_pages(client, store, route, params, name, counter.step(kind), on_shrink)
         items = [p for page in pages for p in page]
     return {int(p["id"]): p for p in items if isinstance(p, dict) and "id" in p}
 
@@ -265,6 +282,20 @@ def _by_ids(
         step(1)
         got.update({int(p["id"]): p for p in items if isinstance(p, dict) and "id" in p})
     return got
+
+
+def _still_listed(
+    client: RestClient, route: str, ids: list[int], step: Callable[[int], None]
+) -> set[int]:
+    """Which of `ids` the site still publishes (asked by id, so paging cannot hide one)."""
+    found: set[int] = set()
+    per = client.http.options.per_page
+    for n in range(math.ceil(len(ids) / per)):
+        chunk = ",".join(map(str, ids[n * per : (n + 1) * per]))
+        resp = client.get(route, {"include": chunk, "_fields": "id", "per_page": per})
+        step(1)
+        found |= {int(p["id"]) for p in resp.json() if isinstance(p, dict) and "id" in p}
+    return found
 
 
 def load_current(current: Path) -> dict[str, dict[int, Any]]:
