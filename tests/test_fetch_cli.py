@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from fetch_server import Reply, serve
 from test_sync import FakeWordPress
 
 from sitegen.cli import main
+from sitegen.cli.import_from import Bars
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -55,3 +57,17 @@ def test_mirror_prints_a_summary_and_a_second_run_is_incremental(tmp_path: Path)
     assert code == 0, out
     assert "fetched changes since" in out and "0 posts, 0 pages" in out
     assert "imported 0, updated 0, unchanged 2" in out
+
+
+def test_progress_bars_one_per_phase(capsys: pytest.CaptureFixture[str]) -> None:
+    bars = Bars(enabled=True)
+    for done in range(1, 4):
+        bars("fetch", done, 2 + done)  # the total grows as collections report their size
+    bars("media", 1, 2)
+    bars("media", 2, 2)
+    bars("import", 0, 62)
+    bars("import", 62, 0)
+    bars.close()
+    err = capsys.readouterr().err
+    assert [label in err for label in ("Fetching", "Media", "Importing")] == [True] * 3
+    assert bars.bar is None

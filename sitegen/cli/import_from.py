@@ -24,7 +24,7 @@ from sitegen.wp.sync import SyncOptions
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-LABELS = {"import": "Importing", "media": "Media"}
+LABELS = {"fetch": "Fetching", "import": "Importing", "media": "Media"}
 
 
 class Bars:

@@ -17,7 +17,7 @@ from typing import Any
 from sitegen.fsutil import atomic_write
 from sitegen.wp.fetch import PAST_THE_END, FetchError, RestClient, check
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # (requests just done, requests this collection needs)
 
 
 @dataclass
@@ -99,6 +99,10 @@ def fetch_pages(
     """
     query = {**params, "per_page": client.http.options.per_page}
 
+    first, _, total_pages = store.page(client, client.url(route, {**query, "page": 1}), name(1))
+    if progress:
+        progress(1, total_pages)
+
     def one(n: int) -> list[Any]:
         try:
             items, _, _ = store.page(client, client.url(route, {**query, "page": n}), name(n))
@@ -110,12 +114,9 @@ def fetch_pages(
             on_shrink(n)
             items = []
         if progress:
-            progress(1)
+            progress(1, total_pages)
         return items
 
-    first, _, total_pages = store.page(client, client.url(route, {**query, "page": 1}), name(1))
-    if progress:
-        progress(1)
     if total_pages <= 1:
         return [first]
     jobs = max(1, client.http.options.jobs)
@@ -142,12 +143,13 @@ def fetch_merged(
     def one(n: int) -> tuple[list[Any], int, int]:
         resp = check(client.http.get(client.url(route, {**query, "page": n})))
         bodies[n] = resp.body
+        pages = _int(resp.header("X-WP-TotalPages"))
         if progress:
-            progress(1)
+            progress(1, pages)
         return (
             _items(resp.json(), resp.url),
             _int(resp.header("X-WP-Total")),
-            _int(resp.header("X-WP-TotalPages")),
+            pages,
         )
 
     items, total, pages = one(1)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -196,7 +197,7 @@ def _sync_kind(
     got.update(_by_ids(client, store, kind, route, missing, counter))
     # Paging while the site changes can skip an id; never delete on that: ask about each one.
     absent = sorted(set(known[kind]) - listed)
-    gone = set(absent) - _still_listed(client, route, absent, counter.step(f"{kind} ids"))
+    gone = set(absent) - _still_listed(client, route, absent, counter.step(f"{kind} recheck"))
     result.changed[kind] = sorted(got)
     result.counts[kind] = len(listed | (set(absent) - gone))
     result.gone.update({i: kind for i in gone})
@@ -215,19 +216,23 @@ def finish(site_dir: Path, state: SyncState, result: FetchResult) -> None:
 
 
 class _Counter:
-    """Request counting and progress, per collection."""
+    """Counts requests, and reports them as one growing "fetch" progress (from many threads)."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
         self.requests = 0
         self.done: dict[str, int] = {}
+        self.planned: dict[str, int] = {}
+        self.lock = threading.Lock()
 
-    def step(self, what: str, total: int = 0) -> Callable[[int], None]:
-        def advance(n: int) -> None:
-            self.requests += n
-            self.done[what] = self.done.get(what, 0) + n
-            if self.progress:
-                self.progress(what, self.done[what], max(total, self.done[what]))
+    def step(self, what: str) -> Callable[[int, int], None]:
+        def advance(n: int, needed: int) -> None:
+            with self.lock:
+                self.requests += n
+                self.done[what] = self.done.get(what, 0) + n
+                self.planned[what] = max(self.planned.get(what, 0), needed, self.done[what])
+                if self.progress:
+                    self.progress("fetch", self.requests, sum(self.planned.values()))
 
         return advance
 
@@ -274,26 +279,27 @@ def _by_ids(
     """Posts the site lists that we have never seen and that modified_after did not return."""
     got: dict[int, Any] = {}
     per = client.http.options.per_page
-    step = counter.step(kind)
-    for n in range(math.ceil(len(ids) / per)):
+    step, chunks = counter.step(f"{kind} by id"), math.ceil(len(ids) / per)
+    for n in range(chunks):
         chunk = ids[n * per : (n + 1) * per]
         params: dict[str, str | int] = {"include": ",".join(map(str, chunk)), "per_page": per}
         items, _, _ = store.page(client, client.url(route, params), f"{kind}-include-{n + 1}.json")
-        step(1)
+        step(1, chunks)
         got.update({int(p["id"]): p for p in items if isinstance(p, dict) and "id" in p})
     return got
 
 
 def _still_listed(
-    client: RestClient, route: str, ids: list[int], step: Callable[[int], None]
+    client: RestClient, route: str, ids: list[int], step: Callable[[int, int], None]
 ) -> set[int]:
     """Which of `ids` the site still publishes (asked by id, so paging cannot hide one)."""
     found: set[int] = set()
     per = client.http.options.per_page
-    for n in range(math.ceil(len(ids) / per)):
+    chunks = math.ceil(len(ids) / per)
+    for n in range(chunks):
         chunk = ",".join(map(str, ids[n * per : (n + 1) * per]))
         resp = client.get(route, {"include": chunk, "_fields": "id", "per_page": per})
-        step(1)
+        step(1, chunks)
         found |= {int(p["id"]) for p in resp.json() if isinstance(p, dict) and "id" in p}
     return found
 
