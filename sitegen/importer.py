@@ -99,6 +99,7 @@ def import_paths(
     for src in sources:
         if src.content:
             writer.source(src)
+    placed.maps.count_missing()
     site = merge_site(old_site, plan.site_yaml(side, placed.maps, first))
     if save_site(content_dir, site):
         report.written.append(content_dir / "_site.yaml")

@@ -49,6 +49,12 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         ('"just text"', "bad.json: error: expected a post object or a list of posts, got text"),
         ("[1]", "bad.json[0]: error: expected a post (an object), got a number"),
         (
+            json.dumps([{"id": 5, "slug": "x", "name": "X", "taxonomy": "category"}]),
+            "bad.json: error: this holds no posts: it looks like the content of categories.json "
+            "or tags.json\n  hint: name the file categories.json or tags.json so that it is "
+            "read as a side file",
+        ),
+        (
             '{"code": "rest_forbidden", "message": "Sorry.", "data": {"status": 401}}',
             "bad.json: error: WordPress error response, no posts: rest_forbidden: Sorry.\n"
             "  hint: WordPress refused the request this file was saved from; fetch it again",
@@ -78,6 +84,7 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         "truncated",
         "text",
         "numbers",
+        "terms",
         "refused",
         "bad-date",
         "missing-link",
@@ -117,15 +124,20 @@ def test_duplicate_ids_with_different_content(tmp_path: Path) -> None:
 
 def test_unresolvable_ids_are_reported_not_dropped(tmp_path: Path) -> None:
     post = dict(_other(5, "b"), categories=[7, 99], tags=[3], class_list=[])
-    report = _import(tmp_path, {"p.json": json.dumps(post)})
-    warnings = [p.location.replace(f"{tmp_path}/dump/", "") for p in report.errors.warnings]
-    assert warnings == [
-        "p.json.author",
-        "p.json.categories[0]",
-        "p.json.categories[1]",
-        "p.json.tags[0]",
+    twin = dict(_other(6, "c"), categories=[99], class_list=[])
+    report = _import(tmp_path, {"p.json": json.dumps([post, twin])})
+    warnings = [
+        p.render().split("\n")[0].replace(f"{tmp_path}/dump/", "") for p in report.errors.warnings
     ]
-    assert not report.failed and report.imported == 1
+    # Each unknown id once, at the first post that has it, with how many more posts have it.
+    assert warnings == [
+        "p.json[0].author: warning: author id 1 not found; post 5 has no author (and 1 more post)",
+        "p.json[0].categories[0]: warning: category id 7 not found; left out of post 5",
+        "p.json[0].categories[1]: warning: category id 99 not found; left out of post 5 "
+        "(and 1 more post)",
+        "p.json[0].tags[0]: warning: tag id 3 not found; left out of post 5",
+    ]
+    assert not report.failed and report.imported == 2
 
 
 def test_cli_exit_status_and_summary(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_emphasis import BREAK, resolve
 from sitegen.wp.html2md_escape import escape_line_start, html_escape
-from sitegen.wp.html2md_inline import render_inline
+from sitegen.wp.html2md_inline import render_inline, tidy
 from sitegen.wp.html2md_tables import html_block, table
 from sitegen.wp.html2md_tree import (
     BLOCKS,
@@ -28,6 +28,7 @@ from sitegen.wp.html2md_tree import (
     nodes,
     tag,
 )
+from sitegen.wp.sanitize import safe_url
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class Block:
     kind: str  # para, heading, list, quote, code, rule, html, table
     text: str
     start: int = 1  # ordered lists: the first number
-    attrs: str = ""  # dir: the wrapper's attributes
+    attrs: str = ""  # list: the marker (- * . )); dir: the wrapper's attributes
 
 
 _HTML_KEPT = frozenset({"dl", "details", "video", "audio"})
@@ -72,7 +73,13 @@ def _hides_block(node: Node) -> bool:
 
 
 def _append(blocks: list[Block], new: Iterable[Block]) -> None:
-    blocks.extend(b for b in new if b.text.strip())
+    for block in new:
+        if not block.text.strip():
+            continue
+        previous = blocks[-1] if blocks else None
+        if previous and previous.kind == block.kind == "list" and previous.attrs == block.attrs:
+            block = _alternate(block)
+        blocks.append(block)
 
 
 def _flush(ctx: Context, run: list[Node], blocks: list[Block]) -> None:
@@ -88,7 +95,7 @@ def paragraph(ctx: Context, run: list[Node]) -> str:
     if all(is_blank(n) for n in run):
         return ""
     text = render_inline(ctx, run)
-    text = re.sub(f" *{BREAK} *", BREAK, text).strip(" " + BREAK)
+    text = tidy(text)
     if not text.replace("&nbsp;", "").strip(" " + BREAK):
         return ""  # WordPress spacer paragraphs (<p>&nbsp;</p>)
     lines = resolve(text).split(BREAK)
@@ -100,17 +107,7 @@ def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
     if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
         return [_heading(ctx, el, int(name[1]))]
     if name in {"ul", "ol"}:
-        previous = before[-1] if before else None
-        return [
-            _list(
-                ctx,
-                el,
-                alternate=previous is not None
-                and previous.kind == "list"
-                and previous.text[:1].isdigit() == (name == "ol")
-                and _marker(previous.text) == _marker_for(name, False),
-            )
-        ]
+        return [_list(ctx, el)]
     if name == "blockquote":
         return [_quote(ctx, el)]
     if name == "pre":
@@ -150,25 +147,25 @@ def _direction(el: Element, inner: list[Block], before: list[Block]) -> list[Blo
 
 
 def _heading(ctx: Context, el: Element, level: int) -> Block:
-    text = render_inline(ctx, nodes(el)).replace(BREAK, " ")
-    text = resolve(re.sub(" +", " ", text).strip(" "))
+    text = resolve(tidy(render_inline(ctx, nodes(el)).replace(BREAK, " ")))
     if text.endswith("#"):
         text = text[:-1] + "\\#"
     return Block("heading", f"{'#' * level} {text}" if text else "")
 
 
-def _marker(text: str) -> str:
-    match = re.match(r"\d+([.)])|([-*])", text)
-    return (match.group(1) or match.group(2)) if match else ""
+def _alternate(block: Block) -> Block:
+    """The same list with the other marker (`-`/`*`, `1.`/`1)`), for a list right after a list:
+    CommonMark would merge two lists with the same marker into one."""
+    swap = {"-": "*", "*": "-", ".": ")", ")": "."}
+    marker = block.attrs
+    lines = [
+        (line.replace(marker, swap[marker], 1) if line[:1] not in {"", " "} else line)
+        for line in block.text.split("\n")
+    ]
+    return Block("list", "\n".join(lines), block.start, swap[marker])
 
 
-def _marker_for(name: str, alternate: bool) -> str:
-    if name == "ol":
-        return ")" if alternate else "."
-    return "*" if alternate else "-"
-
-
-def _list(ctx: Context, el: Element, *, alternate: bool) -> Block:
+def _list(ctx: Context, el: Element) -> Block:
     items = [child for child in el if tag(child) == "li" or not is_blank(child)]
     contents = []
     for item in items:
@@ -178,13 +175,13 @@ def _list(ctx: Context, el: Element, *, alternate: bool) -> Block:
     loose = any(not _tight_item(item, blocks) for item, blocks in contents)
     name = tag(el)
     start = _start(el) if name == "ol" else 1
-    delim = _marker_for(name, alternate)
+    delim = "." if name == "ol" else "-"
     out = []
     for number, (_, blocks) in enumerate(contents, start):
         marker = f"{number}{delim}" if name == "ol" else delim
         body = ("\n\n" if loose else "\n").join(b.text for b in blocks)
         out.append(_indent_item(marker, body))
-    return Block("list", ("\n\n" if loose else "\n").join(out), start)
+    return Block("list", ("\n\n" if loose else "\n").join(out), start, delim)
 
 
 def _tight_item(item: Node, blocks: list[Block]) -> bool:
@@ -209,6 +206,8 @@ def _start(el: Element) -> int:
 def _indent_item(marker: str, body: str) -> str:
     pad = " " * (len(marker) + 1)
     lines = body.split("\n")
+    if lines[0] == "---":
+        lines[0] = "___"  # `- ---` would read as one rule, not an item holding a rule
     rest = [pad + line if line else "" for line in lines[1:]]
     return "\n".join([f"{marker} {lines[0]}", *rest])
 
@@ -219,7 +218,7 @@ def _quote(ctx: Context, el: Element) -> Block:
 
 
 def _code(ctx: Context, el: Element) -> Block:
-    if el.find(".//a[@href]") is not None:
+    if any(safe_url(a.get("href") or "javascript:") is not None for a in el.iter("a")):
         return Block("html", html_block(ctx, el))  # links in code: keep them as HTML
     text = _pre_text(el)
     if text.endswith("\n"):

@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_emphasis import BREAK, resolve
 from sitegen.wp.html2md_escape import html_escape
-from sitegen.wp.html2md_inline import open_tag, render_inline
+from sitegen.wp.html2md_inline import open_tag, render_inline, tidy
 from sitegen.wp.html2md_tree import DROPPED, Context, fold, has_block, nodes, tag
 from sitegen.wp.sanitize import ALLOWED_TAGS, sanitize_html, tag_set
 
@@ -21,9 +21,8 @@ _SECTIONS = frozenset({"thead", "tbody", "tfoot"})
 _STRUCTURAL = tag_set("table thead tbody tfoot tr colgroup dl ul ol video audio")
 _ALIGN = re.compile(r"text-align\s*:\s*(left|center|right)", re.I)
 # After these closing tags a newline keeps kept HTML readable in the content file.
-_NEWLINE_AFTER = tag_set(
-    "tr thead tbody tfoot caption colgroup dt dd li ul ol p div figcaption source track"
-)
+# (only where the parent ignores whitespace, so converting the page again gives the same HTML).
+_NEWLINE_AFTER = tag_set("tr thead tbody tfoot caption colgroup dt dd li source track")
 
 
 def table(ctx: Context, el: Element) -> str:
@@ -88,7 +87,7 @@ def _gfm(ctx: Context, rows: list[tuple[list[Element], bool]]) -> str:
 
 def _cell(ctx: Context, cell: Element) -> str:
     text = render_inline(ctx, nodes(cell))
-    text = re.sub(f" *{BREAK} *", BREAK, text).strip(" " + BREAK)
+    text = tidy(text)
     return resolve(text).replace(BREAK, "<br>")
 
 
