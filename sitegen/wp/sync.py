@@ -127,52 +127,25 @@ def fetch_site(
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> tuple[FetchResult, SyncState]:
     """Fetch what changed into a dated raw folder and update `current/`. Does not import."""
-    state = SyncState.load(site_dir)
-    site = url.rstrip("/") + "/"
-    if state.site and state.site != site:
-        raise SitegenError(
-            f"this site was mirrored from {state.site}, not {site}",
-            str(STATE_FILE),
-            "use another --site directory for another WordPress site",
-        )
+    state, site = _begin(site_dir, url, clock)
     current = site_dir / CURRENT_DIR
     incremental = bool(state.watermark) and not options.full and (current / "index.json").exists()
-    run = state.pending or _new_run(site_dir / RAW_DIR, stamp(clock()))
-    state.site, state.pending = site, run
-    state.save(site_dir)
-
     client = RestClient(site, HttpClient(options.fetch))
     counter = _Counter(progress)
     state.api_root = client.discover()
-    store = RawStore(site_dir / RAW_DIR / run)
+    store = RawStore(site_dir / RAW_DIR / state.pending)
     index = check(client.http.get(state.api_root))
     started = _server_time(index.header("Date")) or clock()
     index.json()  # a clear error now if the index is not JSON
     store.save("index.json", state.api_root, index.body)
 
-    since = ""
-    if incremental:
-        mark = datetime.fromisoformat(state.watermark.replace("Z", "+00:00")) - options.overlap
-        since = mark.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    since = _since(state.watermark, options.overlap) if incremental else ""
     known = load_current(current)
     result = FetchResult(store.path, current, incremental, since, {}, {}, {})
     shrunk: list[str] = []
     for kind, route in KINDS.items():
         _sync_kind(client, store, kind, route, known, result, counter, shrunk.append)
-
-    media = fetch_merged(
-        client,
-        store,
-        "wp/v2/media",
-        {"modified_after": since} if since else {},
-        "media.json",
-        counter.step("media.json"),
-    )
-    known["media"] = {**known["media"], **{m["id"]: m for m in media if isinstance(m, dict)}}
-    side = {
-        name: fetch_merged(client, store, route, {}, f"{name}.json", counter.step(name))
-        for name, route in SIDE.items()
-    }
+    side = _side_collections(client, store, since, known, counter)
     result.requests = counter.requests
     write_input(current, known, side, index.body)
     if shrunk:  # something may have slipped between pages: ask for the same window next time
@@ -184,6 +157,42 @@ def fetch_site(
     else:
         state.watermark = started.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return result, state
+
+
+def _begin(site_dir: Path, url: str, clock: Callable[[], datetime]) -> tuple[SyncState, str]:
+    """Load the state, refuse another site's folder, and record this run as pending."""
+    state = SyncState.load(site_dir)
+    site = url.rstrip("/") + "/"
+    if state.site and state.site != site:
+        raise SitegenError(
+            f"this site was mirrored from {state.site}, not {site}",
+            str(STATE_FILE),
+            "use another --site directory for another WordPress site",
+        )
+    state.site = site
+    state.pending = state.pending or _new_run(site_dir / RAW_DIR, stamp(clock()))
+    state.save(site_dir)
+    return state, site
+
+
+def _since(watermark: str, overlap: timedelta) -> str:
+    mark = datetime.fromisoformat(watermark.replace("Z", "+00:00")) - overlap
+    return mark.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _side_collections(
+    client: RestClient, store: RawStore, since: str, known: dict[str, dict[int, Any]],
+    counter: _Counter,
+) -> dict[str, list[Any]]:  # fmt: skip
+    """Media (only what changed, merged into `known`); categories, tags and users (all)."""
+    params = {"modified_after": since} if since else {}
+    step = counter.step("media.json")
+    media = fetch_merged(client, store, "wp/v2/media", params, "media.json", step)
+    known["media"].update({m["id"]: m for m in media if isinstance(m, dict) and "id" in m})
+    return {
+        name: fetch_merged(client, store, route, {}, f"{name}.json", counter.step(name))
+        for name, route in SIDE.items()
+    }
 
 
 def _sync_kind(
