@@ -20,6 +20,9 @@ from sitegen.wp.media import (
     is_image_url,
     originals,
     post_image_urls,
+    rewrite_html,
+    rewrite_media_item,
+    rewrite_post,
     srcset_urls,
 )
 
@@ -157,3 +160,35 @@ def test_mirror_downloads_the_original_instead_of_the_thumbnail(tmp_path: Path) 
         local = mirror.rewrite(base + "/u/x-300x200.png")
         assert local is not None and local == mirror.rewrite(base + "/u/x.png")
         assert (tmp_path / "static" / local.lstrip("/")).read_bytes() == b"/u/x.png"
+
+
+def test_rewrite_html_replaces_only_mirrored_urls() -> None:
+    local = {
+        "http://h/up/a.jpg": "/media/aa/aa.jpg",
+        "http://h/up/a-300x200.jpg": "/media/aa/aa.jpg",
+        "http://h/up/q.png?w=300&h=200": "/media/bb/bb.png",
+    }
+    html = (
+        '<a href="http://h/up/a.jpg"><img class="x" src="http://h/up/a-300x200.jpg" '
+        'srcset="http://h/up/a-300x200.jpg 300w, http://h/up/other.jpg 1024w" alt="a &amp; b"></a>'
+        "<img src='http://h/up/q.png?w=300&#038;h=200'>"
+        '<a href="http://h/2024/01/01/post/">read</a> <code>&lt;img src="http://h/up/a.jpg"&gt;</code>'
+    )
+    assert rewrite_html(html, local.get) == (
+        '<a href="/media/aa/aa.jpg"><img class="x" src="/media/aa/aa.jpg" '
+        'srcset="/media/aa/aa.jpg 300w, http://h/up/other.jpg 1024w" alt="a &amp; b"></a>'
+        '<img src="/media/bb/bb.png">'
+        '<a href="http://h/2024/01/01/post/">read</a> <code>&lt;img src="http://h/up/a.jpg"&gt;</code>'
+    )
+
+
+def test_rewrite_post_and_media_item_leave_their_input_alone() -> None:
+    post = {"id": 1, "content": {"rendered": '<img src="http://h/a.jpg">', "protected": False}}
+    media = {"id": 2, "source_url": "http://h/a.jpg"}
+    new_post = rewrite_post(post, {"http://h/a.jpg": "/media/x.jpg"}.get)
+    new_media = rewrite_media_item(media, {"http://h/a.jpg": "/media/x.jpg"}.get)
+    assert new_post["content"] == {"rendered": '<img src="/media/x.jpg">', "protected": False}
+    assert new_media["source_url"] == "/media/x.jpg"
+    assert post["content"]["rendered"] == '<img src="http://h/a.jpg">'
+    assert media["source_url"] == "http://h/a.jpg"
+    assert rewrite_post(post, lambda u: None) is post
