@@ -1,6 +1,6 @@
 """`sitegen import --from URL` on the command line: options, errors, exit status.
 
-The site is the scripted fake WordPress of test_sync.py, on 127.0.0.1.
+The site is the scripted FakeWordPress of fetch_server.py, on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fetch_server import Reply, serve
-from test_sync import FakeWordPress
+from fetch_server import FakeWordPress, Reply, serve
 
 from sitegen.cli import main
 from sitegen.cli.import_from import Bars
