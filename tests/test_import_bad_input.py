@@ -162,6 +162,7 @@ def test_cli_exit_status_and_summary(tmp_path: Path) -> None:
 def test_missing_input_path(tmp_path: Path) -> None:
     report = import_paths(tmp_path, [tmp_path / "nope"], ImportOptions())
     assert report.failed and "no such file or folder" in report.errors.render()
+    assert not (tmp_path / "content").exists()  # nothing read, nothing written
 
 
 def test_help_documents_every_option() -> None:

@@ -24,7 +24,7 @@ from sitegen.wp.normalize import (
     relative_path,
     summary_text,
 )
-from sitegen.wp.plan import Stub, _file, _home_from_link, zone_name
+from sitegen.wp.plan import Stub, _file, _home_from_link, _path, zone_name
 from sitegen.wp.text import plain_text
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"
@@ -184,3 +184,24 @@ def test_page_parent_is_a_path_or_reported() -> None:
     doc = normalize(replace(page, parent=99), "team/", _maps(), problems)
     assert doc.meta["parent"] == ""
     assert [p.location for p in problems.warnings][-1] == "seed.json.parent"
+
+
+def test_paths_when_the_permalink_is_no_path_under_the_home() -> None:
+    stub = Stub(where="f[0]", id=7, type="post", slug="x", link="", date=POST.date, modified_gmt="")
+    problems = Problems()
+    assert _path(replace(stub, link=f"{HOME}2023/09/01/x/"), HOME, problems) == "2023/09/01/x/"
+    assert not len(problems)
+    # Drafts have plain permalinks: WordPress's default pretty one, silently.
+    draft = replace(stub, link=f"{HOME}?p=7", draft=True)
+    assert _path(draft, HOME, problems) == "2023/09/01/x/" and not len(problems)
+    # A page that is the site's front page, and a post on another host: said, not hidden.
+    front = replace(stub, type="page", slug="home", link=HOME)
+    assert _path(front, HOME, problems) == "home/"
+    assert (
+        _path(replace(stub, link="https://elsewhere.example/x/"), HOME, problems) == "2023/09/01/x/"
+    )
+    assert [p.message.split(";")[0] for p in problems] == [
+        "the site's front page",
+        "permalink 'https://elsewhere.example/x/' is not a path under the home "
+        "'https://telecomlive.in/web/'",
+    ]

@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_emphasis import BREAK, resolve
-from sitegen.wp.html2md_escape import escape_line_start, html_escape
+from sitegen.wp.html2md_escape import (
+    escape_line_start,
+    escape_text,
+    html_escape,
+    link_destination,
+)
 from sitegen.wp.html2md_inline import render_inline, tidy
 from sitegen.wp.html2md_tables import html_block, table
 from sitegen.wp.html2md_tree import (
@@ -28,7 +33,7 @@ from sitegen.wp.html2md_tree import (
     nodes,
     tag,
 )
-from sitegen.wp.sanitize import safe_url
+from sitegen.wp.sanitize import http_host, iframe_allowed, iframe_link_text, safe_url
 
 
 @dataclass(frozen=True)
@@ -94,10 +99,11 @@ def paragraph(ctx: Context, run: list[Node]) -> str:
     """A paragraph's Markdown; "" when the run shows nothing."""
     if all(is_blank(n) for n in run):
         return ""
-    text = render_inline(ctx, run)
-    text = tidy(text)
+    text = tidy(render_inline(ctx, run))
     if not text.replace("&nbsp;", "").strip(" " + BREAK):
         return ""  # WordPress spacer paragraphs (<p>&nbsp;</p>)
+    if ctx.link:
+        text = f"[{text}]({link_destination(ctx.link)})"
     lines = resolve(text).split(BREAK)
     return "\\\n".join(escape_line_start(line.strip(" ")) for line in lines)
 
@@ -123,6 +129,8 @@ def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
         return _iframe(ctx, el)
     if name in _HTML_KEPT:
         return [Block("html", _kept_html(ctx, el))]
+    if name == "a":
+        return _block_link(ctx, el)
     if name == "div" and "wp-caption" in classes(el):
         return _figure(ctx, el)  # the [caption] shortcode before HTML5 support
     inner = convert_blocks(ctx, nodes(el))
@@ -144,6 +152,17 @@ def _direction(el: Element, inner: list[Block], before: list[Block]) -> list[Blo
         previous = before.pop()
         body = previous.text.split("\n\n", 1)[1].rsplit("\n\n", 1)[0] + "\n\n" + body
     return [Block("dir", f"<div{attrs}>\n\n{body}\n\n</div>", attrs=attrs)]
+
+
+def _block_link(ctx: Context, el: Element) -> list[Block]:
+    """`<a href>` around blocks (valid HTML5): Markdown links are inline, so each paragraph
+    inside gets the link."""
+    url = ctx.url(el.get("href")) if not ctx.link else None
+    outer, ctx.link = ctx.link, url or ctx.link
+    try:
+        return convert_blocks(ctx, nodes(el))
+    finally:
+        ctx.link = outer
 
 
 def _heading(ctx: Context, el: Element, level: int) -> Block:
@@ -259,9 +278,15 @@ def _figure(ctx: Context, el: Element) -> list[Block]:
 
 
 def _iframe(ctx: Context, el: Element) -> list[Block]:
-    src = ctx.iframe_src(el.get("src"))
-    if src is None:
-        return []  # not from an allowed host: sanitising removes it
+    src = ctx.url(el.get("src"))
+    if src is None or "wp-embedded-content" in classes(el):
+        return []  # a post embed's iframe only repeats the link in its <blockquote>
+    if not iframe_allowed(src, ctx.iframe_hosts):
+        if not http_host(src):
+            return []
+        # Not from an allowed host: a link to what it showed, as the sanitiser does.
+        text = escape_text(iframe_link_text(src, el.get("title", "")))
+        return [Block("para", f"[{text}]({link_destination(src)})")]
     attrs = [f'src="{html_escape(src, quote=True)}"']
     for attr in ("width", "height", "title", "allow"):
         value = el.get(attr)

@@ -43,24 +43,30 @@ class SiteMaps:
     # Terms learnt only from class_list while converting; _site.yaml lists them too.
     found_terms: dict[tuple[str, str], Term] = field(default_factory=dict)
     # Ids nobody could resolve: reported once, at the first post, with how many more have it.
-    missing: dict[tuple[str, int], tuple[Problem, list[int]]] = field(default_factory=dict)
+    missing: dict[tuple[str, int], _Missing] = field(default_factory=dict)
 
     def not_found(
         self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
     ) -> None:
         seen = self.missing.get(key)
         if seen is not None:
-            seen[1].append(1)
+            seen.more += 1
             return
         problem = Problem(message, where, hint, warning=True)
         problems.items.append(problem)
-        self.missing[key] = (problem, [])
+        self.missing[key] = _Missing(problem)
 
     def count_missing(self) -> None:
         """Say, once the import is done, how many more posts had each unresolved id."""
-        for problem, more in self.missing.values():
-            if more:
-                problem.message += f" (and {len(more)} more post{'s' * (len(more) > 1)})"
+        for seen in self.missing.values():
+            if seen.more:
+                seen.problem.message += f" (and {seen.more} more post{'s' * (seen.more > 1)})"
+
+
+@dataclass
+class _Missing:
+    problem: Problem
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -260,6 +266,17 @@ def normalize(
     post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
 ) -> Normalized:
     """The content file of one post or page. `path` was decided by the first pass."""
+    meta = front_matter(post, path, maps, problems, aliases)
+    return Normalized(meta, body_markdown(post, make_rewriter(maps)))
+
+
+def body_markdown(post: WpPost, rewrite: Callable[[str], str]) -> str:
+    return html_to_markdown(post.content_html, ConvertOptions(rewrite_url=rewrite))
+
+
+def front_matter(
+    post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
+) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "title": plain_text(post.title_html).strip(),
         "slug": post.slug or path.rstrip("/").rsplit("/", 1)[-1],
@@ -292,8 +309,7 @@ def normalize(
         meta["parent"] = _parent_path(post, maps, problems)
         meta["menu_order"] = post.menu_order
     meta.update(wp_id=post.id, guid=post.guid)
-    body = html_to_markdown(post.content_html, ConvertOptions(rewrite_url=make_rewriter(maps)))
-    return Normalized(meta, body)
+    return meta
 
 
 def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:

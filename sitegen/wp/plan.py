@@ -238,7 +238,9 @@ def _path(stub: Stub, home: str, problems: Problems) -> str:
     # pretty permalink for posts, the slug for pages.
     slug = stub.slug or str(stub.id)
     path = f"{slug}/" if stub.type == "page" else f"{stub.date:%Y/%m/%d}/{slug}/"
-    if not stub.draft:
+    if rel == "":  # a static front page: the home itself belongs to the build's index
+        problems.warn(f"the site's front page; published at {path}", f"{stub.where}.link")
+    elif not stub.draft:
         problems.warn(
             f"permalink {stub.link!r} is not a path under the home {home!r}; published at {path}",
             f"{stub.where}.link",
