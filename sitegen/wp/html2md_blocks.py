@@ -45,7 +45,6 @@ class Block:
 
 
 _HTML_KEPT = frozenset({"dl", "details", "video", "audio"})
-_CONTAINERS = frozenset(BLOCKS - {"iframe"} - _HTML_KEPT)
 _LANG = re.compile(r"(?:^|\s)(?:language-|lang-|brush:\s*)([\w+#.-]+)", re.I)
 
 
@@ -127,12 +126,12 @@ def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
         return _figure(ctx, el)
     if name == "iframe":
         return _iframe(ctx, el)
+    if name in {"dl", "div"} and classes(el) & {"gallery-item", "wp-caption"}:
+        return _figure(ctx, el)  # galleries and [caption] of themes without HTML5 markup
     if name in _HTML_KEPT:
         return [Block("html", _kept_html(ctx, el))]
     if name == "a":
         return _block_link(ctx, el)
-    if name == "div" and "wp-caption" in classes(el):
-        return _figure(ctx, el)  # the [caption] shortcode before HTML5 support
     inner = convert_blocks(ctx, nodes(el))
     return _direction(el, inner, before) if el.get("dir", "").lower() == "rtl" else inner
 
@@ -233,6 +232,8 @@ def _indent_item(marker: str, body: str) -> str:
 
 def _quote(ctx: Context, el: Element) -> Block:
     inner = "\n\n".join(b.text for b in convert_blocks(ctx, nodes(el)))
+    if not inner:
+        return Block("quote", "")  # an empty quote is an empty wrapper
     return Block("quote", "\n".join(f"> {line}" if line else ">" for line in inner.split("\n")))
 
 
@@ -250,7 +251,10 @@ def _code(ctx: Context, el: Element) -> Block:
 
 
 def _pre_text(el: Element) -> str:
-    parts = [el.text or ""] if tag(el) not in DROPPED else []
+    name = tag(el)
+    if name in DROPPED or name.startswith("#"):
+        return ""  # scripts and comments show nothing, in code too
+    parts = [el.text or ""]
     for child in el:
         parts.append("\n" if tag(child) == "br" else _pre_text(child))
         parts.append(child.tail or "")

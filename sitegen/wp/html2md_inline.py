@@ -36,17 +36,7 @@ _KIND_OF_TAG = {
 KEPT_INLINE = tag_set("sup sub cite mark abbr kbd samp var small u ins q dfn time bdi bdo")
 _CODE = frozenset({"code", "tt"})
 # Elements that write something of their own; any other inline element is just its content.
-_WRITERS = (
-    KEPT_INLINE
-    | _CODE
-    | set(_KIND_OF_TAG)
-    | BLOCKS
-    | tag_set("a img br iframe video audio")
-    | _CODE
-    | set(_KIND_OF_TAG)
-    | BLOCKS
-    | {"a", "img", "br", "iframe", "video", "audio"}
-)
+_WRITERS = KEPT_INLINE | _CODE | set(_KIND_OF_TAG) | BLOCKS | tag_set("a img br iframe video audio")
 _OUTER_SPACE = " " + BREAK
 
 
@@ -116,9 +106,15 @@ def _join(out: list[str], piece: str) -> None:
         out.append("<!-- -->")
         return
     for char, starts in _JOINS:
-        if previous.endswith(char) and not previous.endswith("\\" + char) and starts.match(piece):
+        if previous.endswith(char) and not _escaped(previous) and starts.match(piece):
             out[-1] = previous[:-1] + "\\" + char
             return
+
+
+def _escaped(text: str) -> bool:
+    """True when the last character of `text` is backslash-escaped (odd backslashes before)."""
+    body = text[:-1]
+    return (len(body) - len(body.rstrip("\\"))) % 2 == 1
 
 
 def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
@@ -142,7 +138,7 @@ def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
         return inner
     if name in KEPT_INLINE and inner.strip(_OUTER_SPACE):
         return f"{open_tag(name, el, ctx)}{inner}</{name}>"
-    if name in {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}:
+    if name in BLOCKS:
         return f" {inner} "  # a block inside an inline context: keep words apart
     return inner
 
