@@ -43,6 +43,11 @@ KEY_ORDER = (
 )
 
 
+# libyaml's C parser when PyYAML was built with it: the build parses every file's front matter.
+# Not its emitter: that writes emoji as "\U0001F680" escapes, which nobody wants to edit.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style, unicode as itself, and ISO 8601 dates with a `T` (PyYAML uses a space)."""
 
@@ -61,7 +66,7 @@ _Dumper.add_representer(datetime, _represent_datetime)
 _Dumper.add_representer(str, _represent_str)
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
     """Safe loading, but timestamps stay text: we parse dates ourselves so that a bad date is
     reported with its key and line instead of PyYAML's bare ValueError."""
 

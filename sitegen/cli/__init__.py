@@ -17,6 +17,10 @@ from sitegen import __version__
 # change is one line here.
 COMMAND_MODULES = [
     "sitegen.cli.import_cmd",
+    "sitegen.cli.publish_cmd",
+    "sitegen.cli.archive_cmd",
+    "sitegen.cli.build_cmd",
+    "sitegen.cli.check_cmd",
 ]
 
 
