@@ -21,6 +21,7 @@ from sitegen.markdown import render_markdown
 from sitegen.output import Output, Sink, StagedDirSink
 from sitegen.plan import RenderJob, plan_site, static_files
 from sitegen.render import Renderer, theme_dirs
+from sitegen.search import build_index, site_documents
 from sitegen.site import Site, assemble_site, load_documents, load_gone, load_site_info
 
 Progress = Callable[[int, int], None]
@@ -104,6 +105,14 @@ def _link_warnings(
             problems.warn(found.message, f"{out}/{found.location}")
 
 
+def _write_search_index(
+    site: Site, bodies: dict[str, str], config: SiteConfig, out: Output, problems: Problems
+) -> None:
+    for path, data in sorted(build_index(site_documents(site, bodies, config.base_path)).items()):
+        if out.claim(path, "the search index", problems):
+            out.write(path, data)
+
+
 def build_site(
     site_dir: Path,
     config_overrides: dict[str, Any] | None = None,
@@ -137,6 +146,8 @@ def build_site(
     _render_all(Renderer(site, config, bodies, local), jobs, out, problems, progress)
     for static in statics:
         out.write(static.path, static.source.read_bytes())
+    if config.search_enabled:
+        _write_search_index(site, bodies, config, out, problems)
     _link_warnings(sink.staged(), jobs, site, config, problems)
     report.written, report.unchanged = out.written, out.unchanged
     if problems.failed(strict=strict):

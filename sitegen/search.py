@@ -25,9 +25,11 @@ import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+
+from sitegen.site import Site
 
 FORMAT = 1
 DOC_CHUNK = 100
@@ -193,3 +195,28 @@ def _chunks(ordered: list[SearchDoc]) -> Iterator[tuple[str, bytes]]:
     for start in range(0, len(ordered), TEXT_CHUNK):
         texts = [d.text[:MAX_TEXT] for d in ordered[start : start + TEXT_CHUNK]]
         yield f"search/text/{start // TEXT_CHUNK}.json", _dump(texts)
+
+
+def site_documents(site: Site, bodies: Mapping[str, str], base_path: str) -> list[SearchDoc]:
+    """One SearchDoc per post. A post is filed under its categories' ancestors too, as on the
+    category pages (a parent category lists its children's posts)."""
+    in_category: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for slug, posts in site.category_posts.items():
+        for path in posts:
+            in_category[path].append((slug, site.categories[slug].name))
+    docs = []
+    for path in site.posts:
+        doc = site.docs[path]
+        docs.append(
+            SearchDoc(
+                url=base_path + path,
+                title=doc.title,
+                date=doc.date.isoformat(),
+                summary=doc.summary,
+                text=html_text(bodies.get(path, "")),
+                categories=tuple(sorted(in_category[path])),
+                tags=tuple(t.name for t in doc.tags),
+                author=doc.author.name if doc.author else "",
+            )
+        )
+    return docs

@@ -117,6 +117,8 @@
       if (i >= 0 && (at < 0 || i < at)) at = i;
     });
     var start = Math.max(0, at - 120), end = Math.min(text.length, Math.max(at, 0) + 180);
+    if (start > 0) start = text.indexOf(" ", start) + 1;  // whole words only
+    if (end < text.length) end = Math.max(text.lastIndexOf(" ", end), start);
     var piece = (start > 0 ? "… " : "") + text.slice(start, end) + (end < text.length ? " …" : "");
     var html = escapeHtml(piece);
     words.slice().sort(function (a, b) { return b.length - a.length; }).forEach(function (w) {
@@ -124,6 +126,14 @@
       html = html.replace(new RegExp("(" + safe + ")", "giu"), "<mark>$1</mark>");
     });
     return html;
+  }
+
+  // The post's own calendar day, written the reader's way (not shifted into their time zone).
+  function humanDate(iso) {
+    var p = iso.slice(0, 10).split("-").map(Number);
+    return new Date(Date.UTC(p[0], p[1] - 1, p[2])).toLocaleDateString(
+      document.documentElement.lang || undefined,
+      { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
   }
 
   function render(meta, result, box, page) {
@@ -149,7 +159,7 @@
       var n = result.hits.length;
       status.textContent = n === 0 ? "No posts found." : n === 1 ? "1 post found." : n + " posts found.";
       list.innerHTML = rows.map(function (r) {
-        var date = r.doc.d.slice(0, 10);
+        var date = humanDate(r.doc.d);
         return '<li class="search-result"><h2><a href="' + escapeHtml(r.doc.u) + '">' +
           escapeHtml(r.doc.t) + '</a></h2><p class="meta"><time datetime="' + escapeHtml(r.doc.d) +
           '">' + date + "</time></p><p>" +
