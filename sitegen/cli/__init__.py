@@ -17,6 +17,7 @@ from sitegen import __version__
 # change is one line here.
 COMMAND_MODULES = [
     "sitegen.cli.import_cmd",
+    "sitegen.cli.serve_cmd",
 ]
 
 
