@@ -1,0 +1,133 @@
+"""Inline HTML -> Markdown: emphasis, links, images, code spans, line breaks, kept inline tags.
+
+Emphasis is emitted as private-use markers first and resolved once the whole paragraph is
+known, because whether `*` opens or closes emphasis depends on the characters around it
+(CommonMark's flanking rules). Where `*`/`**`/`~~` would not parse back as the same emphasis
+(`foo<em>bar</em>`, `<em>"x"</em>y`), the element is written as HTML instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from xml.etree.ElementTree import Element
+
+from sitegen.wp.html2md_emphasis import BREAK, KINDS
+from sitegen.wp.html2md_escape import (
+    code_span,
+    escape_text,
+    html_escape,
+    link_destination,
+    link_title,
+)
+from sitegen.wp.html2md_tree import DROPPED, Context, Node, fold, nodes, tag, text_of
+from sitegen.wp.sanitize import ALLOWED_ATTRIBUTES, tag_set
+
+_KIND_OF_TAG = {
+    "em": "em",
+    "i": "em",
+    "strong": "strong",
+    "b": "strong",
+    "del": "del",
+    "s": "del",
+    "strike": "del",
+}
+# Inline tags Markdown has no syntax for; they stay as (sanitised) HTML.
+KEPT_INLINE = tag_set("sup sub cite mark abbr kbd samp var small u ins q dfn time bdi bdo")
+_CODE = frozenset({"code", "tt"})
+_OUTER_SPACE = " " + BREAK
+
+
+def render_inline(ctx: Context, items: Iterable[Node], active: frozenset[str] = frozenset()) -> str:
+    """Markdown (with unresolved emphasis markers and BREAKs) for a run of inline nodes."""
+    out: list[str] = []
+    for node in items:
+        if isinstance(node, str):
+            out.append(escape_text(fold(node)))
+        else:
+            out.append(_element(ctx, node, active))
+    return "".join(out)
+
+
+def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
+    name = tag(el)
+    if name in DROPPED or name.startswith("#") or name in {"iframe", "video", "audio"}:
+        return ""
+    if name == "br":
+        return BREAK
+    if name in _KIND_OF_TAG:
+        return _emphasis(ctx, el, _KIND_OF_TAG[name], active)
+    if name in _CODE:
+        code = fold(text_of(el))
+        return code_span(code) if code.strip(" ") else code
+    if name == "a":
+        return _link(ctx, el, active)
+    if name == "img":
+        return image(ctx, el)
+    inner = render_inline(ctx, nodes(el), active)
+    if name == "sup" and inner.startswith("[^") and _only_footnote_ref(ctx, el):
+        return inner
+    if name in KEPT_INLINE and inner.strip(_OUTER_SPACE):
+        return f"{open_tag(name, el, ctx)}{inner}</{name}>"
+    if name in {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}:
+        return f" {inner} "  # a block inside an inline context: keep words apart
+    return inner
+
+
+def _only_footnote_ref(ctx: Context, el: Element) -> bool:
+    content = [n for n in nodes(el) if not (isinstance(n, str) and not n.strip())]
+    return (
+        len(content) == 1
+        and not isinstance(content[0], str)
+        and tag(content[0]) == "a"
+        and content[0].get("href", "")[1:] in ctx.footnotes
+    )
+
+
+def _emphasis(ctx: Context, el: Element, kind: str, active: frozenset[str]) -> str:
+    inner = render_inline(ctx, nodes(el), active | {kind})
+    if kind in active:  # <em><i>x</i></em> is still just emphasis
+        return inner
+    core = inner.strip(_OUTER_SPACE)
+    if not core:
+        return inner
+    start = len(inner) - len(inner.lstrip(_OUTER_SPACE))
+    end = start + len(core)
+    opener, closer = KINDS[kind][0], KINDS[kind][1]
+    return f"{inner[:start]}{opener}{core}{closer}{inner[end:]}"
+
+
+def _link(ctx: Context, el: Element, active: frozenset[str]) -> str:
+    href = el.get("href")
+    if href is not None and href.startswith("#"):
+        if href[1:] in ctx.footnotes:
+            return f"[^{ctx.footnotes[href[1:]]}]"
+        if href[1:] in ctx.footnote_refs:
+            return ""  # a footnote's back-link: the renderer makes its own
+    inner = render_inline(ctx, nodes(el), active)
+    url = ctx.url(href)
+    if url is None:
+        return inner
+    return f"[{inner}]({link_destination(url)}{link_title(el.get('title', ''))})"
+
+
+def image(ctx: Context, el: Element) -> str:
+    url = ctx.url(el.get("src"))
+    if url is None or not url:
+        return ""
+    alt = escape_text(fold(el.get("alt", "")).strip())
+    return f"![{alt}]({link_destination(url)}{link_title(el.get('title', ''))})"
+
+
+def open_tag(name: str, el: Element, ctx: Context) -> str:
+    """`<name ...>` with only the attributes the sanitising policy allows."""
+    attrs = []
+    for attr in sorted(ALLOWED_ATTRIBUTES.get(name, ())):
+        value = el.get(attr)
+        if value is None:
+            continue
+        if attr in {"src", "href", "cite", "poster"}:
+            value = ctx.url(value)
+            if value is None:
+                continue
+        attrs.append(f' {attr}="{html_escape(value, quote=True)}"' if value else f" {attr}")
+    return f"<{name}{''.join(attrs)}>"
