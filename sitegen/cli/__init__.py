@@ -18,6 +18,8 @@ from sitegen import __version__
 COMMAND_MODULES = [
     "sitegen.cli.import_cmd",
     "sitegen.cli.serve_cmd",
+    "sitegen.cli.build_cmd",
+    "sitegen.cli.check_cmd",
 ]
 
 
