@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,3 +81,15 @@ def test_second_serve_on_a_busy_port_says_so(tmp_path: Path) -> None:
         first.send_signal(signal.SIGTERM)
         first.communicate(timeout=20)
         assert first.returncode == 0
+
+
+def test_default_builds_the_site_in_memory(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "site", tmp_path / "site"))
+    with serving(cwd=site) as (proc, url):
+        with urllib.request.urlopen(url + "2023/09/02/5g-rollout-reaches-500-cities/") as resp:
+            assert b"500th city" in resp.read()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "built in" in out and "(initial build)" in out
+    assert not (site / "public").exists()

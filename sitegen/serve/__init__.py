@@ -13,13 +13,14 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.errors import Problem, Problems, SitegenError
+from sitegen.serve.engine import directory_builder, site_builder, watch_targets
 from sitegen.serve.files import DirectoryFiles, MemoryFiles, SiteFiles
 from sitegen.serve.http import PreviewServer, make_server
 from sitegen.serve.reload import LiveState, Site
+from sitegen.serve.types import Builder, BuildOutcome
 from sitegen.serve.watch import Watcher
 
 __all__ = [
@@ -30,39 +31,21 @@ __all__ = [
     "Preview",
     "SiteFiles",
     "directory_builder",
+    "site_builder",
+    "watch_targets",
 ]
 
 
-@dataclass
-class BuildOutcome:
-    """What a build gives the server: the files (None if it failed) and its problems."""
-
-    files: SiteFiles | None
-    problems: Problems = field(default_factory=Problems)
-
-
-Builder = Callable[[frozenset[Path]], BuildOutcome]
-
-
-def directory_builder(root: Path) -> Builder:
-    """Serve an already built folder as it is; "rebuilding" is looking at it again."""
-
-    def build(changed: frozenset[Path]) -> BuildOutcome:
-        if not root.is_dir():
-            problems = Problems()
-            problems.error("no such folder", str(root), "run `sitegen build` first")
-            return BuildOutcome(None, problems)
-        return BuildOutcome(DirectoryFiles(root))
-
-    return build
-
-
 class Preview:
-    """The running preview: server, watcher and the builder between them."""
+    """The running preview: server, watcher and the builder between them.
+
+    The server is bound on construction, so that the builder can be made for its URL
+    (`preview.builder = ...`) before `start()`.
+    """
 
     def __init__(
         self,
-        builder: Builder,
+        builder: Builder | None,
         watch: Iterable[Path],
         *,
         host: str = "127.0.0.1",
@@ -89,6 +72,7 @@ class Preview:
         """Build; serve the result if it is good, else show why. True if it was good."""
         with self._lock:
             started = time.perf_counter()
+            assert self.builder is not None, "set Preview.builder before starting"
             outcome = _run(self.builder, changed)
             elapsed = time.perf_counter() - started
             self.builds += 1
