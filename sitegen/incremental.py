@@ -75,9 +75,12 @@ class Memo:
 
 @dataclass
 class IncrementalReport(BuildReport):
-    rendered: int = 0  # jobs rendered this time
-    reused: int = 0  # jobs whose previous bytes were reused
+    rendered: list[str] = field(default_factory=list)  # outputs rendered this time
+    reused: int = 0  # outputs whose previous bytes were reused
     notes: list[str] = field(default_factory=list)  # why a full build was needed, if it was
+
+    def summary(self) -> str:
+        return f"{super().summary()}; {len(self.rendered)} rendered, {self.reused} reused"
 
 
 def _load_documents(
@@ -207,7 +210,7 @@ def _render_jobs(
         else:
             try:
                 data = renderer.render(job)
-                report.rendered += 1
+                report.rendered.append(job.output)
             except SitegenError as err:
                 if (err.location, err.message) not in said:
                     said.add((err.location, err.message))
@@ -230,22 +233,25 @@ def build_incremental(
     progress: Progress | None = None,
     memo: Memo | None = None,
     check_links: bool = True,
+    full: bool = False,
 ) -> IncrementalReport:
     """`build_site`, rendering only what changed since the last build (see the module doc).
 
     Without `memo` the state is read from and saved to `.sitegen/`; with one, it stays there.
     `check_links=False` skips the broken-link warnings (a second over every page; serve's
-    rebuilds skip it).
+    rebuilds skip it). `full=True` renders everything and records a fresh state.
     """
     start = time.perf_counter()
     report = IncrementalReport()
     problems = report.problems
     on_disk = memo is None
     memo = memo or Memo()
-    if on_disk:
+    if on_disk and not full:
         memo.state, note = load_state(site_dir)
         if note:
             report.notes.append(note)
+    if full:
+        memo.state = None
     info = load_site_info(site_dir, problems)
     config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:
