@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.serve.watch import Debouncer, Watcher, is_scratch
@@ -77,3 +78,32 @@ def test_watcher_batches_a_burst_and_sees_every_source(tmp_path: Path) -> None:
     seen = set().union(*batches)
     assert len(batches) == 1, batches
     assert seen == {p.resolve() for p in expected}
+
+
+def test_watcher_notices_a_folder_created_after_it_started(tmp_path: Path) -> None:
+    themes = tmp_path / "themes"  # a site without its own theme, yet
+    seen: list[Path] = []
+    got_template = threading.Event()
+
+    def on_change(paths: frozenset[Path]) -> None:
+        seen.extend(paths)
+        if any(p.name == "post.html" for p in seen):
+            got_template.set()
+
+    watcher = Watcher([themes], on_change, quiet=0.3)
+    watcher.start()
+    try:
+        (themes / "default" / "templates").mkdir(parents=True)
+        assert _eventually(lambda: themes.resolve() in seen)
+        (themes / "default" / "templates" / "post.html").write_text("{{ broken")
+        assert got_template.wait(20), seen
+    finally:
+        watcher.stop()
+
+
+def _eventually(check: Callable[[], bool]) -> bool:
+    for _ in range(200):
+        if check():
+            return True
+        threading.Event().wait(0.1)
+    return False

@@ -36,9 +36,10 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
 
 def watch_targets(site_dir: Path) -> list[Path]:
     """What a rebuild depends on: content, the site's themes and static files, the config,
-    and the default theme (which a site falls back to, template by template)."""
+    and the default theme (which a site falls back to, template by template). Those that do
+    not exist yet are watched for their creation."""
     names = ("content", "themes", "static", "sitegen.toml")
-    return [p for p in (*(site_dir / n for n in names), DEFAULT_THEME) if p.exists()]
+    return [*(site_dir / n for n in names), DEFAULT_THEME]
 
 
 def directory_builder(root: Path) -> Builder:

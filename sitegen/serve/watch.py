@@ -90,7 +90,11 @@ class _Forward(FileSystemEventHandler):
 
 
 class Watcher:
-    """Watches folders (recursively) and single files; calls `on_change(paths)` per burst."""
+    """Watches folders (recursively) and single files; calls `on_change(paths)` per burst.
+
+    A target that does not exist yet (a site without `static/` or its own theme) is watched
+    through its parent folder, and gets its own recursive watch once it is created.
+    """
 
     def __init__(
         self,
@@ -100,29 +104,43 @@ class Watcher:
         quiet: float = 0.2,
     ) -> None:
         self.targets = [t.resolve() for t in targets]
-        self._folders = [t for t in self.targets if t.is_dir()]
         self.on_change = on_change
         self.debouncer = Debouncer(quiet)
         self._stop = threading.Event()
         self._observer = Observer()
+        self._handler = _Forward(self._accept, self._changed)
+        self._watched: set[Path] = set()  # folders with a recursive watch
+        self._lock = threading.Lock()
         self._worker = threading.Thread(target=self._run, name="sitegen-rebuild", daemon=True)
 
     def _accept(self, path: Path) -> bool:
-        if path in self.targets:
-            return True
-        for folder in self._folders:
-            if path.is_relative_to(folder):
-                return not any(is_scratch(Path(p)) for p in path.relative_to(folder).parts)
+        for target in self.targets:
+            if path == target:
+                return True
+            if path.is_relative_to(target):
+                return not any(is_scratch(Path(p)) for p in path.relative_to(target).parts)
         return False
 
+    def _changed(self, path: Path) -> None:
+        if path in self.targets and path.is_dir():
+            self._watch(path)  # created after we started: watch inside it from now on
+        self.debouncer.add(path)
+
+    def _watch(self, folder: Path) -> None:
+        with self._lock:
+            if folder in self._watched or any(folder.is_relative_to(w) for w in self._watched):
+                return
+            self._watched.add(folder)
+        self._observer.schedule(self._handler, str(folder), recursive=True)
+
     def start(self) -> None:
-        handler = _Forward(self._accept, self.debouncer.add)
-        folders = set(self._folders)
-        for folder in sorted(folders):
-            self._observer.schedule(handler, str(folder), recursive=True)
-        # A single file is watched through its folder, unless that folder is watched already.
-        for parent in sorted({t.parent for t in self.targets if t.is_file()} - folders):
-            self._observer.schedule(handler, str(parent), recursive=False)
+        for folder in sorted(t for t in self.targets if t.is_dir()):
+            self._watch(folder)
+        # Files, and targets still to be created, are watched through their parent folder.
+        parents = {t.parent for t in self.targets if not t.is_dir() and t.parent.is_dir()}
+        for parent in sorted(parents):
+            if not any(parent.is_relative_to(w) for w in self._watched):
+                self._observer.schedule(self._handler, str(parent), recursive=False)
         self._observer.start()
         self._worker.start()
 
