@@ -130,7 +130,8 @@ def build_site(
     out = Output(sink)
     jobs = [j for j in jobs if out.claim(j.output, _owner(j, site), problems)]
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
-    _render_all(Renderer(site, config, bodies), jobs, out, problems, progress)
+    local = {s.path for s in statics if not s.dep.startswith("theme:")}
+    _render_all(Renderer(site, config, bodies, local), jobs, out, problems, progress)
     for static in statics:
         out.write(static.path, static.source.read_bytes())
     _link_warnings(sink.staged(), jobs, site, config, problems)

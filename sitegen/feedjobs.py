@@ -30,7 +30,7 @@ def _meta(
     job: RenderJob, site: Site, config: SiteConfig, items: list[feeds.FeedItem]
 ) -> feeds.FeedMeta:
     kind = job.kind.removeprefix("feed-")
-    base = "" if kind == "home" else f"{kind}/{job.key}/"
+    base = "" if kind == "home" else site.term_path(kind, job.key)
     title = config.title
     if kind in ("category", "tag"):
         terms = site.categories if kind == "category" else site.tags

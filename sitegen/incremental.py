@@ -79,9 +79,6 @@ class IncrementalReport(BuildReport):
     reused: int = 0  # outputs whose previous bytes were reused
     notes: list[str] = field(default_factory=list)  # why a full build was needed, if it was
 
-    def summary(self) -> str:
-        return f"{super().summary()}; {len(self.rendered)} rendered, {self.reused} reused"
-
 
 def _load_documents(
     site_dir: Path, problems: Problems, memo: Memo, drafts: bool
@@ -165,6 +162,7 @@ def site_fingerprint(
         repr(site.authors),
         repr(sorted(counts.items())),
         repr(renderer.common),
+        repr(sorted(renderer.views.local_files)),  # media links point at local copies if any
     ]
     return digest("\n".join(parts))
 
@@ -258,12 +256,13 @@ def build_incremental(
         return report
     docs, sources = _load_documents(site_dir, problems, memo, drafts)
     site = report.site = assemble_site(info, docs, problems, load_gone(site_dir, problems))
-    renderer = Renderer(site, config, _render_bodies(site, problems, memo))
     sink = sink or StagedDirSink(config.output_dir)
     out = Output(sink)
     jobs = [j for j in plan_site(site, config) if out.claim(j.output, _owner(j, site), problems)]
     statics = static_files(config, theme_dirs(config))
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
+    local = {s.path for s in statics if not s.dep.startswith("theme:")}
+    renderer = Renderer(site, config, _render_bodies(site, problems, memo), local)
     report.jobs = jobs
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
     fps = {j.output: job_fingerprint(j, site_fp, sources) for j in jobs if tracked(j)}

@@ -1,6 +1,7 @@
 """The one write path of a build: URL collisions, identical bytes skipped, disk or memory.
 
-Disk builds are staged: every file goes to a sibling folder `.<out>.new/`, and only a build
+Disk builds are staged (the project's write_if_changed/atomic_write discipline applied to the
+whole tree at once): every file goes to a sibling folder `.<out>.new/`, and only a build
 without errors swaps it into place, so a failed build leaves the previous `public/` intact and
 files that vanished from the site are pruned for free. A file whose bytes did not change is
 hard-linked from the previous output instead of rewritten: its mtime stays, so rsync/S3 deploys
@@ -18,7 +19,6 @@ from typing import Protocol
 
 from sitegen.checks.files import DirFiles
 from sitegen.errors import Problems
-from sitegen.fsutil import atomic_write
 
 
 class Sink(Protocol):
@@ -75,7 +75,10 @@ class StagedDirSink:
                 return False
         except (FileNotFoundError, NotADirectoryError):
             pass
-        atomic_write(target, data)
+        # No fsync per file: the staging folder only goes live through the rename in commit(),
+        # so a crash mid-build cannot leave a half-written page in the live output.
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
         return True
 
     def staged(self) -> Mapping[str, bytes]:

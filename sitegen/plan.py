@@ -103,7 +103,13 @@ def list_jobs(site: Site, per_page: int) -> list[RenderJob]:
     jobs = _paginated(site, "home", "index.html", "", "", home_order(site), per_page)
     for slug, posts in site.category_posts.items():
         jobs += _paginated(
-            site, "category", "taxonomy.html", f"category/{slug}/", slug, posts, per_page
+            site,
+            "category",
+            "taxonomy.html",
+            site.term_path("category", slug),
+            slug,
+            posts,
+            per_page,
         )
     for slug, posts in site.tag_posts.items():
         jobs += _paginated(site, "tag", "taxonomy.html", f"tag/{slug}/", slug, posts, per_page)
@@ -144,7 +150,7 @@ def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
             ("author", site.author_posts),
         ):
             for slug, posts in lists.items():
-                add(f"{kind}/{slug}/", kind, slug, posts, both)
+                add(site.term_path(kind, slug), kind, slug, posts, both)
     return jobs
 
 

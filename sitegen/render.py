@@ -96,11 +96,13 @@ def _short(filename: str, dirs: list[Path]) -> str:
 class Renderer:
     """Renders any RenderJob of one build; holds the Jinja environment and the views."""
 
-    def __init__(self, site: Site, config: SiteConfig, bodies: dict[str, str]) -> None:
+    def __init__(
+        self, site: Site, config: SiteConfig, bodies: dict[str, str], local_files: set[str]
+    ) -> None:
         self.site, self.config = site, config
         self.dirs = theme_dirs(config)
         self.env = make_env(self.dirs)
-        self.views = Views(site, config, bodies)
+        self.views = Views(site, config, bodies, local_files)
         self.common = {"site": self._site_context()}
 
     def _site_context(self) -> dict[str, Any]:
@@ -127,7 +129,7 @@ class Renderer:
         simple = {
             "robots": lambda: render_robots(self.config),
             "redirects": lambda: render_redirects(self.site, self.config),
-            "headers": lambda: render_headers(self.config),
+            "headers": lambda: render_headers(self.site, self.config),
             "sitemap": lambda: render_sitemap(job, self.config.base_url),
             "sitemap-index": lambda: render_sitemap(job, self.config.base_url),
         }
@@ -171,7 +173,7 @@ class Renderer:
             Link(f"{self.config.title} {name}", root + path, rel=mime) for _, path, mime, name in on
         ]
         if job.kind in ("category", "tag", "author") and self.config.feeds.taxonomies:
-            base = f"{job.kind}/{job.key}/"
+            base = self.site.term_path(job.kind, job.key)
             feeds += [
                 Link(f"{title} {name}", root + base + path, rel=mime) for _, path, mime, name in on
             ]

@@ -62,6 +62,13 @@ class Site:
             slug = self.categories[slug].parent
         return chain
 
+    def term_path(self, kind: str, slug: str) -> str:
+        """URL path of a category, tag or author archive. A child category lives at WordPress's
+        nested path (`category/telecom/5g/`), which is where WordPress and imported links put it."""
+        if kind == "category" and slug in self.categories:
+            return "category/" + "".join(f"{t.slug}/" for t in self.category_chain(slug))
+        return f"{kind}/{slug}/"
+
     def category_children(self, slug: str) -> list[Term]:
         """Direct children; with slug "" the top level (a parent we do not know counts as none)."""
         return [

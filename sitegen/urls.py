@@ -13,6 +13,7 @@ tests/test_build_urls.py proves both halves against a real server.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import unquote
 
 _ROOT_LINK = re.compile(r'(\s(?:href|src|poster)=")/(?!/)')
@@ -60,5 +61,28 @@ def prefix_root_links(html: str, base_path: str) -> str:
             base_path + i[1:] if i.startswith("/") and not i.startswith("//") else i for i in items
         ]
         return match.group(1) + ", ".join(fixed) + match.group(3)
+
+    return _SRCSET.sub(fix_srcset, html)
+
+
+_MEDIA_ATTR = re.compile(r'(\s(?:href|src|poster)=")([^"]+)(")')
+
+
+def localize_media(html: str, home: str, local: Callable[[str], str]) -> str:
+    """Point URLs on the original WordPress host at the mirror's own copy where it has one.
+
+    `local(url)` returns the mirror's URL for a file it holds (images mirrored under the site's
+    `static/`), else the URL unchanged; srcset candidates are mapped one by one.
+    """
+    if not home or home not in html:
+        return html
+    html = _MEDIA_ATTR.sub(lambda m: m.group(1) + local(m.group(2)) + m.group(3), html)
+
+    def fix_srcset(match: re.Match[str]) -> str:
+        items = []
+        for item in match.group(2).split(","):
+            url, _, descriptor = item.strip().partition(" ")
+            items.append(f"{local(url)} {descriptor}".strip())
+        return match.group(1) + ", ".join(items) + match.group(3)
 
     return _SRCSET.sub(fix_srcset, html)

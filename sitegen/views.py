@@ -10,14 +10,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.model import Document, Image, Term
 from sitegen.site import Site
-from sitegen.urls import prefix_root_links
+from sitegen.urls import localize_media, prefix_root_links
 
 _TAGS = re.compile(r"<[^>]+>")
 # Block boundaries become spaces, inline tags vanish: "<p>a</p><p>b</p>" -> "a b",
@@ -91,9 +91,22 @@ def plain_text(fragment: str, words: int = 40) -> str:
 class Views:
     """Builds (and memoises) the view of each post; one instance per build."""
 
-    def __init__(self, site: Site, config: SiteConfig, bodies: dict[str, str]) -> None:
+    def __init__(
+        self, site: Site, config: SiteConfig, bodies: dict[str, str], local_files: set[str]
+    ) -> None:
         self.site, self.config, self.bodies = site, config, bodies
+        self.local_files = local_files  # output paths of the site's static/ files
         self._posts: dict[str, PostView] = {}
+
+    def local(self, url: str) -> str:
+        """The mirror's copy of a file on the original host (fetch mirrors images into
+        static/), or `url` itself when the mirror has none."""
+        home = self.site.info.home
+        if home and url.startswith(home):
+            rest = url[len(home) :].split("#")[0].split("?")[0]
+            if unquote(rest) in self.local_files:
+                return self.config.base_path + rest
+        return url
 
     def url(self, path: str) -> str:
         return self.config.base_path + path
@@ -103,7 +116,9 @@ class Views:
 
     def media_url(self, url: str) -> str:
         """A root-relative media URL (mirrored under static/) gets the base path too."""
-        return self.config.base_path + url[1:] if url.startswith("/") and url[1:2] != "/" else url
+        if url.startswith("/") and url[1:2] != "/":
+            return self.config.base_path + url[1:]
+        return self.local(url)
 
     def abs_media(self, url: str) -> str:
         """Absolute form of a view URL ("/web/wp-content/x.jpg" -> "https://host/web/…")."""
@@ -117,7 +132,8 @@ class Views:
             term.slug, term
         )
         lists = self.site.category_posts if kind == "category" else self.site.tag_posts
-        return Link(known.name, self.url(f"{kind}/{term.slug}/"), len(lists.get(term.slug, ())))
+        count = len(lists.get(term.slug, ()))
+        return Link(known.name, self.url(self.site.term_path(kind, term.slug)), count)
 
     def author(self, slug: str) -> Link:
         author = self.site.authors[slug]
@@ -139,6 +155,7 @@ class Views:
 
     def _make_post(self, doc: Document) -> PostView:
         body = prefix_root_links(self.bodies.get(doc.path, ""), self.config.base_path)
+        body = localize_media(body, self.site.info.home, self.local)
         return PostView(
             path=doc.path,
             url=self.url(doc.path),

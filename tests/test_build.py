@@ -41,12 +41,12 @@ def test_builds_every_wordpress_url(site: Path) -> None:
         f"{HINDI_DIR}/index.html",
         "index.html", "page/2/index.html", "page/3/index.html",
         "category/telecom/index.html", "category/telecom/page/2/index.html",
-        "category/5g/index.html", "category/index.html", "tag/index.html",
+        "category/telecom/5g/index.html", "category/index.html", "tag/index.html",
         "tag/हिंदी/index.html", "author/priya/index.html",
         "2023/index.html", "2023/09/index.html", "2023/09/01/index.html",
         "about/index.html", "404.html", "410.html", "robots.txt", "sitemap.xml",
         "_redirects", "_headers", "feed/index.xml", "feed/atom/index.xml",
-        "feed/json/index.json", "category/5g/feed/index.xml", "tag/ai/feed/atom/index.xml",
+        "feed/json/index.json", "category/telecom/5g/feed/index.xml", "tag/ai/feed/atom/index.xml",
         "assets/style.css", "wp-content/uploads/2023/09/x-logo.png",
     ]  # fmt: skip
     assert [p for p in expected if p not in public] == []
@@ -75,7 +75,7 @@ def test_parent_category_lists_child_posts_with_breadcrumbs(site: Path) -> None:
     build_site(site)
     telecom = (site / "public/category/telecom/index.html").read_text()
     assert "/web/2023/09/02/5g-rollout-reaches-500-cities/" in telecom  # posted in 5G only
-    child = (site / "public/category/5g/index.html").read_text()
+    child = (site / "public/category/telecom/5g/index.html").read_text()
     assert re.search(
         r'<a href="/web/category/telecom/">Telecom</a>.*aria-current="page">5G<', child, re.S
     )
@@ -101,7 +101,7 @@ def test_post_page_markup(site: Path) -> None:
     assert '"@type": "NewsArticle"' in html and 'property="og:image"' in html
     assert "<figcaption>X updated its privacy policy. &lt;Photo: file&gt;</figcaption>" in html
     # root-relative links in the body get the base path
-    assert '<a href="/web/category/5g/">our 5G coverage</a>' in html
+    assert '<a href="/web/category/telecom/5g/">our 5G coverage</a>' in html
     assert 'rel="prev" href="/web/2023/08/15/tariffs-decade/"' in html
     assert 'rel="next" href="/web/2023/09/02/5g-rollout-reaches-500-cities/"' in html
     assert 'type="application/rss+xml" title="Telecom Wire RSS" href="/web/feed/"' in html
@@ -117,7 +117,7 @@ def test_redirects(site: Path) -> None:
         in lines
     )
     assert "/web/2023/07/01/withdrawn-story/ /web/410.html 410" in lines
-    assert "/web/category/telecom/5g/ /web/category/5g/ 301" in lines
+    assert "/web/category/5g/ /web/category/telecom/5g/ 301" in lines
     assert "/web/feed/ /web/feed/index.xml 200" in lines
     assert "/web/category/:slug/feed/ /web/category/:slug/feed/index.xml 200" in lines
 
@@ -197,6 +197,6 @@ def test_base_url_override_moves_every_link(site: Path) -> None:
     report = build_site(site, {"base_url": "http://127.0.0.1:8000/"})
     assert not report.problems.items, report.problems.render()
     html = (site / "public" / POST).read_text()
-    assert 'href="/category/5g/"' in html and "/web/" not in html.replace(
+    assert 'href="/category/telecom/5g/"' in html and "/web/" not in html.replace(
         "news.example.org/web/", ""
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,8 @@ class _Bar:
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
-        if total < PROGRESS_FROM:
-            return
+        if total < PROGRESS_FROM or not sys.stdout.isatty():
+            return  # logs and pipes get the one-line summary only
         if self.bar is None:
             self.bar = click.progressbar(length=total, label="rendering")
             self.bar.__enter__()
