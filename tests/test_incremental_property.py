@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from sitegen.build import build_site
 from sitegen.checks.files import DirFiles
 from sitegen.content import dump_document, split_document
-from sitegen.incremental import build_incremental
+from sitegen.incremental import Memo, build_incremental
+from sitegen.output import MemorySink
 from sitegen.render import DEFAULT_THEME
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -107,9 +108,18 @@ def clean_build(site: Path, into: Path) -> dict[str, bytes]:
 def test_incremental_equals_clean_build(sequence: list[Op]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(shutil.copytree(FIXTURE, Path(tmp) / "site"))
-        assert build_incremental(site).committed
+        # Both ways: `sitegen build` (disk, state in .sitegen/) and `serve` (memory, a Memo).
+        sink, memo = MemorySink(), Memo()
+
+        def in_memory() -> bool:
+            return build_incremental(site, sink=sink, memo=memo, check_links=False).committed
+
+        assert build_incremental(site).committed and in_memory()
         for step, op in enumerate(sequence):
             apply(site, op, step)
             report = build_incremental(site)
             assert report.committed, (op, report.problems.render())
-        assert dict(DirFiles(site / "public")) == clean_build(site, Path(tmp) / "clean")
+            assert in_memory()
+        clean = clean_build(site, Path(tmp) / "clean")
+        assert dict(DirFiles(site / "public")) == clean
+        assert sink.files == clean
