@@ -43,9 +43,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
     )  # fmt: skip
     try:
         assert proc.stdout is not None
+        url = ""
         for line in proc.stdout:
             if found := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
-                yield site, found.group(1)
+                url = found.group(1)
+            if url and line.startswith("built in"):  # the first build is being served
+                yield site, url
                 break
     finally:
         proc.send_signal(signal.SIGINT)

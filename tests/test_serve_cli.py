@@ -29,17 +29,22 @@ def sitegen(*args: str, cwd: Path) -> subprocess.Popen[str]:
 
 
 @contextmanager
-def serving(*args: str, cwd: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """A running `sitegen serve`, and the URL it printed."""
+def serving(*args: str, cwd: Path) -> Iterator[tuple[subprocess.Popen[str], str, str]]:
+    """A running `sitegen serve` once its first build is done: the process, its URL, and what
+    it printed so far."""
     proc = sitegen("serve", "--port", "0", *args, cwd=cwd)
     try:
         assert proc.stdout is not None
+        seen, url = "", ""
         for line in proc.stdout:
+            seen += line
             if found := re.search(r"at (http://127\.0\.0\.1:\d+/)", line):
-                yield proc, found.group(1)
+                url = found.group(1)
+            if url and line.startswith(("built in", "build failed")):
+                yield proc, url, seen
                 break
         else:
-            raise AssertionError(f"no URL printed; stderr: {proc.stderr and proc.stderr.read()}")
+            raise AssertionError(f"no first build: {seen}{proc.stderr and proc.stderr.read()}")
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -56,7 +61,7 @@ def built_site(tmp_path: Path) -> Path:
 
 def test_serves_then_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     site = built_site(tmp_path)
-    with serving("--dir", "public", cwd=site) as (proc, url):
+    with serving("--dir", "public", cwd=site) as (proc, url, _):
         with urllib.request.urlopen(url, timeout=10) as resp:
             assert resp.status == 200 and b"<h1>Home</h1>" in resp.read()
         with urllib.request.urlopen(url + "feed/", timeout=10) as resp:
@@ -70,7 +75,7 @@ def test_serves_then_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
 
 def test_second_serve_on_a_busy_port_says_so(tmp_path: Path) -> None:
     site = built_site(tmp_path)
-    with serving("--dir", "public", cwd=site) as (first, url):
+    with serving("--dir", "public", cwd=site) as (first, url, _):
         port = url.rsplit(":", 1)[1].strip("/")
         second = sitegen("serve", "--port", port, "--dir", "public", cwd=site)
         _out, err = second.communicate(timeout=30)
@@ -85,11 +90,11 @@ def test_second_serve_on_a_busy_port_says_so(tmp_path: Path) -> None:
 
 def test_default_builds_the_site_in_memory(tmp_path: Path) -> None:
     site = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "site", tmp_path / "site"))
-    with serving(cwd=site) as (proc, url):
+    with serving(cwd=site) as (proc, url, seen):
         with urllib.request.urlopen(url + "2023/09/02/5g-rollout-reaches-500-cities/") as resp:
             assert b"500th city" in resp.read()
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
-    assert "built in" in out and "(initial build)" in out
+    assert "(initial build)" in seen and "Stopped." in out
     assert not (site / "public").exists()

@@ -21,8 +21,10 @@ OUTPUTS = {
     "404.html": b"<!doctype html><html><body><h1>Not here</h1></body></html>",
     "%e0%a4%b9%e0%a4%bf/index.html": b"<!doctype html><p>Hindi</p>",
     "gone.html": b"<!doctype html><p>Gone for good</p>",
-    "_redirects": b"/ p=:id /archives/:id/ 301!\n/old/ /2023/09/01/post/ 301\n"
-    b"/app/* /2023/09/01/post/ 200\n/gone /gone.html 410\n",
+    "_redirects": (
+        "/ p=:id /archives/:id/ 301!\n/old/ /2023/09/01/post/ 301\n"
+        "/app/* /2023/09/01/post/ 200\n/gone /gone.html 410\n/hindi /हिंदी/ 302\n"
+    ).encode(),
 }
 SCRIPT = b'<script src="/__sitegen/reload.js" data-version="1"></script>'
 
@@ -86,6 +88,7 @@ def test_percent_encoded_wordpress_paths(preview: Preview) -> None:
         ("/old/?ref=x", 301, "/2023/09/01/post/?ref=x", None),
         ("/app/any/thing", 200, None, b"Post"),
         ("/gone", 410, None, b"Gone for good"),
+        ("/hindi", 302, "/%E0%A4%B9%E0%A4%BF%E0%A4%82%E0%A4%A6%E0%A5%80/", None),
         ("/_redirects", 404, None, b"Not here"),  # host configuration is not served
     ],
 )

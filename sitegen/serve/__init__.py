@@ -91,28 +91,29 @@ class Preview:
             return True
 
     def start(self) -> None:
-        """Watch, build once, and serve in a background thread."""
-        self.watcher.start()  # first, so that nothing saved during the first build is missed
-        self.rebuild(frozenset())
+        """Serve (the first build's problems, until there is a good build), watch, build once."""
         # A short poll interval makes stop() (and so Ctrl-C) prompt; it costs nothing idle.
         self._thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, name="sitegen-http"
         )
         self._thread.start()
+        self.watcher.start()  # before building, so that nothing saved meanwhile is missed
+        self.rebuild(frozenset())
 
     def stop(self) -> None:
-        """Stop serving and watching; waits for a running rebuild to finish writing."""
+        """Stop serving and watching; waits for a running rebuild to finish. Safe after a
+        partial start (Ctrl-C during the first build)."""
         self.watcher.stop()
         self.state.close()  # ends the event streams, which would otherwise hold their threads
-        if self._thread is not None:
+        if self._thread is not None and self._thread.is_alive():
             self.server.shutdown()
             self._thread.join()
         self.server.server_close()
 
     def run(self) -> None:
         """Serve until Ctrl-C (or SIGTERM, which the caller maps to KeyboardInterrupt)."""
-        self.start()
         try:
+            self.start()
             while self._thread is not None and self._thread.is_alive():
                 self._thread.join(0.5)
         except KeyboardInterrupt:

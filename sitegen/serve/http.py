@@ -13,7 +13,7 @@ import socket
 import sys
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from sitegen.errors import SitegenError
 from sitegen.serve.files import SiteFiles, content_type, url_candidates
@@ -23,6 +23,7 @@ from sitegen.serve.reload import CLIENT_JS, EVENTS_PATH, SCRIPT_PATH, LiveState,
 INDEX_NAMES = ("index.html", "index.xml", "index.json")
 HIDDEN = frozenset({"_redirects", "_headers"})  # host configuration, not pages
 KEEPALIVE_SECONDS = 15.0
+URL_SAFE = "/:?&=%#+@!$'()*,;~[]"  # what may stay as it is in a Location header
 
 
 @dataclass
@@ -93,7 +94,8 @@ def respond(site: Site, url_path: str, query: str, version: int) -> Response:
         return _file(found, version)
     status, target = match.rule.status, match.location
     if status in REDIRECT_CODES:
-        return Response(status, b"", {"Location": target})
+        # Headers are Latin-1: anything else in a target goes percent-encoded.
+        return Response(status, b"", {"Location": quote(target, safe=URL_SAFE)})
     if not target.startswith("/"):
         return text_response(501, f"sitegen serve does not proxy to {target}\n")
     hit = _locate(site.files, url_candidates(target.split("?", 1)[0]))

@@ -154,6 +154,8 @@ class Watcher:
     def stop(self) -> None:
         self._stop.set()
         self.debouncer.wake()
-        self._observer.stop()
-        self._observer.join(timeout=5)
-        self._worker.join(timeout=30)  # let a running rebuild finish its writes
+        if self._observer.is_alive():
+            self._observer.stop()
+            self._observer.join(timeout=5)
+        if self._worker.is_alive():
+            self._worker.join(timeout=30)  # let a running rebuild finish its writes
