@@ -20,7 +20,7 @@ from pathlib import Path
 from sitegen.content import dump_document
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
-from sitegen.wp import plan
+from sitegen.wp import plan, skipcache
 from sitegen.wp.export import WpPost, iter_posts
 from sitegen.wp.jsonfields import read_json
 from sitegen.wp.manifest import (
@@ -33,7 +33,7 @@ from sitegen.wp.manifest import (
     save_site,
     sha256,
 )
-from sitegen.wp.normalize import normalize
+from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
 from sitegen.wp.sources import Source, collect, read_sides
 
 
@@ -51,6 +51,7 @@ class ImportReport:
     imported: int = 0  # new files
     unchanged: int = 0  # same bytes as on disk (not rewritten, mtime kept)
     updated: int = 0  # files rewritten or moved because the post changed
+    converted: int = 0  # posts whose HTML was converted (the others had not changed at all)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     errors: Problems = field(default_factory=Problems)  # errors and warnings
     written: list[Path] = field(default_factory=list)  # every file written, content or not
@@ -90,15 +91,20 @@ def import_paths(
         report.errors.add(err)
         return report
     sources, sides = collect(list(inputs), report.errors)
+    if not sources and not sides:
+        return report  # nothing to read: leave the site as it is
     side = read_sides(sides, report.errors)
     first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
     placed = plan.place(first, side, manifest, old_site, report.errors)
     if options.on_total:
         options.on_total(len(placed.stubs))
-    writer = _Writer(placed, manifest, content_dir, options, report, progress)
+    fingerprints = skipcache.load(site_dir)
+    writer = _Writer(placed, manifest, content_dir, options, report, progress, fingerprints)
     for src in sources:
         if src.content:
             writer.source(src)
+    skipcache.save(site_dir, fingerprints)
+    placed.maps.count_missing()
     site = merge_site(old_site, plan.site_yaml(side, placed.maps, first))
     if save_site(content_dir, site):
         report.written.append(content_dir / "_site.yaml")
@@ -117,6 +123,11 @@ class _Writer:
     options: ImportOptions
     report: ImportReport
     progress: Callable[[int], None] | None
+    fingerprints: dict[str, str]  # wp_id -> skipcache.fingerprint of what its file was made of
+    rewrite: Callable[[str], str] = field(init=False)  # links to the site -> root-relative
+
+    def __post_init__(self) -> None:
+        self.rewrite = make_rewriter(self.placed.maps)
 
     def source(self, src: Source) -> None:
         try:
@@ -143,12 +154,17 @@ class _Writer:
             aliases.add(old.path)  # the permalink changed: the old one must keep working
         aliases.discard(stub.path)
         ordered = tuple(sorted(aliases))
-        doc = normalize(post, stub.path, self.placed.maps, self.report.errors, ordered)
-        data = dump_document(doc.meta, doc.body).encode()
-        modified = (post.modified_gmt or post.modified).isoformat()
-        entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)
+        meta = front_matter(post, stub.path, self.placed.maps, self.report.errors, ordered)
         target = self.content_dir / stub.file
         current = target.read_bytes() if target.is_file() else None
+        print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
+        if self.untouched(post.id, print_, old, stub, current):
+            self.report.unchanged += 1
+            return
+        self.report.converted += 1
+        data = dump_document(meta, body_markdown(post, self.rewrite)).encode()
+        modified = (post.modified_gmt or post.modified).isoformat()
+        entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)
         if current == data:
             self.report.unchanged += 1
         elif current is not None and not self.options.force and self.keep(current, old, entry):
@@ -161,7 +177,21 @@ class _Writer:
             else:
                 self.report.updated += 1
         self.manifest.entries[post.id] = entry
+        self.fingerprints[str(post.id)] = print_
         self.remove_old(old, entry)
+
+    def untouched(
+        self, wp_id: int, print_: str, old: Entry | None, stub: plan.Stub, current: bytes | None
+    ) -> bool:
+        """Nothing the file is made of changed, and the file is as the import wrote it."""
+        return (
+            not self.options.force
+            and self.fingerprints.get(str(wp_id)) == print_
+            and old is not None
+            and old.file == stub.file
+            and current is not None
+            and sha256(current) == old.sha256
+        )
 
     def keep(self, current: bytes, old: Entry | None, new: Entry) -> bool:
         """Whether the file on disk must be kept: True unless the import wrote it untouched."""

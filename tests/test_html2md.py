@@ -79,7 +79,7 @@ def test_rewrite_url_cannot_smuggle_an_unsafe_url() -> None:
 
 def test_iframe_hosts_option() -> None:
     html = '<iframe src="https://maps.example.com/embed?x=1" title="Map"></iframe>'
-    assert html_to_markdown(html) == ""
+    assert html_to_markdown(html) == "[Map](https://maps.example.com/embed?x=1)\n"
     allowed = ConvertOptions(iframe_hosts=(*DEFAULT_IFRAME_HOSTS, "maps.example.com"))
     assert html_to_markdown(html, allowed) == (
         '<iframe src="https://maps.example.com/embed?x=1" title="Map"></iframe>\n'
@@ -94,3 +94,13 @@ def test_empty_and_whitespace_input() -> None:
 def test_deeply_nested_markup_keeps_its_text() -> None:
     html = "<div>" * 5000 + "<p>deep <em>text</em></p>" + "</div>" * 5000
     assert "deep" in html_to_markdown(html)
+
+
+def test_readme_example_is_real_output() -> None:
+    # The README's "HTML to Markdown" console example must be what the converter prints.
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## HTML to Markdown", 1)[1]
+    console = section.split("```console\n", 1)[1].split("```\n", 1)[0]
+    shown_html = console.split("$ cat example.html\n", 1)[1].split("\n$ python", 1)[0] + "\n"
+    shown_markdown = console.split("< example.html\n", 1)[1]
+    assert html_to_markdown(shown_html) == shown_markdown

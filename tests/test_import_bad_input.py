@@ -49,6 +49,17 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         ('"just text"', "bad.json: error: expected a post object or a list of posts, got text"),
         ("[1]", "bad.json[0]: error: expected a post (an object), got a number"),
         (
+            json.dumps([{"id": 5, "slug": "x", "name": "X", "taxonomy": "category"}]),
+            "bad.json: error: this holds no posts: it looks like the content of categories.json "
+            "or tags.json\n  hint: name the file categories.json or tags.json so that it is "
+            "read as a side file",
+        ),
+        (
+            '{"code": "rest_forbidden", "message": "Sorry.", "data": {"status": 401}}',
+            "bad.json: error: WordPress error response, no posts: rest_forbidden: Sorry.\n"
+            "  hint: WordPress refused the request this file was saved from; fetch it again",
+        ),
+        (
             json.dumps([dict(_other(5, "b"), date_gmt="2019-13-01T00:00:00")]),
             'bad.json[0].date_gmt: error: not a date: "2019-13-01T00:00:00"\n'
             "  hint: WordPress writes dates as 2023-09-01T11:51:47",
@@ -73,6 +84,8 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         "truncated",
         "text",
         "numbers",
+        "terms",
+        "refused",
         "bad-date",
         "missing-link",
         "ill-typed",
@@ -111,15 +124,20 @@ def test_duplicate_ids_with_different_content(tmp_path: Path) -> None:
 
 def test_unresolvable_ids_are_reported_not_dropped(tmp_path: Path) -> None:
     post = dict(_other(5, "b"), categories=[7, 99], tags=[3], class_list=[])
-    report = _import(tmp_path, {"p.json": json.dumps(post)})
-    warnings = [p.location.replace(f"{tmp_path}/dump/", "") for p in report.errors.warnings]
-    assert warnings == [
-        "p.json.author",
-        "p.json.categories[0]",
-        "p.json.categories[1]",
-        "p.json.tags[0]",
+    twin = dict(_other(6, "c"), categories=[99], class_list=[])
+    report = _import(tmp_path, {"p.json": json.dumps([post, twin])})
+    warnings = [
+        p.render().split("\n")[0].replace(f"{tmp_path}/dump/", "") for p in report.errors.warnings
     ]
-    assert not report.failed and report.imported == 1
+    # Each unknown id once, at the first post that has it, with how many more posts have it.
+    assert warnings == [
+        "p.json[0].author: warning: author id 1 not found; post 5 has no author (and 1 more post)",
+        "p.json[0].categories[0]: warning: category id 7 not found; left out of post 5",
+        "p.json[0].categories[1]: warning: category id 99 not found; left out of post 5 "
+        "(and 1 more post)",
+        "p.json[0].tags[0]: warning: tag id 3 not found; left out of post 5",
+    ]
+    assert not report.failed and report.imported == 2
 
 
 def test_cli_exit_status_and_summary(tmp_path: Path) -> None:
@@ -144,6 +162,7 @@ def test_cli_exit_status_and_summary(tmp_path: Path) -> None:
 def test_missing_input_path(tmp_path: Path) -> None:
     report = import_paths(tmp_path, [tmp_path / "nope"], ImportOptions())
     assert report.failed and "no such file or folder" in report.errors.render()
+    assert not (tmp_path / "content").exists()  # nothing read, nothing written
 
 
 def test_help_documents_every_option() -> None:
@@ -158,3 +177,17 @@ def test_help_documents_every_option() -> None:
         "categories.json" in result.output
         and "--site" in CliRunner().invoke(main, ["--help"]).output
     )
+
+
+def test_progress_bar_on_big_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen.cli import import_cmd
+
+    subset = Path(__file__).parent / "fixtures" / "wp-subset"
+    monkeypatch.setattr(import_cmd, "PROGRESS_FROM", 11)  # "big" = the subset's 11 posts
+    result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(subset)])
+    assert result.exit_code == 0 and "Importing" in result.stderr
+    quiet = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "-q", str(subset)])
+    assert "Importing" not in quiet.stderr
+    monkeypatch.setattr(import_cmd, "PROGRESS_FROM", 12)
+    small = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(subset)])
+    assert "Importing" not in small.stderr

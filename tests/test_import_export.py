@@ -113,3 +113,15 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('{"title": "caf\u00e9"}'.encode("latin-1"))
     with pytest.raises(SitegenError, match="not UTF-8"):
         read_json(path, "latin1.json")
+
+
+def test_embedded_terms_of_other_taxonomies_are_not_tags(tmp_path: Path) -> None:
+    from sitegen.importer import ImportOptions, import_paths
+
+    post = json.loads((CORPUS / "posts-embed-page-1.json").read_text())[0]
+    genre = {"id": post["tags"][0], "slug": "genre-x", "name": "X", "taxonomy": "genre"}
+    post["_embedded"]["wp:term"].insert(0, [genre])  # seen before the real tag
+    (tmp_path / "p.json").write_text(json.dumps(post))
+    report = import_paths(tmp_path, [tmp_path / "p.json"], ImportOptions())
+    text = next((tmp_path / "content" / "posts").rglob("*.md")).read_text()
+    assert "genre-x" not in text and not report.failed

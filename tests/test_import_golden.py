@@ -63,7 +63,7 @@ def test_seed_matches_the_repository_content(tmp_path: Path, update_golden: bool
     assert not report.failed and report.imported == 1
     # No users.json beside the seed and no _embed: the author cannot be named, and says so.
     assert [p.render() for p in report.errors] == [
-        f"{seed}.author: warning: author id 1 not found; the post has no author\n"
+        f"{seed}.author: warning: author id 1 not found; post 800463 has no author\n"
         "  hint: put users.json (GET /wp-json/wp/v2/users) next to the posts, or fetch them "
         "with _embed"
     ]

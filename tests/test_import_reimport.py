@@ -59,7 +59,7 @@ def test_same_input_is_byte_identical_and_untouched(tmp_path: Path, dump: Path) 
     before = _snapshot(content)
     report = _run(tmp_path, dump)
     assert (report.imported, report.updated, report.unchanged) == (0, 0, 11)
-    assert report.written == []
+    assert report.written == [] and report.converted == 0  # nothing changed: nothing converted
     assert _snapshot(content) == before  # bytes and mtimes
     # A fresh import elsewhere writes exactly the same bytes.
     other = tmp_path / "other"
@@ -183,3 +183,38 @@ def test_drafts_are_skipped_unless_asked(tmp_path: Path, dump: Path) -> None:
     doc = parse_document(file.read_text(), "draft.md")
     assert doc.status == "draft" and doc.title == "Work in progress"
     assert doc.date.utcoffset() is not None and doc.date.utcoffset().total_seconds() == 19800  # type: ignore[union-attr]
+
+
+def test_progress_reports_every_post(tmp_path: Path) -> None:
+    totals: list[int] = []
+    done: list[int] = []
+    options = ImportOptions(on_total=totals.append)
+    report = import_paths(tmp_path, [SUBSET], options, progress=done.append)
+    assert totals == [11] and sum(done) == 11 == report.imported
+
+
+def test_a_new_post_reconverts_the_posts_that_link_to_it(tmp_path: Path, dump: Path) -> None:
+    posts = json.loads((dump / "posts.json").read_text())
+    later = next(p for p in posts if p["id"] == 800439)
+    (dump / "posts.json").write_text(json.dumps([p for p in posts if p["id"] != 800439]))
+    _run(tmp_path, dump)
+    linking = next((tmp_path / "content").glob("posts/2025/07/tariffs-so-far*.md"))
+    absolute = "](http://127.0.0.1:8089/web/2024/03/05/vayu-wireless-outage-hits-users-in-kolkata/)"
+    assert absolute in linking.read_text()  # not imported yet: the link stays absolute
+    (dump / "later.json").write_text(json.dumps(later))
+    report = _run(tmp_path, dump)
+    assert (report.imported, report.updated, report.unchanged) == (1, 1, 9)
+    assert report.converted == 2  # the new post and the one linking to it; 9 skipped
+    assert "](/2024/03/05/vayu-wireless-outage-hits-users-in-kolkata/)" in linking.read_text()
+
+
+def test_the_conversion_cache_is_disposable(tmp_path: Path, dump: Path) -> None:
+    _run(tmp_path, dump)
+    content = tmp_path / "content"
+    _age(content)
+    before = _snapshot(content)
+    shutil.rmtree(tmp_path / ".sitegen")
+    report = _run(tmp_path, dump)
+    assert report.converted == 11 and report.unchanged == 11  # converted again, same bytes
+    assert _snapshot(content) == before
+    assert _run(tmp_path, dump, force=True).converted == 11  # --force converts everything

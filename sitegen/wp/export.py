@@ -97,13 +97,27 @@ class WpPost:
     embedded_media: WpMedia | None = None
 
 
+class ErrorResponse(SitegenError):
+    """The file holds WordPress's error body (`{"code": ..., "message": ...}`), not posts."""
+
+    @property
+    def past_last_page(self) -> bool:
+        return PAST_LAST_PAGE in self.message
+
+
+PAST_LAST_PAGE = "rest_post_invalid_page_number"
+
+
 def iter_posts(data: Any, name: str) -> Iterator[WpPost | SitegenError]:
     """Every post in a parsed file, or the error that stops one post (the others still come)."""
     if isinstance(data, dict) and "id" not in data and "code" in data and "message" in data:
-        raise SitegenError(
+        past_end = data.get("code") == PAST_LAST_PAGE
+        raise ErrorResponse(
             f"WordPress error response, no posts: {data.get('code')}: {data.get('message')}",
             name,
-            "this is what WordPress returns past the last page; leave it out",
+            "this is what WordPress returns past the last page; leave it out"
+            if past_end
+            else "WordPress refused the request this file was saved from; fetch it again",
         )
     if isinstance(data, dict):
         items: list[tuple[str, Any]] = [(name, data)]
@@ -115,11 +129,36 @@ def iter_posts(data: Any, name: str) -> Iterator[WpPost | SitegenError]:
             name,
             "give the JSON of /wp-json/wp/v2/posts or /wp-json/wp/v2/pages",
         )
+    _not_a_side_collection(items, name)
     for where, item in items:
         try:
             yield parse_post(item, where)
         except SitegenError as err:
             yield err
+
+
+# A key only this kind of REST object has -> the side file it belongs in.
+_SIDE_MARKERS = {
+    "taxonomy": "categories.json or tags.json",
+    "avatar_urls": "users.json",
+    "media_type": "media.json",
+    "namespaces": "index.json",
+}
+
+
+def _not_a_side_collection(items: list[tuple[str, Any]], name: str) -> None:
+    """A list of categories saved under another name would give one error per term; one
+    error for the file, saying what it is, helps more."""
+    first = items[0][1] if items else None
+    if not isinstance(first, dict) or "date" in first:
+        return
+    for marker, side in _SIDE_MARKERS.items():
+        if marker in first:
+            raise SitegenError(
+                f"this holds no posts: it looks like the content of {side}",
+                name,
+                f"name the file {side} so that it is read as a side file",
+            )
 
 
 # ---- records

@@ -14,8 +14,13 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_emphasis import BREAK, resolve
-from sitegen.wp.html2md_escape import escape_line_start, html_escape
-from sitegen.wp.html2md_inline import render_inline
+from sitegen.wp.html2md_escape import (
+    escape_line_start,
+    escape_text,
+    html_escape,
+    link_destination,
+)
+from sitegen.wp.html2md_inline import render_inline, tidy
 from sitegen.wp.html2md_tables import html_block, table
 from sitegen.wp.html2md_tree import (
     BLOCKS,
@@ -28,6 +33,7 @@ from sitegen.wp.html2md_tree import (
     nodes,
     tag,
 )
+from sitegen.wp.sanitize import http_host, iframe_allowed, iframe_link_text, safe_url
 
 
 @dataclass(frozen=True)
@@ -35,11 +41,10 @@ class Block:
     kind: str  # para, heading, list, quote, code, rule, html, table
     text: str
     start: int = 1  # ordered lists: the first number
-    attrs: str = ""  # dir: the wrapper's attributes
+    attrs: str = ""  # list: the marker (- * . )); dir: the wrapper's attributes
 
 
 _HTML_KEPT = frozenset({"dl", "details", "video", "audio"})
-_CONTAINERS = frozenset(BLOCKS - {"iframe"} - _HTML_KEPT)
 _LANG = re.compile(r"(?:^|\s)(?:language-|lang-|brush:\s*)([\w+#.-]+)", re.I)
 
 
@@ -72,7 +77,13 @@ def _hides_block(node: Node) -> bool:
 
 
 def _append(blocks: list[Block], new: Iterable[Block]) -> None:
-    blocks.extend(b for b in new if b.text.strip())
+    for block in new:
+        if not block.text.strip():
+            continue
+        previous = blocks[-1] if blocks else None
+        if previous and previous.kind == block.kind == "list" and previous.attrs == block.attrs:
+            block = _alternate(block)
+        blocks.append(block)
 
 
 def _flush(ctx: Context, run: list[Node], blocks: list[Block]) -> None:
@@ -87,10 +98,11 @@ def paragraph(ctx: Context, run: list[Node]) -> str:
     """A paragraph's Markdown; "" when the run shows nothing."""
     if all(is_blank(n) for n in run):
         return ""
-    text = render_inline(ctx, run)
-    text = re.sub(f" *{BREAK} *", BREAK, text).strip(" " + BREAK)
+    text = tidy(render_inline(ctx, run))
     if not text.replace("&nbsp;", "").strip(" " + BREAK):
         return ""  # WordPress spacer paragraphs (<p>&nbsp;</p>)
+    if ctx.link:
+        text = f"[{text}]({link_destination(ctx.link)})"
     lines = resolve(text).split(BREAK)
     return "\\\n".join(escape_line_start(line.strip(" ")) for line in lines)
 
@@ -100,17 +112,7 @@ def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
     if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
         return [_heading(ctx, el, int(name[1]))]
     if name in {"ul", "ol"}:
-        previous = before[-1] if before else None
-        return [
-            _list(
-                ctx,
-                el,
-                alternate=previous is not None
-                and previous.kind == "list"
-                and previous.text[:1].isdigit() == (name == "ol")
-                and _marker(previous.text) == _marker_for(name, False),
-            )
-        ]
+        return [_list(ctx, el)]
     if name == "blockquote":
         return [_quote(ctx, el)]
     if name == "pre":
@@ -124,10 +126,12 @@ def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
         return _figure(ctx, el)
     if name == "iframe":
         return _iframe(ctx, el)
+    if name in {"dl", "div"} and classes(el) & {"gallery-item", "wp-caption"}:
+        return _figure(ctx, el)  # galleries and [caption] of themes without HTML5 markup
     if name in _HTML_KEPT:
         return [Block("html", _kept_html(ctx, el))]
-    if name == "div" and "wp-caption" in classes(el):
-        return _figure(ctx, el)  # the [caption] shortcode before HTML5 support
+    if name == "a":
+        return _block_link(ctx, el)
     inner = convert_blocks(ctx, nodes(el))
     return _direction(el, inner, before) if el.get("dir", "").lower() == "rtl" else inner
 
@@ -149,26 +153,37 @@ def _direction(el: Element, inner: list[Block], before: list[Block]) -> list[Blo
     return [Block("dir", f"<div{attrs}>\n\n{body}\n\n</div>", attrs=attrs)]
 
 
+def _block_link(ctx: Context, el: Element) -> list[Block]:
+    """`<a href>` around blocks (valid HTML5): Markdown links are inline, so each paragraph
+    inside gets the link."""
+    url = ctx.url(el.get("href")) if not ctx.link else None
+    outer, ctx.link = ctx.link, url or ctx.link
+    try:
+        return convert_blocks(ctx, nodes(el))
+    finally:
+        ctx.link = outer
+
+
 def _heading(ctx: Context, el: Element, level: int) -> Block:
-    text = render_inline(ctx, nodes(el)).replace(BREAK, " ")
-    text = resolve(re.sub(" +", " ", text).strip(" "))
+    text = resolve(tidy(render_inline(ctx, nodes(el)).replace(BREAK, " ")))
     if text.endswith("#"):
         text = text[:-1] + "\\#"
     return Block("heading", f"{'#' * level} {text}" if text else "")
 
 
-def _marker(text: str) -> str:
-    match = re.match(r"\d+([.)])|([-*])", text)
-    return (match.group(1) or match.group(2)) if match else ""
+def _alternate(block: Block) -> Block:
+    """The same list with the other marker (`-`/`*`, `1.`/`1)`), for a list right after a list:
+    CommonMark would merge two lists with the same marker into one."""
+    swap = {"-": "*", "*": "-", ".": ")", ")": "."}
+    marker = block.attrs
+    lines = [
+        (line.replace(marker, swap[marker], 1) if line[:1] not in {"", " "} else line)
+        for line in block.text.split("\n")
+    ]
+    return Block("list", "\n".join(lines), block.start, swap[marker])
 
 
-def _marker_for(name: str, alternate: bool) -> str:
-    if name == "ol":
-        return ")" if alternate else "."
-    return "*" if alternate else "-"
-
-
-def _list(ctx: Context, el: Element, *, alternate: bool) -> Block:
+def _list(ctx: Context, el: Element) -> Block:
     items = [child for child in el if tag(child) == "li" or not is_blank(child)]
     contents = []
     for item in items:
@@ -178,13 +193,13 @@ def _list(ctx: Context, el: Element, *, alternate: bool) -> Block:
     loose = any(not _tight_item(item, blocks) for item, blocks in contents)
     name = tag(el)
     start = _start(el) if name == "ol" else 1
-    delim = _marker_for(name, alternate)
+    delim = "." if name == "ol" else "-"
     out = []
     for number, (_, blocks) in enumerate(contents, start):
         marker = f"{number}{delim}" if name == "ol" else delim
         body = ("\n\n" if loose else "\n").join(b.text for b in blocks)
         out.append(_indent_item(marker, body))
-    return Block("list", ("\n\n" if loose else "\n").join(out), start)
+    return Block("list", ("\n\n" if loose else "\n").join(out), start, delim)
 
 
 def _tight_item(item: Node, blocks: list[Block]) -> bool:
@@ -209,17 +224,21 @@ def _start(el: Element) -> int:
 def _indent_item(marker: str, body: str) -> str:
     pad = " " * (len(marker) + 1)
     lines = body.split("\n")
+    if lines[0] == "---":
+        lines[0] = "___"  # `- ---` would read as one rule, not an item holding a rule
     rest = [pad + line if line else "" for line in lines[1:]]
     return "\n".join([f"{marker} {lines[0]}", *rest])
 
 
 def _quote(ctx: Context, el: Element) -> Block:
     inner = "\n\n".join(b.text for b in convert_blocks(ctx, nodes(el)))
+    if not inner:
+        return Block("quote", "")  # an empty quote is an empty wrapper
     return Block("quote", "\n".join(f"> {line}" if line else ">" for line in inner.split("\n")))
 
 
 def _code(ctx: Context, el: Element) -> Block:
-    if el.find(".//a[@href]") is not None:
+    if any(safe_url(a.get("href") or "javascript:") is not None for a in el.iter("a")):
         return Block("html", html_block(ctx, el))  # links in code: keep them as HTML
     text = _pre_text(el)
     if text.endswith("\n"):
@@ -232,7 +251,10 @@ def _code(ctx: Context, el: Element) -> Block:
 
 
 def _pre_text(el: Element) -> str:
-    parts = [el.text or ""] if tag(el) not in DROPPED else []
+    name = tag(el)
+    if name in DROPPED or name.startswith("#"):
+        return ""  # scripts and comments show nothing, in code too
+    parts = [el.text or ""]
     for child in el:
         parts.append("\n" if tag(child) == "br" else _pre_text(child))
         parts.append(child.tail or "")
@@ -260,9 +282,15 @@ def _figure(ctx: Context, el: Element) -> list[Block]:
 
 
 def _iframe(ctx: Context, el: Element) -> list[Block]:
-    src = ctx.iframe_src(el.get("src"))
-    if src is None:
-        return []  # not from an allowed host: sanitising removes it
+    src = ctx.url(el.get("src"))
+    if src is None or "wp-embedded-content" in classes(el):
+        return []  # a post embed's iframe only repeats the link in its <blockquote>
+    if not iframe_allowed(src, ctx.iframe_hosts):
+        if not http_host(src):
+            return []
+        # Not from an allowed host: a link to what it showed, as the sanitiser does.
+        text = escape_text(iframe_link_text(src, el.get("title", "")))
+        return [Block("para", f"[{text}]({link_destination(src)})")]
     attrs = [f'src="{html_escape(src, quote=True)}"']
     for attr in ("width", "height", "title", "allow"):
         value = el.get(attr)

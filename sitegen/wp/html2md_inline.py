@@ -8,7 +8,8 @@ known, because whether `*` opens or closes emphasis depends on the characters ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_emphasis import BREAK, KINDS
@@ -19,8 +20,8 @@ from sitegen.wp.html2md_escape import (
     link_destination,
     link_title,
 )
-from sitegen.wp.html2md_tree import DROPPED, Context, Node, fold, nodes, tag, text_of
-from sitegen.wp.sanitize import ALLOWED_ATTRIBUTES, tag_set
+from sitegen.wp.html2md_tree import BLOCKS, DROPPED, Context, Node, fold, nodes, tag, text_of
+from sitegen.wp.sanitize import ALLOWED_ATTRIBUTES, safe_url, tag_set
 
 _KIND_OF_TAG = {
     "em": "em",
@@ -34,18 +35,86 @@ _KIND_OF_TAG = {
 # Inline tags Markdown has no syntax for; they stay as (sanitised) HTML.
 KEPT_INLINE = tag_set("sup sub cite mark abbr kbd samp var small u ins q dfn time bdi bdo")
 _CODE = frozenset({"code", "tt"})
+# Elements that write something of their own; any other inline element is just its content.
+_WRITERS = KEPT_INLINE | _CODE | set(_KIND_OF_TAG) | BLOCKS | tag_set("a img br iframe video audio")
 _OUTER_SPACE = " " + BREAK
 
 
 def render_inline(ctx: Context, items: Iterable[Node], active: frozenset[str] = frozenset()) -> str:
     """Markdown (with unresolved emphasis markers and BREAKs) for a run of inline nodes."""
     out: list[str] = []
+    text: list[str] = []  # text is escaped as a whole run: `a_b` must not depend on a <span>
+    for node in _flatten(ctx, items, active):
+        if isinstance(node, str):
+            text.append(node)
+            continue
+        piece = _element(ctx, node, active)
+        if piece:
+            _push(out, escape_text(fold("".join(text))))
+            text.clear()
+            _push(out, piece)
+    _push(out, escape_text(fold("".join(text))))
+    return "".join(out)
+
+
+def _flatten(ctx: Context, items: Iterable[Node], active: frozenset[str]) -> Iterator[Node]:
+    """Text and the elements that write something; wrappers that write nothing are opened."""
     for node in items:
         if isinstance(node, str):
-            out.append(escape_text(fold(node)))
+            yield node
+            continue
+        name = tag(node)
+        if name in DROPPED or name.startswith("#"):
+            continue
+        if _transparent(ctx, node, name, active):
+            yield from _flatten(ctx, nodes(node), active)
         else:
-            out.append(_element(ctx, node, active))
-    return "".join(out)
+            yield node
+
+
+def _transparent(ctx: Context, el: Element, name: str, active: frozenset[str]) -> bool:
+    if name == "a":
+        href = el.get("href")  # (checked, not rewritten: rewrite_url runs once per URL)
+        return href is None or (safe_url(href) is None and href[1:] not in ctx.footnotes)
+    if name in _KIND_OF_TAG:
+        return _KIND_OF_TAG[name] in active
+    return name not in _WRITERS
+
+
+def _push(out: list[str], piece: str) -> None:
+    if piece:
+        if out:
+            _join(out, piece)
+        out.append(piece)
+
+
+# Pieces that are harmless alone can make syntax together: `!` + `[link]` is an image,
+# `<` + `b>` a tag, `&` + `amp;` an entity. Escape the end of the previous piece then.
+_JOINS = (("!", re.compile(r"\[")), ("<", re.compile(r"[A-Za-z/!?]")), ("&", re.compile(r"[#\w]")))
+
+
+def tidy(text: str) -> str:
+    """Fold the spaces that element boundaries leave (`<em>a </em> b`), trim the ends."""
+    text = re.sub(f" *{BREAK} *", BREAK, re.sub(" {2,}", " ", text))
+    return text.strip(" " + BREAK)
+
+
+def _join(out: list[str], piece: str) -> None:
+    previous = out[-1]
+    if previous.endswith("`") and piece.startswith("`"):
+        # Two code spans side by side would fuse their backtick fences into one run.
+        out.append("<!-- -->")
+        return
+    for char, starts in _JOINS:
+        if previous.endswith(char) and not _escaped(previous) and starts.match(piece):
+            out[-1] = previous[:-1] + "\\" + char
+            return
+
+
+def _escaped(text: str) -> bool:
+    """True when the last character of `text` is backslash-escaped (odd backslashes before)."""
+    body = text[:-1]
+    return (len(body) - len(body.rstrip("\\"))) % 2 == 1
 
 
 def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
@@ -58,7 +127,8 @@ def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
         return _emphasis(ctx, el, _KIND_OF_TAG[name], active)
     if name in _CODE:
         code = fold(text_of(el))
-        return code_span(code) if code.strip(" ") else code
+        core = code.strip(" ")  # edge spaces go outside, where they survive rendering
+        return code.replace(core, code_span(core), 1) if core else code
     if name == "a":
         return _link(ctx, el, active)
     if name == "img":
@@ -68,7 +138,7 @@ def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
         return inner
     if name in KEPT_INLINE and inner.strip(_OUTER_SPACE):
         return f"{open_tag(name, el, ctx)}{inner}</{name}>"
-    if name in {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6"}:
+    if name in BLOCKS:
         return f" {inner} "  # a block inside an inline context: keep words apart
     return inner
 

@@ -9,21 +9,21 @@ by policy. Kept HTML never holds a blank line: in CommonMark a blank line ends a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_emphasis import BREAK, resolve
 from sitegen.wp.html2md_escape import html_escape
-from sitegen.wp.html2md_inline import open_tag, render_inline
-from sitegen.wp.html2md_tree import DROPPED, Context, fold, has_block, nodes, tag
+from sitegen.wp.html2md_inline import open_tag, render_inline, tidy
+from sitegen.wp.html2md_tree import DROPPED, Context, Node, fold, has_block, nodes, tag
 from sitegen.wp.sanitize import ALLOWED_TAGS, sanitize_html, tag_set
 
 _SECTIONS = frozenset({"thead", "tbody", "tfoot"})
 _STRUCTURAL = tag_set("table thead tbody tfoot tr colgroup dl ul ol video audio")
 _ALIGN = re.compile(r"text-align\s*:\s*(left|center|right)", re.I)
 # After these closing tags a newline keeps kept HTML readable in the content file.
-_NEWLINE_AFTER = tag_set(
-    "tr thead tbody tfoot caption colgroup dt dd li ul ol p div figcaption source track"
-)
+# (only where the parent ignores whitespace, so converting the page again gives the same HTML).
+_NEWLINE_AFTER = tag_set("tr thead tbody tfoot caption colgroup dt dd li source track")
 
 
 def table(ctx: Context, el: Element) -> str:
@@ -88,7 +88,7 @@ def _gfm(ctx: Context, rows: list[tuple[list[Element], bool]]) -> str:
 
 def _cell(ctx: Context, cell: Element) -> str:
     text = render_inline(ctx, nodes(cell))
-    text = re.sub(f" *{BREAK} *", BREAK, text).strip(" " + BREAK)
+    text = tidy(text)
     return resolve(text).replace(BREAK, "<br>")
 
 
@@ -111,22 +111,38 @@ def html_block(ctx: Context, el: Element) -> str:
 def serialize(ctx: Context, el: Element, *, in_pre: bool = False) -> str:
     """HTML for `el`, keeping allowed tags and attributes only (URLs checked and rewritten)."""
     name = tag(el)
-    if name in DROPPED or name.startswith("#"):
-        return ""
     in_pre = in_pre or name == "pre"
-    inner = []
-    for node in nodes(el):
+    parts: list[str] = []
+    text: list[str] = []  # text runs merge across what is dropped, as a browser would see it
+    for node in _stream(el):
         if isinstance(node, str):
-            if name in _STRUCTURAL and not node.strip():
-                continue  # layout whitespace between rows or items; we add our own
-            text = node if in_pre else fold(node)
-            inner.append(html_escape(text).replace("\n", "<br>"))
-        else:
-            inner.append(serialize(ctx, node, in_pre=in_pre))
-    content = "".join(inner)
+            text.append(node)
+            continue
+        parts.append(_text(text, name, in_pre))
+        parts.append(serialize(ctx, node, in_pre=in_pre))
+    parts.append(_text(text, name, in_pre))
+    content = "".join(parts)
     if name not in ALLOWED_TAGS:
         return content
-    if name in {"br", "img", "source", "track"}:
-        return open_tag(name, el, ctx) + ("\n" if name in _NEWLINE_AFTER else "")
     newline = "\n" if name in _NEWLINE_AFTER else ""
+    if name in {"br", "img", "source", "track"}:
+        return open_tag(name, el, ctx) + newline
     return f"{open_tag(name, el, ctx)}{content}</{name}>{newline}"
+
+
+def _stream(el: Element) -> Iterator[Node]:
+    """Text and allowed elements inside `el`; other elements give their content."""
+    for node in nodes(el):
+        name = tag(node)
+        if isinstance(node, str) or name in ALLOWED_TAGS:
+            yield node
+        elif name not in DROPPED and not name.startswith("#") and isinstance(node, Element):
+            yield from _stream(node)
+
+
+def _text(run: list[str], parent: str, in_pre: bool) -> str:
+    raw = "".join(run)
+    run.clear()
+    if parent in _STRUCTURAL and not raw.strip():
+        return ""  # layout whitespace between rows or items; we add our own
+    return html_escape(raw if in_pre else fold(raw)).replace("\n", "<br>")

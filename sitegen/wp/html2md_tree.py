@@ -13,7 +13,7 @@ from xml.etree.ElementTree import Comment, Element
 
 import html5lib
 
-from sitegen.wp.sanitize import iframe_allowed, safe_url, tag_set
+from sitegen.wp.sanitize import safe_url, tag_set
 
 Node = Element | str
 
@@ -41,6 +41,7 @@ class Context:
     footnotes: dict[str, str] = field(default_factory=dict)
     footnote_refs: set[str] = field(default_factory=set)
     skip: set[int] = field(default_factory=set)  # id() of elements already dealt with
+    link: str = ""  # inside <a href> that holds blocks: every paragraph links there
 
     def url(self, raw: str | None) -> str | None:
         """The URL to write for an href/src, or None when it must not be written."""
@@ -52,10 +53,6 @@ class Context:
         if self.rewrite_url is not None:
             url = safe_url(self.rewrite_url(url))
         return url
-
-    def iframe_src(self, raw: str | None) -> str | None:
-        url = self.url(raw)
-        return url if url is not None and iframe_allowed(url, self.iframe_hosts) else None
 
 
 def parse(html: str) -> Element:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sitegen.errors import Problems, SitegenError
+from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, html_to_markdown
@@ -42,6 +42,31 @@ class SiteMaps:
     links: dict[str, str] = field(default_factory=dict)  # url_key(permalink) -> path
     # Terms learnt only from class_list while converting; _site.yaml lists them too.
     found_terms: dict[tuple[str, str], Term] = field(default_factory=dict)
+    # Ids nobody could resolve: reported once, at the first post, with how many more have it.
+    missing: dict[tuple[str, int], _Missing] = field(default_factory=dict)
+
+    def not_found(
+        self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
+    ) -> None:
+        seen = self.missing.get(key)
+        if seen is not None:
+            seen.more += 1
+            return
+        problem = Problem(message, where, hint, warning=True)
+        problems.items.append(problem)
+        self.missing[key] = _Missing(problem)
+
+    def count_missing(self) -> None:
+        """Say, once the import is done, how many more posts had each unresolved id."""
+        for seen in self.missing.values():
+            if seen.more:
+                seen.problem.message += f" (and {seen.more} more post{'s' * (seen.more > 1)})"
+
+
+@dataclass
+class _Missing:
+    problem: Problem
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -68,7 +93,11 @@ def relative_path(link: str, home: str) -> str | None:
     key, home_key = url_key(link), url_key(home)
     if not key.startswith(home_key):
         return None
-    return key[len(home_key) :]
+    # Cut the home's path from the link's own path, so `%E2` stays `%E2` as WordPress wrote it.
+    path = urlsplit(link.strip()).path
+    depth = url_key(home).count("/") - 1  # segments in the home's path
+    rel = "/".join(path.split("/")[depth + 1 :]).rstrip("/")
+    return f"{rel}/" if rel else ""
 
 
 def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
@@ -137,7 +166,7 @@ def term_entry(term: WpTerm, maps: SiteMaps) -> Term:
         parent = maps.categories[term.parent].slug
     return Term(
         slug=term.slug,
-        name=plain_text(term.name),
+        name=plain_text(term.name) or term.slug,
         parent=parent,
         description=plain_text(term.description),
         wp_id=term.id,
@@ -167,8 +196,11 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
         maps.found_terms.setdefault((taxonomy, slug), term)
         terms.append(term)
     for n, term_id in missing[len(extra) :]:
-        problems.warn(
-            f"{taxonomy} id {term_id} not found; left out of this post",
+        maps.not_found(
+            problems,
+            (taxonomy, term_id),
+            f"{'category' if key == 'categories' else 'tag'} id {term_id} not found; "
+            f"left out of post {post.id}",
             f"{post.where}.{key}[{n}]",
             f"put {key}.json (GET /wp-json/wp/v2/{key}?per_page=100) next to the "
             "posts, or fetch them with _embed",
@@ -182,14 +214,16 @@ def _author(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, str] 
         user = post.embedded_author
     if user is None:
         if post.author:
-            problems.warn(
-                f"author id {post.author} not found; the post has no author",
+            maps.not_found(
+                problems,
+                ("author", post.author),
+                f"author id {post.author} not found; post {post.id} has no author",
                 f"{post.where}.author",
                 "put users.json (GET /wp-json/wp/v2/users) next to the posts, "
                 "or fetch them with _embed",
             )
         return None
-    return {"name": plain_text(user.name), "slug": user.slug}
+    return {"name": plain_text(user.name) or user.slug, "slug": user.slug}
 
 
 def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] | None:
@@ -199,8 +233,10 @@ def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] |
     if media is None or media.id != post.featured_media:
         media = maps.media.get(post.featured_media)
     if media is None:
-        problems.warn(
-            f"featured image id {post.featured_media} not found; left out",
+        maps.not_found(
+            problems,
+            ("media", post.featured_media),
+            f"featured image id {post.featured_media} not found; post {post.id} has none",
             f"{post.where}.featured_media",
             "put media.json (GET /wp-json/wp/v2/media) next to the posts, "
             "or fetch them with _embed",
@@ -230,6 +266,17 @@ def normalize(
     post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
 ) -> Normalized:
     """The content file of one post or page. `path` was decided by the first pass."""
+    meta = front_matter(post, path, maps, problems, aliases)
+    return Normalized(meta, body_markdown(post, make_rewriter(maps)))
+
+
+def body_markdown(post: WpPost, rewrite: Callable[[str], str]) -> str:
+    return html_to_markdown(post.content_html, ConvertOptions(rewrite_url=rewrite))
+
+
+def front_matter(
+    post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
+) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "title": plain_text(post.title_html).strip(),
         "slug": post.slug or path.rstrip("/").rsplit("/", 1)[-1],
@@ -259,11 +306,24 @@ def normalize(
     if aliases:
         meta["aliases"] = list(aliases)
     if post.type == "page":
-        meta["parent"] = maps.paths.get(post.parent, "") if post.parent else ""
+        meta["parent"] = _parent_path(post, maps, problems)
         meta["menu_order"] = post.menu_order
     meta.update(wp_id=post.id, guid=post.guid)
-    body = html_to_markdown(post.content_html, ConvertOptions(rewrite_url=make_rewriter(maps)))
-    return Normalized(meta, body)
+    return meta
+
+
+def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:
+    if not post.parent:
+        return ""
+    if post.parent not in maps.paths:
+        maps.not_found(
+            problems,
+            ("page", post.parent),
+            f"parent page id {post.parent} not found; page {post.id} has no parent",
+            f"{post.where}.parent",
+            "import pages.json (GET /wp-json/wp/v2/pages) with the pages",
+        )
+    return maps.paths.get(post.parent, "")
 
 
 def _term_ref(term: Term) -> dict[str, str]:

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from sitegen.errors import Problems, SitegenError
-from sitegen.wp.export import WpPost, WpTerm, WpUser, iter_posts
+from sitegen.wp.export import ErrorResponse, WpPost, WpTerm, WpUser, iter_posts
 from sitegen.wp.jsonfields import read_json
 from sitegen.wp.manifest import Manifest
 from sitegen.wp.normalize import SiteMaps, relative_path, site_timezone, term_entry, url_key
@@ -83,7 +83,7 @@ def first_pass(
                 else:
                     _learn(post, src, first, drafts, problems, skip if src.content else _ignore)
         except SitegenError as err:
-            if err.message.startswith("WordPress error response"):
+            if isinstance(err, ErrorResponse) and err.past_last_page:
                 problems.add(err, warning=True)  # the page after the last: nothing lost
                 skip("WordPress error response")
             else:
@@ -141,9 +141,10 @@ def _learn(
 
 def _learn_site(post: WpPost, first: First) -> None:
     """What any post, imported or not, tells about the site: terms, authors, API root, offset."""
-    for term in post.embedded_terms:
-        into = first.categories if term.taxonomy == "category" else first.tags
-        into.setdefault(term.id, term)
+    for term in post.embedded_terms:  # custom taxonomies (wp:term has them too) are not ours
+        into = {"category": first.categories, "post_tag": first.tags}.get(term.taxonomy)
+        if into is not None:
+            into.setdefault(term.id, term)
     if post.embedded_author:
         first.users.setdefault(post.embedded_author.id, post.embedded_author)
     first.api_root = first.api_root or post.api_root
@@ -237,7 +238,9 @@ def _path(stub: Stub, home: str, problems: Problems) -> str:
     # pretty permalink for posts, the slug for pages.
     slug = stub.slug or str(stub.id)
     path = f"{slug}/" if stub.type == "page" else f"{stub.date:%Y/%m/%d}/{slug}/"
-    if not stub.draft:
+    if rel == "":  # a static front page: the home itself belongs to the build's index
+        problems.warn(f"the site's front page; published at {path}", f"{stub.where}.link")
+    elif not stub.draft:
         problems.warn(
             f"permalink {stub.link!r} is not a path under the home {home!r}; published at {path}",
             f"{stub.where}.link",
@@ -282,7 +285,7 @@ def _timezone(side: SideData, first: First) -> timezone | Any:
 
 def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
     site = side.site
-    tz = site.timezone if site and site.timezone else str(maps.tz)
+    tz = zone_name(maps.tz)
     categories = [_term_dict(term_entry(t, maps), True) for t in maps.categories.values()]
     tags = [_term_dict(term_entry(t, maps), False) for t in maps.tags.values()]
     for (taxonomy, _slug), term in sorted(maps.found_terms.items()):
@@ -292,7 +295,7 @@ def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
     authors = [
         {
             "slug": u.slug,
-            "name": plain_text(u.name),
+            "name": plain_text(u.name) or u.slug,
             "description": plain_text(u.description),
             "wp_id": u.id,
         }
@@ -302,7 +305,7 @@ def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
         "name": plain_text(site.name) if site else "",
         "description": plain_text(site.description) if site else "",
         "home": maps.home,
-        "timezone": "UTC" if tz in ("UTC", "UTC+00:00") else tz,
+        "timezone": tz,
         "language": "en",
         "categories": categories,
         "tags": tags,
@@ -316,3 +319,28 @@ def _term_dict(term: Any, category: bool) -> dict[str, Any]:
         out["parent"] = term.parent
     out.update(description=term.description, wp_id=term.wp_id)
     return out
+
+
+# Fractional offsets have no Etc/ zone; these zones keep that offset all year (no DST), so they
+# give the same local times as WordPress's manual "UTC+5:30" setting.
+_FRACTIONAL = {
+    330: "Asia/Kolkata",
+    345: "Asia/Kathmandu",
+    270: "Asia/Kabul",
+    390: "Asia/Yangon",
+    525: "Australia/Eucla",
+    570: "Australia/Darwin",
+    -570: "Pacific/Marquesas",
+}
+
+
+def zone_name(tz: timezone | Any) -> str:
+    """An IANA name for the site's zone (the build wants one). A fixed offset, as WordPress's
+    manual "UTC+5" setting gives, becomes `Etc/GMT-5` (POSIX signs are inverted)."""
+    if not isinstance(tz, timezone):
+        return str(getattr(tz, "key", "UTC"))
+    offset = tz.utcoffset(None)
+    minutes = int(offset.total_seconds()) // 60
+    if minutes % 60 == 0:
+        return f"Etc/GMT{-minutes // 60:+d}" if minutes else "UTC"
+    return _FRACTIONAL.get(minutes, "UTC")

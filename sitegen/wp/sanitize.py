@@ -10,6 +10,7 @@ these tags and attributes, and `sanitize_html` is also what the fidelity tests c
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from urllib.parse import urlsplit
 
@@ -92,18 +93,25 @@ def iframe_allowed(src: str, hosts: tuple[str, ...]) -> bool:
     return parts.scheme in {"http", "https"} and (parts.hostname or "") in hosts
 
 
+def iframe_link_text(src: str, title: str) -> str:
+    """The text of the link that stands in for an iframe from a host outside the allow-list."""
+    return " ".join(title.split()) or http_host(src) or src
+
+
 def sanitize_html(html: str, iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS) -> str:
-    """`html` with everything outside the policy removed (script and style with their text)."""
+    """`html` with everything outside the policy removed (script and style with their text).
+
+    An iframe from a host outside `iframe_hosts` becomes a plain link to what it showed
+    (a reader can still follow it; nothing runs in the page).
+    """
 
     def keep(tag: str, attr: str, value: str) -> str | None:
-        if tag == "iframe" and attr == "src" and not iframe_allowed(value, iframe_hosts):
-            return None
         if attr in {"href", "src", "cite", "poster"} and safe_url(value) is None:
             return None
         return value
 
     cleaned: str = nh3.clean(
-        html,
+        _POST_EMBED.sub("", html),
         tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style", "noscript", "template", "textarea"},
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
@@ -112,8 +120,34 @@ def sanitize_html(html: str, iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOST
         link_rel=None,
         strip_comments=True,
     )
-    # An iframe whose src was refused is inert but useless: drop it with whatever it held.
-    return _EMPTY_IFRAME.sub("", cleaned)
+    return _IFRAME.sub(lambda match: _iframe_or_link(match, iframe_hosts), cleaned)
 
 
-_EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>.*?</iframe>", re.S)
+# WordPress post embeds pair a <blockquote> link (kept) with a sandboxed iframe of the post's
+# /embed/ view (dropped: it would only repeat the link, with a secret in its URL).
+_POST_EMBED = re.compile(
+    r"<iframe\b[^>]*\bclass\s*=\s*[\"']?[^>]*\bwp-embedded-content\b[^>]*>.*?</iframe\s*>",
+    re.S | re.I,
+)
+_IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.S)
+_ATTRIBUTE = re.compile(r'\s([a-z-]+)(?:="([^"]*)")?')
+
+
+def _iframe_or_link(match: re.Match[str], hosts: tuple[str, ...]) -> str:
+    attrs = {name: html_lib.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(1))}
+    src = attrs.get("src", "")
+    if src and iframe_allowed(src, hosts):
+        return match.group(0)
+    if not http_host(src):
+        return ""
+    text = iframe_link_text(src, attrs.get("title", ""))
+    return f'<a href="{html_lib.escape(src)}">{html_lib.escape(text, quote=False)}</a>'
+
+
+def http_host(url: str) -> str:
+    """The host of an http(s) URL; "" for anything else."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    return (parts.hostname or "") if parts.scheme in {"http", "https"} else ""
