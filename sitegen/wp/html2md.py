@@ -12,6 +12,10 @@ Decisions (docs: README "HTML to Markdown"):
   definitions at the end; the `<hr>` before the list and the back-links go (the renderer
   makes its own).
 - HTML that Markdown cannot express stays HTML, limited to sitegen.wp.sanitize's policy.
+- Iframes stay only from `iframe_hosts`; any other becomes a link to what it showed, and a
+  WordPress post embed's iframe goes (its <blockquote> already links to the post).
+- `rewrite_url` sees every URL that is written (links, images, iframes, URLs in kept HTML),
+  after unsafe ones (`javascript:`, `data:`...) are dropped; what it returns is checked again.
 """
 
 from __future__ import annotations
