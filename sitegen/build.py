@@ -119,6 +119,9 @@ def build_site(
     problems = report.problems
     info = load_site_info(site_dir, problems)
     config = report.config = load_config(site_dir, info, problems, config_overrides)
+    if not (site_dir / "content").is_dir():
+        problems.error(f"no content/ folder in {site_dir}", hint="run `sitegen import` first, or "
+                       "choose the site with `sitegen --site DIR build`")  # fmt: skip
     if problems.errors:  # a bad config would make every later message misleading
         return report
     docs = load_documents(site_dir, problems, drafts=drafts)

@@ -80,9 +80,10 @@ _TABLES: dict[str, dict[str, type]] = {
 
 
 def _line_of(text: str, key: str) -> int:
+    """1-based line of `key = ` or `[key]`; 0 when the file does not set it (a default)."""
     pattern = re.compile(rf"^\s*(\[\s*{re.escape(key)}\s*\]|{re.escape(key)}\s*=)", re.M)
     match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+    return text.count("\n", 0, match.start()) + 1 if match else 0
 
 
 class _Reader:
@@ -92,7 +93,8 @@ class _Reader:
         self.text, self.problems = text, problems
 
     def where(self, key: str) -> str:
-        return f"{CONFIG_FILE}:{_line_of(self.text, key.rsplit('.', 1)[-1])}"
+        line = _line_of(self.text, key.rsplit(".", 1)[-1])
+        return f"{CONFIG_FILE}:{line}" if line else CONFIG_FILE
 
     def check(self, table: dict[str, Any], schema: dict[str, type], prefix: str) -> dict[str, Any]:
         good: dict[str, Any] = {}
@@ -170,7 +172,9 @@ def _base_url(value: str, reader: _Reader) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         reader.bad(
             "base_url",
-            f"not an absolute http(s) URL: {value!r}",
+            f"not an absolute http(s) URL: {value!r}"
+            if value
+            else "not set, and content/_site.yaml has no home URL",
             'set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
         )
         return "http://localhost/"

@@ -59,21 +59,6 @@ def dump_document(meta: dict[str, Any], body: str) -> str:
         f"{FENCE}\n{dump_front_matter(meta)}{FENCE}\n"
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves an impossible date (2023-13-02) as text: PyYAML would raise a bare
-    ValueError with no position, while the `date` check names the key and its line."""
-
-
-def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-
-
 def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     """(front matter, body, 1-based line of the body). Raises SitegenError naming the line."""
     if text.startswith("\ufeff"):
@@ -88,7 +73,7 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
         raise SitegenError("front matter is not closed", f"{source}:1",
                            "add a line '---' after the last front matter key") from None
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
     except yaml.MarkedYAMLError as exc:
         line = 2 + (exc.problem_mark.line if exc.problem_mark else 0)
         raise SitegenError(f"front matter: {exc.problem}", f"{source}:{line}") from None

@@ -7,7 +7,6 @@ readers do not show every article again after the move), items newest first.
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import UTC, datetime
 
 from sitegen import feeds
@@ -51,11 +50,12 @@ def _meta(
 
 def _item(path: str, site: Site, config: SiteConfig, views: Views) -> feeds.FeedItem:
     doc, post = site.docs[path], views.post(path)
+    # Resolved against the post's own URL, not the site's: a footnote link `#fn1` must lead to
+    # the post, not to the home page.
     content = (
-        feeds.absolutize_html(str(post.content), config.base_url) if config.feeds.full_text else ""
+        feeds.absolutize_html(str(post.content), post.abs_url) if config.feeds.full_text else ""
     )
     image_url = views.abs_media(post.image.url) if post.image else ""
-    image_type = (mimetypes.guess_type(image_url)[0] or "") if image_url else ""
     return feeds.FeedItem(
         title=doc.title,
         url=post.abs_url,
@@ -66,8 +66,7 @@ def _item(path: str, site: Site, config: SiteConfig, views: Views) -> feeds.Feed
         categories=tuple(t.name for t in post.categories + post.tags),
         published=doc.date,
         updated=doc.updated,
-        image_url=image_url,
-        image_type=image_type,
+        image_url=image_url,  # its MIME type comes from the writers' fixed table, not the OS's
     )
 
 

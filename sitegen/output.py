@@ -110,8 +110,7 @@ class Output:
         if first != owner:
             problems.error(
                 f"URL collision: {rel} is written by both {first} and {owner}",
-                owner,
-                "change the path of one of them",
+                hint="change the path of one of them",
             )
             return False
         return True

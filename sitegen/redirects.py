@@ -4,7 +4,8 @@
 - each alias (an older path of a post) -> its current path, 301;
 - a child category's flat URL `/category/child/` -> its nested one `/category/parent/child/`;
 - posts removed from WordPress (`content/_gone.yaml`) -> 410 with /410.html;
-- feed URLs (`/feed/`, `/category/:slug/feed/atom/` …) -> the feed files, 200 (a rewrite).
+- feed URLs (`/feed/`, `/category/:slug/feed/atom/` …) -> the feed files, 200 (a rewrite);
+- WordPress's other feed URLs (`/feed/rss2/`, `/?feed=rss2`, `/wp-rss2.php` …) -> the feed, 301.
 """
 
 from __future__ import annotations
@@ -18,6 +19,17 @@ FEED_TYPES = {
     "json/index.json": "application/feed+json; charset=utf-8",
 }
 FEED_BASES = ("", "category/:slug/", "tag/:slug/", "author/:slug/")
+# Other URLs at which WordPress serves the same feeds; subscribers who used them must not be
+# lost. `feed/rss2/` is the RSS 2.0 feed by name; `rss/` (0.92) and `rdf/` (1.0) get RSS 2.0,
+# which every reader that took those also reads.
+FEED_ALIASES = ("rss2/", "rss/", "rdf/")
+QUERY_FEEDS = {"rss2": "feed/", "rss": "feed/", "rdf": "feed/", "atom": "feed/atom/"}
+LEGACY_FEED_FILES = {  # still in WordPress's root, each a 301 to its feed
+    "wp-rss2.php": "feed/",
+    "wp-rss.php": "feed/",
+    "wp-rdf.php": "feed/",
+    "wp-atom.php": "feed/atom/",
+}
 
 
 def _nested_categories(site: Site) -> list[str]:
@@ -53,7 +65,17 @@ def render_redirects(site: Site, config: SiteConfig) -> bytes:
     lines += [f"{root}{g.path} {root}410.html 410" for g in site.gone]
     for url_dir, file in _feed_dirs(_nested_categories(site)):
         lines.append(f"{root}{url_dir} {root}{url_dir}{file.rsplit('/', 1)[-1]} 200")
+    lines += _feed_alias_rules(root, _nested_categories(site))
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _feed_alias_rules(root: str, nested: list[str]) -> list[str]:
+    """301s from WordPress's other feed URLs (`/feed/rss2/`, `/?feed=atom`, `/wp-rss2.php`)."""
+    lines = [f"{root} feed={name} {root}{target} 301" for name, target in QUERY_FEEDS.items()]
+    lines += [f"{root}{name} {root}{target} 301" for name, target in LEGACY_FEED_FILES.items()]
+    for base in (*FEED_BASES, *nested):
+        lines += [f"{root}{base}feed/{alias} {root}{base}feed/ 301" for alias in FEED_ALIASES]
+    return lines
 
 
 def render_headers(site: Site, config: SiteConfig) -> bytes:

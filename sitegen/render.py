@@ -9,18 +9,17 @@ error naming the template and line, not an empty string on 3,000 pages.
 from __future__ import annotations
 
 import calendar
-import json
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
 from sitegen.feedjobs import render_feed
+from sitegen.jsonld import news_article
 from sitegen.plan import RenderJob
 from sitegen.redirects import render_headers, render_redirects
 from sitegen.site import Site, neighbours, related_posts
@@ -195,7 +194,7 @@ class Renderer:
             post.summary,
             og_type="article",
             image=self.views.abs_media(post.image.url) if post.image else "",
-            json_ld=self._json_ld(post) if post.type == "post" else "",
+            json_ld=news_article(post, self.config, self.views) if post.type == "post" else "",
         )
         ctx: dict[str, Any] = {
             "page": meta,
@@ -211,29 +210,6 @@ class Renderer:
             ctx["next"] = self.views.post(newer) if newer else None
             ctx["related"] = self.views.posts(tuple(related_posts(self.site, job.key)))
         return ctx
-
-    def _json_ld(self, post: Any) -> Markup:
-        data: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": post.title[:110],
-            "datePublished": post.date_iso,
-            "dateModified": post.updated_iso,
-            "mainEntityOfPage": post.abs_url,
-            "url": post.abs_url,
-            "publisher": {"@type": "Organization", "name": self.config.title},
-        }
-        if post.author:
-            data["author"] = {
-                "@type": "Person",
-                "name": post.author.name,
-                "url": self.config.base_url + post.author.url[len(self.config.base_path) :],
-            }
-        if post.image:
-            data["image"] = [self.views.abs_media(post.image.url)]
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-        # "</script>" inside a title must not end the script element.
-        return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e"))
 
     def _list_context(self, job: RenderJob) -> dict[str, Any]:
         title, description, extra = self._list_heading(job)
@@ -258,50 +234,41 @@ class Renderer:
         }
 
     def _list_heading(self, job: RenderJob) -> tuple[str, str, dict[str, Any]]:
-        site, views = self.site, self.views
+        """(title, description, extra context) of a list page."""
         if job.kind == "home":
             return self.config.title or "Home", self.config.description, {}
-        if job.kind == "category":
-            term = site.categories[job.key]
-            crumbs = [views.term("category", t) for t in site.category_chain(job.key)]
-            children = [
-                views.term("category", t)
-                for t in site.category_children(job.key)
-                if t.slug in site.category_posts and t.slug != job.key
-            ]
-            return (
-                term.name,
-                term.description or f"Articles filed under {term.name}",
-                {
-                    "term": views.term("category", term),
-                    "taxonomy": "category",
-                    "breadcrumbs": crumbs,
-                    "children": children,
-                    "term_description": term.description,
-                },
-            )
-        if job.kind == "tag":
-            term = site.tags[job.key]
-            return (
-                term.name,
-                term.description or f"Articles tagged {term.name}",
-                {
-                    "term": views.term("tag", term),
-                    "taxonomy": "tag",
-                    "breadcrumbs": [],
-                    "children": [],
-                    "term_description": term.description,
-                },
-            )
+        if job.kind in ("category", "tag"):
+            return self._term_heading(job.kind, job.key)
         if job.kind == "author":
-            author = site.authors[job.key]
+            author = self.site.authors[job.key]
             return (
                 author.name,
                 author.description or f"Articles by {author.name}",
-                {"author": views.author(job.key), "author_description": author.description},
+                {"author": self.views.author(job.key), "author_description": author.description},
             )
         label = archive_label(job.key)
         return label, f"Articles published in {label}", {"archive": label}
+
+    def _term_heading(self, kind: str, slug: str) -> tuple[str, str, dict[str, Any]]:
+        site, views = self.site, self.views
+        term = site.categories[slug] if kind == "category" else site.tags[slug]
+        crumbs, children = [], []
+        if kind == "category":
+            crumbs = [views.term("category", t) for t in site.category_chain(slug)]
+            children = [
+                views.term("category", t)
+                for t in site.category_children(slug)
+                if t.slug in site.category_posts and t.slug != slug
+            ]
+        filed = "filed under" if kind == "category" else "tagged"
+        extra = {
+            "term": views.term(kind, term),
+            "taxonomy": kind,
+            "breadcrumbs": crumbs,
+            "children": children,
+            "term_description": term.description,
+        }
+        return term.name, term.description or f"Articles {filed} {term.name}", extra
 
 
 def archive_label(key: str) -> str:

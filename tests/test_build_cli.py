@@ -36,10 +36,9 @@ def test_build_then_check(site: Path) -> None:
     assert again.output.startswith("64 files: 0 written, 64 unchanged")
     checked = run(check_cmd.command, site)
     pages = len(list((site / "public").rglob("*.html")))
-    assert (
-        checked.exit_code == 0
-        and checked.output == f"public/: {pages} pages, links and sitemap OK\n"
-    )
+    feeds = len(list((site / "public").rglob("feed/**/index.*")))
+    assert checked.exit_code == 0
+    assert checked.output == f"public/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK\n"
 
 
 def test_check_fails_on_a_broken_site(site: Path) -> None:
@@ -60,7 +59,7 @@ def test_failed_build_exits_non_zero_with_numbered_problems(site: Path) -> None:
     (site / "content/posts/y.md").write_text("---\ntitle: y\ndate: soon\npath: y/\n---\n")
     result = run(build_cmd.command, site)
     assert result.exit_code == 1
-    assert "[1] content/posts/x.md:2: error: front matter:" in result.output
+    assert re.search(r"^\[1\] content/posts/x\.md:\d: error: front matter:", result.output, re.M)
     assert "[2] content/posts/y.md:3: error: date: not a date: 'soon'" in result.output
     assert "(output NOT updated)" in result.output
 

@@ -20,12 +20,10 @@ from feedcheck import ATOM, check_json_feed, check_xml_feed, jing_atom, parse_xm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.content import parse_document
 from sitegen.errors import SitegenError
 from sitegen.feeds import (
     FeedItem,
     FeedMeta,
-    item_from_document,
     newest_update,
     render_atom,
     render_json,
@@ -238,46 +236,6 @@ def test_newest_update_picks_the_latest_item_not_the_clock() -> None:
     assert newest_update([item(2), late, item(3)], default) is late.updated
 
 
-SEED_POST = """---
-title: 'X won’t use users’ private data to train its AI models: Elon Musk'
-slug: x-wont-use-users-private-data-to-train-its-ai-models-elon-musk
-date: 2023-09-01T11:51:47+05:30
-updated: 2023-09-02T08:00:00+05:30
-author: {name: News Desk, slug: news-desk}
-categories:
-- {slug: 5g, name: 5G, parent: telecom}
-tags:
-- {slug: elon-musk, name: Elon Musk}
-summary: Elon Musk on Friday said …
-featured_image: {url: https://telecomlive.in/web/wp-content/uploads/x.webp, alt: X}
-path: 2023/09/01/x-wont-use-users-private-data-to-train-its-ai-models-elon-musk/
-guid: https://telecomlive.in/web/?p=800463
----
-
-Body.
-"""
-
-
-def test_item_from_document_maps_the_content_contract() -> None:
-    doc = parse_document(SEED_POST, "content/posts/2023/09/x.md")
-    url = "https://mirror.example/web/" + doc.path
-    got = item_from_document(doc, url, "<p>Body.</p>")
-    assert got == FeedItem(
-        title="X won’t use users’ private data to train its AI models: Elon Musk",
-        url=url,
-        guid="https://telecomlive.in/web/?p=800463",
-        content_html="<p>Body.</p>",
-        summary="Elon Musk on Friday said …",
-        author="News Desk",
-        categories=("5G", "Elon Musk"),
-        published=datetime(2023, 9, 1, 11, 51, 47, tzinfo=IST),
-        updated=datetime(2023, 9, 2, 8, 0, tzinfo=IST),
-        image_url="https://telecomlive.in/web/wp-content/uploads/x.webp",
-    )
-    rss = parse_xml(render_rss(META, [got]))
-    assert rss.find("channel/item/enclosure").get("type") == "image/webp"
-
-
 _any_text = st.text(st.characters(codec="utf-8") | st.sampled_from("&<>\"']]>\r\n\t\x00\x0b"))
 
 
@@ -306,3 +264,35 @@ def test_any_text_gives_a_well_formed_feed_that_reads_back_exactly(
     assert atom.findtext(f"{ATOM}author/{ATOM}name") == clean_text(author or "a")
     assert [c.get("term") for c in atom.findall(f"{ATOM}category")] == names
     assert json.loads(render_json(META, [src]))["items"][0]["title"] == clean_text(title)
+
+
+def test_summary_only_feeds_carry_no_empty_content(tmp_path: Path) -> None:
+    """`[feeds] full_text = false`: the build passes no HTML; readers get the summary."""
+    short = [item(1, content_html=""), item(2, content_html="")]
+    rss = parse_xml(render_rss(META, short)).find("channel/item")
+    assert rss.find(CONTENT) is None and rss.findtext("description") == short[0].summary
+    data = render_atom(META, short)
+    (tmp_path / "a.xml").write_bytes(data)
+    assert check_xml_feed(data) == [] and jing_atom([tmp_path / "a.xml"]) == []
+    assert parse_xml(data).find(f"{ATOM}entry/{ATOM}content") is None
+    feed = json.loads(render_json(META, short))
+    assert check_json_feed(render_json(META, short)) == []
+    assert feed["items"][0]["content_text"] == short[0].summary
+    assert "content_html" not in feed["items"][0]
+
+
+@pytest.mark.parametrize(
+    ("url", "mime"),
+    [
+        ("https://x.example/a.WEBP", "image/webp"),
+        ("https://x.example/a.jpeg?ver=2", "image/jpeg"),
+        ("https://x.example/photo", ""),
+        ("https://x.example/a.heic", ""),
+    ],
+)
+def test_image_type_from_a_fixed_table_and_no_enclosure_without_one(url: str, mime: str) -> None:
+    """An enclosure must have a type; without a known one only media:content is written."""
+    el = parse_xml(render_rss(META, [item(1, image_url=url)])).find("channel/item")
+    enclosure = el.find("enclosure")
+    assert (enclosure.get("type") if enclosure is not None else "") == mime
+    assert el.find("{http://search.yahoo.com/mrss/}content").get("url") == url

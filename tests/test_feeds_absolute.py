@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given
@@ -19,6 +20,9 @@ CASES = [
     ("<a href='other/'>o</a>", '<a href="https://mirror.example/web/2024/01/31/post/other/">o</a>'),
     ("<a href=../up/>u</a>", '<a href="https://mirror.example/web/2024/01/31/up/">u</a>'),
     ('<a href="#fn1">1</a>', '<a href="https://mirror.example/web/2024/01/31/post/#fn1">1</a>'),
+    # Found by hypothesis: joining left a trailing space, so a second pass changed the URL.
+    ('<a href=": #">t</a>', '<a href="https://mirror.example/web/2024/01/31/post/:">t</a>'),
+    ('<a href="? #">t</a>', '<a href="https://mirror.example/web/2024/01/31/post/?">t</a>'),
     ('<img src="//cdn.example/i.png"/>', '<img src="https://cdn.example/i.png"/>'),
     ('<a href="/x?a=1&amp;b=2">q</a>', '<a href="https://mirror.example/x?a=1&amp;b=2">q</a>'),
     (
@@ -38,6 +42,8 @@ CASES = [
 
 UNCHANGED = [
     '<a href="https://telecomlive.in/web/">abs</a>',
+    '<a href="HTTPS://Example.org/a/../b?#">kept exactly, not normalised</a>',
+    '<a href="http://[::1">unparseable</a><a href="//[bad">x</a>',
     '<a href="mailto:desk@example.org">mail</a>',
     '<a href="tel:+911234">call</a>',
     '<img src="data:image/png;base64,iVBOR,w0KGgo=">',
@@ -45,6 +51,7 @@ UNCHANGED = [
     '<script>document.write("<a href=/rel/>")</script><style>a{background:url(/x.png)}</style>',
     '<a name="anchor">no url</a><a href="">empty</a>',
     "<p>नमस्ते <b>مرحبا</b> 🚀</p>",
+    "<img srcset=\"https://cdn.example/a.jpg 1x,https://cdn.example/b.jpg   2x\" src='https://cdn.example/a.jpg'>",
 ]
 
 
@@ -122,7 +129,7 @@ def _urls(html: str) -> list[str]:
 
 _url = st.one_of(
     st.sampled_from(["/a/", "b.jpg", "../c", "#n", "?q=1&r=2", "//h.example/d", "x y", " /s "]),
-    st.text(alphabet="abc/.#?&=:% ", max_size=12),
+    st.text(alphabet="abc/.#?&=:%[] ", max_size=12),
 )
 _fragment = st.one_of(
     st.builds(lambda u: f'<a href="{u}">t</a>', _url),
@@ -132,9 +139,17 @@ _fragment = st.one_of(
 )
 
 
+def _parseable(url: str) -> bool:
+    try:
+        urlsplit(url.strip())
+    except ValueError:
+        return False
+    return True
+
+
 @given(st.lists(_fragment, max_size=8).map("".join))
 def test_properties_total_idempotent_and_all_absolute(html: str) -> None:
     once = absolutize_html(html, BASE)
     assert absolutize_html(once, BASE) == once
-    for url in _urls(once):
-        assert url.startswith(("https://", "http://")) or ":" in url.split("/")[0], url
+    for url in filter(_parseable, _urls(once)):  # `//]` is no URL: it is left as it was
+        assert urlsplit(url.strip()).scheme, url

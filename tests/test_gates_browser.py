@@ -20,7 +20,13 @@ FIXTURE = Path(__file__).parent / "fixtures" / "site"
 PAGES = {
     "home": "",
     "post": "2023/09/01/x-wont-use-users-private-data/",
-    "category": "category/telecom/",
+    "category": "category/telecom/5g/",
+    "tag": "tag/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80/",
+    "author": "author/news-desk/page/2/",
+    "archive": "2023/09/",
+    "terms": "category/",
+    "page": "about/",
+    "404": "404.html",
 }
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
@@ -68,7 +74,7 @@ def test_zero_axe_violations(base: str, browser: Any, name: str, scheme: str) ->
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
-@pytest.mark.parametrize("name", ["home", "post"])
+@pytest.mark.parametrize("name", ["home", "post", "category"])
 def test_screenshots(base: str, browser: Any, name: str, viewport: str) -> None:
     page = browser.new_page(viewport=VIEWPORTS[viewport])
     page.goto(base + PAGES[name], wait_until="load")

@@ -1,7 +1,7 @@
 """Feeds that keep every subscriber of the WordPress site: RSS 2.0, Atom 1.0, JSON Feed 1.1.
 
-The build turns posts into `FeedItem`s and calls one writer per format; each writer is a pure
-function of its input and returns the exact bytes to publish. Paths (decided with the build):
+The build (sitegen/feedjobs.py) turns posts into `FeedItem`s and calls one writer per format;
+each writer is a pure function of its input and returns the exact bytes to publish. Paths:
 `feed/index.xml` (RSS), `feed/atom/index.xml`, `feed/json/index.json`, and the same RSS and
 Atom under `category/<slug>/`, `tag/<slug>/` and `author/<slug>/`. See docs/feeds.md.
 """
@@ -12,17 +12,12 @@ from sitegen.feeds.absolute import absolutize_html
 from sitegen.feeds.atom import render_atom
 from sitegen.feeds.items import FeedItem, FeedMeta, newest_update
 from sitegen.feeds.jsonfeed import render_json
-from sitegen.feeds.posts import ATOM_FILE, JSON_FILE, RSS_FILE, item_from_document
 from sitegen.feeds.rss import render_rss
 
 __all__ = [
-    "ATOM_FILE",
-    "JSON_FILE",
-    "RSS_FILE",
     "FeedItem",
     "FeedMeta",
     "absolutize_html",
-    "item_from_document",
     "newest_update",
     "render_atom",
     "render_json",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from sitegen.feeds.xmltext import require_absolute
 
@@ -22,9 +22,17 @@ SRCSET_ATTRS = frozenset({"srcset", "imagesrcset"})
 
 
 def absolutize_url(url: str, base_url: str) -> str:
-    """`url` resolved against `base_url`; URLs with a scheme (mailto:, data:) stay as they are."""
+    """`url` resolved against `base_url`. URLs with a scheme (https:, mailto:, data:) and URLs
+    Python cannot parse (`http://[::1`) are returned as they are: copied, never "normalised"
+    (urljoin would drop an empty `?`, so a second pass would change the first one's output)."""
     stripped = url.strip()
-    return urljoin(base_url, stripped) if stripped else url
+    try:
+        if not stripped or urlsplit(stripped).scheme:
+            return url
+        # Stripped again: `? #` joins to `…/? ` (the empty fragment goes).
+        return urljoin(base_url, stripped).strip()
+    except ValueError:
+        return url
 
 
 def absolutize_srcset(value: str, base_url: str) -> str:
@@ -34,6 +42,7 @@ def absolutize_srcset(value: str, base_url: str) -> str:
     descriptors run to the next comma. Splitting on every comma would cut `data:` URLs.
     """
     out: list[str] = []
+    changed = False
     i, n = 0, len(value)
     while i < n:
         while i < n and (value[i].isspace() or value[i] == ","):
@@ -50,9 +59,12 @@ def absolutize_srcset(value: str, base_url: str) -> str:
             k = value.find(",", j)
             k = n if k < 0 else k
             descriptor, j = value[j:k].strip(), k
-        out.append(absolutize_url(url, base_url) + (f" {descriptor}" if descriptor else ""))
+        resolved = absolutize_url(url, base_url)
+        changed = changed or resolved != url
+        out.append(resolved + (f" {descriptor}" if descriptor else ""))
         i = j
-    return ", ".join(out)
+    # Re-joined only when a URL changed, so an absolute srcset keeps its exact bytes.
+    return ", ".join(out) if changed else value
 
 
 class _TagFinder(HTMLParser):

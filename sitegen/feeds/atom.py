@@ -58,7 +58,8 @@ def _entry(xml: XmlWriter, item: FeedItem, home: str) -> None:
         xml.empty("category", ("term", name))
     if item.summary:
         xml.leaf("summary", item.summary, ("type", "text"))
-    xml.leaf("content", absolutize_html(item.content_html, url), ("type", "html"))
+    if item.content_html:  # without it, the alternate link is the content (RFC 4287 4.1.1.1)
+        xml.leaf("content", absolutize_html(item.content_html, url), ("type", "html"))
     if item.image_url:
         src = urljoin(url, item.image_url)
         attrs = [("rel", "enclosure"), ("href", src)]

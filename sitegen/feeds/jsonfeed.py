@@ -37,9 +37,12 @@ def _item(item: FeedItem, home: str) -> dict[str, Any]:
         "id": clean_text(item.guid or url),
         "url": url,
         "title": clean_text(item.title),
-        # One of content_html/content_text is required; content_html is always there.
-        "content_html": clean_text(absolutize_html(item.content_html, url)),
     }
+    # One of content_html/content_text is required: a summary-only feed gives the summary.
+    if item.content_html:
+        out["content_html"] = clean_text(absolutize_html(item.content_html, url))
+    else:
+        out["content_text"] = clean_text(item.summary)
     if item.summary:
         out["summary"] = clean_text(item.summary)
     if item.image_url:

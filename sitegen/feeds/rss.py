@@ -62,7 +62,8 @@ def _item(xml: XmlWriter, item: FeedItem, home: str) -> None:
         xml.leaf("category", name)
     if item.summary:
         xml.leaf("description", item.summary)
-    xml.leaf("content:encoded", absolutize_html(item.content_html, url))
+    if item.content_html:  # empty for summary-only feeds ([feeds] full_text = false)
+        xml.leaf("content:encoded", absolutize_html(item.content_html, url))
     if item.image_url:
         _image(xml, item, urljoin(url, item.image_url))
     xml.close("item")
