@@ -252,6 +252,11 @@ def build_incremental(
         memo.state = None
     info = load_site_info(site_dir, problems)
     config = report.config = load_config(site_dir, info, problems, config_overrides)
+    if not (site_dir / "content").is_dir():  # as build_site says it
+        problems.error(
+            f"no content/ folder in {site_dir}",
+            hint="run `sitegen import` first, or choose the site with `sitegen --site DIR build`",
+        )
     if problems.errors:
         return report
     docs, sources = _load_documents(site_dir, problems, memo, drafts)
