@@ -4,20 +4,25 @@ THE CONTRACT: an incremental build writes exactly the bytes a clean build would 
 property in tests/test_incremental_property.py checks it over random edit sequences).
 
 How: everything is loaded, assembled and planned every time (cheap, and it is what makes
-pagination, neighbours and lists right). Then each RenderJob gets a fingerprint: a digest of
-the job itself (its path, template, the posts it shows, its page number) and of the bytes of
-every content file it depends on, plus a site-wide digest of what every page can show —
-sitegen's version, the config, `_site.yaml`, `_gone.yaml`, every template, and the assembled
-site context (menu, pages, term and author counts). A job whose fingerprint equals last
-build's, and whose previous output is still there with the recorded bytes, is not rendered:
-its previous bytes are passed to the same write path (so unchanged files keep their mtime).
+pagination, neighbours and lists right). Then each RenderJob gets a fingerprint, a digest of:
+the job itself (its path, template, the posts it shows, its page number); the bytes of every
+content file it depends on; its template with every template that one extends, includes or
+imports; and a site-wide digest of what any page can show — sitegen's version, the config,
+`_site.yaml`, `_gone.yaml` and the assembled site context (menu, pages, term and author
+counts). A job whose fingerprint equals last build's, and whose previous output is still there
+with the recorded bytes, is not rendered: its previous bytes go through the same write path
+(so unchanged files keep their mtime).
 
-Consequences, documented rather than hidden: a template or config change re-renders every
-page (first version: no per-template dependency tracking); adding or deleting a post, or
-changing its categories, tags or author, changes term counts, which every page may show, so it
-re-renders everything too. An edit to a post's title or text re-renders its page, its
-neighbours and related posts, the lists and feeds that show it, the sitemap and `_redirects`.
-Kinds whose plan lists no dependencies (`terms`, 404, 410, robots, headers) are always rendered.
+Consequences, documented rather than hidden:
+- an edit to a post's title or text re-renders its page, its neighbours and related posts, the
+  lists and feeds that show it, the sitemap and `_redirects`;
+- adding or deleting a post, or changing its categories, tags or author, changes term counts,
+  which any page may show: everything is rendered again; so is it for a config change;
+- a template change re-renders the pages whose template uses it (`post.html`: the posts;
+  `_partials/header.html` is in `base.html`: every page; feeds, sitemap and `_redirects` are
+  built in code and use none); a template that chooses what it includes at run time makes
+  every template count;
+- kinds whose plan lists no dependencies (`terms`, 404, 410, robots, headers) always render.
 
 State between runs of `sitegen build` lives in `.sitegen/` (sitegen.cache); `serve` keeps it in
 memory (a `Memo`), along with parsed documents and rendered bodies.
@@ -30,6 +35,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jinja2
+from jinja2 import meta
 
 from sitegen import __version__
 from sitegen.build import BuildReport, Progress, _link_warnings, _owner
@@ -154,7 +162,6 @@ def site_fingerprint(
         __version__,
         repr(options),
         repr(sorted(raw.items())),
-        repr(_files_digest([d / "templates" for d in renderer.dirs])),
         repr(config),
         repr(site.info),
         repr(site.categories),
@@ -167,9 +174,55 @@ def site_fingerprint(
     return digest("\n".join(parts))
 
 
-def job_fingerprint(job: RenderJob, site_fp: str, sources: Mapping[str, str]) -> str:
+class TemplateDigests:
+    """A digest per template name of its source and of every template it extends, includes or
+    imports, as the theme's loader resolves them (a site override wins over the default)."""
+
+    def __init__(self, env: jinja2.Environment, dirs: list[Path]) -> None:
+        self.env, self.dirs = env, dirs
+        self._memo: dict[str, str] = {}
+
+    def _source(self, name: str) -> str:
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return f"missing {name}"
+        return f"{filename}\n{source}"
+
+    def _closure(self, name: str) -> set[str] | None:
+        """Every template `name` reads; None if one of them is chosen at run time."""
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                refs = list(meta.find_referenced_templates(self.env.parse(self._source(current))))
+            except jinja2.TemplateError:
+                continue  # a broken template: its own bytes are in the digest; render says why
+            if None in refs:
+                return None
+            todo += [r for r in refs if r is not None]
+        return seen
+
+    def __call__(self, name: str) -> str:
+        if not name:
+            return ""  # built in code (feeds, sitemap, redirects): no template
+        if name not in self._memo:
+            names = self._closure(name)
+            if names is None:  # a dynamic include: depend on every template of the theme
+                parts = repr(_files_digest([d / "templates" for d in self.dirs]))
+            else:
+                parts = repr(sorted((n, digest(self._source(n))) for n in names))
+            self._memo[name] = digest(parts)
+        return self._memo[name]
+
+
+def job_fingerprint(job: RenderJob, site_fp: str, sources: Mapping[str, str], template: str) -> str:
     deps = [(d, sources.get(d, "")) for d in job.deps]
-    return digest(f"{site_fp}\n{job!r}\n{deps!r}")
+    return digest(f"{site_fp}\n{template}\n{job!r}\n{deps!r}")
 
 
 def _previous(sink: Sink, rel: str) -> bytes | None:
@@ -270,7 +323,12 @@ def build_incremental(
     renderer = Renderer(site, config, _render_bodies(site, problems, memo), local)
     report.jobs = jobs
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
-    fps = {j.output: job_fingerprint(j, site_fp, sources) for j in jobs if tracked(j)}
+    templates = TemplateDigests(renderer.env, renderer.dirs)
+    fps = {
+        j.output: job_fingerprint(j, site_fp, sources, templates(j.template))
+        for j in jobs
+        if tracked(j)
+    }
     outputs = _render_jobs(renderer, jobs, out, report, fps, memo.state, progress)
     for static in statics:
         out.write(static.path, static.source.read_bytes())

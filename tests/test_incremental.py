@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 POST_OUT = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
+DEFAULT_TEMPLATES = ROOT / "themes" / "default" / "templates"
 
 
 @pytest.fixture
@@ -128,3 +129,24 @@ def test_cli_build_keeps_state_and_warns_about_a_bad_one(site: Path) -> None:
     assert "doing a full build" in second.stderr
     third = run("--full")
     assert third.returncode == 0 and "warning" not in third.stderr
+
+
+def test_template_change_renders_the_pages_that_use_it(site: Path) -> None:
+    build_incremental(site)
+    override = site / "themes" / "default" / "templates" / "post.html"
+    override.parent.mkdir(parents=True)
+    default = DEFAULT_TEMPLATES / "post.html"
+    override.write_text(default.read_text().replace("</article>", "<p>new</p></article>", 1))
+    rendered = set(build_incremental(site).rendered)
+    public = site / "public"
+    found = public.glob("20*/*/*/*/index.html")  # YYYY/MM/DD/slug/: the posts
+    posts = {p.relative_to(public).as_posix() for p in found if p.parent.parent.name != "page"}
+    assert posts and posts <= rendered  # every post, and pages (page.html) or lists not at all
+    assert not rendered & {"index.html", "about/index.html", "feed/index.xml", "sitemap.xml"}
+    partial = site / "themes" / "default" / "templates" / "_partials" / "footer.html"
+    partial.parent.mkdir()
+    partial.write_text((DEFAULT_TEMPLATES / "_partials" / "footer.html").read_text() + "<!-- -->")
+    rendered = set(build_incremental(site).rendered)
+    assert {"index.html", "about/index.html", POST_OUT} <= rendered  # base.html includes it
+    assert not rendered & {"feed/index.xml", "sitemap.xml", "_redirects"}  # built in code
+    assert dict(DirFiles(site / "public")) == clean(site)
