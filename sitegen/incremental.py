@@ -91,7 +91,10 @@ class IncrementalReport(BuildReport):
 def _load_documents(
     site_dir: Path, problems: Problems, memo: Memo, drafts: bool
 ) -> tuple[list[Document], dict[str, str]]:
-    """As site.load_documents, parsing only files whose bytes changed; and each file's digest."""
+    """As site.load_documents, parsing only files whose bytes changed; and each file's digest.
+
+    Parsed from the bytes that were digested, so that a file saved meanwhile cannot pair one
+    version's digest with another version's document."""
     docs, digests, seen = [], {}, {}
     for path in content_files(site_dir):
         source = path.relative_to(site_dir).as_posix()
@@ -112,6 +115,9 @@ def _load_documents(
             seen[source] = (key, doc)
         except SitegenError as err:
             problems.add(err)
+            continue
+        except ValueError as exc:  # PyYAML's bare error for an impossible date (2023-13-02)
+            problems.error(f"front matter: {exc}", source)
             continue
         if doc.type not in ("post", "page"):
             problems.error(f"type: expected post or page, got {doc.type!r}", doc.source)

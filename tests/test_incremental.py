@@ -150,3 +150,13 @@ def test_template_change_renders_the_pages_that_use_it(site: Path) -> None:
     assert {"index.html", "about/index.html", POST_OUT} <= rendered  # base.html includes it
     assert not rendered & {"feed/index.xml", "sitemap.xml", "_redirects"}  # built in code
     assert dict(DirFiles(site / "public")) == clean(site)
+
+
+def test_bad_content_is_reported_like_build_site(site: Path) -> None:
+    post = site / POST
+    post.write_text(post.read_text().replace("date: 2023-09-02T09:15:00+05:30", "date: 2023-13-02"))
+    (site / "content" / "posts" / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    ours = build_incremental(site).problems.render()
+    theirs = build_site(site).problems.render()
+    assert ours == theirs
+    assert "5g-rollout.md" in ours and "latin1.md" in ours
