@@ -62,7 +62,8 @@ def render_redirects(site: Site, config: SiteConfig) -> bytes:
         nested = site.term_path("category", slug)
         if nested != f"category/{slug}/":
             lines.append(f"{root}category/{slug}/ {root}{nested} 301")
-    lines += [f"{root}{g.path} {root}410.html 410" for g in site.gone]
+    # A path published again (its post is in content/) is not gone, whatever _gone.yaml says.
+    lines += [f"{root}{g.path} {root}410.html 410" for g in site.gone if g.path not in site.docs]
     for url_dir, file in _feed_dirs(_nested_categories(site)):
         lines.append(f"{root}{url_dir} {root}{url_dir}{file.rsplit('/', 1)[-1]} 200")
     lines += _feed_alias_rules(root, _nested_categories(site))

@@ -118,6 +118,7 @@ def test_redirects(site: Path) -> None:
         in lines
     )
     assert "/web/2023/07/01/withdrawn-story/ /web/410.html 410" in lines
+    assert not [line for line in lines if "year-end-2022/ /web/410.html" in line]  # back again
     assert "/web/category/5g/ /web/category/telecom/5g/ 301" in lines
     assert "/web/feed/ /web/feed/index.xml 200" in lines
     assert "/web/category/:slug/feed/ /web/category/:slug/feed/index.xml 200" in lines

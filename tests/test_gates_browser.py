@@ -85,3 +85,14 @@ def test_screenshots(base: str, browser: Any, name: str, viewport: str) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[viewport]["width"]
     assert shot.stat().st_size > 10_000
     page.close()
+
+
+@pytest.mark.parametrize("name", ["home", "post"])
+def test_dark_mode_screenshots(base: str, browser: Any, name: str) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["desktop"], color_scheme="dark")
+    page.goto(base + PAGES[name], wait_until="load")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(18, 18, 18)"  # the dark palette's --bg applies
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-desktop-dark.png"), full_page=True)
+    page.close()

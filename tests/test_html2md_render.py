@@ -3,6 +3,11 @@ footnotes, raw HTML on, linkify and typographer off)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from sitegen.markdown import render_markdown
 
 
@@ -38,3 +43,11 @@ def test_no_linkify_no_typographer() -> None:
 
 def test_dangerous_link_schemes_are_not_links() -> None:
     assert "href" not in render_markdown("[x](javascript:alert(1))\n")
+
+
+def test_the_build_side_does_not_import_html5lib() -> None:
+    # Only the import side parses HTML; `sitegen build` renders Markdown without html5lib.
+    code = "import sys, sitegen.markdown; sys.exit(bool({'html5lib', 'nh3'} & set(sys.modules)))"
+    root = Path(__file__).parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0

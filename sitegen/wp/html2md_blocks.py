@@ -16,7 +16,6 @@ from xml.etree.ElementTree import Element
 from sitegen.wp.html2md_emphasis import BREAK, resolve
 from sitegen.wp.html2md_escape import (
     escape_line_start,
-    escape_text,
     html_escape,
     link_destination,
 )
@@ -33,7 +32,7 @@ from sitegen.wp.html2md_tree import (
     nodes,
     tag,
 )
-from sitegen.wp.sanitize import http_host, iframe_allowed, iframe_link_text, safe_url
+from sitegen.wp.sanitize import iframe_allowed, safe_url
 
 
 @dataclass(frozen=True)
@@ -56,12 +55,12 @@ def convert_blocks(ctx: Context, items: Iterable[Node]) -> list[Block]:
         if name == "#comment" and isinstance(node, Element) and _is_nextpage(node):
             _flush(ctx, run, blocks)
             blocks.append(Block("rule", "---"))
-        elif isinstance(node, str) or not (name in BLOCKS or _hides_block(node)):
+        elif isinstance(node, str) or not _is_block(ctx, node, name):
             run.append(node)
         else:
             _flush(ctx, run, blocks)
             if id(node) not in ctx.skip:
-                _append(blocks, block(ctx, node, blocks))
+                _append(blocks, block(ctx, node))
     _flush(ctx, run, blocks)
     return blocks
 
@@ -72,8 +71,11 @@ def _is_nextpage(comment: Element) -> bool:
     return (comment.text or "").strip().lower() == "nextpage"
 
 
-def _hides_block(node: Node) -> bool:
-    return isinstance(node, Element) and tag(node) not in DROPPED and has_block(node)
+def _is_block(ctx: Context, node: Element, name: str) -> bool:
+    if name == "iframe":
+        # Only an embed that stays is a block; any other iframe is a link in the text flow.
+        return iframe_allowed(safe_url(node.get("src") or "") or "", ctx.iframe_hosts)
+    return name in BLOCKS or (name not in DROPPED and has_block(node))
 
 
 def _append(blocks: list[Block], new: Iterable[Block]) -> None:
@@ -81,8 +83,11 @@ def _append(blocks: list[Block], new: Iterable[Block]) -> None:
         if not block.text.strip():
             continue
         previous = blocks[-1] if blocks else None
-        if previous and previous.kind == block.kind == "list" and previous.attrs == block.attrs:
-            block = _alternate(block)
+        if previous and previous.kind == block.kind and previous.attrs == block.attrs:
+            if block.kind == "list":
+                block = _alternate(block)
+            elif block.kind == "dir":
+                block = _merge_direction(blocks.pop(), block)
         blocks.append(block)
 
 
@@ -107,7 +112,7 @@ def paragraph(ctx: Context, run: list[Node]) -> str:
     return "\\\n".join(escape_line_start(line.strip(" ")) for line in lines)
 
 
-def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
+def block(ctx: Context, el: Element) -> list[Block]:
     name = tag(el)
     if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
         return [_heading(ctx, el, int(name[1]))]
@@ -133,10 +138,10 @@ def block(ctx: Context, el: Element, before: list[Block]) -> list[Block]:
     if name == "a":
         return _block_link(ctx, el)
     inner = convert_blocks(ctx, nodes(el))
-    return _direction(el, inner, before) if el.get("dir", "").lower() == "rtl" else inner
+    return _direction(el, inner) if el.get("dir", "").lower() == "rtl" else inner
 
 
-def _direction(el: Element, inner: list[Block], before: list[Block]) -> list[Block]:
+def _direction(el: Element, inner: list[Block]) -> list[Block]:
     """Keep `dir="rtl"` (and `lang`) on a <div> around Markdown blocks: RTL text needs it."""
     attrs = "".join(
         f' {a}="{html_escape(el.get(a, "").strip(), quote=True)}"'
@@ -146,11 +151,13 @@ def _direction(el: Element, inner: list[Block], before: list[Block]) -> list[Blo
     if not attrs or not inner:
         return inner
     body = "\n\n".join(b.text for b in inner)
-    if before and before[-1].kind == "dir" and before[-1].attrs == attrs:
-        # Consecutive paragraphs in the same language share one wrapper.
-        previous = before.pop()
-        body = previous.text.split("\n\n", 1)[1].rsplit("\n\n", 1)[0] + "\n\n" + body
     return [Block("dir", f"<div{attrs}>\n\n{body}\n\n</div>", attrs=attrs)]
+
+
+def _merge_direction(previous: Block, block: Block) -> Block:
+    """Consecutive blocks in the same direction and language share one wrapper."""
+    head, body = previous.text.rsplit("\n\n", 1)[0], block.text.split("\n\n", 1)[1]
+    return Block("dir", f"{head}\n\n{body}", attrs=block.attrs)
 
 
 def _block_link(ctx: Context, el: Element) -> list[Block]:
@@ -283,14 +290,8 @@ def _figure(ctx: Context, el: Element) -> list[Block]:
 
 def _iframe(ctx: Context, el: Element) -> list[Block]:
     src = ctx.url(el.get("src"))
-    if src is None or "wp-embedded-content" in classes(el):
-        return []  # a post embed's iframe only repeats the link in its <blockquote>
-    if not iframe_allowed(src, ctx.iframe_hosts):
-        if not http_host(src):
-            return []
-        # Not from an allowed host: a link to what it showed, as the sanitiser does.
-        text = escape_text(iframe_link_text(src, el.get("title", "")))
-        return [Block("para", f"[{text}]({link_destination(src)})")]
+    if src is None or not iframe_allowed(src, ctx.iframe_hosts):
+        return []
     attrs = [f'src="{html_escape(src, quote=True)}"']
     for attr in ("width", "height", "title", "allow"):
         value = el.get(attr)

@@ -20,8 +20,25 @@ from sitegen.wp.html2md_escape import (
     link_destination,
     link_title,
 )
-from sitegen.wp.html2md_tree import BLOCKS, DROPPED, Context, Node, fold, nodes, tag, text_of
-from sitegen.wp.sanitize import ALLOWED_ATTRIBUTES, safe_url, tag_set
+from sitegen.wp.html2md_tree import (
+    BLOCKS,
+    DROPPED,
+    Context,
+    Node,
+    classes,
+    fold,
+    nodes,
+    tag,
+    text_of,
+)
+from sitegen.wp.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    http_host,
+    iframe_allowed,
+    iframe_link_text,
+    safe_url,
+    tag_set,
+)
 
 _KIND_OF_TAG = {
     "em": "em",
@@ -119,7 +136,9 @@ def _escaped(text: str) -> bool:
 
 def _element(ctx: Context, el: Element, active: frozenset[str]) -> str:
     name = tag(el)
-    if name in DROPPED or name.startswith("#") or name in {"iframe", "video", "audio"}:
+    if name == "iframe":
+        return iframe_link(ctx, el)
+    if name in DROPPED or name.startswith("#") or name in {"video", "audio"}:
         return ""
     if name == "br":
         return BREAK
@@ -178,6 +197,18 @@ def _link(ctx: Context, el: Element, active: frozenset[str]) -> str:
     if url is None:
         return inner
     return f"[{inner}]({link_destination(url)}{link_title(el.get('title', ''))})"
+
+
+def iframe_link(ctx: Context, el: Element) -> str:
+    """A link to what an iframe from a host outside the allow-list showed, as the sanitiser
+    writes it; "" for a post embed's iframe (its <blockquote> already links to the post)."""
+    src = ctx.url(el.get("src"))
+    if src is None or not http_host(src) or "wp-embedded-content" in classes(el):
+        return ""
+    if iframe_allowed(src, ctx.iframe_hosts):
+        return ""  # an embed inside inline markup: nowhere to put it
+    text = escape_text(iframe_link_text(src, el.get("title", "")))
+    return f"[{text}]({link_destination(src)})"
 
 
 def image(ctx: Context, el: Element) -> str:

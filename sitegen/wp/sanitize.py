@@ -110,17 +110,24 @@ def sanitize_html(html: str, iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOST
             return None
         return value
 
-    cleaned: str = nh3.clean(
-        _POST_EMBED.sub("", html),
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags={"script", "style", "noscript", "template", "textarea"},
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        attribute_filter=keep,
-        url_schemes=set(URL_SCHEMES),
-        link_rel=None,
-        strip_comments=True,
-    )
-    return _IFRAME.sub(lambda match: _iframe_or_link(match, iframe_hosts), cleaned)
+    def clean(text: str) -> str:
+        cleaned: str = nh3.clean(
+            text,
+            tags=set(ALLOWED_TAGS),
+            clean_content_tags={"script", "style", "noscript", "template", "textarea"},
+            attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+            attribute_filter=keep,
+            url_schemes=set(URL_SCHEMES),
+            link_rel=None,
+            strip_comments=True,
+        )
+        return cleaned
+
+    cleaned = clean(_POST_EMBED.sub("", html))
+    linked = _IFRAME.sub(lambda match: _iframe_or_link(match, iframe_hosts), cleaned)
+    # A link put where an iframe was may sit inside another link: parse once more so the
+    # result is what a browser (and the next run) makes of it.
+    return clean(linked) if linked != cleaned else cleaned
 
 
 # WordPress post embeds pair a <blockquote> link (kept) with a sandboxed iframe of the post's
