@@ -25,6 +25,11 @@ SITEMAP = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/
         ("sitemap.xml", SITEMAP, "application/xml; charset=utf-8"),
         ("index.html", b"<!doctype html>", "text/html; charset=utf-8"),
         ("search/index.json", b"{}", "application/json"),
+        (
+            "feed/json/index.json",
+            b'{\n  "version": "https://jsonfeed.org/version/1.1",\n  "title": "x"}',
+            "application/feed+json; charset=utf-8",
+        ),
         ("static/site.css", b"", "text/css; charset=utf-8"),
         ("static/app.js", b"", "text/javascript; charset=utf-8"),
         ("robots.txt", b"", "text/plain; charset=utf-8"),

@@ -39,8 +39,15 @@ def test_serves_the_built_site_at_wordpress_urls(preview: Preview, site: Path) -
     links = set(re.findall(r'(?:href|src)="(/[^"#]*)"', page.text))
     assert len(links) > 15
     assert {u: get(preview, u).status for u in links if get(preview, u).status >= 400} == {}
-    feed = get(preview, "/feed/")
-    assert feed.headers["content-type"] == "application/rss+xml; charset=utf-8"
+    # the types the build's _headers gives its feeds
+    types = {
+        u: get(preview, u).headers["content-type"] for u in ("/feed/", "/feed/atom/", "/feed/json/")
+    }
+    assert types == {
+        "/feed/": "application/rss+xml; charset=utf-8",
+        "/feed/atom/": "application/atom+xml; charset=utf-8",
+        "/feed/json/": "application/feed+json; charset=utf-8",
+    }
     # an old WordPress URL, through the build's _redirects
     assert get(preview, "/2023/08/31/x-private-data/").headers["location"] == (
         "/2023/09/01/x-wont-use-users-private-data/"

@@ -133,6 +133,8 @@ def content_type(rel: str, data: bytes) -> str:
     suffix = Path(rel).suffix.lower()
     if suffix == ".xml":
         return xml_type(data)
+    if suffix == ".json" and b"jsonfeed.org/version/" in data[:1024]:
+        return "application/feed+json; charset=utf-8"  # as the build's _headers says
     if suffix in _TEXT_TYPES:
         return _TEXT_TYPES[suffix]
     guessed, _ = mimetypes.guess_type(rel, strict=False)
