@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "sitegen.cli.import_cmd",
     "sitegen.cli.publish_cmd",
     "sitegen.cli.archive_cmd",
+    "sitegen.cli.serve_cmd",
     "sitegen.cli.build_cmd",
     "sitegen.cli.check_cmd",
 ]

@@ -143,6 +143,8 @@ def _stream(el: Element) -> Iterator[Node]:
 def _text(run: list[str], parent: str, in_pre: bool) -> str:
     raw = "".join(run)
     run.clear()
-    if parent in _STRUCTURAL and not raw.strip():
-        return ""  # layout whitespace between rows or items; we add our own
+    if parent in _STRUCTURAL:
+        # Whitespace between rows or items is layout (we add our own newlines); stray text
+        # there is kept, without the layout whitespace around it.
+        raw = raw.strip(" \t\n\r\f")
     return html_escape(raw if in_pre else fold(raw)).replace("\n", "<br>")
