@@ -1,4 +1,4 @@
-"""Incremental builds: the same stages as `build_site`, rendering only what a change affects.
+"""Incremental builds: what lets `build_site` render only what a change affects.
 
 THE CONTRACT: an incremental build writes exactly the bytes a clean build would (a hypothesis
 property in tests/test_incremental_property.py checks it over random edit sequences).
@@ -25,13 +25,13 @@ Consequences, documented rather than hidden:
 - kinds whose plan lists no dependencies (`terms`, 404, 410, robots, headers) always render.
 
 State between runs of `sitegen build` lives in `.sitegen/` (sitegen.cache); `serve` keeps it in
-memory (a `Memo`), along with parsed documents and rendered bodies.
+memory (a `Memo`), along with parsed documents and rendered bodies. The order of the stages is
+build.py's alone; this module gives it the memoised loaders and the fingerprints.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,25 +40,23 @@ import jinja2
 from jinja2 import meta
 
 from sitegen import __version__
-from sitegen.build import BuildReport, Progress, _link_warnings, _owner
-from sitegen.cache import BuildState, digest, load_state, save_state
-from sitegen.config import SiteConfig, load_config
+from sitegen.cache import BuildState, digest
+from sitegen.config import SiteConfig
 from sitegen.content import parse_document
 from sitegen.errors import Problems, SitegenError
 from sitegen.markdown import render_markdown
 from sitegen.model import Document
 from sitegen.output import MemorySink, Output, Sink, StagedDirSink
-from sitegen.plan import RenderJob, plan_site, static_files
-from sitegen.render import Renderer, theme_dirs
+from sitegen.plan import RenderJob
+from sitegen.render import Renderer
 from sitegen.site import (
     GONE_FILE,
     SITE_FILE,
     Site,
-    assemble_site,
     content_files,
-    load_gone,
-    load_site_info,
 )
+
+Progress = Callable[[int, int], None]
 
 # Jobs whose plan lists every content file they read (and feeds); the others always render.
 TRACKED = frozenset({"post", "page", "home", "category", "tag", "author", "archive"}) | {
@@ -81,14 +79,7 @@ class Memo:
     bodies: dict[str, str] = field(default_factory=dict)  # digest of Markdown -> HTML
 
 
-@dataclass
-class IncrementalReport(BuildReport):
-    rendered: list[str] = field(default_factory=list)  # outputs rendered this time
-    reused: int = 0  # outputs whose previous bytes were reused
-    notes: list[str] = field(default_factory=list)  # why a full build was needed, if it was
-
-
-def _load_documents(
+def load_documents(
     site_dir: Path, problems: Problems, memo: Memo, drafts: bool
 ) -> tuple[list[Document], dict[str, str]]:
     """As site.load_documents, parsing only files whose bytes changed; and each file's digest.
@@ -127,7 +118,7 @@ def _load_documents(
     return docs, digests
 
 
-def _render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
+def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
     bodies, kept = {}, {}
     for path, doc in site.docs.items():
         key = digest(doc.body)
@@ -231,7 +222,7 @@ def job_fingerprint(job: RenderJob, site_fp: str, sources: Mapping[str, str], te
     return digest(f"{site_fp}\n{template}\n{job!r}\n{deps!r}")
 
 
-def _previous(sink: Sink, rel: str) -> bytes | None:
+def previous_output(sink: Sink, rel: str) -> bytes | None:
     """The bytes the last build left at `rel`, from disk or memory."""
     if isinstance(sink, MemorySink):
         return sink.files.get(rel)
@@ -243,111 +234,47 @@ def _previous(sink: Sink, rel: str) -> bytes | None:
     return None
 
 
-def _render_jobs(
+@dataclass
+class Rendered:
+    """What `render_jobs` did: output -> digest of the bytes written, and which were rendered."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)
+    reused: int = 0
+
+
+def render_jobs(
     renderer: Renderer,
     jobs: list[RenderJob],
     out: Output,
-    report: IncrementalReport,
+    problems: Problems,
     fingerprints: dict[str, str],
     old: BuildState | None,
     progress: Progress | None,
-) -> dict[str, str]:
-    """Render or reuse each job; returns output -> digest of the bytes written."""
-    written: dict[str, str] = {}
+) -> Rendered:
+    """Render each job, or reuse last build's bytes where its fingerprint did not change."""
+    result = Rendered()
     said: set[tuple[str, str]] = set()  # one broken template breaks hundreds of pages
     for done, job in enumerate(jobs, 1):
         data = None
         fp = fingerprints.get(job.output)
         if old is not None and fp is not None and old.jobs.get(job.output) == fp:
-            data = _previous(out.sink, job.output)
+            data = previous_output(out.sink, job.output)
             if data is not None and digest(data) != old.outputs.get(job.output):
                 data = None  # changed behind our back: never trust it
         if data is not None:
-            report.reused += 1
+            result.reused += 1
         else:
             try:
                 data = renderer.render(job)
-                report.rendered.append(job.output)
+                result.rendered.append(job.output)
             except SitegenError as err:
                 if (err.location, err.message) not in said:
                     said.add((err.location, err.message))
-                    report.problems.add(err)
+                    problems.add(err)
         if data is not None:
             out.write(job.output, data)
-            written[job.output] = digest(data)
+            result.outputs[job.output] = digest(data)
         if progress:
             progress(done, len(jobs))
-    return written
-
-
-def build_incremental(
-    site_dir: Path,
-    config_overrides: dict[str, Any] | None = None,
-    *,
-    drafts: bool = False,
-    strict: bool = False,
-    sink: Sink | None = None,
-    progress: Progress | None = None,
-    memo: Memo | None = None,
-    check_links: bool = True,
-    full: bool = False,
-) -> IncrementalReport:
-    """`build_site`, rendering only what changed since the last build (see the module doc).
-
-    Without `memo` the state is read from and saved to `.sitegen/`; with one, it stays there.
-    `check_links=False` skips the broken-link warnings (a second over every page; serve's
-    rebuilds skip it). `full=True` renders everything and records a fresh state.
-    """
-    start = time.perf_counter()
-    report = IncrementalReport()
-    problems = report.problems
-    on_disk = memo is None
-    memo = memo or Memo()
-    if on_disk and not full:
-        memo.state, note = load_state(site_dir)
-        if note:
-            report.notes.append(note)
-    if full:
-        memo.state = None
-    info = load_site_info(site_dir, problems)
-    config = report.config = load_config(site_dir, info, problems, config_overrides)
-    if not (site_dir / "content").is_dir():  # as build_site says it
-        problems.error(
-            f"no content/ folder in {site_dir}",
-            hint="run `sitegen import` first, or choose the site with `sitegen --site DIR build`",
-        )
-    if problems.errors:
-        return report
-    docs, sources = _load_documents(site_dir, problems, memo, drafts)
-    site = report.site = assemble_site(info, docs, problems, load_gone(site_dir, problems))
-    sink = sink or StagedDirSink(config.output_dir)
-    out = Output(sink)
-    jobs = [j for j in plan_site(site, config) if out.claim(j.output, _owner(j, site), problems)]
-    statics = static_files(config, theme_dirs(config))
-    statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
-    local = {s.path for s in statics if not s.dep.startswith("theme:")}
-    renderer = Renderer(site, config, _render_bodies(site, problems, memo), local)
-    report.jobs = jobs
-    site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
-    templates = TemplateDigests(renderer.env, renderer.dirs)
-    fps = {
-        j.output: job_fingerprint(j, site_fp, sources, templates(j.template))
-        for j in jobs
-        if tracked(j)
-    }
-    outputs = _render_jobs(renderer, jobs, out, report, fps, memo.state, progress)
-    for static in statics:
-        out.write(static.path, static.source.read_bytes())
-    if check_links:
-        _link_warnings(sink.staged(), jobs, site, config, problems)
-    report.written, report.unchanged = out.written, out.unchanged
-    if problems.failed(strict=strict):
-        sink.abort()
-    else:
-        sink.commit()
-        report.committed = True
-        memo.state = BuildState(site_fp, sources, fps, outputs)
-        if on_disk:
-            save_state(site_dir, memo.state)
-    report.seconds = time.perf_counter() - start
-    return report
+    return result

@@ -13,7 +13,6 @@ import pytest
 
 from sitegen.build import build_site
 from sitegen.checks.files import DirFiles
-from sitegen.incremental import build_incremental
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
@@ -41,21 +40,22 @@ def mtimes(site: Path) -> dict[str, int]:
 
 
 def test_nothing_changed_renders_only_the_untracked_pages(site: Path) -> None:
-    first = build_incremental(site)
+    first = build_site(site)
     assert first.committed and first.reused == 0 and len(first.rendered) > 30
-    again = build_incremental(site)
+    again = build_site(site)
     assert sorted(again.rendered) == [
-        "404.html", "410.html", "_headers", "category/index.html", "robots.txt", "tag/index.html",
+        "404.html", "410.html", "_headers", "category/index.html", "robots.txt",
+        "search/index.html", "tag/index.html",
     ]  # fmt: skip
     assert again.written == 0
 
 
 def test_edited_post_renders_what_shows_it_and_keeps_other_mtimes(site: Path) -> None:
-    build_incremental(site)
+    build_site(site)
     before = mtimes(site)
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "600th city"))
-    report = build_incremental(site)
+    report = build_site(site)
     rendered = set(report.rendered)
     # its page, the lists and feeds that show it, the sitemap and redirects ...
     # (5g-rollout is on the second home page: sticky posts come first), its neighbours ...
@@ -80,32 +80,32 @@ def test_edited_post_renders_what_shows_it_and_keeps_other_mtimes(site: Path) ->
     ],
 )
 def test_corrupt_or_old_cache_means_full_build_with_a_warning(site: Path, damage: bytes) -> None:
-    build_incremental(site)
+    build_site(site)
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "700th city"))
     (site / ".sitegen" / "build-state.json").write_bytes(damage)
-    report = build_incremental(site)
+    report = build_site(site)
     assert report.notes and "doing a full build" in report.notes[0]
     assert report.reused == 0
     assert dict(DirFiles(site / "public")) == clean(site)
-    assert build_incremental(site).notes == []  # and the state is good again
+    assert build_site(site).notes == []  # and the state is good again
 
 
 def test_output_changed_behind_its_back_is_rendered_again(site: Path) -> None:
-    build_incremental(site)
+    build_site(site)
     (site / "public" / "about" / "index.html").write_text("defaced")
     (site / "public" / "tag" / "ai" / "index.html").unlink()
-    report = build_incremental(site)
+    report = build_site(site)
     assert {"about/index.html", "tag/ai/index.html"} <= set(report.rendered)
     assert dict(DirFiles(site / "public")) == clean(site)
 
 
 def test_failed_build_keeps_site_and_state(site: Path) -> None:
-    build_incremental(site)
+    build_site(site)
     good = dict(DirFiles(site / "public"))
     state = (site / ".sitegen" / "build-state.json").read_bytes()
     (site / POST).write_text("---\ntitle: [unclosed\n---\n")
-    report = build_incremental(site)
+    report = build_site(site)
     assert not report.committed and report.problems.errors
     assert dict(DirFiles(site / "public")) == good
     assert (site / ".sitegen" / "build-state.json").read_bytes() == state
@@ -132,12 +132,12 @@ def test_cli_build_keeps_state_and_warns_about_a_bad_one(site: Path) -> None:
 
 
 def test_template_change_renders_the_pages_that_use_it(site: Path) -> None:
-    build_incremental(site)
+    build_site(site)
     override = site / "themes" / "default" / "templates" / "post.html"
     override.parent.mkdir(parents=True)
     default = DEFAULT_TEMPLATES / "post.html"
     override.write_text(default.read_text().replace("</article>", "<p>new</p></article>", 1))
-    rendered = set(build_incremental(site).rendered)
+    rendered = set(build_site(site).rendered)
     public = site / "public"
     found = public.glob("20*/*/*/*/index.html")  # YYYY/MM/DD/slug/: the posts
     posts = {p.relative_to(public).as_posix() for p in found if p.parent.parent.name != "page"}
@@ -146,7 +146,7 @@ def test_template_change_renders_the_pages_that_use_it(site: Path) -> None:
     partial = site / "themes" / "default" / "templates" / "_partials" / "footer.html"
     partial.parent.mkdir()
     partial.write_text((DEFAULT_TEMPLATES / "_partials" / "footer.html").read_text() + "<!-- -->")
-    rendered = set(build_incremental(site).rendered)
+    rendered = set(build_site(site).rendered)
     assert {"index.html", "about/index.html", POST_OUT} <= rendered  # base.html includes it
     assert not rendered & {"feed/index.xml", "sitemap.xml", "_redirects"}  # built in code
     assert dict(DirFiles(site / "public")) == clean(site)
@@ -156,7 +156,7 @@ def test_bad_content_is_reported_like_build_site(site: Path) -> None:
     post = site / POST
     post.write_text(post.read_text().replace("date: 2023-09-02T09:15:00+05:30", "date: 2023-13-02"))
     (site / "content" / "posts" / "latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
-    ours = build_incremental(site).problems.render()
+    ours = build_site(site).problems.render()
     theirs = build_site(site).problems.render()
     assert ours == theirs
     assert "5g-rollout.md" in ours and "latin1.md" in ours

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sitegen.build import build_site
 from sitegen.checks.files import DirFiles
 from sitegen.content import dump_document, split_document
-from sitegen.incremental import Memo, build_incremental
+from sitegen.incremental import Memo
 from sitegen.output import MemorySink
 from sitegen.render import DEFAULT_THEME
 
@@ -112,12 +112,12 @@ def test_incremental_equals_clean_build(sequence: list[Op]) -> None:
         sink, memo = MemorySink(), Memo()
 
         def in_memory() -> bool:
-            return build_incremental(site, sink=sink, memo=memo, check_links=False).committed
+            return build_site(site, sink=sink, memo=memo, check_links=False).committed
 
-        assert build_incremental(site).committed and in_memory()
+        assert build_site(site).committed and in_memory()
         for step, op in enumerate(sequence):
             apply(site, op, step)
-            report = build_incremental(site)
+            report = build_site(site)
             assert report.committed, (op, report.problems.render())
             assert in_memory()
         clean = clean_build(site, Path(tmp) / "clean")

@@ -12,9 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from sitehelpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_FLAGS, static_server
 
-from sitegen.build import build_site, render_bodies
+from sitegen.build import build_site
 from sitegen.errors import Problems
 from sitegen.importer import ImportOptions, import_paths
+from sitegen.incremental import Memo, render_bodies
 from sitegen.search import html_text, tokenize
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
@@ -54,7 +55,7 @@ def _search(page: Page, base: str, query: str, **filters: str) -> list[str]:
 
 def _unique_body_word(site: Any) -> tuple[str, str]:
     """A word in exactly one post's body, and no other post's words start with it."""
-    bodies = render_bodies(site, Problems())
+    bodies = render_bodies(site, Problems(), Memo())
     words = {p: set(tokenize(html_text(bodies[p]))) for p in site.posts}
     titles = {p: set(tokenize(site.docs[p].title)) for p in site.posts}
     counts = Counter(w for ws in words.values() for w in ws)

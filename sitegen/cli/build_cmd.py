@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sitegen.incremental import build_incremental
+from sitegen.build import build_site
 
 PROGRESS_FROM = 200  # jobs; smaller builds finish before a bar would be worth drawing
 
@@ -47,7 +47,7 @@ def command(site_dir: Path, base_url: str | None, drafts: bool, strict: bool, fu
     changed since the last build are rendered again (state in .sitegen/, safe to delete).
     """
     overrides = {"base_url": base_url} if base_url else {}
-    report = build_incremental(
+    report = build_site(
         site_dir, overrides, drafts=drafts, strict=strict, progress=_Bar(), full=full
     )
     for note in report.notes:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sitegen.build import build_site
 from sitegen.errors import Problems
-from sitegen.incremental import Memo, build_incremental
+from sitegen.incremental import Memo
 from sitegen.output import MemorySink
 from sitegen.render import DEFAULT_THEME
 from sitegen.serve.files import DirectoryFiles, MemoryFiles
@@ -21,7 +22,7 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
     sink, memo = MemorySink(), Memo()
 
     def build(changed: frozenset[Path]) -> BuildOutcome:
-        report = build_incremental(
+        report = build_site(
             site_dir,
             {"base_url": base_url},
             drafts=drafts,
