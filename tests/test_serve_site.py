@@ -52,6 +52,10 @@ def test_serves_the_built_site_at_wordpress_urls(preview: Preview, site: Path) -
     assert get(preview, "/2023/08/31/x-private-data/").headers["location"] == (
         "/2023/09/01/x-wont-use-users-private-data/"
     )
+    # WordPress's short links: a forced rule, since the home page exists at the same path
+    assert get(preview, "/?p=800463").headers["location"] == (
+        "/2023/09/01/x-wont-use-users-private-data/"
+    )
     assert not (site / "public").exists() and not (site / ".sitegen").exists()
 
 
