@@ -4,26 +4,46 @@ load -> render markdown -> assemble site -> plan -> render -> write (-> check li
 is a function with explicit inputs and outputs; problems are collected across all of them so a
 user sees everything that is wrong in one run, and the output is only swapped into place when
 the build succeeded.
+
+Every build is incremental (sitegen.incremental): a page whose inputs did not change since the
+last build keeps last build's bytes instead of being rendered again. The state lives in
+`.sitegen/` between runs, or in a `Memo` for as long as `sitegen serve` runs; `full=True`
+ignores it. The contract, tested as a property: the output equals a clean build's, byte for byte.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen.checks.links import check_links
+from sitegen import __version__
+from sitegen.cache import BuildState, digest, load_state, save_state
+from sitegen.checks.links import check_links as find_broken_links
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import Problems, SitegenError
-from sitegen.markdown import render_markdown
+from sitegen.errors import Problems
+from sitegen.incremental import (
+    Memo,
+    Progress,
+    Rendered,
+    TemplateDigests,
+    job_fingerprint,
+    load_documents,
+    previous_output,
+    render_bodies,
+    render_jobs,
+    site_fingerprint,
+    tracked,
+)
 from sitegen.output import Output, Sink, StagedDirSink
 from sitegen.plan import RenderJob, plan_site, static_files
 from sitegen.render import Renderer, theme_dirs
-from sitegen.site import Site, assemble_site, load_documents, load_gone, load_site_info
+from sitegen.search import build_index, site_documents
+from sitegen.site import Site, assemble_site, load_gone, load_site_info
 
-Progress = Callable[[int, int], None]
+SEARCH_KEY = "search:index"  # the search index's entry in the build state
 
 
 @dataclass
@@ -36,6 +56,9 @@ class BuildReport:
     unchanged: int = 0
     seconds: float = 0.0
     committed: bool = False
+    rendered: list[str] = field(default_factory=list)  # outputs rendered this time
+    reused: int = 0  # outputs whose previous bytes were reused
+    notes: list[str] = field(default_factory=list)  # why a full build was needed, if it was
 
     def failed(self, *, strict: bool = False) -> bool:
         return self.problems.failed(strict=strict)
@@ -49,41 +72,10 @@ class BuildReport:
         )
 
 
-def render_bodies(site: Site, problems: Problems) -> dict[str, str]:
-    """Markdown -> HTML for every document (the one MarkdownIt setup of the project)."""
-    bodies = {}
-    for path, doc in site.docs.items():
-        try:
-            bodies[path] = render_markdown(doc.body)
-        except SitegenError as err:
-            err.location = err.location or f"{doc.source}:{doc.body_line}"
-            problems.add(err)
-    return bodies
-
-
 def _owner(job: RenderJob, site: Site) -> str:
     if job.kind in ("post", "page"):
         return site.docs[job.key].source
     return f"the {job.kind} page /{job.path}"
-
-
-def _render_all(
-    renderer: Renderer,
-    jobs: list[RenderJob],
-    out: Output,
-    problems: Problems,
-    progress: Progress | None,
-) -> None:
-    seen: set[tuple[str, str]] = set()  # one broken template breaks hundreds of pages: say it once
-    for done, job in enumerate(jobs, 1):
-        try:
-            out.write(job.output, renderer.render(job))
-        except SitegenError as err:
-            if (err.location, err.message) not in seen:
-                seen.add((err.location, err.message))
-                problems.add(err)
-        if progress:
-            progress(done, len(jobs))
 
 
 def _link_warnings(
@@ -96,12 +88,41 @@ def _link_warnings(
     """Broken internal links as warnings, named by the content file that holds them if any."""
     sources = {j.output: site.docs[j.key].source for j in jobs if j.kind in ("post", "page")}
     out = config.output_dir.name
-    for found in check_links(files, config.base_path):
+    for found in find_broken_links(files, config.base_path):
         page = found.location.rsplit(":", 1)[0]
         if page in sources:
             problems.warn(found.message, sources[page], f"in {out}/{found.location}")
         else:
             problems.warn(found.message, f"{out}/{found.location}")
+
+
+def _search_index(
+    site: Site,
+    bodies: dict[str, str],
+    config: SiteConfig,
+    out: Output,
+    fingerprint: str,
+    old: BuildState | None,
+    problems: Problems,
+) -> dict[str, str]:
+    """Write the search index (or last build's, if no post changed); output -> digest."""
+    files: dict[str, bytes] = {}
+    if old is not None and old.jobs.get(SEARCH_KEY) == fingerprint:
+        for rel, want in old.outputs.items():
+            if rel.startswith("search/") and rel != "search/index.html":
+                data = previous_output(out.sink, rel)
+                if data is None or digest(data) != want:
+                    files = {}
+                    break
+                files[rel] = data
+    if not files:
+        files = build_index(site_documents(site, bodies, config.base_path))
+    written = {}
+    for rel, data in sorted(files.items()):
+        if out.claim(rel, "the search index", problems):
+            out.write(rel, data)
+            written[rel] = digest(data)
+    return written
 
 
 def build_site(
@@ -112,11 +133,27 @@ def build_site(
     strict: bool = False,
     sink: Sink | None = None,
     progress: Progress | None = None,
+    memo: Memo | None = None,
+    check_links: bool = True,
+    full: bool = False,
 ) -> BuildReport:
-    """Build the site in `site_dir`; the output is replaced only if the build succeeded."""
+    """Build the site in `site_dir`; the output is replaced only if the build succeeded.
+
+    Without `memo` the incremental state is read from and saved to `.sitegen/`; with one, it
+    stays in the memo. `check_links=False` skips the broken-link warnings (serve's rebuilds).
+    `full=True` renders everything and records a fresh state.
+    """
     start = time.perf_counter()
     report = BuildReport()
     problems = report.problems
+    on_disk = memo is None
+    memo = memo or Memo()
+    if on_disk and not full:
+        memo.state, note = load_state(site_dir)
+        if note:
+            report.notes.append(note)
+    if full:
+        memo.state = None
     info = load_site_info(site_dir, problems)
     config = report.config = load_config(site_dir, info, problems, config_overrides)
     if not (site_dir / "content").is_dir():
@@ -124,25 +161,43 @@ def build_site(
                        "choose the site with `sitegen --site DIR build`")  # fmt: skip
     if problems.errors:  # a bad config would make every later message misleading
         return report
-    docs = load_documents(site_dir, problems, drafts=drafts)
+    docs, sources = load_documents(site_dir, problems, memo, drafts)
     site = report.site = assemble_site(info, docs, problems, load_gone(site_dir, problems))
-    bodies = render_bodies(site, problems)
-    jobs = report.jobs = plan_site(site, config)
-    statics = static_files(config, theme_dirs(config))
     sink = sink or StagedDirSink(config.output_dir)
     out = Output(sink)
-    jobs = [j for j in jobs if out.claim(j.output, _owner(j, site), problems)]
+    jobs = [j for j in plan_site(site, config) if out.claim(j.output, _owner(j, site), problems)]
+    statics = static_files(config, theme_dirs(config))
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
-    _render_all(Renderer(site, config, bodies, local), jobs, out, problems, progress)
+    bodies = render_bodies(site, problems, memo)
+    renderer = Renderer(site, config, bodies, local)
+    report.jobs = jobs
+    site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
+    templates = TemplateDigests(renderer.env, renderer.dirs)
+    fps = {
+        j.output: job_fingerprint(j, site_fp, sources, templates(j.template))
+        for j in jobs
+        if tracked(j)
+    }
+    done: Rendered = render_jobs(renderer, jobs, out, problems, fps, memo.state, progress)
+    report.rendered, report.reused = done.rendered, done.reused
+    outputs = done.outputs
     for static in statics:
         out.write(static.path, static.source.read_bytes())
-    _link_warnings(sink.staged(), jobs, site, config, problems)
+    if config.search_enabled:
+        fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
+        outputs.update(_search_index(site, bodies, config, out, fps[SEARCH_KEY], memo.state,
+                                     problems))  # fmt: skip
+    if check_links:
+        _link_warnings(sink.staged(), jobs, site, config, problems)
     report.written, report.unchanged = out.written, out.unchanged
     if problems.failed(strict=strict):
         sink.abort()
     else:
         sink.commit()
         report.committed = True
+        memo.state = BuildState(site_fp, sources, fps, outputs)
+        if on_disk:
+            save_state(site_dir, memo.state)
     report.seconds = time.perf_counter() - start
     return report

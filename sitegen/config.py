@@ -50,7 +50,7 @@ class SiteConfig:
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     sitemap: SitemapConfig = field(default_factory=SitemapConfig)
     iframe_hosts: tuple[str, ...] = ()
-    search_enabled: bool = False
+    search_enabled: bool = True
 
     @property
     def base_path(self) -> str:
@@ -163,7 +163,7 @@ def load_config(
             ),
         ),
         iframe_hosts=tuple(str(h) for h in top.get("iframe_hosts", ())),
-        search_enabled=tables["search"].get("enabled", False),
+        search_enabled=tables["search"].get("enabled", True),
     )
 
 

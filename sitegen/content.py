@@ -6,7 +6,8 @@ and a person can edit in between. Dates are written as ISO 8601 with the site's 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import contextlib
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,32 @@ FENCE = "---"
 
 # Keys in the order a person reading the file wants them: what it is, when, who, where.
 KEY_ORDER = (
-    "title", "slug", "type", "status", "date", "updated", "author", "categories", "tags",
-    "summary", "featured_image", "format", "sticky", "path", "permalink", "aliases",
-    "parent", "menu_order", "wp_id", "guid",
+    "title",
+    "slug",
+    "type",
+    "status",
+    "date",
+    "updated",
+    "author",
+    "categories",
+    "tags",
+    "summary",
+    "featured_image",
+    "format",
+    "sticky",
+    "path",
+    "permalink",
+    "aliases",
+    "parent",
+    "menu_order",
+    "wp_id",
+    "guid",
 )
+
+
+# libyaml's C parser when PyYAML was built with it: the build parses every file's front matter.
+# Not its emitter: that writes emoji as "\U0001F680" escapes, which nobody wants to edit.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -43,11 +66,26 @@ _Dumper.add_representer(datetime, _represent_datetime)
 _Dumper.add_representer(str, _represent_str)
 
 
+class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """Safe loading, but timestamps stay text: we parse dates ourselves so that a bad date is
+    reported with its key and line instead of PyYAML's bare ValueError."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def dump_front_matter(meta: dict[str, Any]) -> str:
     ordered = {k: meta[k] for k in KEY_ORDER if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
     return yaml.dump(
-        ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000,
+        ordered,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10_000,
         default_flow_style=False,
     )
 
@@ -55,8 +93,11 @@ def dump_front_matter(meta: dict[str, Any]) -> str:
 def dump_document(meta: dict[str, Any], body: str) -> str:
     """The text of a content file. The body always ends with exactly one newline."""
     body = body.strip("\n")
-    return f"{FENCE}\n{dump_front_matter(meta)}{FENCE}\n\n{body}\n" if body else \
-        f"{FENCE}\n{dump_front_matter(meta)}{FENCE}\n"
+    return (
+        f"{FENCE}\n{dump_front_matter(meta)}{FENCE}\n\n{body}\n"
+        if body
+        else f"{FENCE}\n{dump_front_matter(meta)}{FENCE}\n"
+    )
 
 
 def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
@@ -65,15 +106,21 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
         text = text[1:]
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
-        raise SitegenError("no front matter", f"{source}:1",
-                           "a content file starts with a line '---', then YAML, then '---'")
+        raise SitegenError(
+            "no front matter",
+            f"{source}:1",
+            "a content file starts with a line '---', then YAML, then '---'",
+        )
     try:
         end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() == FENCE)
     except StopIteration:
-        raise SitegenError("front matter is not closed", f"{source}:1",
-                           "add a line '---' after the last front matter key") from None
+        raise SitegenError(
+            "front matter is not closed",
+            f"{source}:1",
+            "add a line '---' after the last front matter key",
+        ) from None
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
     except yaml.MarkedYAMLError as exc:
         line = 2 + (exc.problem_mark.line if exc.problem_mark else 0)
         raise SitegenError(f"front matter: {exc.problem}", f"{source}:{line}") from None
@@ -92,8 +139,10 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
-def parse_document(text: str, source: str) -> Document:
-    """Parse a content file into a Document; errors name the file, the line and the key."""
+def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
+    """Parse a content file into a Document; errors name the file, the line and the key.
+
+    A date written without a UTC offset is taken to be in `tz` (the site's time zone)."""
     meta, body, body_line = split_document(text, source)
 
     def where(key: str) -> str:
@@ -102,26 +151,31 @@ def parse_document(text: str, source: str) -> Document:
     def need_str(key: str, default: str | None = None) -> str:
         value = meta.get(key, default)
         if value is None:
-            raise SitegenError(f"{key}: missing", where("---"), f"add '{key}: ...' to the front matter")
+            raise SitegenError(
+                f"{key}: missing", where("---"), f"add '{key}: ...' to the front matter"
+            )
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise SitegenError(f"{key}: expected text, got {type(value).__name__}", where(key))
         return str(value)
 
     def need_date(key: str, default: datetime | None = None) -> datetime:
         value = meta.get(key, default)
-        if isinstance(value, datetime):
-            return value
-        if isinstance(value, date):
-            return datetime(value.year, value.month, value.day)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            value = datetime(value.year, value.month, value.day)
         if isinstance(value, str):
-            try:
-                return datetime.fromisoformat(value)
-            except ValueError:
-                pass
+            with contextlib.suppress(ValueError):
+                value = datetime.fromisoformat(value)
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=tz)
         if value is None:
-            raise SitegenError(f"{key}: missing", where("---"), f"add '{key}: 2024-01-31T09:00:00+05:30'")
-        raise SitegenError(f"{key}: not a date: {value!r}", where(key),
-                           "write dates as ISO 8601, e.g. 2024-01-31T09:00:00+05:30")
+            raise SitegenError(
+                f"{key}: missing", where("---"), f"add '{key}: 2024-01-31T09:00:00+05:30'"
+            )
+        raise SitegenError(
+            f"{key}: not a date: {value!r}",
+            where(key),
+            "write dates as ISO 8601, e.g. 2024-01-31T09:00:00+05:30",
+        )
 
     title = need_str("title")
     slug = need_str("slug", "")
@@ -133,15 +187,29 @@ def parse_document(text: str, source: str) -> Document:
     path = path.strip("/") + "/" if path.strip("/") else ""
     known = set(KEY_ORDER)
     return Document(
-        source=source, title=title, slug=slug, type=doc_type, date=published,
-        updated=need_date("updated", published), path=path, body=body, body_line=body_line,
-        status=need_str("status", "publish"), permalink=need_str("permalink", ""),
-        wp_id=_int(meta.get("wp_id", 0), "wp_id", where), guid=need_str("guid", ""),
-        author=_author(meta.get("author"), where), categories=_terms(meta, "categories", where),
-        tags=_terms(meta, "tags", where), summary=need_str("summary", ""),
-        featured_image=_image(meta.get("featured_image"), where), format=need_str("format", "standard"),
-        sticky=bool(meta.get("sticky", False)), aliases=tuple(str(a) for a in meta.get("aliases") or ()),
-        parent=need_str("parent", ""), menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
+        source=source,
+        title=title,
+        slug=slug,
+        type=doc_type,
+        date=published,
+        updated=need_date("updated", published),
+        path=path,
+        body=body,
+        body_line=body_line,
+        status=need_str("status", "publish"),
+        permalink=need_str("permalink", ""),
+        wp_id=_int(meta.get("wp_id", 0), "wp_id", where),
+        guid=need_str("guid", ""),
+        author=_author(meta.get("author"), where),
+        categories=_terms(meta, "categories", where),
+        tags=_terms(meta, "tags", where),
+        summary=need_str("summary", ""),
+        featured_image=_image(meta.get("featured_image"), where),
+        format=need_str("format", "standard"),
+        sticky=bool(meta.get("sticky", False)),
+        aliases=tuple(str(a) for a in meta.get("aliases") or ()),
+        parent=need_str("parent", ""),
+        menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
         extra=tuple(sorted((k, str(v)) for k, v in meta.items() if k not in known)),
     )
 
@@ -171,8 +239,13 @@ def _terms(meta: dict[str, Any], key: str, where: Any) -> tuple[Term, ...]:
         if isinstance(item, str):
             terms.append(Term(slug=item, name=item))
         elif isinstance(item, dict) and item.get("slug"):
-            terms.append(Term(slug=str(item["slug"]), name=str(item.get("name") or item["slug"]),
-                              parent=str(item.get("parent") or "")))
+            terms.append(
+                Term(
+                    slug=str(item["slug"]),
+                    name=str(item.get("name") or item["slug"]),
+                    parent=str(item.get("parent") or ""),
+                )
+            )
         else:
             raise SitegenError(f"{key}: each entry needs a slug, got {item!r}", where(key))
     return tuple(terms)
@@ -184,16 +257,22 @@ def _image(value: Any, where: Any) -> Image | None:
     if isinstance(value, str):
         return Image(url=value)
     if isinstance(value, dict) and value.get("url"):
-        return Image(url=str(value["url"]), alt=str(value.get("alt") or ""),
-                     caption=str(value.get("caption") or ""),
-                     width=int(value.get("width") or 0), height=int(value.get("height") or 0))
-    raise SitegenError("featured_image: expected {url: ..., alt: ..., caption: ...}", where("featured_image"))
+        return Image(
+            url=str(value["url"]),
+            alt=str(value.get("alt") or ""),
+            caption=str(value.get("caption") or ""),
+            width=int(value.get("width") or 0),
+            height=int(value.get("height") or 0),
+        )
+    raise SitegenError(
+        "featured_image: expected {url: ..., alt: ..., caption: ...}", where("featured_image")
+    )
 
 
-def read_document(site_dir: Path, path: Path) -> Document:
+def read_document(site_dir: Path, path: Path, tz: tzinfo = UTC) -> Document:
     source = path.relative_to(site_dir).as_posix()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SitegenError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source) from None
-    return parse_document(text, source)
+    return parse_document(text, source, tz)

@@ -43,7 +43,11 @@ class Problem:
 
     def render(self) -> str:
         kind = "warning" if self.warning else "error"
-        head = f"{self.location}: {kind}: {self.message}" if self.location else f"{kind}: {self.message}"
+        head = (
+            f"{self.location}: {kind}: {self.message}"
+            if self.location
+            else f"{kind}: {self.message}"
+        )
         return head + (f"\n  hint: {self.hint}" if self.hint else "")
 
 

@@ -1,8 +1,10 @@
 """The one way sitegen writes a file: atomically, and only when the bytes change.
 
-Atomic (write a temporary file beside the target, fsync, rename) so that an interrupted run never
-leaves a half-written file; skip-if-identical so that unchanged outputs keep their mtime, which
-keeps deploys and `git status` small.
+Atomic (write a temporary file beside the target, then rename it over the target) so that an
+interrupted run never leaves a half-written file. No fsync: it guards against a crash of the
+operating system, not of sitegen, and at one per file it was most of an import's wall time.
+Skip-if-identical so that unchanged outputs keep their mtime, which keeps deploys and
+`git status` small.
 """
 
 from __future__ import annotations
@@ -29,8 +31,6 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:

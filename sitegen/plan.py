@@ -192,6 +192,8 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
         RenderJob(path="_redirects", kind="redirects", deps=tuple(sorted(site.sources.values()))),
         RenderJob(path="_headers", kind="headers"),
     ]
+    if config.search_enabled:  # the index files themselves are written by build.py
+        jobs.append(RenderJob(path="search/", kind="search", template="search.html"))
     if config.sitemap.enabled:
         jobs += sitemap_jobs(jobs, site, config)
     return sorted(jobs, key=lambda j: j.output)

@@ -55,7 +55,9 @@ def render_redirects(site: Site, config: SiteConfig) -> bytes:
     for path, doc in site.docs.items():
         if doc.wp_id:
             param = "p" if doc.type == "post" else "page_id"
-            lines.append(f"{root} {param}={doc.wp_id} {root}{path} 301")
+            # Forced (`!`): the home page's index.html exists at the same path, and Netlify
+            # lets an existing file win over an unforced rule, so /?p=ID would show the home.
+            lines.append(f"{root} {param}={doc.wp_id} {root}{path} 301!")
     for path, doc in site.docs.items():
         lines += [f"{root}{alias.strip('/')}/ {root}{path} 301" for alias in doc.aliases]
     for slug in site.category_posts:
@@ -72,7 +74,7 @@ def render_redirects(site: Site, config: SiteConfig) -> bytes:
 
 def _feed_alias_rules(root: str, nested: list[str]) -> list[str]:
     """301s from WordPress's other feed URLs (`/feed/rss2/`, `/?feed=atom`, `/wp-rss2.php`)."""
-    lines = [f"{root} feed={name} {root}{target} 301" for name, target in QUERY_FEEDS.items()]
+    lines = [f"{root} feed={name} {root}{target} 301!" for name, target in QUERY_FEEDS.items()]
     lines += [f"{root}{name} {root}{target} 301" for name, target in LEGACY_FEED_FILES.items()]
     for base in (*FEED_BASES, *nested):
         lines += [f"{root}{base}feed/{alias} {root}{base}feed/ 301" for alias in FEED_ALIASES]

@@ -162,6 +162,8 @@ class Renderer:
                 "taxonomy": job.key,
                 "terms": terms,
             }
+        if job.kind == "search":
+            return {"page": self._meta(job, "Search", "Search the archive", noindex=True)}
         title = "Page not found" if job.kind == "404" else "This article was removed"
         return {"page": self._meta(job, title, title, noindex=True)}
 

@@ -111,8 +111,8 @@ def test_post_page_markup(site: Path) -> None:
 def test_redirects(site: Path) -> None:
     build_site(site)
     lines = (site / "public/_redirects").read_text().splitlines()
-    assert "/web/ p=800463 /web/2023/09/01/x-wont-use-users-private-data/ 301" in lines
-    assert "/web/ page_id=2 /web/about/ 301" in lines
+    assert "/web/ p=800463 /web/2023/09/01/x-wont-use-users-private-data/ 301!" in lines
+    assert "/web/ page_id=2 /web/about/ 301!" in lines
     assert (
         "/web/2023/08/31/x-private-data/ /web/2023/09/01/x-wont-use-users-private-data/ 301"
         in lines

@@ -17,6 +17,9 @@ from sitegen import __version__
 # change is one line here.
 COMMAND_MODULES = [
     "sitegen.cli.import_cmd",
+    "sitegen.cli.publish_cmd",
+    "sitegen.cli.archive_cmd",
+    "sitegen.cli.serve_cmd",
     "sitegen.cli.build_cmd",
     "sitegen.cli.check_cmd",
 ]
@@ -25,8 +28,12 @@ COMMAND_MODULES = [
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="sitegen")
 @click.option(
-    "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="The site directory (holds sitegen.toml, content/, themes/).",
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site directory (holds sitegen.toml, content/, themes/).",
 )
 @click.pass_context
 def main(ctx: click.Context, site_dir: Path) -> None:

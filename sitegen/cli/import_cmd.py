@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from sitegen.cli.import_from import live_options
 from sitegen.importer import ImportOptions, ImportReport, import_paths
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ PROGRESS_FROM = 500
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=False, type=click.Path(exists=False, path_type=Path))
 @click.option(
     "--force",
     is_flag=True,
@@ -33,6 +34,7 @@ PROGRESS_FROM = 500
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
 @click.pass_obj
+@live_options  # --from URL, --media, --jobs, --full: sitegen/cli/import_from.py
 def command(
     site_dir: Path, paths: tuple[Path, ...], force: bool, drafts: bool, quiet: bool
 ) -> None:
@@ -49,6 +51,9 @@ def command(
     scheduled, trashed and password-protected posts are skipped and counted. Importing again
     is safe: unchanged files are not rewritten, changed posts are updated, and files edited
     by hand since their import are kept unless --force is given.
+
+    With --from URL (and no PATHS), mirror a live WordPress site instead; see "Mirroring a live
+    site" in the README.
     """
     with ExitStack() as stack:
         bars: list[ProgressBar[int]] = []

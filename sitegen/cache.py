@@ -1,0 +1,97 @@
+"""Build state kept between runs, under `.sitegen/`: versioned, JSON, and disposable.
+
+What an incremental build needs to know about the last one: a fingerprint of everything that
+changes every page (sitegen's version, the config, the theme), the hash of each content file,
+and for each output the fingerprint of its inputs and the hash of the bytes written. JSON, not
+pickle, so that it can be read, diffed and deleted safely (Pelican's policy). Anything wrong with
+it — missing, unreadable, another format version, another sitegen — means one thing: do a full
+build, and say why. A cache can make a build faster; it must never make a site wrong.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__
+from sitegen.fsutil import atomic_write
+
+CACHE_DIR = ".sitegen"
+STATE_FILE = "build-state.json"
+FORMAT = 1
+
+
+def digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass
+class BuildState:
+    """The last build: `site` invalidates everything; `jobs` and `outputs` are per output path."""
+
+    site: str = ""  # fingerprint of sitegen version + config + theme
+    sources: dict[str, str] = field(default_factory=dict)  # content file -> digest of bytes
+    jobs: dict[str, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
+    outputs: dict[str, str] = field(default_factory=dict)  # output -> digest of bytes written
+
+    def to_json(self) -> bytes:
+        data = {
+            "format": FORMAT,
+            "sitegen": __version__,
+            "site": self.site,
+            "sources": self.sources,
+            "jobs": self.jobs,
+            "outputs": self.outputs,
+        }
+        return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def state_path(site_dir: Path) -> Path:
+    return site_dir / CACHE_DIR / STATE_FILE
+
+
+def load_state(site_dir: Path) -> tuple[BuildState | None, str]:
+    """The saved state, or None and the reason a full build is needed ("" if simply absent)."""
+    path = state_path(site_dir)
+    try:
+        raw = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        return None, ""
+    except (OSError, ValueError) as exc:
+        return None, f"{_shown(path, site_dir)}: unreadable ({exc}); doing a full build"
+    problem = _check(raw)
+    if problem:
+        return None, f"{_shown(path, site_dir)}: {problem}; doing a full build"
+    return BuildState(raw["site"], raw["sources"], raw["jobs"], raw["outputs"]), ""
+
+
+def _check(raw: Any) -> str:
+    if not isinstance(raw, dict):
+        return "not a build state"
+    if raw.get("format") != FORMAT:
+        return f"format {raw.get('format')!r}, this sitegen reads format {FORMAT}"
+    if raw.get("sitegen") != __version__:
+        return f"written by sitegen {raw.get('sitegen')}, this is {__version__}"
+    if not isinstance(raw.get("site"), str):
+        return "no site fingerprint"
+    for key in ("sources", "jobs", "outputs"):
+        table = raw.get(key)
+        if not isinstance(table, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+        ):
+            return f"'{key}' is not a table of text"
+    return ""
+
+
+def save_state(site_dir: Path, state: BuildState) -> None:
+    atomic_write(state_path(site_dir), state.to_json())
+
+
+def _shown(path: Path, site_dir: Path) -> str:
+    try:
+        return path.relative_to(site_dir).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,174 @@
+"""`sitegen archive TARGET`, `archive list TARGET`, `archive restore TARGET SNAPSHOT DIR`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sitegen.cli.publish_cmd import fail, human_size, s3_options
+from sitegen.errors import SitegenError
+from sitegen.publish.archive import (
+    build_time,
+    create_snapshot,
+    list_snapshots,
+    restore_snapshot,
+    snapshot_key,
+    snapshot_name,
+)
+from sitegen.publish.settings import load_settings
+from sitegen.publish.store import open_store
+from sitegen.publish.sync import SyncOptions
+
+
+class _DefaultToCreate(click.Group):
+    """`sitegen archive TARGET` means `sitegen archive create TARGET`: the common case is short."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = args[0] if args else ""
+        if first not in self.commands and first not in ctx.help_option_names and first:
+            args = ["create", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("archive", cls=_DefaultToCreate)
+def command() -> None:
+    """Keep permanent, dated snapshots of the built site.
+
+    \b
+      sitegen archive TARGET                  snapshot public/ (same as `archive create`)
+      sitegen archive list TARGET             the snapshots, oldest first
+      sitegen archive restore TARGET NAME DIR restore one into DIR, verifying every hash
+
+    TARGET is s3://BUCKET/PREFIX or a folder. A file unchanged since an earlier snapshot is
+    stored once (objects are named by their sha256); snapshots are never overwritten.
+    """
+
+
+@command.command("create")
+@click.argument("target")
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site.  [default: output_dir of sitegen.toml, or public/]",
+)
+@click.option(
+    "--name",
+    help="Snapshot name.  [default: the UTC time (or SOURCE_DATE_EPOCH), like 2026-11-28T101500Z]",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Parallel uploads.",
+)
+@s3_options
+@click.pass_obj
+def create(
+    site_dir: Path,
+    target: str,
+    source: Path | None,
+    name: str | None,
+    jobs: int,
+    endpoint_url: str | None,
+    region: str | None,
+    profile: str | None,
+) -> None:
+    """Snapshot the built site into TARGET."""
+    try:
+        settings = load_settings(site_dir)
+        store = open_store(target, settings.store_options(endpoint_url, region, profile, jobs))
+        when = build_time()
+        name = snapshot_name(name, when)
+        result = create_snapshot(
+            store,
+            source or site_dir / settings.output_dir,
+            site_dir,
+            name,
+            when,
+            SyncOptions(jobs=jobs),
+        )
+    except SitegenError as err:
+        fail(err)
+    click.echo(
+        f"Snapshot {name}: {result.files} files ({human_size(result.size)}); stored "
+        f"{result.stored} new objects ({human_size(result.stored_bytes)}), {result.reused} "
+        f"already archived.\n  {store.name}{snapshot_key(name)}"
+    )
+
+
+@command.command("list")
+@click.argument("target")
+@s3_options
+@click.pass_obj
+def list_(
+    site_dir: Path, target: str, endpoint_url: str | None, region: str | None, profile: str | None
+) -> None:
+    """List the snapshots in TARGET."""
+    try:
+        options = load_settings(site_dir).store_options(endpoint_url, region, profile, 8)
+        store = open_store(target, options)
+        snapshots = list_snapshots(store, SyncOptions())
+    except SitegenError as err:
+        fail(err)
+    if not snapshots:
+        click.echo(f"No snapshots in {store.name}.")
+    for doc in snapshots:
+        click.echo(_describe(doc))
+
+
+def _describe(doc: dict[str, Any]) -> str:
+    posts = "" if doc.get("posts") is None else f", {doc['posts']} posts"
+    commit = (doc.get("source") or {}).get("git_commit")
+    where = f", git {commit[:12]}" if isinstance(commit, str) else ""
+    return (
+        f"{doc['name']}  {doc.get('created', '?')}  {len(doc['files'])} files, "
+        f"{human_size(int(doc.get('total_size', 0)))}{posts}{where}"
+    )
+
+
+@command.command("restore")
+@click.argument("target")
+@click.argument("snapshot")
+@click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=8,
+    show_default=True,
+    help="Parallel downloads.",
+)
+@s3_options
+@click.pass_obj
+def restore(
+    site_dir: Path,
+    target: str,
+    snapshot: str,
+    dest: Path,
+    jobs: int,
+    endpoint_url: str | None,
+    region: str | None,
+    profile: str | None,
+) -> None:
+    """Restore SNAPSHOT from TARGET into the empty folder DEST, verifying every file."""
+    try:
+        options = load_settings(site_dir).store_options(endpoint_url, region, profile, jobs)
+        store = open_store(target, options)
+        result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs))
+    except SitegenError as err:
+        fail(err)
+    if result.problems.failed():
+        click.echo(result.problems.render(), err=True)
+        click.echo(
+            f"Restored {result.files} files; {len(result.problems.errors)} failed verification.",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(
+        f"Restored {snapshot}: {result.files} files ({human_size(result.size)}) into "
+        f"{dest}, every sha256 verified."
+    )

@@ -1,0 +1,137 @@
+"""`sitegen import --from URL`: progress bars and the summary for sitegen.wp.mirror.
+
+Kept apart from import_cmd.py (which owns the command and its options) so that the live mirror's
+terminal output can change without touching the offline import's.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from sitegen.errors import SitegenError
+from sitegen.importer import ImportOptions
+from sitegen.wp.fetch import FetchOptions
+from sitegen.wp.mirror import MirrorOptions, MirrorReport, mirror_site
+from sitegen.wp.sync import SyncOptions
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+LABELS = {"fetch": "Fetching", "import": "Importing", "media": "Media"}
+
+
+class Bars:
+    """One click progress bar per phase; phases arrive in order, from several threads."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.lock = threading.Lock()
+        self.label = ""
+        self.bar: ProgressBar[int] | None = None
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        with self.lock:
+            if what != self.label:
+                self.close()
+                self.label = what
+                name = LABELS.get(what, f"Fetching {what}")
+                self.bar = click.progressbar(length=max(total, 1), label=name, file=sys.stderr)
+                self.bar.__enter__()
+            bar = self.bar
+            assert bar is not None
+            bar.length = max(bar.length or 0, total, done, 1)
+            bar.update(max(0, done - bar.pos))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def run_from(
+    site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
+    drafts: bool, quiet: bool,
+) -> None:  # fmt: skip
+    """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
+    options = MirrorOptions(
+        sync=SyncOptions(full=full, fetch=FetchOptions(jobs=jobs)),
+        media=media,
+        import_options=ImportOptions(force=force, drafts=drafts),
+    )
+    bars = Bars(enabled=not quiet and sys.stderr.isatty())
+    try:
+        report = mirror_site(site_dir, url, options, bars)
+    except SitegenError as err:
+        bars.close()
+        click.echo(f"error: {err}", err=True)
+        raise SystemExit(1) from None
+    bars.close()
+    _print(report, quiet)
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _print(report: MirrorReport, quiet: bool) -> None:
+    problems = report.all_problems()
+    if len(problems):
+        click.echo(problems.render(), err=True)
+    if not quiet:
+        for r in report.removals:
+            what = "removed" if r.removed else "kept (edited by hand)"
+            click.echo(f"{what} {r.source}: no longer published")
+    click.echo(report.summary())
+
+
+def live_options(func: Callable[..., None]) -> Callable[..., None]:
+    """Add --from/--media/--jobs/--full to `sitegen import`; with --from, mirror instead."""
+
+    @click.option(
+        "--from", metavar="URL",  # the parameter is named "from": a keyword, so read via kwargs
+        help="Mirror a live WordPress site through its REST API instead of reading files: "
+        "the first run fetches everything, later runs only what changed, and posts the site "
+        "no longer publishes leave content/ (their paths go to content/_gone.yaml).",
+    )  # fmt: skip
+    @click.option(
+        "--media/--no-media", default=None,
+        help="With --from: download the images posts use into static/media/ and point the "
+        "content at those copies. Remembered: later runs keep mirroring images until "
+        "--no-media.",
+    )  # fmt: skip
+    @click.option(
+        "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
+        help="With --from: how many requests to send at once.",
+    )  # fmt: skip
+    @click.option(
+        "--full", is_flag=True, help="With --from: fetch everything again, not only changes."
+    )
+    @functools.wraps(func)
+    def wrapper(
+        site_dir: Path, *args: Any, media: bool | None, jobs: int, full: bool, **kwargs: Any
+    ) -> None:  # fmt: skip
+        from_url: str | None = kwargs.pop("from", None)
+        paths = kwargs.get("paths") or ()
+        if from_url is None:
+            if media is not None or full:
+                raise click.UsageError("--media and --full go with --from URL")
+            if not paths:
+                raise click.UsageError("give JSON files or folders to import, or --from URL")
+            func(site_dir, *args, **kwargs)
+            return
+        if paths:
+            raise click.UsageError("give either PATHS or --from URL, not both")
+        run_from(
+            site_dir, from_url, media=media, jobs=jobs, full=full,
+            force=bool(kwargs.get("force")), drafts=bool(kwargs.get("drafts")),
+            quiet=bool(kwargs.get("quiet")),
+        )  # fmt: skip
+
+    return wrapper

@@ -1,0 +1,280 @@
+"""Incremental builds: what lets `build_site` render only what a change affects.
+
+THE CONTRACT: an incremental build writes exactly the bytes a clean build would (a hypothesis
+property in tests/test_incremental_property.py checks it over random edit sequences).
+
+How: everything is loaded, assembled and planned every time (cheap, and it is what makes
+pagination, neighbours and lists right). Then each RenderJob gets a fingerprint, a digest of:
+the job itself (its path, template, the posts it shows, its page number); the bytes of every
+content file it depends on; its template with every template that one extends, includes or
+imports; and a site-wide digest of what any page can show — sitegen's version, the config,
+`_site.yaml`, `_gone.yaml` and the assembled site context (menu, pages, term and author
+counts). A job whose fingerprint equals last build's, and whose previous output is still there
+with the recorded bytes, is not rendered: its previous bytes go through the same write path
+(so unchanged files keep their mtime).
+
+Consequences, documented rather than hidden:
+- an edit to a post's title or text re-renders its page, its neighbours and related posts, the
+  lists and feeds that show it, the sitemap and `_redirects`;
+- adding or deleting a post, or changing its categories, tags or author, changes term counts,
+  which any page may show: everything is rendered again; so is it for a config change;
+- a template change re-renders the pages whose template uses it (`post.html`: the posts;
+  `_partials/header.html` is in `base.html`: every page; feeds, sitemap and `_redirects` are
+  built in code and use none); a template that chooses what it includes at run time makes
+  every template count;
+- kinds whose plan lists no dependencies (`terms`, 404, 410, robots, headers) always render.
+
+State between runs of `sitegen build` lives in `.sitegen/` (sitegen.cache); `serve` keeps it in
+memory (a `Memo`), along with parsed documents and rendered bodies. The order of the stages is
+build.py's alone; this module gives it the memoised loaders and the fingerprints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import meta
+
+from sitegen import __version__
+from sitegen.cache import BuildState, digest
+from sitegen.config import SiteConfig
+from sitegen.content import parse_document
+from sitegen.errors import Problems, SitegenError
+from sitegen.markdown import render_markdown
+from sitegen.model import Document
+from sitegen.output import MemorySink, Output, Sink, StagedDirSink
+from sitegen.plan import RenderJob
+from sitegen.render import Renderer
+from sitegen.site import (
+    GONE_FILE,
+    SITE_FILE,
+    Site,
+    content_files,
+)
+
+Progress = Callable[[int, int], None]
+
+# Jobs whose plan lists every content file they read (and feeds); the others always render.
+TRACKED = frozenset({"post", "page", "home", "category", "tag", "author", "archive"}) | {
+    "sitemap",
+    "sitemap-index",
+    "redirects",
+}
+
+
+def tracked(job: RenderJob) -> bool:
+    return job.kind in TRACKED or job.kind.startswith("feed-")
+
+
+@dataclass
+class Memo:
+    """What one process keeps between builds (serve): the state, parsed files, rendered bodies."""
+
+    state: BuildState | None = None
+    docs: dict[str, tuple[str, Document]] = field(default_factory=dict)  # source -> (digest, doc)
+    bodies: dict[str, str] = field(default_factory=dict)  # digest of Markdown -> HTML
+
+
+def load_documents(
+    site_dir: Path, problems: Problems, memo: Memo, drafts: bool
+) -> tuple[list[Document], dict[str, str]]:
+    """As site.load_documents, parsing only files whose bytes changed; and each file's digest.
+
+    Parsed from the bytes that were digested, so that a file saved meanwhile cannot pair one
+    version's digest with another version's document."""
+    docs, digests, seen = [], {}, {}
+    for path in content_files(site_dir):
+        source = path.relative_to(site_dir).as_posix()
+        raw = path.read_bytes()
+        digests[source] = key = digest(raw)
+        cached = memo.docs.get(source)
+        try:
+            if cached is not None and cached[0] == key:
+                doc = cached[1]
+            else:
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise SitegenError(
+                        f"not UTF-8 text ({exc.reason} at byte {exc.start})", source
+                    ) from None
+                doc = parse_document(text, source)
+            seen[source] = (key, doc)
+        except SitegenError as err:
+            problems.add(err)
+            continue
+        except ValueError as exc:  # PyYAML's bare error for an impossible date (2023-13-02)
+            problems.error(f"front matter: {exc}", source)
+            continue
+        if doc.type not in ("post", "page"):
+            problems.error(f"type: expected post or page, got {doc.type!r}", doc.source)
+        elif doc.status == "publish" or (drafts and doc.status == "draft"):
+            docs.append(doc)
+    memo.docs = seen
+    return docs, digests
+
+
+def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
+    bodies, kept = {}, {}
+    for path, doc in site.docs.items():
+        key = digest(doc.body)
+        try:
+            html = memo.bodies[key] if key in memo.bodies else render_markdown(doc.body)
+        except SitegenError as err:
+            err.location = err.location or f"{doc.source}:{doc.body_line}"
+            problems.add(err)
+            continue
+        bodies[path] = kept[key] = html
+    memo.bodies = kept
+    return bodies
+
+
+def _files_digest(roots: list[Path]) -> list[tuple[str, str]]:
+    return [
+        (p.as_posix(), digest(p.read_bytes()))
+        for root in roots
+        if root.is_dir()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    ]
+
+
+def site_fingerprint(
+    site_dir: Path, config: SiteConfig, site: Site, renderer: Renderer, options: Any
+) -> str:
+    """A digest of everything any page may show that no job lists as a dependency."""
+    counts = {
+        name: {k: len(v) for k, v in getattr(site, name).items()}
+        for name in ("category_posts", "tag_posts", "author_posts", "archives")
+    }
+    raw = {
+        rel: digest(p.read_bytes()) if (p := site_dir / rel).is_file() else ""
+        for rel in ("sitegen.toml", SITE_FILE, GONE_FILE)
+    }
+    parts = [
+        __version__,
+        repr(options),
+        repr(sorted(raw.items())),
+        repr(config),
+        repr(site.info),
+        repr(site.categories),
+        repr(site.tags),
+        repr(site.authors),
+        repr(sorted(counts.items())),
+        repr(renderer.common),
+        repr(sorted(renderer.views.local_files)),  # media links point at local copies if any
+    ]
+    return digest("\n".join(parts))
+
+
+class TemplateDigests:
+    """A digest per template name of its source and of every template it extends, includes or
+    imports, as the theme's loader resolves them (a site override wins over the default)."""
+
+    def __init__(self, env: jinja2.Environment, dirs: list[Path]) -> None:
+        self.env, self.dirs = env, dirs
+        self._memo: dict[str, str] = {}
+
+    def _source(self, name: str) -> str:
+        try:
+            source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return f"missing {name}"
+        return f"{filename}\n{source}"
+
+    def _closure(self, name: str) -> set[str] | None:
+        """Every template `name` reads; None if one of them is chosen at run time."""
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                refs = list(meta.find_referenced_templates(self.env.parse(self._source(current))))
+            except jinja2.TemplateError:
+                continue  # a broken template: its own bytes are in the digest; render says why
+            if None in refs:
+                return None
+            todo += [r for r in refs if r is not None]
+        return seen
+
+    def __call__(self, name: str) -> str:
+        if not name:
+            return ""  # built in code (feeds, sitemap, redirects): no template
+        if name not in self._memo:
+            names = self._closure(name)
+            if names is None:  # a dynamic include: depend on every template of the theme
+                parts = repr(_files_digest([d / "templates" for d in self.dirs]))
+            else:
+                parts = repr(sorted((n, digest(self._source(n))) for n in names))
+            self._memo[name] = digest(parts)
+        return self._memo[name]
+
+
+def job_fingerprint(job: RenderJob, site_fp: str, sources: Mapping[str, str], template: str) -> str:
+    deps = [(d, sources.get(d, "")) for d in job.deps]
+    return digest(f"{site_fp}\n{template}\n{job!r}\n{deps!r}")
+
+
+def previous_output(sink: Sink, rel: str) -> bytes | None:
+    """The bytes the last build left at `rel`, from disk or memory."""
+    if isinstance(sink, MemorySink):
+        return sink.files.get(rel)
+    if isinstance(sink, StagedDirSink):
+        try:
+            return (sink.live / rel).read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+    return None
+
+
+@dataclass
+class Rendered:
+    """What `render_jobs` did: output -> digest of the bytes written, and which were rendered."""
+
+    outputs: dict[str, str] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)
+    reused: int = 0
+
+
+def render_jobs(
+    renderer: Renderer,
+    jobs: list[RenderJob],
+    out: Output,
+    problems: Problems,
+    fingerprints: dict[str, str],
+    old: BuildState | None,
+    progress: Progress | None,
+) -> Rendered:
+    """Render each job, or reuse last build's bytes where its fingerprint did not change."""
+    result = Rendered()
+    said: set[tuple[str, str]] = set()  # one broken template breaks hundreds of pages
+    for done, job in enumerate(jobs, 1):
+        data = None
+        fp = fingerprints.get(job.output)
+        if old is not None and fp is not None and old.jobs.get(job.output) == fp:
+            data = previous_output(out.sink, job.output)
+            if data is not None and digest(data) != old.outputs.get(job.output):
+                data = None  # changed behind our back: never trust it
+        if data is not None:
+            result.reused += 1
+        else:
+            try:
+                data = renderer.render(job)
+                result.rendered.append(job.output)
+            except SitegenError as err:
+                if (err.location, err.message) not in said:
+                    said.add((err.location, err.message))
+                    problems.add(err)
+        if data is not None:
+            out.write(job.output, data)
+            result.outputs[job.output] = digest(data)
+        if progress:
+            progress(done, len(jobs))
+    return result

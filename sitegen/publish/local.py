@@ -1,0 +1,101 @@
+"""A folder as an object store: for a local web server, a mounted volume, or Netlify's `--dir`.
+
+A folder keeps no headers, so `keeps_metadata` is False and the planner compares content only.
+Hashing local files is cheap, so `head` hashes the file itself and no manifest is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from sitegen.fsutil import atomic_write
+from sitegen.publish.store import (
+    AlreadyExistsError,
+    NotFoundError,
+    ObjectMeta,
+    RemoteObject,
+    StoreError,
+)
+
+
+class LocalStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root.expanduser().resolve()
+
+    @property
+    def name(self) -> str:
+        return f"{self.root}/"  # like s3://bucket/prefix/: the name, then a key, is a path
+
+    @property
+    def keeps_metadata(self) -> bool:
+        return False
+
+    def check(self) -> None:
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreError("target exists and is not a folder", str(self.root))
+
+    def _path(self, key: str) -> Path:
+        parts = key.split("/")
+        if not key or any(p in ("", ".", "..") for p in parts):
+            raise StoreError(f"unsafe object key {key!r}", str(self.root))
+        return self.root.joinpath(*parts)
+
+    def list(self, prefix: str = "") -> list[RemoteObject]:
+        if not self.root.is_dir():
+            return []
+        found = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames.sort()
+            for filename in filenames:
+                # Skip atomic_write's temporaries left by an interrupted run: not objects.
+                if filename.startswith(".") and filename.endswith(".tmp"):
+                    continue
+                path = Path(dirpath, filename)
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    # No hash here: a listing of a large archive must not read every file.
+                    # Whoever needs the hash asks head(), which reads just that file.
+                    found.append(RemoteObject(key, path.stat().st_size))
+        return sorted(found, key=lambda o: o.key)
+
+    def head(self, key: str) -> ObjectMeta | None:
+        try:
+            data = self._path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+        return ObjectMeta(sha256=hashlib.sha256(data).hexdigest())
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            raise NotFoundError("no such object", self.name + key) from None
+
+    def put(self, key: str, body: bytes, meta: ObjectMeta, *, if_absent: bool = False) -> None:
+        path = self._path(key)
+        if not if_absent:
+            atomic_write(path, body)
+            return
+        # Write a temporary file, then hard-link it into place: link() fails if the name is
+        # taken, so two writers can never overwrite each other (the folder's If-None-Match).
+        tmp = path.with_name(f".{path.name}.new.tmp")
+        atomic_write(tmp, body)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise AlreadyExistsError("object exists", self.name + key) from None
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def delete(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            path = self._path(key)
+            path.unlink(missing_ok=True)
+            # Remove folders the delete emptied, so a deleted page leaves no empty directory.
+            parent = path.parent
+            while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent

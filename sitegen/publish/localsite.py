@@ -1,0 +1,94 @@
+"""The built site as objects to publish: key, hash, headers, and where the bytes come from.
+
+Files are hashed here and read again at upload time, so a site with gigabytes of images never
+sits in memory. Feed folders get an extra `index.html` key (see `feed_aliases`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.errors import SitegenError
+from sitegen.publish.mimetypes import content_type, is_compressible, is_feed
+from sitegen.publish.settings import PublishSettings
+from sitegen.publish.store import ObjectMeta
+
+_JUNK = {".DS_Store", "Thumbs.db", ".git"}
+
+
+@dataclass(frozen=True)
+class LocalObject:
+    key: str
+    source: Path  # the file whose bytes this object carries
+    meta: ObjectMeta
+
+    def body(self) -> bytes:
+        """The bytes to upload: the file, gzip-compressed if the metadata says so."""
+        data = self.source.read_bytes()
+        if self.meta.content_encoding == "gzip":
+            # mtime=0: the same input gives the same bytes, so re-publishing changes nothing.
+            return gzip.compress(data, compresslevel=9, mtime=0)
+        return data
+
+
+def scan_site(
+    source: Path, settings: PublishSettings, *, compress: bool, feed_index_html: bool
+) -> list[LocalObject]:
+    """Every file under `source` as a LocalObject, sorted by key.
+
+    `feed_index_html` adds the `feed_aliases`, for stores that serve `dir/index.html` only.
+    """
+    if not source.is_dir():
+        raise SitegenError(
+            "no built site here",
+            str(source),
+            hint="run `sitegen build` first, or pass --source DIR",
+        )
+    objects = []
+    for dirpath, dirnames, filenames in os.walk(source):
+        dirnames[:] = sorted(d for d in dirnames if d not in _JUNK)
+        for filename in filenames:
+            if filename in _JUNK:
+                continue
+            path = Path(dirpath, filename)
+            key = path.relative_to(source).as_posix()
+            objects.append(LocalObject(key, path, _meta(key, path, settings, compress)))
+    if not objects:
+        raise SitegenError("the built site is empty", str(source), hint="run `sitegen build` first")
+    if feed_index_html:
+        objects.extend(feed_aliases(objects))
+    return sorted(objects, key=lambda o: o.key)
+
+
+def _meta(key: str, path: Path, settings: PublishSettings, compress: bool) -> ObjectMeta:
+    data = path.read_bytes()
+    ctype = settings.content_type_for(key) or content_type(key, data[:2048])
+    return ObjectMeta(
+        sha256=hashlib.sha256(data).hexdigest(),
+        content_type=ctype,
+        cache_control=settings.cache_control_for(key, ctype),
+        content_encoding="gzip" if compress and is_compressible(ctype) else "",
+    )
+
+
+def feed_aliases(objects: list[LocalObject]) -> list[LocalObject]:
+    """`X/index.html` copies of `X/index.xml` (and of a JSON Feed `X/index.json`) where the site
+    has no `X/index.html`.
+
+    S3 website hosting answers `/feed/` with the key `feed/index.html` and nothing else, so a
+    WordPress feed URL would 404 there. The copy keeps the feed's Content-Type, so readers and
+    crawlers still get RSS/Atom at the URL they always used.
+    """
+    keys = {o.key for o in objects}
+    aliases = []
+    for obj in objects:
+        folder, _, name = obj.key.rpartition("/")
+        html = f"{folder}/index.html" if folder else "index.html"
+        feed = name == "index.xml" or (name == "index.json" and is_feed(obj.meta.content_type))
+        if feed and html not in keys:
+            aliases.append(LocalObject(html, obj.source, obj.meta))
+    return aliases

@@ -1,0 +1,56 @@
+"""The builders `sitegen serve` runs: the real build into memory, or a built folder as it is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen.build import build_site
+from sitegen.errors import Problems
+from sitegen.incremental import Memo
+from sitegen.output import MemorySink
+from sitegen.render import DEFAULT_THEME
+from sitegen.serve.files import DirectoryFiles, MemoryFiles
+from sitegen.serve.types import Builder, BuildOutcome
+
+
+def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Builder:
+    """Build `site_dir` in memory for `base_url` (the preview's own URL, so links stay local).
+
+    The outputs and what the incremental build remembers live as long as the server, so each
+    rebuild renders only what the change affects; `public/` and `.sitegen/` are not touched.
+    """
+    sink, memo = MemorySink(), Memo()
+
+    def build(changed: frozenset[Path]) -> BuildOutcome:
+        report = build_site(
+            site_dir,
+            {"base_url": base_url},
+            drafts=drafts,
+            sink=sink,
+            memo=memo,
+            check_links=False,
+        )
+        return BuildOutcome(MemoryFiles(sink.files) if report.committed else None, report.problems)
+
+    return build
+
+
+def watch_targets(site_dir: Path) -> list[Path]:
+    """What a rebuild depends on: content, the site's themes and static files, the config,
+    and the default theme (which a site falls back to, template by template). Those that do
+    not exist yet are watched for their creation."""
+    names = ("content", "themes", "static", "sitegen.toml")
+    return [*(site_dir / n for n in names), DEFAULT_THEME]
+
+
+def directory_builder(root: Path) -> Builder:
+    """Serve an already built folder as it is; "rebuilding" is looking at it again."""
+
+    def build(changed: frozenset[Path]) -> BuildOutcome:
+        if not root.is_dir():
+            problems = Problems()
+            problems.error("no such folder", str(root), "run `sitegen build` first")
+            return BuildOutcome(None, problems)
+        return BuildOutcome(DirectoryFiles(root))
+
+    return build

@@ -1,0 +1,22 @@
+"""The contract between the preview server and whatever builds the site for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.errors import Problems
+from sitegen.serve.files import SiteFiles
+
+
+@dataclass
+class BuildOutcome:
+    """What a build gives the server: the files (None if it failed) and its problems."""
+
+    files: SiteFiles | None
+    problems: Problems = field(default_factory=Problems)
+
+
+# Called with the source paths that changed (empty for the first build).
+Builder = Callable[[frozenset[Path]], BuildOutcome]

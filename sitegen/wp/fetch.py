@@ -1,0 +1,305 @@
+"""A polite, robust client for a live WordPress REST API (stdlib urllib only).
+
+Why urllib and not a third-party HTTP library: we only GET, one request at a time per thread, and
+we need exact control over what is retried (429 with Retry-After, 5xx, time-outs, dropped
+connections) and what is a clear user error (401/403, a disabled API, HTML instead of JSON).
+That is a few dozen lines on top of urllib, and one dependency less to keep current.
+
+`RestClient.discover()` finds the API root the way WordPress advertises it (the
+`Link: <…>; rel="https://api.w.org/"` header), falling back to `/wp-json/` and then to
+`?rest_route=/` for sites without pretty permalinks.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import random
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.message import Message
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from sitegen import __version__
+from sitegen.errors import SitegenError
+
+USER_AGENT = f"sitegen/{__version__} (+https://github.com/sitegen/sitegen)"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+API_REL = "https://api.w.org/"
+
+
+class FetchError(SitegenError):
+    """A request that failed in a way the user (or the site's owner) has to fix."""
+
+    def __init__(self, message: str, location: str = "", hint: str = "", code: str = "") -> None:
+        super().__init__(message, location, hint)
+        self.code = code  # WordPress's error code, when it sent one
+
+
+PAST_THE_END = "rest_post_invalid_page_number"
+
+
+@dataclass(frozen=True)
+class FetchOptions:
+    jobs: int = 4  # concurrent requests; WordPress hosts are often small, keep it modest
+    timeout: float = 30.0  # seconds per request (connect and each read)
+    retries: int = 5  # extra attempts after the first, for 429, 5xx, time-outs, resets
+    backoff: float = 1.0  # first retry delay in seconds; doubles each attempt
+    max_wait: float = 120.0  # cap on any single wait, Retry-After included
+    per_page: int = 100  # the REST API's maximum
+    user_agent: str = USER_AGENT
+
+
+@dataclass
+class Response:
+    url: str
+    status: int
+    headers: Message
+    body: bytes
+
+    def header(self, name: str, default: str = "") -> str:
+        return str(self.headers.get(name, default))
+
+    def json(self) -> Any:
+        return parse_json(self)
+
+
+@dataclass
+class HttpClient:
+    """GET with retries. Thread-safe: it keeps no per-request state."""
+
+    options: FetchOptions = field(default_factory=FetchOptions)
+    sleep: Callable[[float], None] = time.sleep  # injectable so tests can record the waits
+    accept: str = "application/json"
+
+    def get(self, url: str, *, accept: str = "") -> Response:
+        uri = iri_to_uri(url)
+        last = ""
+        for attempt in range(self.options.retries + 1):
+            final = attempt == self.options.retries
+            try:
+                resp = self._once(uri, accept or self.accept)
+            except _TRANSIENT as exc:
+                last = _describe(exc)
+                if final:
+                    break
+                self.sleep(self._delay(attempt))
+                continue
+            if resp.status not in RETRY_STATUSES:
+                return resp
+            last = f"HTTP {resp.status}"
+            if final:
+                break
+            self.sleep(self._delay(attempt, resp))
+        raise FetchError(
+            f"gave up after {self.options.retries + 1} attempts: {last}",
+            url,
+            "the site is overloaded or unreachable; try again later, or with fewer --jobs",
+        )
+
+    def _once(self, url: str, accept: str) -> Response:
+        req = urllib.request.Request(
+            url, headers={"User-Agent": self.options.user_agent, "Accept": accept}
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.options.timeout) as r:
+                return Response(r.geturl(), r.status, r.headers, r.read())
+        except urllib.error.HTTPError as err:
+            with err:
+                return Response(url, err.code, err.headers, err.read())
+        except urllib.error.URLError as err:
+            if isinstance(err.reason, _TRANSIENT):
+                raise err.reason from None
+            raise FetchError(
+                f"cannot connect: {err.reason}", url, "check the address and that the site is up"
+            ) from None
+
+    def _delay(self, attempt: int, resp: Response | None = None) -> float:
+        if resp is not None and resp.header("Retry-After"):
+            wait = retry_after_seconds(resp.header("Retry-After"))
+            if wait is not None:
+                return min(wait, self.options.max_wait)
+        # Exponential backoff with jitter, so that parallel workers do not retry in lockstep.
+        base = self.options.backoff * 2**attempt
+        return float(min(base * (0.75 + random.random() / 2), self.options.max_wait))
+
+
+# Worth another try: the server or the network hiccuped. DNS failures and refused connections
+# are not transient enough to wait for, so they are not here.
+_TRANSIENT = (
+    TimeoutError,
+    socket.timeout,
+    ConnectionResetError,
+    ConnectionAbortedError,
+    BrokenPipeError,
+    http.client.IncompleteRead,
+    http.client.RemoteDisconnected,
+)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return "timed out"
+    return f"connection failed ({type(exc).__name__}: {exc})"
+
+
+def retry_after_seconds(value: str) -> float | None:
+    """Retry-After is either delta-seconds or an HTTP date."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def iri_to_uri(url: str) -> str:
+    """Percent-encode what urllib refuses (spaces, non-ASCII) and leave existing escapes alone."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc
+    if not host.isascii():
+        host = host.encode("idna").decode("ascii")
+    safe = "/:@!$&'()*+,;=%~-._"
+    return urllib.parse.urlunsplit(
+        (
+            parts.scheme,
+            host,
+            urllib.parse.quote(parts.path, safe=safe),
+            urllib.parse.quote(parts.query, safe=safe + "?"),
+            "",
+        )
+    )
+
+
+def parse_json(resp: Response) -> Any:
+    """The body as JSON, or a FetchError that says what came back instead."""
+    # Some plugins print a BOM or blank lines before WordPress's output; JSON parsers refuse it.
+    text = resp.body.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        ctype = resp.header("Content-Type", "no Content-Type")
+        start = re.sub(r"\s+", " ", text[:80])
+        raise FetchError(
+            f"the answer is not JSON ({ctype}; starts with {start!r})",
+            resp.url,
+            "a cache, firewall or login page answered instead of WordPress; open the URL in a "
+            "browser to see it",
+        ) from None
+
+
+def check(resp: Response) -> Response:
+    """Map a non-200 answer to a FetchError that tells the user what to do."""
+    if resp.status == 200:
+        return resp
+    code, message = _wp_error(resp)
+    if resp.status in (401, 403):
+        raise FetchError(
+            f"HTTP {resp.status}: the site refuses anonymous access ({code or message})",
+            resp.url,
+            "the REST API is restricted (a security plugin or a login wall); allow anonymous "
+            "GET on /wp-json/wp/v2/ or mirror from an export instead",
+        )
+    if code == PAST_THE_END:
+        raise FetchError(
+            f"page number past the end ({PAST_THE_END})",
+            resp.url,
+            "posts were deleted while we were reading; run the command again",
+            code,
+        )
+    if resp.status == 404:
+        raise FetchError(
+            f"HTTP 404: not found ({code or 'no WordPress error code'})",
+            resp.url,
+            "the REST API route is missing or disabled on this site",
+        )
+    detail = f" ({code}: {message})" if code else ""
+    raise FetchError(f"HTTP {resp.status}{detail}", resp.url)
+
+
+def _wp_error(resp: Response) -> tuple[str, str]:
+    try:
+        data = json.loads(resp.body.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except json.JSONDecodeError:
+        return "", ""
+    if isinstance(data, dict):
+        return str(data.get("code", "")), str(data.get("message", ""))
+    return "", ""
+
+
+@dataclass
+class RestClient:
+    """One WordPress site's REST API: discovery and URL building on top of HttpClient."""
+
+    site_url: str
+    http: HttpClient = field(default_factory=HttpClient)
+    api_root: str = ""  # e.g. https://example.com/wp-json/ or https://example.com/?rest_route=/
+
+    def discover(self) -> str:
+        """Find the API root; FetchError with a hint when the site has none we can use."""
+        home = self.site_url.rstrip("/") + "/"
+        resp = self.http.get(home, accept="text/html,application/json")
+        if resp.status in (401, 403):
+            check(resp)
+        advertised = api_link(resp.headers.get_all("Link") or [])
+        candidates = [advertised] if advertised else []
+        candidates += [home + "wp-json/", home + "?rest_route=/"]
+        tried = []
+        for root in dict.fromkeys(candidates):
+            resp = self.http.get(root)
+            tried.append(f"{root} -> HTTP {resp.status}")
+            if resp.status in (401, 403):
+                check(resp)
+            if resp.status == 200 and _is_index(resp):
+                self.api_root = root
+                return root
+        raise FetchError(
+            "no WordPress REST API found",
+            self.site_url,
+            "tried " + "; ".join(tried) + ". Is this a WordPress site with the REST API enabled "
+            "(some security plugins disable it)?",
+        )
+
+    def url(self, route: str, params: Mapping[str, str | int] | None = None) -> str:
+        """The URL of `route` (e.g. "wp/v2/posts") under the discovered root."""
+        query = urllib.parse.urlencode(dict(params or {}))
+        root = self.api_root or self.discover()
+        if "rest_route=" in root:
+            parts = urllib.parse.urlsplit(root)
+            pairs = urllib.parse.parse_qsl(parts.query)
+            pairs = [(k, v) for k, v in pairs if k != "rest_route"]
+            base = urllib.parse.urlencode([("rest_route", "/" + route.strip("/")), *pairs])
+            return urllib.parse.urlunsplit(
+                (parts.scheme, parts.netloc, parts.path, base + ("&" + query if query else ""), "")
+            )
+        return root + route.strip("/") + ("?" + query if query else "")
+
+    def get(self, route: str, params: Mapping[str, str | int] | None = None) -> Response:
+        """GET a route; non-200 answers become FetchErrors."""
+        return check(self.http.get(self.url(route, params)))
+
+
+def api_link(values: list[str]) -> str:
+    """The URL in a `Link: <url>; rel="https://api.w.org/"` header, or ""."""
+    for value in values:
+        for m in re.finditer(r"<([^>]+)>\s*;([^,]*)", value):
+            if re.search(r'rel\s*=\s*"?' + re.escape(API_REL), m.group(2)):
+                return m.group(1)
+    return ""
+
+
+def _is_index(resp: Response) -> bool:
+    try:
+        data = json.loads(resp.body.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t"))
+    except json.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and ("routes" in data or "namespaces" in data)

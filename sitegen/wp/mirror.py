@@ -1,0 +1,186 @@
+"""`sitegen import --from URL`: fetch what changed, mirror images, import, retire gone posts.
+
+The one place that knows the order: sync.fetch_site (REST -> raw + current/), media (optional:
+download, then a rewritten copy of current/ in input/), importer.import_paths (the same code as the
+offline import), gone.remove_gone (files of unpublished posts leave, `_gone.yaml` keeps their
+paths), and only then sync.finish, so an interrupted run is resumed rather than skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import Problems
+from sitegen.importer import ImportOptions, ImportReport, import_paths
+from sitegen.wp.fetch import HttpClient
+from sitegen.wp.gone import Removal, forget_gone, remove_gone
+from sitegen.wp.media import (
+    MediaMirror,
+    MediaReport,
+    originals,
+    post_image_urls,
+    rewrite_media_item,
+    rewrite_post,
+)
+from sitegen.wp.sync import (
+    IMPORT_DIR,
+    SIDE,
+    FetchResult,
+    Progress,
+    SyncOptions,
+    fetch_site,
+    finish,
+    load_current,
+    write_input,
+)
+
+MEDIA_INPUT_DIR = IMPORT_DIR / "input"  # current/ with image URLs pointing at the mirror
+
+
+@dataclass
+class MirrorOptions:
+    sync: SyncOptions = field(default_factory=SyncOptions)
+    media: bool | None = None  # None: as the last run did (remembered in sync.json)
+    import_options: ImportOptions = field(default_factory=ImportOptions)
+
+
+@dataclass
+class MirrorReport:
+    fetched: FetchResult
+    imported: ImportReport
+    site_dir: Path = Path(".")
+    media: MediaReport | None = None
+    removals: list[Removal] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)  # fetch, media and gone problems
+
+    @property
+    def failed(self) -> bool:
+        return self.imported.failed or bool(self.problems.errors)
+
+    def all_problems(self) -> Problems:
+        both = Problems()
+        both.extend(self.problems)
+        both.extend(self.imported.errors)
+        return both
+
+    def summary(self) -> str:
+        f = self.fetched
+        mode = f"changes since {f.since}" if f.incremental else "everything (full sync)"
+        changed = ", ".join(f"{len(ids)} {kind}" for kind, ids in f.changed.items())
+        listed = ", ".join(f"{n} {kind}" for kind, n in f.counts.items())
+        lines = [
+            f"fetched {mode}: {changed} in {f.requests} requests; the site lists {listed}",
+            f"raw answers kept in {_rel(f.raw_dir, self.site_dir)}",
+        ]
+        gone = [r for r in self.removals if r.removed]
+        kept = [r for r in self.removals if not r.removed]
+        if self.removals:
+            lines.append(
+                f"gone from the site: {len(gone)} removed (recorded in content/_gone.yaml)"
+                + (f", {len(kept)} kept because edited by hand" if kept else "")
+            )
+        if self.media is not None:
+            m = self.media
+            lines.append(
+                f"media: {m.downloaded} downloaded ({m.bytes / 1e6:.1f} MB), {m.reused} already "
+                f"mirrored, {len(m.failed)} failed; {m.stored} files in static/media/"
+            )
+        lines.append(self.imported.summary())
+        return "\n".join(lines)
+
+
+def mirror_site(
+    site_dir: Path, url: str, options: MirrorOptions, progress: Progress | None = None
+) -> MirrorReport:
+    """Mirror the WordPress site at `url` into `site_dir` (see the module docstring)."""
+    fetched, state = fetch_site(site_dir, url, options.sync, progress)
+    report = MirrorReport(fetched, ImportReport(), site_dir)
+    input_dir = fetched.current_dir
+    state.media = state.media if options.media is None else options.media
+    if state.media:
+        input_dir, report.media = _mirror_media(site_dir, url, options, report.problems, progress)
+    report.imported = import_paths(
+        site_dir, [input_dir], _with_total(options.import_options, progress),
+        _import_progress(progress),
+    )  # fmt: skip
+    today = datetime.now(UTC).date()
+    report.removals = remove_gone(site_dir, fetched.gone, today, report.problems)
+    forget_gone(site_dir, [i for ids in fetched.changed.values() for i in ids])
+    finish(site_dir, state, fetched)
+    return report
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _with_total(options: ImportOptions, progress: Progress | None) -> ImportOptions:
+    if progress is None:
+        return options
+    return replace(options, on_total=lambda n: progress("import", 0, n))
+
+
+def _import_progress(progress: Progress | None) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    done = [0]
+
+    def advance(n: int) -> None:
+        done[0] += n
+        progress("import", done[0], 0)
+
+    return advance
+
+
+def _mirror_media(
+    site_dir: Path, url: str, options: MirrorOptions, problems: Problems,
+    progress: Progress | None,
+) -> tuple[Path, MediaReport]:  # fmt: skip
+    """Download the images every post uses; write input/ = current/ pointing at the copies."""
+    current = site_dir / IMPORT_DIR / "current"
+    known = load_current(current)
+    index_body = (current / "index.json").read_bytes()
+    home = _home(index_body) or url.rstrip("/") + "/"
+    mirror = MediaMirror(
+        site_dir, home, HttpClient(options.sync.fetch), originals(known["media"].values())
+    )
+    urls = [
+        u
+        for kind in ("posts", "pages")
+        for post in known[kind].values()
+        for u in post_image_urls(post, known["media"])
+    ]
+    report = mirror.mirror(
+        urls, problems, lambda d, t: progress("media", d, t) if progress else None
+    )
+    rewritten = {
+        "posts": {i: rewrite_post(p, mirror.rewrite) for i, p in known["posts"].items()},
+        "pages": {i: rewrite_post(p, mirror.rewrite) for i, p in known["pages"].items()},
+        "media": {i: rewrite_media_item(m, mirror.rewrite) for i, m in known["media"].items()},
+    }
+    side = {name: _read_list(current / f"{name}.json") for name in SIDE}
+    target = site_dir / MEDIA_INPUT_DIR
+    write_input(target, rewritten, side, index_body)
+    return target, report
+
+
+def _home(index_body: bytes) -> str:
+    try:
+        data = json.loads(index_body.decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except json.JSONDecodeError:
+        return ""
+    home = data.get("home") if isinstance(data, dict) else None
+    return home.rstrip("/") + "/" if isinstance(home, str) and home else ""
+
+
+def _read_list(path: Path) -> list[Any]:
+    data = json.loads(path.read_bytes()) if path.exists() else []
+    return data if isinstance(data, list) else []
