@@ -257,5 +257,6 @@ def test_wordpress_other_feed_urls_lead_to_the_feeds(public: Path) -> None:
         ("wp-atom.php", "feed/atom/index.xml"),
     ):
         assert _follow(root + legacy, rules) == (root + target, ["301", "200"])
+    # Forced (`301!`): the home page's index.html is at the same path and would win otherwise.
     for name, target in (("rss2", "feed/"), ("rdf", "feed/"), ("atom", "feed/atom/")):
-        assert (root, f"feed={name}", root + target, "301") in rules
+        assert (root, f"feed={name}", root + target, "301!") in rules
