@@ -1,0 +1,161 @@
+"""Benchmark sitegen against Hugo and Pelican on the same generated news site.
+
+    python benchmarks/run.py                       # 1,000 and 10,000 posts, 3 runs, all tools
+    python benchmarks/run.py --sizes 50000 --runs 1
+    python benchmarks/run.py --tools hugo,pelican --sizes 1000
+
+For each size: generate the corpus (seeded) under benchmarks/work/N/, then, for each run, each
+tool in turn (the order rotates from run to run so that no tool always runs on a warm or a busy
+machine): sitegen import, then clean build, build with nothing changed, build after editing one
+post. Every step is a fresh process; wall time, CPU time, peak memory and files written are
+recorded. Medians, ratios and the issue's targets go to benchmarks/RESULTS.md, the raw
+measurements to benchmarks/work/results-SIZES-TOOLS.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import json
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import formats, generate, report
+from benchmarks.measure import Measurement, measure, summarize
+from benchmarks.tools import HERE, REPO, TOOLS, sitegen
+
+
+def prepare_corpus(size_dir: Path, posts: int, seed: int) -> str:
+    """Write the corpus afresh (edits of an earlier run are undone); the newest post's slug."""
+    started = time.perf_counter()
+    corpus = generate.generate(posts, seed)
+    for name, writer in formats.WRITERS.items():
+        shutil.rmtree(
+            size_dir / name / "content" if name != "wp" else size_dir / name, ignore_errors=True
+        )
+        writer(corpus, size_dir / name)
+    print(f"N={posts}: corpus generated in {time.perf_counter() - started:.1f} s", flush=True)
+    return corpus.posts[-1].slug
+
+
+def sitegen_can(command: str) -> bool:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    probe = [sys.executable, "-m", "sitegen", command, "--help"]
+    return subprocess.run(probe, env=env, capture_output=True, check=False).returncode == 0
+
+
+def profile_build(size_dir: Path) -> str:
+    """cProfile of one clean sitegen build; the top functions by own time, as text."""
+    tool = sitegen(size_dir, "", 0)
+    site, stats_file = tool.site, size_dir / "sitegen-build.prof"
+    shutil.rmtree(site / "public", ignore_errors=True)
+    shutil.rmtree(site / ".sitegen", ignore_errors=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(stats_file),
+        "-m",
+        "sitegen",
+        "--site",
+        str(site),
+        "build",
+    ]
+    subprocess.run(cmd, env=tool.env, cwd=REPO, check=True, capture_output=True)
+    text = io.StringIO()
+    stats = pstats.Stats(str(stats_file), stream=text)
+    stats.strip_dirs().sort_stats("tottime").print_stats(25)
+    body = text.getvalue()
+    return body[body.find("   ncalls") :] if "   ncalls" in body else body
+
+
+def run_size(size: int, args: argparse.Namespace, results: list[Measurement]) -> None:
+    size_dir = args.work / str(size)
+    slug = prepare_corpus(size_dir, size, args.seed)
+    names = args.tools
+    for run in range(1, args.runs + 1):
+        shift = (run - 1) % len(names)
+        for name in names[shift:] + names[:shift]:
+            tool = TOOLS[name](size_dir, slug, run)
+            for step in tool.steps:
+                step.setup()
+                m = measure(
+                    step.command,
+                    cwd=step.cwd,
+                    env=tool.env,
+                    log=size_dir / "logs" / f"{name}.log",
+                    output=step.output,
+                    label=(name, step.scenario, size, run),
+                )
+                results.append(m)
+                print(
+                    f"N={size} run {run} {name:8} {step.scenario:16} wall {m.wall_s:7.3f} s  "
+                    f"cpu {m.cpu_s:7.3f} s  rss {m.max_rss_mb:6.0f} MB  "
+                    f"written {m.files_written}",
+                    flush=True,
+                )
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000",
+        help="comma-separated post counts (default 1000,10000; e.g. 50000)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per step (default 3)")
+    parser.add_argument("--tools", default="sitegen,hugo,pelican")
+    parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="skip the cProfile run of sitegen's clean build"
+    )
+    args = parser.parse_args(argv)
+    args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
+    args.tools = args.tools.split(",")
+    unknown = set(args.tools) - set(TOOLS)
+    if unknown:
+        parser.error(f"unknown tools: {', '.join(sorted(unknown))} (known: {', '.join(TOOLS)})")
+    if "sitegen" in args.tools and not (sitegen_can("import") and sitegen_can("build")):
+        parser.error("this sitegen has no import/build command yet; use --tools hugo,pelican")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    load_start = os.getloadavg()
+    results: list[Measurement] = []
+    profiles: dict[int, str] = {}
+    for size in args.sizes:
+        run_size(size, args, results)
+        if "sitegen" in args.tools and not args.no_profile:
+            profiles[size] = profile_build(args.work / str(size))
+    args.work.mkdir(parents=True, exist_ok=True)
+    sizes, tools = "-".join(map(str, args.sizes)), "-".join(args.tools)
+    raw = args.work / f"results-{sizes}-{tools}.json"
+    raw.write_text(json.dumps([dataclasses.asdict(m) for m in results], indent=1) + "\n")
+    command = "python benchmarks/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
+    report.write(
+        args.results,
+        summarize(results),
+        command=command,
+        runs=args.runs,
+        load=(load_start, os.getloadavg()),
+        profiles=profiles,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
