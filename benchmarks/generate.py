@@ -89,11 +89,9 @@ def _categories() -> tuple[Term, ...]:
     for name in PARENTS:
         parent = Term(len(terms) + 1, name, slugify(name))
         terms.append(parent)
-        terms.extend(
-            Term(len(terms) + 1 + i, child, slugify(child), parent.id)
-            for i, child in enumerate(CHILDREN[name])
-        )
-    assert len(terms) == 30, len(terms)
+        for child in CHILDREN[name]:
+            terms.append(Term(len(terms) + 1, child, slugify(child), parent.id))
+    assert len(terms) == 30 == len({t.id for t in terms}), terms
     return tuple(terms)
 
 

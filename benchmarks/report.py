@@ -53,7 +53,10 @@ def machine() -> list[str]:
             cpu = line.split(":", 1)[1].strip()
             break
     mem = int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)
-    commit = _first_line(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"])
+    source = Path(os.environ.get("SITEGEN_SRC", REPO))
+    commit = _first_line(["git", "-C", str(source), "log", "-1", "--format=%h %s"])
+    if source != REPO:
+        commit = f"{commit}` from SITEGEN_SRC=`{source}"
     return [
         f"- Machine: {cpu}, {os.cpu_count()} cores, {mem} GiB RAM, {platform.platform()}",
         f"- Python {platform.python_version()}; sitegen at commit `{commit}`",

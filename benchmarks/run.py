@@ -8,7 +8,8 @@ For each size: generate the corpus (seeded) under benchmarks/work/N/, then, for 
 tool in turn (the order rotates from run to run so that no tool always runs on a warm or a busy
 machine): sitegen import, then clean build, build with nothing changed, build after editing one
 post. Every step is a fresh process; wall time, CPU time, peak memory and files written are
-recorded. Medians, ratios and the issue's targets go to benchmarks/RESULTS.md, the raw
+recorded. `SITEGEN_SRC=/path/to/checkout` benchmarks another sitegen checkout than this one.
+Medians, ratios and the issue's targets go to benchmarks/RESULTS.md, the raw
 measurements to benchmarks/work/results-SIZES-TOOLS.json.
 """
 
@@ -31,7 +32,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 from benchmarks import formats, generate, report
 from benchmarks.measure import Measurement, measure, summarize
-from benchmarks.tools import HERE, REPO, TOOLS, sitegen
+from benchmarks.tools import HERE, REPO, TOOLS, sitegen, sitegen_env
 
 
 def prepare_corpus(size_dir: Path, posts: int, seed: int) -> str:
@@ -48,7 +49,7 @@ def prepare_corpus(size_dir: Path, posts: int, seed: int) -> str:
 
 
 def sitegen_can(command: str) -> bool:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = sitegen_env(Path(os.environ.get("SITEGEN_SRC", REPO)))
     probe = [sys.executable, "-m", "sitegen", command, "--help"]
     return subprocess.run(probe, env=env, capture_output=True, check=False).returncode == 0
 

@@ -102,12 +102,24 @@ def _builds(tool: Tool, cmd: list[str], output: Path, caches: list[Path], edit: 
     ]
 
 
+def _fresh_sitegen_site(site: Path) -> Callable[[], None]:
+    def fresh() -> None:
+        shutil.rmtree(site, ignore_errors=True)
+        site.mkdir(parents=True)
+        shutil.copy2(HERE / "sitegen" / "sitegen.toml", site / "sitegen.toml")
+
+    return fresh
+
+
+def sitegen_env(source: Path = REPO) -> dict[str, str]:
+    """The environment that runs `python -m sitegen` from the checkout at `source`."""
+    path = os.pathsep.join(filter(None, [str(source), os.environ.get("PYTHONPATH")]))
+    return dict(os.environ, PYTHONPATH=path)
+
+
 def sitegen(size_dir: Path, slug: str, run: int) -> Tool:
     site = size_dir / "sitegen"
-    tool = Tool("sitegen", site)
-    tool.env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(REPO), os.environ.get("PYTHONPATH")])
-    )
+    tool = Tool("sitegen", site, env=sitegen_env(Path(os.environ.get("SITEGEN_SRC", REPO))))
     base = [sys.executable, "-m", "sitegen", "--site", str(site)]
     tool.steps.append(
         Step(
@@ -115,7 +127,7 @@ def sitegen(size_dir: Path, slug: str, run: int) -> Tool:
             [*base, "import", "--quiet", str(size_dir / "wp")],
             REPO,
             site / "content",
-            _rm(site),
+            _fresh_sitegen_site(site),
         )
     )
     build = [*base, "build"]

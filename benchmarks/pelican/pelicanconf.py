@@ -1,9 +1,9 @@
 """Pelican side of the benchmark: the same site as sitegen's and Hugo's (benchmarks/README.md).
 
 A page per post at WordPress' permalink, a paginated home, paginated category, tag and author
-pages, term lists, RSS feeds of the 20 newest items with full content, and a sitemap. Pelican
-gets its best settings for rebuilds: the content cache is on (the runner clears it for a clean
-build).
+pages, term lists, RSS and Atom feeds of the 20 newest items with full content, and a sitemap.
+Pelican gets its best settings for rebuilds: the content cache is on (the runner clears it for
+a clean build).
 """
 
 SITENAME = "Synthetic News"
@@ -48,16 +48,18 @@ PAGINATION_PATTERNS = (
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "sitemap"]
 SITEMAP_SAVE_AS = "sitemap.xml"
 
+# RSS and Atom at WordPress's feed paths (/feed/, /category/<slug>/feed/, …/feed/atom/).
 FEED_DOMAIN = SITEURL
 FEED_MAX_ITEMS = 20
 RSS_FEED_SUMMARY_ONLY = False
-FEED_ALL_ATOM = None
-FEED_ALL_RSS = "index.xml"
-CATEGORY_FEED_ATOM = None
-CATEGORY_FEED_RSS = "category/{slug}/index.xml"
-TAG_FEED_RSS = "tag/{slug}/index.xml"
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = "author/{slug}/index.xml"
+FEED_ALL_RSS = "feed/index.xml"
+FEED_ALL_ATOM = "feed/atom/index.xml"
+CATEGORY_FEED_RSS = "category/{slug}/feed/index.xml"
+CATEGORY_FEED_ATOM = "category/{slug}/feed/atom/index.xml"
+TAG_FEED_RSS = "tag/{slug}/feed/index.xml"
+TAG_FEED_ATOM = "tag/{slug}/feed/atom/index.xml"
+AUTHOR_FEED_RSS = "author/{slug}/feed/index.xml"
+AUTHOR_FEED_ATOM = "author/{slug}/feed/atom/index.xml"
 TRANSLATION_FEED_ATOM = None
 
 CACHE_CONTENT = True
