@@ -7,10 +7,11 @@
 For each size: generate the corpus (seeded) under benchmarks/work/N/, then, for each run, each
 tool in turn (the order rotates from run to run so that no tool always runs on a warm or a busy
 machine): sitegen import, then clean build, build with nothing changed, build after editing one
-post. Every step is a fresh process; wall time, CPU time, peak memory and files written are
-recorded. `SITEGEN_SRC=/path/to/checkout` benchmarks another sitegen checkout than this one.
-Medians, ratios and the issue's targets go to benchmarks/RESULTS.md, the raw
-measurements to benchmarks/work/results-SIZES-TOOLS.json.
+post. When this sitegen has `serve`: the edit-to-browser latency in headless Chromium, 5 edits
+on the last run's site. Every step is a fresh process; wall time, CPU time, peak memory and
+files written are recorded. `SITEGEN_SRC=/path/to/checkout` benchmarks another checkout of
+sitegen than this one. Medians, ratios and the issue's targets go to benchmarks/RESULTS.md, the
+raw measurements to benchmarks/work/results-SIZES-TOOLS.json.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import formats, generate, report
+from benchmarks import formats, generate, latency, report
 from benchmarks.measure import Measurement, measure, summarize
 from benchmarks.tools import HERE, REPO, TOOLS, sitegen, sitegen_env
 
@@ -49,9 +50,10 @@ def prepare_corpus(size_dir: Path, posts: int, seed: int) -> str:
 
 
 def sitegen_can(command: str) -> bool:
-    env = sitegen_env(Path(os.environ.get("SITEGEN_SRC", REPO)))
+    source = Path(os.environ.get("SITEGEN_SRC", REPO))
     probe = [sys.executable, "-m", "sitegen", command, "--help"]
-    return subprocess.run(probe, env=env, capture_output=True, check=False).returncode == 0
+    done = subprocess.run(probe, env=sitegen_env(source), cwd=source, capture_output=True)
+    return done.returncode == 0
 
 
 def profile_build(size_dir: Path) -> str:
@@ -72,7 +74,7 @@ def profile_build(size_dir: Path) -> str:
         str(site),
         "build",
     ]
-    subprocess.run(cmd, env=tool.env, cwd=REPO, check=True, capture_output=True)
+    subprocess.run(cmd, env=tool.env, cwd=size_dir, check=True, capture_output=True)
     text = io.StringIO()
     stats = pstats.Stats(str(stats_file), stream=text)
     stats.strip_dirs().sort_stats("tottime").print_stats(25)
@@ -80,7 +82,8 @@ def profile_build(size_dir: Path) -> str:
     return body[body.find("   ncalls") :] if "   ncalls" in body else body
 
 
-def run_size(size: int, args: argparse.Namespace, results: list[Measurement]) -> None:
+def run_size(size: int, args: argparse.Namespace, results: list[Measurement]) -> str:
+    """Measure every tool's steps `args.runs` times; the slug of the edited post."""
     size_dir = args.work / str(size)
     slug = prepare_corpus(size_dir, size, args.seed)
     names = args.tools
@@ -105,6 +108,20 @@ def run_size(size: int, args: argparse.Namespace, results: list[Measurement]) ->
                     f"written {m.files_written}",
                     flush=True,
                 )
+    return slug
+
+
+def serve_latency(size: int, args: argparse.Namespace, slug: str) -> list[Measurement]:
+    """Edit-to-browser latency of `sitegen serve` on the site the last run imported."""
+    size_dir = args.work / str(size)
+    tool = sitegen(size_dir, slug, 0)
+    post = next(iter(sorted((tool.site / "content").rglob(f"{slug}.md"))))
+    found = latency.edit_to_browser(
+        tool.site, tool.env, post, size, max(args.runs, 5), size_dir / "logs" / "sitegen-serve.log"
+    )
+    for m in found:
+        print(f"N={size} edit {m.run} sitegen serve: edit to browser {m.wall_s:.3f} s", flush=True)
+    return found
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -138,8 +155,11 @@ def main(argv: list[str] | None = None) -> int:
     load_start = os.getloadavg()
     results: list[Measurement] = []
     profiles: dict[int, str] = {}
+    serve = "sitegen" in args.tools and sitegen_can("serve")
     for size in args.sizes:
-        run_size(size, args, results)
+        slug = run_size(size, args, results)
+        if serve:
+            results += serve_latency(size, args, slug)
         if "sitegen" in args.tools and not args.no_profile:
             profiles[size] = profile_build(args.work / str(size))
     args.work.mkdir(parents=True, exist_ok=True)

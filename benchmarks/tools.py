@@ -125,14 +125,18 @@ def sitegen(size_dir: Path, slug: str, run: int) -> Tool:
         Step(
             "import",
             [*base, "import", "--quiet", str(size_dir / "wp")],
-            REPO,
+            size_dir,  # not the repository: `python -m` puts the cwd first on sys.path
             site / "content",
             _fresh_sitegen_site(site),
         )
     )
     build = [*base, "build"]
     edit = Step(
-        "one post edited", build, REPO, site / "public", _edit(_find(site / "content", slug), run)
+        "one post edited",
+        build,
+        size_dir,
+        site / "public",
+        _edit(_find(site / "content", slug), run),
     )
     _builds(tool, build, site / "public", [site / ".sitegen"], edit)
     return tool
