@@ -17,22 +17,21 @@ raw measurements to benchmarks/work/results-SIZES-TOOLS.json.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import io
-import json
 import os
 import pstats
 import shutil
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import formats, generate, latency, report
-from benchmarks.measure import Measurement, measure, summarize
+from benchmarks.measure import Measurement, measure
 from benchmarks.tools import HERE, REPO, TOOLS, sitegen, sitegen_env
 
 
@@ -139,42 +138,52 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-profile", action="store_true", help="skip the cProfile run of sitegen's clean build"
     )
+    parser.add_argument(
+        "--report-from",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="measure nothing: write RESULTS.md from the raw results of earlier runs "
+        "(benchmarks/work/results-*.json), e.g. 1,000 and 10,000 posts measured apart",
+    )
     args = parser.parse_args(argv)
     args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     args.tools = args.tools.split(",")
     unknown = set(args.tools) - set(TOOLS)
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))} (known: {', '.join(TOOLS)})")
-    if "sitegen" in args.tools and not (sitegen_can("import") and sitegen_can("build")):
+    if (
+        not args.report_from
+        and "sitegen" in args.tools
+        and not (sitegen_can("import") and sitegen_can("build"))
+    ):
         parser.error("this sitegen has no import/build command yet; use --tools hugo,pelican")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    load_start = os.getloadavg()
-    results: list[Measurement] = []
-    profiles: dict[int, str] = {}
+    if args.report_from:
+        report.write(args.results, [report.Session.load(p) for p in args.report_from])
+        return 0
+    source = f"SITEGEN_SRC={os.environ['SITEGEN_SRC']} " if "SITEGEN_SRC" in os.environ else ""
+    command = f"{source}python benchmarks/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    session = report.Session(command, args.runs, started, os.getloadavg())
     serve = "sitegen" in args.tools and sitegen_can("serve")
     for size in args.sizes:
-        slug = run_size(size, args, results)
+        slug = run_size(size, args, session.measurements)
         if serve:
-            results += serve_latency(size, args, slug)
+            session.measurements += serve_latency(size, args, slug)
         if "sitegen" in args.tools and not args.no_profile:
-            profiles[size] = profile_build(args.work / str(size))
+            session.profiles[size] = profile_build(args.work / str(size))
+    session.load_end = os.getloadavg()
     args.work.mkdir(parents=True, exist_ok=True)
     sizes, tools = "-".join(map(str, args.sizes)), "-".join(args.tools)
     raw = args.work / f"results-{sizes}-{tools}.json"
-    raw.write_text(json.dumps([dataclasses.asdict(m) for m in results], indent=1) + "\n")
-    command = "python benchmarks/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
-    report.write(
-        args.results,
-        summarize(results),
-        command=command,
-        runs=args.runs,
-        load=(load_start, os.getloadavg()),
-        profiles=profiles,
-    )
+    session.save(raw)
+    print(f"raw measurements: {raw}", file=sys.stderr)
+    report.write(args.results, [session])
     return 0
 
 
