@@ -70,8 +70,22 @@ def _item(path: str, site: Site, config: SiteConfig, views: Views) -> feeds.Feed
     )
 
 
-def render_feed(job: RenderJob, site: Site, config: SiteConfig, views: Views) -> bytes:
-    items = [_item(p, site, config, views) for p in job.items]
+def render_feed(
+    job: RenderJob,
+    site: Site,
+    config: SiteConfig,
+    views: Views,
+    memo: dict[str, feeds.FeedItem] | None = None,
+) -> bytes:
+    """The bytes of one feed. `memo` keeps each post's item for the build: a post is in the
+    site feed and in the feeds of its categories, tags and author, in RSS and Atom, and making
+    its HTML absolute is the expensive part."""
+    memo = {} if memo is None else memo
+    items = []
+    for path in job.items:
+        if path not in memo:
+            memo[path] = _item(path, site, config, views)
+        items.append(memo[path])
     meta = _meta(job, site, config, items)
     writer = {"rss": feeds.render_rss, "atom": feeds.render_atom, "json": feeds.render_json}
     return writer[feed_format(job.path)](meta, items)

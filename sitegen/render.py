@@ -19,6 +19,7 @@ import jinja2
 from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
 from sitegen.feedjobs import render_feed
+from sitegen.feeds import FeedItem
 from sitegen.jsonld import news_article
 from sitegen.plan import RenderJob
 from sitegen.redirects import render_headers, render_redirects
@@ -103,6 +104,7 @@ class Renderer:
         self.env = make_env(self.dirs)
         self.views = Views(site, config, bodies, local_files)
         self.common = {"site": self._site_context()}
+        self._feed_items: dict[str, FeedItem] = {}  # post path -> its feed item, for this build
 
     def _site_context(self) -> dict[str, Any]:
         c = self.config
@@ -124,7 +126,7 @@ class Renderer:
     def render(self, job: RenderJob) -> bytes:
         """The bytes of one output; SitegenError (naming the template line) on template errors."""
         if job.kind.startswith("feed-"):
-            return render_feed(job, self.site, self.config, self.views)
+            return render_feed(job, self.site, self.config, self.views, self._feed_items)
         simple = {
             "robots": lambda: render_robots(self.config),
             "redirects": lambda: render_redirects(self.site, self.config),
