@@ -47,6 +47,7 @@ from sitegen.errors import Problems, SitegenError
 from sitegen.markdown import render_markdown
 from sitegen.model import Document
 from sitegen.output import MemorySink, Output, Sink, StagedDirSink
+from sitegen.parallel import ordered_map
 from sitegen.plan import RenderJob
 from sitegen.render import Renderer
 from sitegen.site import (
@@ -118,15 +119,27 @@ def load_documents(
     return docs, digests
 
 
+def _markdown(body: str) -> tuple[str, tuple[str, str, str] | None]:
+    """(HTML, None) or ("", the error's fields); run in a worker process."""
+    try:
+        return render_markdown(body), None
+    except SitegenError as err:
+        return "", (err.message, err.location, err.hint)
+
+
 def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
+    """Every document's body as HTML; the ones not in the memo rendered by a process pool."""
+    keys = {path: digest(doc.body) for path, doc in site.docs.items()}
+    todo = sorted({k: path for path, k in keys.items() if k not in memo.bodies}.items())
+    fresh = ordered_map(lambda i: _markdown(site.docs[todo[i][1]].body), len(todo))
+    made = {key: result for (key, _), result in zip(todo, fresh, strict=True)}
     bodies, kept = {}, {}
     for path, doc in site.docs.items():
-        key = digest(doc.body)
-        try:
-            html = memo.bodies[key] if key in memo.bodies else render_markdown(doc.body)
-        except SitegenError as err:
-            err.location = err.location or f"{doc.source}:{doc.body_line}"
-            problems.add(err)
+        key = keys[path]
+        html, error = made[key] if key in made else (memo.bodies[key], None)
+        if error is not None:
+            message, location, hint = error
+            problems.add(SitegenError(message, location or f"{doc.source}:{doc.body_line}", hint))
             continue
         bodies[path] = kept[key] = html
     memo.bodies = kept
@@ -243,6 +256,23 @@ class Rendered:
     reused: int = 0
 
 
+Outcome = tuple[bytes | None, tuple[str, str, str] | None]  # (bytes, or the error's fields)
+
+
+def _render_one(renderer: Renderer, job: RenderJob) -> Outcome:
+    """Run in a worker process: the error goes back as plain fields (they pickle; the
+    exception's own pickling would drop its location and hint)."""
+    try:
+        return renderer.render(job), None
+    except SitegenError as err:
+        return None, (err.message, err.location, err.hint)
+
+
+def _reusable(job: RenderJob, fingerprints: dict[str, str], old: BuildState | None) -> bool:
+    fp = fingerprints.get(job.output)
+    return old is not None and fp is not None and old.jobs.get(job.output) == fp
+
+
 def render_jobs(
     renderer: Renderer,
     jobs: list[RenderJob],
@@ -252,29 +282,43 @@ def render_jobs(
     old: BuildState | None,
     progress: Progress | None,
 ) -> Rendered:
-    """Render each job, or reuse last build's bytes where its fingerprint did not change."""
+    """Render each job, or reuse last build's bytes where its fingerprint did not change.
+
+    The jobs to render are rendered by a process pool (sitegen.parallel); results are written
+    and problems collected here, in job order, so the output does not depend on the pool."""
     result = Rendered()
     said: set[tuple[str, str]] = set()  # one broken template breaks hundreds of pages
+    todo = [j for j in jobs if not _reusable(j, fingerprints, old)]
+    fresh = ordered_map(lambda i: _render_one(renderer, todo[i]), len(todo))
+    pending = iter(todo)
+    upcoming = next(pending, None)
     for done, job in enumerate(jobs, 1):
-        data = None
-        fp = fingerprints.get(job.output)
-        if old is not None and fp is not None and old.jobs.get(job.output) == fp:
-            data = previous_output(out.sink, job.output)
-            if data is not None and digest(data) != old.outputs.get(job.output):
-                data = None  # changed behind our back: never trust it
-        if data is not None:
-            result.reused += 1
+        reused = None
+        if job is upcoming:
+            data, error = next(fresh)
+            upcoming = next(pending, None)
+        elif (reused := _previous(out.sink, job, old)) is None:
+            data, error = _render_one(renderer, job)  # changed behind our back: render it
         else:
-            try:
-                data = renderer.render(job)
+            data, error = reused, None
+            result.reused += 1
+        if error is not None:
+            if (error[1], error[0]) not in said:
+                said.add((error[1], error[0]))
+                problems.add(SitegenError(*error))
+        elif data is not None:
+            if reused is None:
                 result.rendered.append(job.output)
-            except SitegenError as err:
-                if (err.location, err.message) not in said:
-                    said.add((err.location, err.message))
-                    problems.add(err)
-        if data is not None:
             out.write(job.output, data)
             result.outputs[job.output] = digest(data)
         if progress:
             progress(done, len(jobs))
     return result
+
+
+def _previous(sink: Sink, job: RenderJob, old: BuildState | None) -> bytes | None:
+    """Last build's bytes of a reusable job, if they are still what that build wrote."""
+    data = previous_output(sink, job.output)
+    if data is None or old is None or digest(data) != old.outputs.get(job.output):
+        return None  # gone, or changed behind our back: never trust it
+    return data

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.checks.files import as_files
 from sitegen.errors import Problem
+from sitegen.parallel import ordered_map
 
 LINK_ATTRS = {"href", "src", "poster", "srcset"}
 SKIP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:")
@@ -115,12 +116,14 @@ def check_links(site: Path | Mapping[str, bytes], base_path: str = "/") -> list[
     """Broken internal links of a built site, one Problem per link, in file order."""
     files = as_files(site)
     rewrites, sources = redirect_rules(files, base_path)
-    parsed: dict[str, _Page] = {}
+    pages = [name for name in files if name.endswith(".html")]
+    # Parsing is most of the work and each page's is its own: a process pool does it.
+    parsed = dict(
+        zip(pages, ordered_map(lambda i: _parse(files[pages[i]]), len(pages)), strict=True)
+    )
     known: dict[str, str] = {}  # root-relative link -> its problem: the menus repeat on every page
     problems = []
-    for page in (name for name in files if name.endswith(".html")):
-        if page not in parsed:
-            parsed[page] = _parse(files[page])
+    for page in pages:
         info = parsed[page]
         page_url = base_path + (page.removesuffix("index.html"))
         for line, link in info.links:

@@ -1,0 +1,74 @@
+"""Both cores for the build's and the import's CPU-bound loops, with serial output.
+
+A pool of processes started with `fork`, so that the work function and everything it reads
+(the assembled site, the Jinja environment, the list of jobs) are inherited, never pickled: the
+parent sends only index ranges and gets back each item's result, in order (`imap`). Whatever the
+parent does with the results (write files, collect problems) it does in the same order as a
+serial loop would, so a parallel build is byte-identical to a serial one (tested).
+
+Serial when the platform has no `fork` (Windows, and macOS where it is unsafe), when other
+threads run (serve), when there is one core, when SITEGEN_JOBS=1, or when there are too few
+items to be worth a process start.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+R = TypeVar("R")
+
+ENV = "SITEGEN_JOBS"
+MIN_ITEMS = 200  # below this, starting processes costs more than it saves
+CHUNKS_PER_WORKER = 8  # small enough to balance uneven items, big enough to amortise the IPC
+
+_work: Callable[[int], Any] | None = None  # the function of the running pool, set before fork
+
+
+def jobs() -> int:
+    """How many processes to use: SITEGEN_JOBS if set, else the CPUs this process may use."""
+    value = os.environ.get(ENV, "")
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _can_fork() -> bool:
+    # Forking a process with other threads running (serve's watcher and HTTP server) can copy a
+    # lock some thread holds, and the child hangs on it: such processes work serially.
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+def _run(bounds: tuple[int, int]) -> list[Any]:
+    assert _work is not None, "a worker runs only inside ordered_map"
+    return [_work(i) for i in range(*bounds)]
+
+
+def ordered_map(work: Callable[[int], R], count: int, *, workers: int = 0) -> Iterator[R]:
+    """`work(0)`, `work(1)`, ... `work(count - 1)`, in that order, computed by `workers`
+    processes (default: `jobs()`). `work` may be a closure; its results must pickle."""
+    global _work
+    workers = workers or jobs()
+    if workers <= 1 or count < MIN_ITEMS or _work is not None or not _can_fork():
+        yield from (work(i) for i in range(count))
+        return
+    size = max(1, count // (workers * CHUNKS_PER_WORKER))
+    chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
+    _work = work
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap(_run, chunks):
+                yield from results
+    finally:
+        _work = None

@@ -1,0 +1,79 @@
+"""A build with a process pool writes the same bytes and reports the same problems as a serial
+one (sitegen.parallel): the pool only computes, the parent writes in job order."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen import parallel
+from sitegen.build import BuildReport, build_site
+from sitegen.checks.files import DirFiles
+from sitegen.render import DEFAULT_THEME
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool even for the fixture's few pages (normally only from MIN_ITEMS items on)."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv(parallel.ENV, "2")
+
+
+def test_ordered_map_runs_in_other_processes_and_keeps_the_order(pooled: None) -> None:
+    pids = list(parallel.ordered_map(lambda i: (i, os.getpid()), 100))
+    assert [i for i, _ in pids] == list(range(100))
+    assert os.getpid() not in {pid for _, pid in pids}
+
+
+def test_ordered_map_is_serial_with_one_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv(parallel.ENV, "1")
+    assert {pid for pid in parallel.ordered_map(lambda i: os.getpid(), 50)} == {os.getpid()}
+
+
+def test_worker_errors_reach_the_parent(pooled: None) -> None:
+    def work(i: int) -> int:
+        if i == 37:
+            raise ZeroDivisionError("in a worker")
+        return i
+
+    with pytest.raises(ZeroDivisionError, match="in a worker"):
+        list(parallel.ordered_map(work, 100))
+    assert list(parallel.ordered_map(lambda i: i, 3)) == [0, 1, 2]  # the pool is gone
+
+
+def _build(tmp_path: Path, name: str, jobs: str, monkeypatch: pytest.MonkeyPatch) -> BuildReport:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / name))
+    override = site / "themes" / "default" / "templates" / "post.html"
+    override.parent.mkdir(parents=True)
+    broken = (DEFAULT_THEME / "templates" / "post.html").read_text()
+    override.write_text(broken.replace("</article>", "{{ post.no_such_field }}</article>", 1))
+    monkeypatch.setenv(parallel.ENV, jobs)
+    return build_site(site)
+
+
+def test_serial_and_parallel_builds_are_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    serial = _build(tmp_path, "serial", "1", monkeypatch)
+    pooled = _build(tmp_path, "pooled", "2", monkeypatch)
+    # The broken template: the same problems, in the same order, from the workers.
+    assert serial.problems.items and serial.problems.items == pooled.problems.items
+    assert "post.no_such_field" not in str(serial.problems.items)  # the message, not the text
+    assert any("post.html" in p.location for p in serial.problems.items)
+    # Without it, the same bytes.
+    for name in ("serial", "pooled"):
+        (tmp_path / name / "themes" / "default" / "templates" / "post.html").unlink()
+    monkeypatch.setenv(parallel.ENV, "1")
+    assert build_site(tmp_path / "serial").committed
+    monkeypatch.setenv(parallel.ENV, "2")
+    assert build_site(tmp_path / "pooled", full=True).committed
+    one, two = DirFiles(tmp_path / "serial" / "public"), DirFiles(tmp_path / "pooled" / "public")
+    assert list(one) == list(two) and len(one) > 50
+    assert all(one[name] == two[name] for name in one)
