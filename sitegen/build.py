@@ -25,6 +25,7 @@ from sitegen.checks.links import check_links as find_broken_links
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problems
 from sitegen.incremental import (
+    Bodies,
     Memo,
     Progress,
     Rendered,
@@ -32,8 +33,8 @@ from sitegen.incremental import (
     job_fingerprint,
     load_documents,
     previous_output,
-    render_bodies,
     render_jobs,
+    shown_by,
     site_fingerprint,
     tracked,
 )
@@ -98,7 +99,7 @@ def _link_warnings(
 
 def _search_index(
     site: Site,
-    bodies: dict[str, str],
+    bodies: Mapping[str, str],
     config: SiteConfig,
     out: Output,
     fingerprint: str,
@@ -169,7 +170,7 @@ def build_site(
     statics = static_files(config, theme_dirs(config))
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
-    bodies = render_bodies(site, problems, memo)
+    bodies = Bodies(site, memo)
     renderer = Renderer(site, config, bodies, local)
     report.jobs = jobs
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
@@ -179,6 +180,7 @@ def build_site(
         for j in jobs
         if tracked(j)
     }
+    bodies.prefill(shown_by(jobs, fps, memo.state), problems)
     done: Rendered = render_jobs(renderer, jobs, out, problems, fps, memo.state, progress)
     report.rendered, report.reused = done.rendered, done.reused
     outputs = done.outputs
@@ -197,6 +199,7 @@ def build_site(
         sink.commit()
         report.committed = True
         memo.state = BuildState(site_fp, sources, fps, outputs)
+        memo.bodies = bodies.store
         if on_disk:
             save_state(site_dir, memo.state)
     report.seconds = time.perf_counter() - start

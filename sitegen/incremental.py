@@ -31,7 +31,7 @@ build.py's alone; this module gives it the memoised loaders and the fingerprints
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,23 +127,65 @@ def _markdown(body: str) -> tuple[str, tuple[str, str, str] | None]:
         return "", (err.message, err.location, err.hint)
 
 
-def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
-    """Every document's body as HTML; the ones not in the memo rendered by a process pool."""
-    keys = {path: digest(doc.body) for path, doc in site.docs.items()}
-    todo = sorted({k: path for path, k in keys.items() if k not in memo.bodies}.items())
-    fresh = ordered_map(lambda i: _markdown(site.docs[todo[i][1]].body), len(todo))
-    made = {key: result for (key, _), result in zip(todo, fresh, strict=True)}
-    bodies, kept = {}, {}
-    for path, doc in site.docs.items():
-        key = keys[path]
-        html, error = made[key] if key in made else (memo.bodies[key], None)
-        if error is not None:
-            message, location, hint = error
+class Bodies(Mapping[str, str]):
+    """Each document's body as HTML, by document path, rendered when first asked for: a build
+    in which few pages change renders few bodies. `prefill` renders many at once with the
+    process pool (before the pages are rendered, so that the workers inherit them)."""
+
+    def __init__(self, site: Site, memo: Memo) -> None:
+        self.site = site
+        self.digests = {path: digest(doc.body) for path, doc in site.docs.items()}
+        wanted = set(self.digests.values())
+        self.store = {k: html for k, html in memo.bodies.items() if k in wanted}  # digest -> HTML
+        self.failed: set[str] = set()  # paths whose Markdown raised a SitegenError
+
+    def __getitem__(self, path: str) -> str:
+        if path in self.failed:
+            raise KeyError(path)  # its Markdown failed: reported once, shown as no body
+        key = self.digests[path]  # KeyError for a path that is no document, as a dict would
+        if key not in self.store:
+            self.store[key] = render_markdown(self.site.docs[path].body)
+        return self.store[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self.digests if path not in self.failed)
+
+    def __len__(self) -> int:
+        return len(self.digests) - len(self.failed)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.digests and path not in self.failed
+
+    def prefill(self, paths: Iterable[str], problems: Problems) -> None:
+        """Render the bodies of `paths` not rendered yet; a Markdown error is a problem."""
+        wanted = set(paths)
+        todo: dict[str, str] = {}  # digest -> first path with it, in site order (problem order)
+        for path, key in self.digests.items():
+            if path in wanted and key not in self.store:
+                todo.setdefault(key, path)
+        todo_items = list(todo.items())
+        docs = self.site.docs
+        fresh = ordered_map(lambda i: _markdown(docs[todo_items[i][1]].body), len(todo_items))
+        for (key, path), (html, error) in zip(todo_items, fresh, strict=True):
+            if error is None:
+                self.store[key] = html
+                continue
+            doc, (message, location, hint) = self.site.docs[path], error
             problems.add(SitegenError(message, location or f"{doc.source}:{doc.body_line}", hint))
-            continue
-        bodies[path] = kept[key] = html
-    memo.bodies = kept
-    return bodies
+            self.failed.update(p for p, k in self.digests.items() if k == key)
+
+
+def shown_by(
+    jobs: list[RenderJob], fingerprints: dict[str, str], old: BuildState | None
+) -> set[str]:
+    """The documents whose bodies the jobs that must be rendered show (their own, their items)."""
+    shown: set[str] = set()
+    for job in jobs:
+        if not _reusable(job, fingerprints, old):
+            shown.update(job.items)
+            if job.kind in ("post", "page"):
+                shown.add(job.key)
+    return shown
 
 
 def _files_digest(roots: list[Path]) -> list[tuple[str, str]]:

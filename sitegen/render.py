@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -97,7 +98,7 @@ class Renderer:
     """Renders any RenderJob of one build; holds the Jinja environment and the views."""
 
     def __init__(
-        self, site: Site, config: SiteConfig, bodies: dict[str, str], local_files: set[str]
+        self, site: Site, config: SiteConfig, bodies: Mapping[str, str], local_files: set[str]
     ) -> None:
         self.site, self.config = site, config
         self.dirs = theme_dirs(config)

@@ -7,12 +7,10 @@ so later stages (and an incremental rebuild) can compare them.
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +53,17 @@ class Site:
     def post_order(self) -> dict[str, int]:
         """Position of each post in `posts` (0 = newest)."""
         return {p: i for i, p in enumerate(self.posts)}
+
+    @cached_property
+    def tag_bits(self) -> dict[str, int]:
+        """The posts of each tag as a bit set: bit i is `posts[i]` (for related_posts)."""
+        bits = {}
+        for slug, paths in self.tag_posts.items():
+            bitmap = bytearray(len(self.posts) // 8 + 1)
+            for i in (self.post_order[p] for p in paths):
+                bitmap[i >> 3] |= 1 << (i & 7)
+            bits[slug] = int.from_bytes(bitmap, "little")
+        return bits
 
     @cached_property
     def related_memo(self) -> dict[tuple[str, int], tuple[str, ...]]:
@@ -304,15 +313,24 @@ def related_posts(site: Site, path: str, limit: int = 3) -> list[str]:
 
 
 def _related(site: Site, path: str, limit: int) -> tuple[str, ...]:
-    # Counted in C (Counter over the concatenated tag lists) and the best `limit` picked with a
-    # heap: a newsroom tag on thousands of posts made the sort of every candidate O(n^2).
-    order = site.post_order
-    score = Counter(
-        chain.from_iterable(site.tag_posts.get(t.slug, ()) for t in site.docs[path].tags)
-    )
-    score.pop(path, None)
-    best = heapq.nsmallest(limit, score.items(), key=lambda item: (-item[1], order[item[0]]))
-    return tuple(p for p, _ in best)
+    # Bit sets, not a count per candidate: a newsroom tag is on thousands of posts, and counting
+    # (then sorting) every candidate of every post was the build's slowest step at 10,000 posts.
+    # levels[s] holds the posts sharing at least s of this post's tags (bit i = posts[i]).
+    tags = [site.tag_bits.get(t.slug, 0) for t in site.docs[path].tags]
+    levels = [-1] + [0] * len(tags)  # -1: every post shares at least 0 tags
+    for bits in tags:
+        for s in range(len(tags), 0, -1):
+            levels[s] |= levels[s - 1] & bits
+    found: list[str] = []
+    taken = 1 << site.post_order[path]
+    for level in reversed(levels[1:]):  # most shared tags first, then newest (lowest bit)
+        rest = level & ~taken
+        while rest and len(found) < limit:
+            low = rest & -rest
+            found.append(site.posts[low.bit_length() - 1])
+            rest ^= low
+            taken |= low
+    return tuple(found)
 
 
 def neighbours(site: Site, path: str) -> tuple[str | None, str | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -92,7 +93,7 @@ class Views:
     """Builds (and memoises) the view of each post; one instance per build."""
 
     def __init__(
-        self, site: Site, config: SiteConfig, bodies: dict[str, str], local_files: set[str]
+        self, site: Site, config: SiteConfig, bodies: Mapping[str, str], local_files: set[str]
     ) -> None:
         self.site, self.config, self.bodies = site, config, bodies
         self.local_files = local_files  # output paths of the site's static/ files
