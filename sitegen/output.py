@@ -1,23 +1,25 @@
 """The one write path of a build: URL collisions, identical bytes skipped, disk or memory.
 
 Disk builds are staged (the project's write_if_changed/atomic_write discipline applied to the
-whole tree at once): every file goes to a sibling folder `.<out>.new/`, and only a build
-without errors swaps it into place, so a failed build leaves the previous `public/` intact and
-files that vanished from the site are pruned for free. A file whose bytes did not change is
-hard-linked from the previous output instead of rewritten: its mtime stays, so rsync/S3 deploys
-and `git status` see only real changes. `serve` writes to a `MemorySink` instead.
+whole tree): a file whose bytes changed goes to a sibling folder `.<out>.new/`, and only a build
+without errors moves those files into place (one rename each) and prunes the files that
+vanished from the site, so a failed build leaves the previous `public/` intact. A file whose
+bytes did not change is not touched at all: its mtime stays, so rsync/S3 deploys and
+`git status` see only real changes, and a build that changes one post costs a few renames
+instead of re-creating 20,000 folders (the whole-tree swap it replaces did that every time).
+`serve` writes to a `MemorySink` instead.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from sitegen.checks.files import DirFiles
 from sitegen.errors import Problems
 
 
@@ -57,42 +59,82 @@ class MemorySink:
 
 
 class StagedDirSink:
-    """Writes the whole output beside `live`, then swaps it in on commit."""
+    """Stages the files that changed beside `live`; commit moves them in and prunes the rest."""
 
     def __init__(self, live: Path) -> None:
         self.live = live
         self.stage = live.with_name(f".{live.name}.new")
-        self.old = live.with_name(f".{live.name}.old")
         shutil.rmtree(self.stage, ignore_errors=True)
         self.stage.mkdir(parents=True)
+        self.kept: set[str] = set()  # written with the bytes `live` already has
+        self.changed: set[str] = set()  # new or different: staged
 
     def write(self, rel: str, data: bytes) -> bool:
-        target, previous = self.stage / rel, self.live / rel
+        previous = self.live / rel
         try:
             if previous.stat().st_size == len(data) and previous.read_bytes() == data:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(previous, target)
+                self.kept.add(rel)
                 return False
-        except (FileNotFoundError, NotADirectoryError):
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             pass
-        # No fsync per file: the staging folder only goes live through the rename in commit(),
-        # so a crash mid-build cannot leave a half-written page in the live output.
+        # No fsync per file: a staged file only goes live through a rename in commit(), so a
+        # crash mid-build cannot leave a half-written page in the live output.
+        target = self.stage / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+        self.changed.add(rel)
         return True
 
     def staged(self) -> Mapping[str, bytes]:
-        return DirFiles(self.stage)
+        return _Overlay(self)
 
     def commit(self) -> None:
-        shutil.rmtree(self.old, ignore_errors=True)
-        if self.live.exists():
-            self.live.rename(self.old)
-        self.stage.rename(self.live)
-        shutil.rmtree(self.old, ignore_errors=True)
+        self.live.mkdir(parents=True, exist_ok=True)
+        self._prune()
+        for rel in sorted(self.changed):
+            target = self.live / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.stage / rel, target)
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def _prune(self) -> None:
+        """Remove what this build did not write, then the folders that are left empty."""
+        wanted = self.kept | self.changed
+        for folder, dirs, files in os.walk(self.live, topdown=False):
+            rel_dir = Path(folder).relative_to(self.live)
+            for name in files:
+                if (rel_dir / name).as_posix() not in wanted:
+                    os.unlink(os.path.join(folder, name))
+            for name in dirs:
+                with contextlib.suppress(OSError):  # not empty: it holds wanted files
+                    os.rmdir(os.path.join(folder, name))
 
     def abort(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)
+
+
+class _Overlay(Mapping[str, bytes]):
+    """The output as this build makes it: staged files over the live ones it kept."""
+
+    def __init__(self, sink: StagedDirSink) -> None:
+        self.sink = sink
+        self._names = sorted(sink.kept | sink.changed)
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel in self.sink.changed:
+            return (self.sink.stage / rel).read_bytes()
+        if rel in self.sink.kept:
+            return (self.sink.live / rel).read_bytes()
+        raise KeyError(rel)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.sink.changed or rel in self.sink.kept
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 class Output:
