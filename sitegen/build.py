@@ -21,7 +21,8 @@ from typing import Any
 
 from sitegen import __version__
 from sitegen.cache import BuildState, digest, load_state, save_state
-from sitegen.checks.links import check_links as find_broken_links
+from sitegen.checks import linkstate
+from sitegen.checks.links import check_pages
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problems
 from sitegen.incremental import (
@@ -85,16 +86,21 @@ def _link_warnings(
     site: Site,
     config: SiteConfig,
     problems: Problems,
-) -> None:
-    """Broken internal links as warnings, named by the content file that holds them if any."""
+    reuse: tuple[BuildState | None, Mapping[str, str]],
+) -> dict[str, Any]:
+    """Broken internal links as warnings, named by the content file that holds them if any;
+    returns the state that lets the next build reuse this check's results per page."""
     sources = {j.output: site.docs[j.key].source for j in jobs if j.kind in ("post", "page")}
     out = config.output_dir.name
-    for found in find_broken_links(files, config.base_path):
+    inputs = linkstate.inputs_digest(files, config.base_path)
+    results = check_pages(files, config.base_path, linkstate.reuser(reuse[0], inputs, reuse[1]))
+    for found in (p for result in results.values() for p in result.problems):
         page = found.location.rsplit(":", 1)[0]
         if page in sources:
             problems.warn(found.message, sources[page], f"in {out}/{found.location}")
         else:
             problems.warn(found.message, f"{out}/{found.location}")
+    return linkstate.to_state(inputs, results)
 
 
 def _search_index(
@@ -190,15 +196,16 @@ def build_site(
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
         outputs.update(_search_index(site, bodies, config, out, fps[SEARCH_KEY], memo.state,
                                      problems))  # fmt: skip
+    links = {}
     if check_links:
-        _link_warnings(sink.staged(), jobs, site, config, problems)
+        links = _link_warnings(sink.staged(), jobs, site, config, problems, (memo.state, outputs))
     report.written, report.unchanged = out.written, out.unchanged
     if problems.failed(strict=strict):
         sink.abort()
     else:
         sink.commit()
         report.committed = True
-        memo.state = BuildState(site_fp, sources, fps, outputs)
+        memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.store
         if on_disk:
             save_state(site_dir, memo.state)

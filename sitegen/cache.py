@@ -21,7 +21,7 @@ from sitegen.fsutil import atomic_write
 
 CACHE_DIR = ".sitegen"
 STATE_FILE = "build-state.json"
-FORMAT = 1
+FORMAT = 2  # 2: the link check's results (`links`)
 
 
 def digest(data: bytes | str) -> str:
@@ -36,6 +36,9 @@ class BuildState:
     sources: dict[str, str] = field(default_factory=dict)  # content file -> digest of bytes
     jobs: dict[str, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
     outputs: dict[str, str] = field(default_factory=dict)  # output -> digest of bytes written
+    # The link check's: {"inputs": digest of the file names and _redirects, "pages": {page:
+    # [[fragment targets], [[message, location], ...]]}} for pages with either (build.py).
+    links: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         data = {
@@ -45,6 +48,7 @@ class BuildState:
             "sources": self.sources,
             "jobs": self.jobs,
             "outputs": self.outputs,
+            "links": self.links,
         }
         return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
@@ -65,7 +69,8 @@ def load_state(site_dir: Path) -> tuple[BuildState | None, str]:
     problem = _check(raw)
     if problem:
         return None, f"{_shown(path, site_dir)}: {problem}; doing a full build"
-    return BuildState(raw["site"], raw["sources"], raw["jobs"], raw["outputs"]), ""
+    state = BuildState(raw["site"], raw["sources"], raw["jobs"], raw["outputs"], raw["links"])
+    return state, ""
 
 
 def _check(raw: Any) -> str:
@@ -83,6 +88,9 @@ def _check(raw: Any) -> str:
             isinstance(k, str) and isinstance(v, str) for k, v in table.items()
         ):
             return f"'{key}' is not a table of text"
+    links = raw.get("links")
+    if not isinstance(links, dict) or not isinstance(links.get("pages", {}), dict):
+        return "'links' is not a table"
     return ""
 
 

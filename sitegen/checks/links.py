@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -112,32 +112,53 @@ def _target_file(rel: str, files: Mapping[str, bytes]) -> str | None:
     return None
 
 
+@dataclass
+class PageResult:
+    """One page's broken links, and the pages whose ids its `#fragment` links were checked in."""
+
+    problems: list[Problem] = field(default_factory=list)
+    targets: set[str] = field(default_factory=set)
+
+
 def check_links(site: Path | Mapping[str, bytes], base_path: str = "/") -> list[Problem]:
     """Broken internal links of a built site, one Problem per link, in file order."""
-    files = as_files(site)
+    results = check_pages(as_files(site), base_path)
+    return [problem for result in results.values() for problem in result.problems]
+
+
+def check_pages(
+    files: Mapping[str, bytes],
+    base_path: str,
+    reuse: Callable[[str], PageResult | None] | None = None,
+) -> dict[str, PageResult]:
+    """Each HTML page's result, in file order. `reuse(page)` may return the last check's
+    result for a page whose inputs did not change (the build knows which): only the other pages
+    are parsed, and parsing is most of the work (done by a process pool)."""
     rewrites, sources = redirect_rules(files, base_path)
     pages = [name for name in files if name.endswith(".html")]
-    # Parsing is most of the work and each page's is its own: a process pool does it.
-    parsed = dict(
-        zip(pages, ordered_map(lambda i: _parse(files[pages[i]]), len(pages)), strict=True)
-    )
-    known: dict[str, str] = {}  # root-relative link -> its problem: the menus repeat on every page
-    problems = []
-    for page in pages:
-        info = parsed[page]
+    results = {page: reuse(page) if reuse else None for page in pages}
+    todo = [page for page, result in results.items() if result is None]
+    parsed = dict(zip(todo, ordered_map(lambda i: _parse(files[todo[i]]), len(todo)), strict=True))
+    known: dict[str, tuple[str, str]] = {}  # root-relative link -> (problem, fragment target)
+    for page in todo:
+        result = results[page] = PageResult()
         page_url = base_path + (page.removesuffix("index.html"))
-        for line, link in info.links:
+        for line, link in parsed[page].links:
             if link in known:
-                problem = known[link]
+                problem, target = known[link]
             else:
-                problem = _check_one(link, page_url, base_path, files, parsed, rewrites, sources)
+                problem, target = _check_one(
+                    link, page_url, base_path, files, parsed, rewrites, sources
+                )
                 if link.startswith("/") and not link.startswith("//"):
-                    known[link] = problem
+                    known[link] = problem, target
+            if target:
+                result.targets.add(target)
             if problem:
-                problems.append(
+                result.problems.append(
                     Problem(f"broken link {link} ({problem})", f"{page}:{line}", warning=True)
                 )
-    return problems
+    return {page: result or PageResult() for page, result in results.items()}
 
 
 def _check_one(
@@ -148,22 +169,24 @@ def _check_one(
     parsed: dict[str, _Page],
     rewrites: list[Rewrite],
     sources: set[str],
-) -> str:
+) -> tuple[str, str]:
+    """(the problem with `link`, or ""; the page whose ids its #fragment was checked in)."""
     if not link or link.startswith(SKIP_SCHEMES) or urlsplit(link).netloc or link.startswith("//"):
-        return ""
+        return "", ""
     url = urlsplit(urljoin(page_url, link))
     if not url.path.startswith(base_path):
-        return f"outside the site's base path {base_path}"
+        return f"outside the site's base path {base_path}", ""
     rel = url.path[len(base_path) :]
     target = _target_file(rel, files)
     rewritten = _rewrite(rel, rewrites) if target is None else None
     if target is None and rewritten is not None:
         target = _target_file(rewritten, files)
     if target is None:
-        return "" if rel in sources else "no such file in the site"
+        return "" if rel in sources else "no such file in the site", ""
     if url.fragment and target.endswith(".html") and url.fragment != "top":
         if target not in parsed:
             parsed[target] = _parse(files[target])
         if unquote(url.fragment) not in parsed[target].ids:
-            return f"no id={url.fragment!r} in {target}"
-    return ""
+            return f"no id={url.fragment!r} in {target}", target
+        return "", target
+    return "", ""
