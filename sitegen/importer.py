@@ -20,6 +20,7 @@ from pathlib import Path
 from sitegen.content import dump_document
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
+from sitegen.parallel import ordered_map
 from sitegen.wp import plan, skipcache
 from sitegen.wp.export import WpPost, iter_posts
 from sitegen.wp.jsonfields import read_json
@@ -103,6 +104,7 @@ def import_paths(
     for src in sources:
         if src.content:
             writer.source(src)
+    writer.flush()
     skipcache.save(site_dir, fingerprints)
     placed.maps.count_missing()
     site = merge_site(old_site, plan.site_yaml(side, placed.maps, first))
@@ -111,6 +113,17 @@ def import_paths(
     if save_manifest(content_dir, manifest):
         report.written.append(content_dir / ".import" / "manifest.json")
     return report
+
+
+BATCH = 1000  # posts converted per pool run: enough to keep both cores busy, few in memory
+
+
+def _aliases(old: Entry | None, stub: plan.Stub) -> tuple[str, ...]:
+    aliases = set(old.aliases) if old else set()
+    if old and old.path != stub.path:
+        aliases.add(old.path)  # the permalink changed: the old one must keep working
+    aliases.discard(stub.path)
+    return tuple(sorted(aliases))
 
 
 @dataclass
@@ -126,8 +139,38 @@ class _Writer:
     fingerprints: dict[str, str]  # wp_id -> skipcache.fingerprint of what its file was made of
     rewrite: Callable[[str], str] = field(init=False)  # links to the site -> root-relative
 
+    queue: list[tuple[WpPost, plan.Stub]] = field(init=False, default_factory=list)
+
     def __post_init__(self) -> None:
         self.rewrite = make_rewriter(self.placed.maps)
+
+    def flush(self) -> None:
+        """Convert the queued posts' HTML with a process pool (sitegen.parallel), then write
+        them one by one, in order, exactly as a serial import does: the pool only computes."""
+        queue, self.queue = self.queue, []
+        ahead = ordered_map(lambda i: self.convert_ahead(*queue[i]), len(queue))
+        for (post, stub), data in zip(queue, ahead, strict=True):
+            try:
+                self.post(post, stub, data)
+            except SitegenError as err:
+                self.report.errors.add(err)
+            if self.progress:
+                self.progress(1)
+
+    def convert_ahead(self, post: WpPost, stub: plan.Stub) -> bytes | None:
+        """In a worker: the bytes `post` will make of this post, or None where it will not
+        convert it (nothing changed) or will say why it cannot (its problems are its own)."""
+        try:
+            old = self.manifest.entries.get(post.id)
+            meta = front_matter(post, stub.path, self.placed.maps, Problems(), _aliases(old, stub))
+            target = self.content_dir / stub.file
+            current = target.read_bytes() if target.is_file() else None
+            print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
+            if self.untouched(post.id, print_, old, stub, current):
+                return None
+            return dump_document(meta, body_markdown(post, self.rewrite)).encode()
+        except SitegenError:
+            return None
 
     def source(self, src: Source) -> None:
         try:
@@ -140,20 +183,14 @@ class _Writer:
             stub = self.placed.stubs.get(post.id)
             if stub is None or stub.where != post.where:
                 continue  # skipped or a duplicate: counted by the first pass
-            try:
-                self.post(post, stub)
-            except SitegenError as err:
-                self.report.errors.add(err)
-            if self.progress:
-                self.progress(1)
+            self.queue.append((post, stub))
+            if len(self.queue) >= BATCH:
+                self.flush()
 
-    def post(self, post: WpPost, stub: plan.Stub) -> None:
+    def post(self, post: WpPost, stub: plan.Stub, ahead: bytes | None = None) -> None:
+        """Convert and write one post; `ahead`: its bytes, if a worker converted it already."""
         old = self.manifest.entries.get(post.id)
-        aliases = set(old.aliases) if old else set()
-        if old and old.path != stub.path:
-            aliases.add(old.path)  # the permalink changed: the old one must keep working
-        aliases.discard(stub.path)
-        ordered = tuple(sorted(aliases))
+        ordered = _aliases(old, stub)
         meta = front_matter(post, stub.path, self.placed.maps, self.report.errors, ordered)
         target = self.content_dir / stub.file
         current = target.read_bytes() if target.is_file() else None
@@ -162,7 +199,7 @@ class _Writer:
             self.report.unchanged += 1
             return
         self.report.converted += 1
-        data = dump_document(meta, body_markdown(post, self.rewrite)).encode()
+        data = ahead or dump_document(meta, body_markdown(post, self.rewrite)).encode()
         modified = (post.modified_gmt or post.modified).isoformat()
         entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)
         if current == data:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import parallel
+from sitegen import importer, parallel
 from sitegen.build import BuildReport, build_site
 from sitegen.checks.files import DirFiles
+from sitegen.importer import ImportOptions, import_paths
 from sitegen.render import DEFAULT_THEME
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -77,3 +78,35 @@ def test_serial_and_parallel_builds_are_identical(
     one, two = DirFiles(tmp_path / "serial" / "public"), DirFiles(tmp_path / "pooled" / "public")
     assert list(one) == list(two) and len(one) > 50
     assert all(one[name] == two[name] for name in one)
+
+
+CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
+
+
+def _import(site: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, list[str]]:
+    monkeypatch.setenv(parallel.ENV, jobs)
+    report = import_paths(site, [CORPUS], ImportOptions())
+    return report.summary(), [p.render() for p in report.errors]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_serial_and_parallel_imports_are_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(importer, "BATCH", 7)  # several pool runs, one of them partial
+    sites = {jobs: tmp_path / f"site-{jobs}" for jobs in ("1", "2")}
+    first = {jobs: _import(site, jobs, monkeypatch) for jobs, site in sites.items()}
+    assert first["1"] == first["2"] and first["1"][0].startswith("imported 62,")
+    assert tree(sites["1"]) == tree(sites["2"]) and len(tree(sites["1"])) > 60
+    for site in sites.values():  # a hand edit, and a post the import must convert again
+        edited = sorted((site / "content" / "posts").rglob("*.md"))
+        edited[3].write_text(edited[3].read_text() + "\nMy own note.\n")
+        (site / ".sitegen" / "import-fingerprints.json").unlink()
+    again = {jobs: _import(site, jobs, monkeypatch) for jobs, site in sites.items()}
+    assert again["1"] == again["2"] and again["1"][0].startswith("imported 0, updated 0,")
+    assert tree(sites["1"]) == tree(sites["2"])
+    assert b"My own note." in tree(sites["2"])[edited[3].relative_to(sites["2"]).as_posix()]
