@@ -13,14 +13,14 @@ changed moves and keeps its old path in `aliases`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.content import dump_document
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
-from sitegen.parallel import ordered_map
+from sitegen.parallel import forks, ordered_map
 from sitegen.wp import plan, skipcache
 from sitegen.wp.export import WpPost, iter_posts
 from sitegen.wp.jsonfields import read_json
@@ -148,7 +148,9 @@ class _Writer:
         """Convert the queued posts' HTML with a process pool (sitegen.parallel), then write
         them one by one, in order, exactly as a serial import does: the pool only computes."""
         queue, self.queue = self.queue, []
-        ahead = ordered_map(lambda i: self.convert_ahead(*queue[i]), len(queue))
+        ahead: Iterable[bytes | None] = [None] * len(queue)
+        if forks(len(queue)):  # converting ahead in this process would do the work twice
+            ahead = ordered_map(lambda i: self.convert_ahead(*queue[i]), len(queue))
         for (post, stub), data in zip(queue, ahead, strict=True):
             try:
                 self.post(post, stub, data)
@@ -158,7 +160,8 @@ class _Writer:
                 self.progress(1)
 
     def convert_ahead(self, post: WpPost, stub: plan.Stub) -> bytes | None:
-        """In a worker: the bytes `post` will make of this post, or None where it will not
+        """In a worker (its side effects, such as the site maps' notes of what they warned
+        about, stay there): the bytes `post` will make of this post, or None where it will not
         convert it (nothing changed) or will say why it cannot (its problems are its own)."""
         try:
             old = self.manifest.entries.get(post.id)

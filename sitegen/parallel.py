@@ -50,6 +50,13 @@ def _can_fork() -> bool:
     )
 
 
+def forks(count: int, workers: int = 0) -> bool:
+    """Whether `ordered_map` over `count` items would use processes (else it runs serially,
+    in this process, where the work's side effects are this process's own)."""
+    workers = workers or jobs()
+    return workers > 1 and count >= MIN_ITEMS and _work is None and _can_fork()
+
+
 def _run(bounds: tuple[int, int]) -> list[Any]:
     assert _work is not None, "a worker runs only inside ordered_map"
     return [_work(i) for i in range(*bounds)]
@@ -60,7 +67,7 @@ def ordered_map(work: Callable[[int], R], count: int, *, workers: int = 0) -> It
     processes (default: `jobs()`). `work` may be a closure; its results must pickle."""
     global _work
     workers = workers or jobs()
-    if workers <= 1 or count < MIN_ITEMS or _work is not None or not _can_fork():
+    if not forks(count, workers):
         yield from (work(i) for i in range(count))
         return
     size = max(1, count // (workers * CHUNKS_PER_WORKER))
