@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sitegen import __version__
+from sitegen import __version__, search
 from sitegen.cache import BuildState, digest, load_state, save_state
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
@@ -42,7 +42,6 @@ from sitegen.incremental import (
 from sitegen.output import Output, Sink, StagedDirSink
 from sitegen.plan import RenderJob, plan_site, static_files
 from sitegen.render import Renderer, theme_dirs
-from sitegen.search import build_index, site_documents
 from sitegen.site import Site, assemble_site, load_gone, load_site_info
 
 SEARCH_KEY = "search:index"  # the search index's entry in the build state
@@ -103,27 +102,50 @@ def _link_warnings(
     return linkstate.to_state(inputs, results)
 
 
+def _previous_index(out: Output, old: BuildState, prefixes: tuple[str, ...]) -> dict[str, bytes]:
+    """Last build's search index files under `prefixes`, if all are still as written; else {}."""
+    files = {}
+    for rel, want in old.outputs.items():
+        if rel.startswith(prefixes) and rel != "search/index.html":
+            data = previous_output(out.sink, rel)
+            if data is None or digest(data) != want:
+                return {}  # changed behind our back: never trust it
+            files[rel] = data
+    return files
+
+
+def _unchanged_texts(
+    site: Site, config: SiteConfig, out: Output, old: BuildState, sources: dict[str, str]
+) -> dict[str, str]:
+    """Last index's plain text of each post whose content file did not change, by path: one
+    edited post must not cost converting and parsing 10,000 bodies again."""
+    files = _previous_index(out, old, ("search/docs/", "search/text/"))
+    previous = search.previous_texts(files)
+    base = config.base_path
+    return {
+        path: previous[base + path]
+        for path in site.posts
+        if base + path in previous
+        and old.sources.get(site.sources[path]) == sources.get(site.sources[path])
+    }
+
+
 def _search_index(
     site: Site,
     bodies: Mapping[str, str],
     config: SiteConfig,
     out: Output,
-    fingerprint: str,
+    fingerprint: tuple[str, dict[str, str]],
     old: BuildState | None,
     problems: Problems,
 ) -> dict[str, str]:
     """Write the search index (or last build's, if no post changed); output -> digest."""
     files: dict[str, bytes] = {}
-    if old is not None and old.jobs.get(SEARCH_KEY) == fingerprint:
-        for rel, want in old.outputs.items():
-            if rel.startswith("search/") and rel != "search/index.html":
-                data = previous_output(out.sink, rel)
-                if data is None or digest(data) != want:
-                    files = {}
-                    break
-                files[rel] = data
+    if old is not None and old.jobs.get(SEARCH_KEY) == fingerprint[0]:
+        files = _previous_index(out, old, ("search/",))
     if not files:
-        files = build_index(site_documents(site, bodies, config.base_path))
+        known = _unchanged_texts(site, config, out, old, fingerprint[1]) if old else {}
+        files = search.build_index(search.site_documents(site, bodies, config.base_path, known))
     written = {}
     for rel, data in sorted(files.items()):
         if out.claim(rel, "the search index", problems):
@@ -194,8 +216,8 @@ def build_site(
         out.write(static.path, static.source.read_bytes())
     if config.search_enabled:
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
-        outputs.update(_search_index(site, bodies, config, out, fps[SEARCH_KEY], memo.state,
-                                     problems))  # fmt: skip
+        found = (fps[SEARCH_KEY], sources)
+        outputs.update(_search_index(site, bodies, config, out, found, memo.state, problems))
     links = {}
     if check_links:
         links = _link_warnings(sink.staged(), jobs, site, config, problems, (memo.state, outputs))

@@ -175,6 +175,14 @@ class Bodies(Mapping[str, str]):
             self.failed.update(p for p, k in self.digests.items() if k == key)
 
 
+def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
+    """Every document's body as HTML, at once (the memo's reused, the others by the pool)."""
+    bodies = Bodies(site, memo)
+    bodies.prefill(site.docs, problems)
+    memo.bodies = bodies.store
+    return dict(bodies)
+
+
 def shown_by(
     jobs: list[RenderJob], fingerprints: dict[str, str], old: BuildState | None
 ) -> set[str]:

@@ -198,17 +198,44 @@ def _chunks(ordered: list[SearchDoc]) -> Iterator[tuple[str, bytes]]:
         yield f"search/text/{start // TEXT_CHUNK}.json", _dump(texts)
 
 
-def site_documents(site: Site, bodies: Mapping[str, str], base_path: str) -> list[SearchDoc]:
+def previous_texts(files: Mapping[str, bytes]) -> dict[str, str]:
+    """URL -> plain text of each document of a previous index, from its `docs/` and `text/`
+    files; a text cut at MAX_TEXT is not the whole text and is left out."""
+    urls: list[str] = []
+    texts: list[str] = []
+    try:
+        for folder, into in (("docs", urls), ("text", texts)):
+            n = 0
+            while f"search/{folder}/{n}.json" in files:
+                rows = json.loads(files[f"search/{folder}/{n}.json"])
+                into += [row["u"] for row in rows] if folder == "docs" else rows
+                n += 1
+    except (ValueError, TypeError, KeyError):
+        return {}
+    if len(urls) != len(texts) or not all(isinstance(t, str) for t in [*urls, *texts]):
+        return {}
+    return {url: text for url, text in zip(urls, texts, strict=True) if len(text) < MAX_TEXT}
+
+
+def site_documents(
+    site: Site, bodies: Mapping[str, str], base_path: str, known: Mapping[str, str] | None = None
+) -> list[SearchDoc]:
     """One SearchDoc per post. A post is filed under its categories' ancestors too, as on the
-    category pages (a parent category lists its children's posts)."""
+    category pages (a parent category lists its children's posts). `known`: the plain text of
+    posts whose body did not change since it was extracted (by path), not extracted again."""
     in_category: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for slug, posts in site.category_posts.items():
         for path in posts:
             in_category[path].append((slug, site.categories[slug].name))
     docs = []
-    # The bodies' text, extracted by a process pool: html.parser is the slow part.
-    texts = ordered_map(lambda i: html_text(bodies.get(site.posts[i], "")), len(site.posts))
-    for path, text in zip(site.posts, texts, strict=True):
+    # The other bodies' text, extracted by a process pool: html.parser is the slow part.
+    known = known or {}
+    todo = [path for path in site.posts if path not in known]
+    fresh = dict(
+        zip(todo, ordered_map(lambda i: html_text(bodies.get(todo[i], "")), len(todo)), strict=True)
+    )
+    for path in site.posts:
+        text = known[path] if path in known else fresh[path]
         doc = site.docs[path]
         docs.append(
             SearchDoc(
