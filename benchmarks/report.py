@@ -165,7 +165,7 @@ class Session:
     load_start: tuple[float, ...]
     load_end: tuple[float, ...] = ()
     sitegen: str = field(default_factory=sitegen_commit)
-    profiles: dict[int, str] = field(default_factory=dict)
+    profiles: dict[str, str] = field(default_factory=dict)  # "10000 build" -> pstats text
     measurements: list[Measurement] = field(default_factory=list)
 
     def save(self, path: Path) -> None:
@@ -176,7 +176,6 @@ class Session:
     def load(cls, path: Path) -> Session:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["measurements"] = [Measurement(**m) for m in data["measurements"]]
-        data["profiles"] = {int(k): v for k, v in data["profiles"].items()}
         data["load_start"], data["load_end"] = tuple(data["load_start"]), tuple(data["load_end"])
         return cls(**data)
 
@@ -222,15 +221,16 @@ def write(path: Path, sessions: Sequence[Session]) -> None:
             "",
             *_targets(rows),
         ]
-        if size in profiles:
-            lines += [
-                "",
-                f"### Where sitegen's clean build spends its time ({size:,} posts, "
-                "cProfile, top functions by own time)",
-                "",
-                "```",
-                profiles[size].rstrip(),
-                "```",
-            ]
+        for step in ("import", "build"):
+            if f"{size} {step}" in profiles:
+                lines += [
+                    "",
+                    f"### Where sitegen's {'clean build' if step == 'build' else 'import'} "
+                    f"spends its time ({size:,} posts, cProfile, top functions by own time)",
+                    "",
+                    "```",
+                    profiles[f"{size} {step}"].rstrip(),
+                    "```",
+                ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {path}", file=sys.stderr)

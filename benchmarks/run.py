@@ -20,6 +20,7 @@ import argparse
 import io
 import os
 import pstats
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 from benchmarks import formats, generate, latency, report
 from benchmarks.measure import Measurement, measure
-from benchmarks.tools import HERE, REPO, TOOLS, sitegen, sitegen_env
+from benchmarks.tools import HERE, REPO, TOOLS, fresh_sitegen_site, sitegen, sitegen_env
 
 
 def prepare_corpus(size_dir: Path, posts: int, seed: int) -> str:
@@ -55,30 +56,36 @@ def sitegen_can(command: str) -> bool:
     return done.returncode == 0
 
 
-def profile_build(size_dir: Path) -> str:
-    """cProfile of one clean sitegen build; the top functions by own time, as text."""
+def profile(size_dir: Path, step: str) -> str:
+    """cProfile of one sitegen `step` ("import" into an empty site, or a clean "build"): the
+    top functions by own time, then sitegen's own functions by cumulative time."""
     tool = sitegen(size_dir, "", 0)
-    site, stats_file = tool.site, size_dir / "sitegen-build.prof"
-    shutil.rmtree(site / "public", ignore_errors=True)
-    shutil.rmtree(site / ".sitegen", ignore_errors=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "cProfile",
-        "-o",
-        str(stats_file),
-        "-m",
-        "sitegen",
-        "--site",
-        str(site),
-        "build",
-    ]
-    subprocess.run(cmd, env=tool.env, cwd=size_dir, check=True, capture_output=True)
-    text = io.StringIO()
-    stats = pstats.Stats(str(stats_file), stream=text)
-    stats.strip_dirs().sort_stats("tottime").print_stats(25)
-    body = text.getvalue()
-    return body[body.find("   ncalls") :] if "   ncalls" in body else body
+    site, stats_file = tool.site, size_dir / f"sitegen-{step}.prof"
+    if step == "import":
+        site = size_dir / "sitegen-profiled-import"
+        fresh_sitegen_site(site)()
+        args = ["import", "--quiet", str(size_dir / "wp")]
+    else:
+        shutil.rmtree(site / "public", ignore_errors=True)
+        shutil.rmtree(site / ".sitegen", ignore_errors=True)
+        args = ["build"]
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "sitegen"]
+    subprocess.run([*cmd, "--site", str(site), *args], env=tool.env, cwd=size_dir, check=True,
+                   capture_output=True)  # fmt: skip
+    if step == "import":
+        shutil.rmtree(site, ignore_errors=True)
+    own, mine = io.StringIO(), io.StringIO()
+    pstats.Stats(str(stats_file), stream=own).strip_dirs().sort_stats("tottime").print_stats(20)
+    # Full paths select sitegen's own functions; then the checkout's prefix is dropped.
+    source = os.environ.get("SITEGEN_SRC", str(REPO)).rstrip("/") + "/"
+    pstats.Stats(str(stats_file), stream=mine).sort_stats("cumulative").print_stats(
+        re.escape(source + "sitegen/"), 20
+    )
+    parts = [text.getvalue() for text in (own, mine)]
+    parts = [t[t.find("   ncalls") :] if "   ncalls" in t else t for t in parts]
+    return (parts[0].rstrip() + "\n\nsitegen's functions by cumulative time:\n" + parts[1]).replace(
+        source, ""
+    )
 
 
 def run_size(size: int, args: argparse.Namespace, results: list[Measurement]) -> str:
@@ -136,7 +143,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument(
-        "--no-profile", action="store_true", help="skip the cProfile run of sitegen's clean build"
+        "--no-profile",
+        action="store_true",
+        help="skip the cProfile runs of sitegen's import and clean build",
     )
     parser.add_argument(
         "--report-from",
@@ -176,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         if serve:
             session.measurements += serve_latency(size, args, slug)
         if "sitegen" in args.tools and not args.no_profile:
-            session.profiles[size] = profile_build(args.work / str(size))
+            for step in ("import", "build"):
+                session.profiles[f"{size} {step}"] = profile(args.work / str(size), step)
     session.load_end = os.getloadavg()
     args.work.mkdir(parents=True, exist_ok=True)
     sizes, tools = "-".join(map(str, args.sizes)), "-".join(args.tools)
