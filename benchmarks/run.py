@@ -130,6 +130,18 @@ def serve_latency(size: int, args: argparse.Namespace, slug: str) -> list[Measur
     return found
 
 
+def latency_only(size: int, args: argparse.Namespace) -> list[Measurement]:
+    """Import the corpus (not measured), then only the edit-to-browser latency."""
+    size_dir = args.work / str(size)
+    slug = prepare_corpus(size_dir, size, args.seed)
+    tool = sitegen(size_dir, slug, 0)
+    importing = tool.steps[0]
+    importing.setup()
+    subprocess.run(importing.command, cwd=importing.cwd, env=tool.env, check=True,
+                   capture_output=True)  # fmt: skip
+    return serve_latency(size, args, slug)
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -146,6 +158,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--no-profile",
         action="store_true",
         help="skip the cProfile runs of sitegen's import and clean build",
+    )
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="measure only sitegen serve's edit-to-browser latency (the import is not timed)",
     )
     parser.add_argument(
         "--report-from",
@@ -180,7 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     session = report.Session(command, args.runs, started, os.getloadavg())
     serve = "sitegen" in args.tools and sitegen_can("serve")
+    if args.latency_only and not serve:
+        raise SystemExit("--latency-only: this sitegen has no serve command")
     for size in args.sizes:
+        if args.latency_only:
+            session.measurements += latency_only(size, args)
+            continue
         slug = run_size(size, args, session.measurements)
         if serve:
             session.measurements += serve_latency(size, args, slug)
@@ -189,7 +211,8 @@ def main(argv: list[str] | None = None) -> int:
                 session.profiles[f"{size} {step}"] = profile(args.work / str(size), step)
     session.load_end = os.getloadavg()
     args.work.mkdir(parents=True, exist_ok=True)
-    sizes, tools = "-".join(map(str, args.sizes)), "-".join(args.tools)
+    sizes = "-".join(map(str, args.sizes))
+    tools = "latency" if args.latency_only else "-".join(args.tools)
     raw = args.work / f"results-{sizes}-{tools}.json"
     session.save(raw)
     print(f"raw measurements: {raw}", file=sys.stderr)
