@@ -17,6 +17,8 @@ from sitegen import __version__
 # change is one line here.
 COMMAND_MODULES = [
     "sitegen.cli.import_cmd",
+    "sitegen.cli.build_cmd",
+    "sitegen.cli.check_cmd",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Offline checks of a built site: internal links and the sitemap (`sitegen check`, the tests)."""

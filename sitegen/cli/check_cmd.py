@@ -1,0 +1,38 @@
+"""`sitegen check`: offline link, sitemap and feed checks of a built site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sitegen.checks.feeds import check_feeds, feed_names
+from sitegen.checks.files import DirFiles
+from sitegen.checks.links import check_links
+from sitegen.checks.sitemap import check_sitemap
+from sitegen.config import load_config
+from sitegen.errors import Problems
+from sitegen.site import load_site_info
+
+
+@click.command("check")
+@click.option("--base-url", help="The base URL the site was built with (default: from config).")
+@click.pass_obj
+def command(site_dir: Path, base_url: str | None) -> None:
+    """Check the built site offline: internal links (and #fragments), sitemap.xml, feeds."""
+    problems = Problems()
+    info = load_site_info(site_dir, problems)
+    config = load_config(site_dir, info, problems, {"base_url": base_url} if base_url else {})
+    out = config.output_dir
+    if not problems.errors and not out.is_dir():
+        problems.error(f"no built site in {out}", hint="run `sitegen build` first")
+    if not problems.errors:
+        found = check_links(out, config.base_path) + check_sitemap(out, config.base_url)
+        for problem in found + check_feeds(out, config.base_url):
+            problems.error(problem.message, problem.location, problem.hint)
+    if len(problems):
+        click.echo(problems.render(), err=True)
+        raise SystemExit(1)
+    pages = sum(1 for _ in out.rglob("*.html"))
+    feeds = len(feed_names(DirFiles(out)))
+    click.echo(f"{out.name}/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK")

@@ -1,0 +1,85 @@
+"""`sitegen import PATH...`: parse options, call sitegen.importer, print the summary."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from sitegen.importer import ImportOptions, ImportReport, import_paths
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+# Fewer posts than this import in a blink; a progress bar would only flicker.
+PROGRESS_FROM = 500
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=False, path_type=Path))
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite content files edited by hand since their import (and remove the "
+    "old files of moved posts even if edited).",
+)
+@click.option(
+    "--drafts",
+    is_flag=True,
+    help="Import drafts too, as 'status: draft' (they are skipped by default).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
+@click.pass_obj
+def command(
+    site_dir: Path, paths: tuple[Path, ...], force: bool, drafts: bool, quiet: bool
+) -> None:
+    """Import WordPress REST API JSON into content/ as Markdown files.
+
+    PATHS are JSON files saved from /wp-json/wp/v2/posts or /wp-json/wp/v2/pages (one post, or
+    a list of posts, with or without _embed), or folders of them. Side files next to them are
+    used when present: categories.json, tags.json, users.json, media.json, pages.json and
+    index.json (the /wp-json/ site index: name, home URL, timezone).
+
+    \b
+    Posts go to content/posts/YYYY/MM/<slug>.md, pages to content/pages/<path>.md, the site's
+    details to content/_site.yaml. Only published content is imported: drafts, private,
+    scheduled, trashed and password-protected posts are skipped and counted. Importing again
+    is safe: unchanged files are not rewritten, changed posts are updated, and files edited
+    by hand since their import are kept unless --force is given.
+    """
+    with ExitStack() as stack:
+        bars: list[ProgressBar[int]] = []
+
+        def on_total(total: int) -> None:
+            if total >= PROGRESS_FROM and not quiet:
+                bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
+                bars.append(stack.enter_context(bar))
+
+        def progress(done: int) -> None:
+            for bar in bars:
+                bar.update(done)
+
+        options = ImportOptions(force=force, drafts=drafts, on_total=on_total)
+        report = import_paths(site_dir, list(paths), options, progress)
+    _print(report, site_dir, quiet)
+    if report.failed:
+        raise SystemExit(1)
+
+
+def _print(report: ImportReport, site_dir: Path, quiet: bool) -> None:
+    if len(report.errors):
+        click.echo(report.errors.render(), err=True)
+    if not quiet:
+        for path in report.removed:
+            click.echo(f"removed {_rel(path, site_dir)} (the post moved)")
+    click.echo(report.summary())
+
+
+def _rel(path: Path, site_dir: Path) -> str:
+    try:
+        return path.relative_to(site_dir).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,226 @@
+"""SiteConfig: `sitegen.toml` read with tomllib, validated, with defaults from `content/_site.yaml`.
+
+Every key is optional. Unknown keys and bad values are collected (all of them, each naming the
+file, the line and the key) instead of being ignored: a typo in a config key silently doing
+nothing is the most confusing failure a static-site generator can have.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.errors import Problems
+from sitegen.model import SiteInfo
+
+CONFIG_FILE = "sitegen.toml"
+FEED_FORMATS = ("rss", "atom", "json")
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    items: int = 20
+    full_text: bool = True
+    formats: tuple[str, ...] = FEED_FORMATS  # site-wide feeds
+    taxonomies: bool = True  # RSS + Atom under category/, tag/, author/
+
+
+@dataclass(frozen=True)
+class SitemapConfig:
+    enabled: bool = True
+    max_urls: int = 50_000  # per sitemap file; past it, sitemap.xml becomes an index
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site_dir: Path
+    output_dir: Path
+    base_url: str  # absolute, ends in "/"
+    title: str = ""
+    description: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    theme: str = "default"
+    posts_per_page: int = 10
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    sitemap: SitemapConfig = field(default_factory=SitemapConfig)
+    iframe_hosts: tuple[str, ...] = ()
+    search_enabled: bool = False
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: "/" or "/web/"; every internal link starts with it."""
+        return urlsplit(self.base_url).path or "/"
+
+
+_TOP = {
+    "title": str,
+    "description": str,
+    "base_url": str,
+    "language": str,
+    "timezone": str,
+    "theme": str,
+    "posts_per_page": int,
+    "output_dir": str,
+    "iframe_hosts": list,
+    "feeds": dict,
+    "sitemap": dict,
+    "search": dict,
+}
+_TABLES: dict[str, dict[str, type]] = {
+    "feeds": {"items": int, "full_text": bool, "formats": list, "taxonomies": bool},
+    "sitemap": {"enabled": bool, "max_urls": int},
+    "search": {"enabled": bool},
+}
+
+
+def _line_of(text: str, key: str) -> int:
+    """1-based line of `key = ` or `[key]`; 0 when the file does not set it (a default)."""
+    pattern = re.compile(rf"^\s*(\[\s*{re.escape(key)}\s*\]|{re.escape(key)}\s*=)", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 0
+
+
+class _Reader:
+    """Type-checks keys against a schema, collecting a problem per bad key."""
+
+    def __init__(self, text: str, problems: Problems) -> None:
+        self.text, self.problems = text, problems
+
+    def where(self, key: str) -> str:
+        line = _line_of(self.text, key.rsplit(".", 1)[-1])
+        return f"{CONFIG_FILE}:{line}" if line else CONFIG_FILE
+
+    def check(self, table: dict[str, Any], schema: dict[str, type], prefix: str) -> dict[str, Any]:
+        good: dict[str, Any] = {}
+        for key, value in table.items():
+            name = prefix + key
+            want = schema.get(key)
+            if want is None:
+                self.problems.error(
+                    f"unknown key '{name}'",
+                    self.where(name),
+                    f"known keys here: {', '.join(sorted(schema))}",
+                )
+            elif not isinstance(value, want) or (want is int and isinstance(value, bool)):
+                self.problems.error(
+                    f"{name}: expected {want.__name__}, got {value!r}", self.where(name)
+                )
+            else:
+                good[key] = value
+        return good
+
+    def bad(self, key: str, message: str, hint: str = "") -> None:
+        self.problems.error(f"{key}: {message}", self.where(key), hint)
+
+
+def read_config_file(site_dir: Path, problems: Problems) -> tuple[dict[str, Any], str]:
+    path = site_dir / CONFIG_FILE
+    if not path.is_file():
+        return {}, ""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        problems.error(f"not valid TOML: {exc}", f"{CONFIG_FILE}:{line.group(1) if line else 1}")
+        return {}, text
+
+
+def load_config(
+    site_dir: Path, info: SiteInfo, problems: Problems, overrides: dict[str, Any] | None = None
+) -> SiteConfig:
+    """The site's configuration; problems go to `problems` (the build stops if there are any)."""
+    raw, text = read_config_file(site_dir, problems)
+    raw.update(overrides or {})
+    reader = _Reader(text, problems)
+    top = reader.check(raw, _TOP, "")
+    tables = {
+        name: reader.check(top.get(name, {}), schema, f"{name}.")
+        for name, schema in _TABLES.items()
+    }
+    base_url = _base_url(top.get("base_url") or info.home, reader)
+    return SiteConfig(
+        site_dir=site_dir,
+        output_dir=site_dir / top.get("output_dir", "public"),
+        base_url=base_url,
+        title=top.get("title", info.name),
+        description=top.get("description", info.description),
+        language=top.get("language", info.language or "en"),
+        timezone=_timezone(top.get("timezone", info.timezone or "UTC"), reader),
+        theme=_theme(site_dir, top.get("theme", "default"), reader),
+        posts_per_page=_positive(top.get("posts_per_page", 10), "posts_per_page", reader),
+        feeds=_feeds(tables["feeds"], reader),
+        sitemap=SitemapConfig(
+            enabled=tables["sitemap"].get("enabled", True),
+            max_urls=_positive(
+                tables["sitemap"].get("max_urls", 50_000), "sitemap.max_urls", reader, high=50_000
+            ),
+        ),
+        iframe_hosts=tuple(str(h) for h in top.get("iframe_hosts", ())),
+        search_enabled=tables["search"].get("enabled", False),
+    )
+
+
+def _base_url(value: str, reader: _Reader) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        reader.bad(
+            "base_url",
+            f"not an absolute http(s) URL: {value!r}"
+            if value
+            else "not set, and content/_site.yaml has no home URL",
+            'set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
+        )
+        return "http://localhost/"
+    return value if value.endswith("/") else value + "/"
+
+
+def _timezone(value: str, reader: _Reader) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        reader.bad("timezone", f"unknown time zone {value!r}", "use an IANA name like Asia/Kolkata")
+        return "UTC"
+    return value
+
+
+def _theme(site_dir: Path, value: str, reader: _Reader) -> str:
+    if value != "default" and not (site_dir / "themes" / value).is_dir():
+        reader.bad(
+            "theme",
+            f"no folder themes/{value}/ in the site",
+            'create themes/<name>/templates/ or use theme = "default"',
+        )
+        return "default"
+    return value
+
+
+def _positive(value: int, key: str, reader: _Reader, high: int = 10_000) -> int:
+    if not 1 <= value <= high:
+        reader.bad(key, f"must be between 1 and {high}, got {value}")
+        return 1
+    return value
+
+
+def _feeds(table: dict[str, Any], reader: _Reader) -> FeedsConfig:
+    formats = tuple(str(f) for f in table.get("formats", FEED_FORMATS))
+    unknown = sorted(set(formats) - set(FEED_FORMATS))
+    if unknown:
+        reader.bad(
+            "feeds.formats",
+            f"unknown feed format(s) {unknown}",
+            f"choose from {list(FEED_FORMATS)}",
+        )
+        formats = tuple(f for f in formats if f in FEED_FORMATS)
+    return FeedsConfig(
+        items=_positive(table.get("items", 20), "feeds.items", reader),
+        full_text=table.get("full_text", True),
+        formats=formats,
+        taxonomies=table.get("taxonomies", True),
+    )

@@ -1,0 +1,77 @@
+"""Feed RenderJobs -> bytes, through `sitegen.feeds` (RSS 2.0, Atom 1.0, JSON Feed 1.1).
+
+The feed writers are the feeds engineer's; this module only maps the site onto their FeedMeta
+and FeedItem records: absolute URLs everywhere, the original guid kept as the item id (so feed
+readers do not show every article again after the move), items newest first.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sitegen import feeds
+from sitegen.config import SiteConfig
+from sitegen.plan import RenderJob
+from sitegen.site import Site
+from sitegen.views import Views
+
+GENERATOR = "sitegen"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def feed_format(path: str) -> str:
+    if path.endswith("atom/index.xml"):
+        return "atom"
+    return "json" if path.endswith(".json") else "rss"
+
+
+def _meta(
+    job: RenderJob, site: Site, config: SiteConfig, items: list[feeds.FeedItem]
+) -> feeds.FeedMeta:
+    kind = job.kind.removeprefix("feed-")
+    base = "" if kind == "home" else site.term_path(kind, job.key)
+    title = config.title
+    if kind in ("category", "tag"):
+        terms = site.categories if kind == "category" else site.tags
+        title = f"{config.title} – {terms[job.key].name}"
+    elif kind == "author":
+        title = f"{config.title} – {site.authors[job.key].name}"
+    feed_dir = job.path.rsplit("/", 1)[0] + "/"
+    return feeds.FeedMeta(
+        title=title,
+        subtitle=config.description,
+        home_url=config.base_url + base,
+        feed_url=config.base_url + feed_dir,
+        language=config.language,
+        updated=feeds.newest_update(items, EPOCH),
+        generator=GENERATOR,
+    )
+
+
+def _item(path: str, site: Site, config: SiteConfig, views: Views) -> feeds.FeedItem:
+    doc, post = site.docs[path], views.post(path)
+    # Resolved against the post's own URL, not the site's: a footnote link `#fn1` must lead to
+    # the post, not to the home page.
+    content = (
+        feeds.absolutize_html(str(post.content), post.abs_url) if config.feeds.full_text else ""
+    )
+    image_url = views.abs_media(post.image.url) if post.image else ""
+    return feeds.FeedItem(
+        title=doc.title,
+        url=post.abs_url,
+        guid=doc.guid or post.abs_url,
+        content_html=content,
+        summary=post.summary,
+        author=post.author.name if post.author else "",
+        categories=tuple(t.name for t in post.categories + post.tags),
+        published=doc.date,
+        updated=doc.updated,
+        image_url=image_url,  # its MIME type comes from the writers' fixed table, not the OS's
+    )
+
+
+def render_feed(job: RenderJob, site: Site, config: SiteConfig, views: Views) -> bytes:
+    items = [_item(p, site, config, views) for p in job.items]
+    meta = _meta(job, site, config, items)
+    writer = {"rss": feeds.render_rss, "atom": feeds.render_atom, "json": feeds.render_json}
+    return writer[feed_format(job.path)](meta, items)

@@ -1,0 +1,231 @@
+"""`sitegen import`: WordPress REST JSON -> `content/**/*.md` (docs/content-format.md).
+
+Two passes, so that 100,000 posts never need to be in memory at once:
+
+1. read every input file and keep only small maps: which post lives where (id -> path,
+   permalink -> path), terms, authors; decide each post's file, skip what is not public;
+2. read the files again and convert, write and forget one post at a time.
+
+Re-import safety comes from `content/.import/manifest.json` (sitegen.wp.manifest): a file edited
+by hand since the import wrote it is not overwritten without `force`, and a post whose permalink
+changed moves and keeps its old path in `aliases`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.content import dump_document
+from sitegen.errors import Problems, SitegenError
+from sitegen.fsutil import write_if_changed
+from sitegen.wp import plan, skipcache
+from sitegen.wp.export import WpPost, iter_posts
+from sitegen.wp.jsonfields import read_json
+from sitegen.wp.manifest import (
+    Entry,
+    Manifest,
+    load_manifest,
+    load_site,
+    merge_site,
+    save_manifest,
+    save_site,
+    sha256,
+)
+from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
+from sitegen.wp.sources import Source, collect, read_sides
+
+
+@dataclass
+class ImportOptions:
+    force: bool = False  # overwrite files edited by hand since their import
+    drafts: bool = False  # import drafts (as `status: draft`) instead of skipping them
+    # Called once, before the second pass, with the number of posts to convert: the cli sizes
+    # its progress bar with it; `progress` then reports each post done.
+    on_total: Callable[[int], None] | None = None
+
+
+@dataclass
+class ImportReport:
+    imported: int = 0  # new files
+    unchanged: int = 0  # same bytes as on disk (not rewritten, mtime kept)
+    updated: int = 0  # files rewritten or moved because the post changed
+    converted: int = 0  # posts whose HTML was converted (the others had not changed at all)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    errors: Problems = field(default_factory=Problems)  # errors and warnings
+    written: list[Path] = field(default_factory=list)  # every file written, content or not
+    removed: list[Path] = field(default_factory=list)  # old files of posts that moved
+    kept: list[Path] = field(default_factory=list)  # hand-edited files left alone
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors.errors)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def summary(self) -> str:
+        skipped = sum(self.skipped.values())
+        why = ", ".join(f"{n} {r}" for r, n in sorted(self.skipped.items()))
+        return (
+            f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"skipped {skipped}{f' ({why})' if why else ''}, "
+            f"errors {len(self.errors.errors)}, warnings {len(self.errors.warnings)}"
+        )
+
+
+def import_paths(
+    site_dir: Path,
+    inputs: Sequence[Path],
+    options: ImportOptions,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import WordPress REST JSON files (or folders of them) into `site_dir/content/`."""
+    report = ImportReport()
+    content_dir = site_dir / "content"
+    try:
+        manifest = load_manifest(content_dir)
+        old_site = load_site(content_dir)
+    except SitegenError as err:  # nothing safe to do without knowing what was written before
+        report.errors.add(err)
+        return report
+    sources, sides = collect(list(inputs), report.errors)
+    if not sources and not sides:
+        return report  # nothing to read: leave the site as it is
+    side = read_sides(sides, report.errors)
+    first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
+    placed = plan.place(first, side, manifest, old_site, report.errors)
+    if options.on_total:
+        options.on_total(len(placed.stubs))
+    fingerprints = skipcache.load(site_dir)
+    writer = _Writer(placed, manifest, content_dir, options, report, progress, fingerprints)
+    for src in sources:
+        if src.content:
+            writer.source(src)
+    skipcache.save(site_dir, fingerprints)
+    placed.maps.count_missing()
+    site = merge_site(old_site, plan.site_yaml(side, placed.maps, first))
+    if save_site(content_dir, site):
+        report.written.append(content_dir / "_site.yaml")
+    if save_manifest(content_dir, manifest):
+        report.written.append(content_dir / ".import" / "manifest.json")
+    return report
+
+
+@dataclass
+class _Writer:
+    """The second pass: convert, write and forget one post at a time."""
+
+    placed: plan.Placed
+    manifest: Manifest
+    content_dir: Path
+    options: ImportOptions
+    report: ImportReport
+    progress: Callable[[int], None] | None
+    fingerprints: dict[str, str]  # wp_id -> skipcache.fingerprint of what its file was made of
+    rewrite: Callable[[str], str] = field(init=False)  # links to the site -> root-relative
+
+    def __post_init__(self) -> None:
+        self.rewrite = make_rewriter(self.placed.maps)
+
+    def source(self, src: Source) -> None:
+        try:
+            posts = list(iter_posts(read_json(src.path, src.name), src.name))
+        except SitegenError:
+            return  # reported by the first pass
+        for post in posts:
+            if isinstance(post, SitegenError):
+                continue  # reported by the first pass
+            stub = self.placed.stubs.get(post.id)
+            if stub is None or stub.where != post.where:
+                continue  # skipped or a duplicate: counted by the first pass
+            try:
+                self.post(post, stub)
+            except SitegenError as err:
+                self.report.errors.add(err)
+            if self.progress:
+                self.progress(1)
+
+    def post(self, post: WpPost, stub: plan.Stub) -> None:
+        old = self.manifest.entries.get(post.id)
+        aliases = set(old.aliases) if old else set()
+        if old and old.path != stub.path:
+            aliases.add(old.path)  # the permalink changed: the old one must keep working
+        aliases.discard(stub.path)
+        ordered = tuple(sorted(aliases))
+        meta = front_matter(post, stub.path, self.placed.maps, self.report.errors, ordered)
+        target = self.content_dir / stub.file
+        current = target.read_bytes() if target.is_file() else None
+        print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
+        if self.untouched(post.id, print_, old, stub, current):
+            self.report.unchanged += 1
+            return
+        self.report.converted += 1
+        data = dump_document(meta, body_markdown(post, self.rewrite)).encode()
+        modified = (post.modified_gmt or post.modified).isoformat()
+        entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)
+        if current == data:
+            self.report.unchanged += 1
+        elif current is not None and not self.options.force and self.keep(current, old, entry):
+            return
+        else:
+            write_if_changed(target, data)
+            self.report.written.append(target)
+            if old is None and current is None:
+                self.report.imported += 1
+            else:
+                self.report.updated += 1
+        self.manifest.entries[post.id] = entry
+        self.fingerprints[str(post.id)] = print_
+        self.remove_old(old, entry)
+
+    def untouched(
+        self, wp_id: int, print_: str, old: Entry | None, stub: plan.Stub, current: bytes | None
+    ) -> bool:
+        """Nothing the file is made of changed, and the file is as the import wrote it."""
+        return (
+            not self.options.force
+            and self.fingerprints.get(str(wp_id)) == print_
+            and old is not None
+            and old.file == stub.file
+            and current is not None
+            and sha256(current) == old.sha256
+        )
+
+    def keep(self, current: bytes, old: Entry | None, new: Entry) -> bool:
+        """Whether the file on disk must be kept: True unless the import wrote it untouched."""
+        known = old.sha256 if old and old.file == new.file else None
+        if known is not None and sha256(current) == known:
+            return False  # the import wrote this file and nobody touched it: replace it
+        if known == new.sha256:
+            self.report.unchanged += 1  # edited by hand; WordPress has nothing new: keep it
+            return True
+        target = self.content_dir / new.file
+        self.report.kept.append(target)
+        self.report.skip("edited by hand")
+        what = "edited by hand since its import" if known else "not written by the import"
+        self.report.errors.warn(
+            f"{what}; not overwritten with WordPress's newer version",
+            f"content/{new.file}",
+            "use --force to replace it (your edits are then lost)",
+        )
+        return True
+
+    def remove_old(self, old: Entry | None, new: Entry) -> None:
+        """A post that moved leaves its old file behind only if a person edited it."""
+        if old is None or old.file == new.file:
+            return
+        path = self.content_dir / old.file
+        if not path.is_file():
+            return
+        if self.options.force or sha256(path.read_bytes()) == old.sha256:
+            path.unlink()
+            self.report.removed.append(path)
+            return
+        self.report.kept.append(path)
+        self.report.errors.warn(
+            f"the post moved to content/{new.file}; this old file was edited by hand and is kept",
+            f"content/{old.file}",
+            "merge your edits into the new file and delete this one, or use --force",
+        )

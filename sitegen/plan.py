@@ -1,0 +1,218 @@
+"""Site -> RenderJobs: every output file of the build, and the URL collisions between them (pure).
+
+Each job lists the content files its bytes depend on (`deps`) and, for lists and feeds, the posts
+it shows (`items`). An incremental build re-plans (cheap) and re-renders a job when the job itself
+changed (new items, new page count) or one of its deps changed; templates, config and
+`content/_site.yaml` invalidate every job, so they are not listed per job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sitegen.config import SiteConfig
+from sitegen.site import Site, neighbours, related_posts
+from sitegen.urls import output_file, page_path
+
+SITE_KEY = "content/_site.yaml"
+SITEMAP_KINDS = ("post", "page", "home", "category", "tag", "author", "archive", "terms")
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    path: str  # URL path relative to the site root ("" = home, "feed/index.xml")
+    kind: str  # post, page, home, category, tag, author, archive, terms, 404, 410, feed, ...
+    template: str = ""  # theme template, "" for outputs built in code (sitemap, redirects)
+    deps: tuple[str, ...] = ()  # content files (relative to the site dir) read for this output
+    items: tuple[str, ...] = ()  # post paths shown (lists, feeds)
+    key: str = ""  # document path, term slug, date archive path, feed format
+    page: int = 1
+    pages: int = 1
+    data: tuple[tuple[str, str], ...] = ()  # (url path, lastmod) rows of a sitemap
+
+    @property
+    def output(self) -> str:
+        return output_file(self.path)
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    path: str  # output path, relative to the output root (decoded)
+    source: Path  # absolute file to copy
+    dep: str  # dependency key (relative to the site dir, or "theme:<name>/<file>")
+
+
+def home_order(site: Site) -> tuple[str, ...]:
+    """WordPress puts sticky posts first on the home page, each post still listed once."""
+    sticky = tuple(p for p in site.posts if site.docs[p].sticky)
+    pinned = set(sticky)
+    return sticky + tuple(p for p in site.posts if p not in pinned)
+
+
+def _sources(site: Site, paths: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({site.sources[p] for p in paths}))
+
+
+def _paginated(
+    site: Site, kind: str, template: str, base: str, key: str, posts: tuple[str, ...], per_page: int
+) -> list[RenderJob]:
+    chunks = [posts[i : i + per_page] for i in range(0, len(posts), per_page)] or [()]
+    return [
+        RenderJob(
+            path=page_path(base, n),
+            kind=kind,
+            template=template,
+            deps=_sources(site, chunk),
+            items=chunk,
+            key=key,
+            page=n,
+            pages=len(chunks),
+        )
+        for n, chunk in enumerate(chunks, 1)
+    ]
+
+
+def _document_jobs(site: Site) -> list[RenderJob]:
+    jobs = []
+    for path, doc in site.docs.items():
+        if doc.type == "post":
+            older, newer = neighbours(site, path)
+            shown = tuple(p for p in (older, newer, *related_posts(site, path)) if p)
+            jobs.append(
+                RenderJob(
+                    path=path,
+                    kind="post",
+                    template="post.html",
+                    deps=_sources(site, (path, *shown)),
+                    items=shown,
+                    key=path,
+                )
+            )
+        else:
+            jobs.append(
+                RenderJob(
+                    path=path, kind="page", template="page.html", deps=(doc.source,), key=path
+                )
+            )
+    return jobs
+
+
+def list_jobs(site: Site, per_page: int) -> list[RenderJob]:
+    jobs = _paginated(site, "home", "index.html", "", "", home_order(site), per_page)
+    for slug, posts in site.category_posts.items():
+        jobs += _paginated(
+            site,
+            "category",
+            "taxonomy.html",
+            site.term_path("category", slug),
+            slug,
+            posts,
+            per_page,
+        )
+    for slug, posts in site.tag_posts.items():
+        jobs += _paginated(site, "tag", "taxonomy.html", f"tag/{slug}/", slug, posts, per_page)
+    for slug, posts in site.author_posts.items():
+        jobs += _paginated(site, "author", "author.html", f"author/{slug}/", slug, posts, per_page)
+    for key, posts in site.archives.items():
+        jobs += _paginated(site, "archive", "archive.html", key, key, posts, per_page)
+    return jobs
+
+
+def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
+    """RSS at feed/, Atom at feed/atom/, JSON at feed/json/; RSS + Atom per term and author."""
+    count = config.feeds.items
+    files = {"rss": "index.xml", "atom": "atom/index.xml", "json": "json/index.json"}
+    jobs = []
+
+    def add(
+        base: str, kind: str, key: str, posts: tuple[str, ...], formats: tuple[str, ...]
+    ) -> None:
+        items = posts[:count]
+        for fmt in formats:
+            jobs.append(
+                RenderJob(
+                    path=f"{base}feed/{files[fmt]}",
+                    kind=f"feed-{kind}",
+                    key=key,
+                    deps=_sources(site, items),
+                    items=items,
+                )
+            )
+
+    add("", "home", "", site.posts, config.feeds.formats)
+    if config.feeds.taxonomies:
+        both = tuple(f for f in ("rss", "atom") if f in config.feeds.formats)
+        for kind, lists in (
+            ("category", site.category_posts),
+            ("tag", site.tag_posts),
+            ("author", site.author_posts),
+        ):
+            for slug, posts in lists.items():
+                add(site.term_path(kind, slug), kind, slug, posts, both)
+    return jobs
+
+
+def _lastmod(site: Site, job: RenderJob) -> str:
+    if job.kind in ("post", "page"):
+        stamps = [site.docs[job.key].updated]
+    else:
+        stamps = [site.docs[p].updated for p in job.items or site.docs]
+    return max(stamps, default=datetime(1970, 1, 1)).isoformat()
+
+
+def sitemap_jobs(jobs: list[RenderJob], site: Site, config: SiteConfig) -> list[RenderJob]:
+    """The sitemap file(s) for the pages in `jobs` (pure; part of the plan)."""
+    rows = tuple(
+        (j.path, _lastmod(site, j)) for j in jobs if j.kind in SITEMAP_KINDS and j.page == 1
+    )
+    size = config.sitemap.max_urls
+    deps = tuple(sorted(site.sources.values()))
+    if len(rows) <= size:
+        return [RenderJob(path="sitemap.xml", kind="sitemap", deps=deps, data=rows)]
+    chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+    parts = [
+        RenderJob(path=f"sitemap-{n}.xml", kind="sitemap", deps=deps, data=chunk)
+        for n, chunk in enumerate(chunks, 1)
+    ]
+    index = tuple((p.path, max(d for _, d in p.data)) for p in parts)
+    return [RenderJob(path="sitemap.xml", kind="sitemap-index", deps=deps, data=index), *parts]
+
+
+def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
+    """Every output of the build, sorted by output file (stable order = stable builds)."""
+    jobs = _document_jobs(site) + list_jobs(site, config.posts_per_page) + feed_jobs(site, config)
+    jobs += [
+        RenderJob(path="category/", kind="terms", template="terms.html", key="category"),
+        RenderJob(path="tag/", kind="terms", template="terms.html", key="tag"),
+        RenderJob(path="404.html", kind="404", template="404.html"),
+        RenderJob(path="410.html", kind="410", template="410.html"),
+        RenderJob(path="robots.txt", kind="robots"),
+        RenderJob(path="_redirects", kind="redirects", deps=tuple(sorted(site.sources.values()))),
+        RenderJob(path="_headers", kind="headers"),
+    ]
+    if config.sitemap.enabled:
+        jobs += sitemap_jobs(jobs, site, config)
+    return sorted(jobs, key=lambda j: j.output)
+
+
+def static_files(config: SiteConfig, theme_dirs: list[Path]) -> list[StaticFile]:
+    """Theme static files under assets/ (site theme over default), then the site's static/."""
+    files: dict[str, StaticFile] = {}
+    for theme_dir in reversed(theme_dirs):  # default first, so the site's theme wins
+        root = theme_dir / "static"
+        for src in sorted(p for p in root.rglob("*") if p.is_file()):
+            rel = src.relative_to(root).as_posix()
+            files[f"assets/{rel}"] = StaticFile(
+                f"assets/{rel}", src, f"theme:{theme_dir.name}/static/{rel}"
+            )
+    root = config.site_dir / "static"
+    out = list(files.values())
+    if root.is_dir():
+        out += [
+            StaticFile(p.relative_to(root).as_posix(), p, p.relative_to(config.site_dir).as_posix())
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        ]
+    return out

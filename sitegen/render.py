@@ -1,0 +1,280 @@
+"""RenderJob -> bytes: the Jinja environment (site theme -> default fallback) and page contexts.
+
+A site's `themes/<name>/templates/` overrides any template of the default theme, one template
+at a time (ChoiceLoader); `{% extends "default/post.html" %}` reaches the default theme's version
+of the template being replaced (Pelican's `!simple`). StrictUndefined: a typo in a template is an
+error naming the template and line, not an empty string on 3,000 pages.
+"""
+
+from __future__ import annotations
+
+import calendar
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitegen.config import SiteConfig
+from sitegen.errors import SitegenError
+from sitegen.feedjobs import render_feed
+from sitegen.jsonld import news_article
+from sitegen.plan import RenderJob
+from sitegen.redirects import render_headers, render_redirects
+from sitegen.site import Site, neighbours, related_posts
+from sitegen.sitemap import render_robots, render_sitemap
+from sitegen.views import Link, Views
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+FEED_LINKS = (
+    ("rss", "feed/", "application/rss+xml", "RSS"),
+    ("atom", "feed/atom/", "application/atom+xml", "Atom"),
+)
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """The theme folders to search, most specific first."""
+    own = config.site_dir / "themes" / config.theme
+    return [own, DEFAULT_THEME] if own.is_dir() else [DEFAULT_THEME]
+
+
+def make_env(dirs: list[Path]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({"default": jinja2.FileSystemLoader(DEFAULT_THEME / "templates")}),
+            *(jinja2.FileSystemLoader(d / "templates") for d in dirs),
+        ]
+    )
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the <head> needs: title, canonical URL, feeds, social cards, structured data."""
+
+    title: str
+    description: str
+    canonical: str
+    kind: str
+    feeds: tuple[Link, ...] = ()
+    og_type: str = "website"
+    image: str = ""
+    json_ld: str = ""  # JSON text, already safe inside <script> (see _json_ld)
+    noindex: bool = False
+
+
+def template_location(exc: BaseException, dirs: list[Path]) -> str:
+    """`themes/default/templates/post.html:12` for the innermost template frame of `exc`."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return f"{_short(exc.filename, dirs)}:{exc.lineno}"
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename.endswith((".html", ".xml", ".txt")) and "/templates/" in f.filename
+    ]
+    return f"{_short(frames[-1].filename, dirs)}:{frames[-1].lineno}" if frames else ""
+
+
+def _short(filename: str, dirs: list[Path]) -> str:
+    for d in dirs:
+        try:
+            return Path(filename).resolve().relative_to(d.parent.parent).as_posix()
+        except ValueError:
+            continue
+    return filename
+
+
+class Renderer:
+    """Renders any RenderJob of one build; holds the Jinja environment and the views."""
+
+    def __init__(
+        self, site: Site, config: SiteConfig, bodies: dict[str, str], local_files: set[str]
+    ) -> None:
+        self.site, self.config = site, config
+        self.dirs = theme_dirs(config)
+        self.env = make_env(self.dirs)
+        self.views = Views(site, config, bodies, local_files)
+        self.common = {"site": self._site_context()}
+
+    def _site_context(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "title": c.title,
+            "description": c.description,
+            "language": c.language,
+            "base_url": c.base_url,
+            "base_path": c.base_path,
+            "home_url": c.base_path,
+            "assets": c.base_path + "assets/",
+            "search_enabled": c.search_enabled,
+            "nav": self.views.nav(),
+            "pages": self.views.pages(),
+            "feed_url": c.base_path + "feed/",
+            "original_home": self.site.info.home,
+        }
+
+    def render(self, job: RenderJob) -> bytes:
+        """The bytes of one output; SitegenError (naming the template line) on template errors."""
+        if job.kind.startswith("feed-"):
+            return render_feed(job, self.site, self.config, self.views)
+        simple = {
+            "robots": lambda: render_robots(self.config),
+            "redirects": lambda: render_redirects(self.site, self.config),
+            "headers": lambda: render_headers(self.site, self.config),
+            "sitemap": lambda: render_sitemap(job, self.config.base_url),
+            "sitemap-index": lambda: render_sitemap(job, self.config.base_url),
+        }
+        if job.kind in simple:
+            return simple[job.kind]()
+        try:
+            template = self.env.get_template(job.template)
+            return template.render(**self.common, **self.context(job)).encode("utf-8")
+        except jinja2.TemplateError as exc:
+            raise SitegenError(
+                f"template: {exc.message or exc}",
+                template_location(exc, self.dirs),
+                "fix the template; `sitegen build` names every broken one",
+            ) from None
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            where = template_location(exc, self.dirs)
+            if not where:
+                raise  # not in a template: a bug in sitegen, keep the traceback
+            raise SitegenError(f"template: {type(exc).__name__}: {exc}", where) from None
+
+    def context(self, job: RenderJob) -> dict[str, Any]:
+        if job.kind in ("post", "page"):
+            return self._post_context(job)
+        if job.kind in ("home", "category", "tag", "author", "archive"):
+            return self._list_context(job)
+        if job.kind == "terms":
+            terms = self.views.categories() if job.key == "category" else self.views.tags()
+            name = "Categories" if job.key == "category" else "Tags"
+            return {
+                "page": self._meta(job, name, f"All {name.lower()} of the archive"),
+                "taxonomy": job.key,
+                "terms": terms,
+            }
+        title = "Page not found" if job.kind == "404" else "This article was removed"
+        return {"page": self._meta(job, title, title, noindex=True)}
+
+    def _meta(self, job: RenderJob, title: str, description: str, **extra: Any) -> PageMeta:
+        on = [row for row in FEED_LINKS if row[0] in self.config.feeds.formats]
+        root = self.config.base_path
+        feeds = [
+            Link(f"{self.config.title} {name}", root + path, rel=mime) for _, path, mime, name in on
+        ]
+        if job.kind in ("category", "tag", "author") and self.config.feeds.taxonomies:
+            base = self.site.term_path(job.kind, job.key)
+            feeds += [
+                Link(f"{title} {name}", root + base + path, rel=mime) for _, path, mime, name in on
+            ]
+        canonical = self.config.base_url + job.path if job.kind not in ("404", "410") else ""
+        return PageMeta(
+            title=title,
+            description=description,
+            canonical=canonical,
+            kind=job.kind,
+            feeds=tuple(feeds),
+            **extra,
+        )
+
+    def _post_context(self, job: RenderJob) -> dict[str, Any]:
+        post = self.views.post(job.key)
+        meta = self._meta(
+            job,
+            post.title,
+            post.summary,
+            og_type="article",
+            image=self.views.abs_media(post.image.url) if post.image else "",
+            json_ld=news_article(post, self.config, self.views) if post.type == "post" else "",
+        )
+        ctx: dict[str, Any] = {
+            "page": meta,
+            "post": post,
+            "previous": None,
+            "next": None,
+            "related": [],
+            "breadcrumbs": [],
+        }
+        if post.type == "post":
+            older, newer = neighbours(self.site, job.key)
+            ctx["previous"] = self.views.post(older) if older else None
+            ctx["next"] = self.views.post(newer) if newer else None
+            ctx["related"] = self.views.posts(tuple(related_posts(self.site, job.key)))
+        return ctx
+
+    def _list_context(self, job: RenderJob) -> dict[str, Any]:
+        title, description, extra = self._list_heading(job)
+        if job.page > 1:
+            title = f"{title} – Page {job.page} of {job.pages}"
+        base = job.path if job.page == 1 else job.path.rsplit("page/", 1)[0]
+
+        def page_url(n: int) -> str:
+            return self.config.base_path + (base if n == 1 else f"{base}page/{n}/")
+
+        pagination = {
+            "page": job.page,
+            "pages": job.pages,
+            "previous_url": page_url(job.page - 1) if job.page > 1 else "",
+            "next_url": page_url(job.page + 1) if job.page < job.pages else "",
+        }
+        return {
+            "page": self._meta(job, title, description),
+            "posts": self.views.posts(job.items),
+            "pagination": pagination,
+            **extra,
+        }
+
+    def _list_heading(self, job: RenderJob) -> tuple[str, str, dict[str, Any]]:
+        """(title, description, extra context) of a list page."""
+        if job.kind == "home":
+            return self.config.title or "Home", self.config.description, {}
+        if job.kind in ("category", "tag"):
+            return self._term_heading(job.kind, job.key)
+        if job.kind == "author":
+            author = self.site.authors[job.key]
+            return (
+                author.name,
+                author.description or f"Articles by {author.name}",
+                {"author": self.views.author(job.key), "author_description": author.description},
+            )
+        label = archive_label(job.key)
+        return label, f"Articles published in {label}", {"archive": label}
+
+    def _term_heading(self, kind: str, slug: str) -> tuple[str, str, dict[str, Any]]:
+        site, views = self.site, self.views
+        term = site.categories[slug] if kind == "category" else site.tags[slug]
+        crumbs, children = [], []
+        if kind == "category":
+            crumbs = [views.term("category", t) for t in site.category_chain(slug)]
+            children = [
+                views.term("category", t)
+                for t in site.category_children(slug)
+                if t.slug in site.category_posts and t.slug != slug
+            ]
+        filed = "filed under" if kind == "category" else "tagged"
+        extra = {
+            "term": views.term(kind, term),
+            "taxonomy": kind,
+            "breadcrumbs": crumbs,
+            "children": children,
+            "term_description": term.description,
+        }
+        return term.name, term.description or f"Articles {filed} {term.name}", extra
+
+
+def archive_label(key: str) -> str:
+    """ "2023/09/01/" -> "September 1, 2023"; "2023/09/" -> "September 2023"; "2023/" -> "2023"."""
+    parts = [int(p) for p in key.strip("/").split("/")]
+    if len(parts) == 1:
+        return str(parts[0])
+    month = calendar.month_name[parts[1]]
+    return f"{month} {parts[0]}" if len(parts) == 2 else f"{month} {parts[2]}, {parts[0]}"

@@ -1,0 +1,306 @@
+"""Load `content/` and assemble the Site: ordering, taxonomies, authors, date archives.
+
+Parse everything first, then assemble (Zola, MkDocs): lists, taxonomies and previous/next links
+need the whole corpus. `assemble_site` is pure; relations are paths and slugs, not nested objects,
+so later stages (and an incremental rebuild) can compare them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen.content import read_document
+from sitegen.errors import Problems, SitegenError
+from sitegen.model import Author, Document, SiteInfo, Term
+from sitegen.urls import date_path
+
+SITE_FILE = "content/_site.yaml"
+GONE_FILE = "content/_gone.yaml"
+
+
+@dataclass(frozen=True)
+class Gone:
+    """A post removed from WordPress: its old path answers 410 Gone."""
+
+    path: str
+    wp_id: int = 0
+
+
+@dataclass(frozen=True)
+class Site:
+    info: SiteInfo
+    docs: dict[str, Document]  # by path
+    posts: tuple[str, ...]  # paths, newest first
+    pages: tuple[str, ...]  # paths, by path
+    categories: dict[str, Term]  # by slug, sorted
+    tags: dict[str, Term]
+    authors: dict[str, Author]
+    category_posts: dict[str, tuple[str, ...]]  # a parent lists its descendants' posts too
+    tag_posts: dict[str, tuple[str, ...]]
+    author_posts: dict[str, tuple[str, ...]]
+    archives: dict[str, tuple[str, ...]]  # "2023/", "2023/09/", "2023/09/01/" -> posts
+    gone: tuple[Gone, ...] = ()
+    sources: dict[str, str] = field(default_factory=dict)  # path -> content file
+
+    @cached_property
+    def post_order(self) -> dict[str, int]:
+        """Position of each post in `posts` (0 = newest)."""
+        return {p: i for i, p in enumerate(self.posts)}
+
+    def category_chain(self, slug: str) -> list[Term]:
+        """The category and its ancestors, root first (for breadcrumbs)."""
+        chain: list[Term] = []
+        while slug in self.categories and all(t.slug != slug for t in chain):
+            chain.insert(0, self.categories[slug])
+            slug = self.categories[slug].parent
+        return chain
+
+    def term_path(self, kind: str, slug: str) -> str:
+        """URL path of a category, tag or author archive. A child category lives at WordPress's
+        nested path (`category/telecom/5g/`), which is where WordPress and imported links put it."""
+        if kind == "category" and slug in self.categories:
+            return "category/" + "".join(f"{t.slug}/" for t in self.category_chain(slug))
+        return f"{kind}/{slug}/"
+
+    def category_children(self, slug: str) -> list[Term]:
+        """Direct children; with slug "" the top level (a parent we do not know counts as none)."""
+        return [
+            t
+            for t in self.categories.values()
+            if t.parent == slug or (not slug and t.parent not in self.categories)
+        ]
+
+
+# ---- loading ---------------------------------------------------------------------------------
+
+
+def _yaml_file(site_dir: Path, rel: str, problems: Problems) -> Any:
+    path = site_dir / rel
+    if not path.is_file():
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.MarkedYAMLError as exc:
+        line = 1 + (exc.problem_mark.line if exc.problem_mark else 0)
+        problems.error(f"not valid YAML: {exc.problem}", f"{rel}:{line}")
+    return None
+
+
+def _records(data: dict[str, Any], key: str, problems: Problems) -> list[dict[str, Any]]:
+    value = data.get(key) or []
+    good = (
+        [v for v in value if isinstance(v, dict) and v.get("slug")]
+        if isinstance(value, list)
+        else []
+    )
+    if not isinstance(value, list) or len(good) != len(value):
+        problems.error(f"{key}: expected a list of {{slug: ..., name: ...}}", SITE_FILE)
+    return good
+
+
+def load_site_info(site_dir: Path, problems: Problems) -> SiteInfo:
+    data = _yaml_file(site_dir, SITE_FILE, problems)
+    if data is None:
+        return SiteInfo()
+    if not isinstance(data, dict):
+        problems.error("expected a mapping of keys to values", SITE_FILE)
+        return SiteInfo()
+    terms = {
+        key: tuple(
+            Term(
+                slug=str(r["slug"]),
+                name=str(r.get("name") or r["slug"]),
+                parent=str(r.get("parent") or ""),
+                description=str(r.get("description") or ""),
+                wp_id=int(r.get("wp_id") or 0),
+            )
+            for r in _records(data, key, problems)
+        )
+        for key in ("categories", "tags")
+    }
+    authors = tuple(
+        Author(
+            slug=str(r["slug"]),
+            name=str(r.get("name") or r["slug"]),
+            description=str(r.get("description") or ""),
+            wp_id=int(r.get("wp_id") or 0),
+        )
+        for r in _records(data, "authors", problems)
+    )
+    return SiteInfo(
+        name=str(data.get("name") or ""),
+        description=str(data.get("description") or ""),
+        home=str(data.get("home") or ""),
+        timezone=str(data.get("timezone") or "UTC"),
+        language=str(data.get("language") or "en"),
+        categories=terms["categories"],
+        tags=terms["tags"],
+        authors=authors,
+    )
+
+
+def content_files(site_dir: Path) -> list[Path]:
+    """Every content file, sorted; names starting with `_` or `.` are not content."""
+    root = site_dir / "content"
+    return sorted(
+        p
+        for p in root.rglob("*.md")
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(root).parts)
+    )
+
+
+def load_documents(site_dir: Path, problems: Problems, *, drafts: bool = False) -> list[Document]:
+    docs = []
+    for path in content_files(site_dir):
+        try:
+            doc = read_document(site_dir, path)
+        except SitegenError as err:
+            problems.add(err)
+            continue
+        except ValueError as exc:  # PyYAML's bare error for an impossible date (2023-13-02)
+            problems.error(f"front matter: {exc}", path.relative_to(site_dir).as_posix())
+            continue
+        if doc.type not in ("post", "page"):
+            problems.error(f"type: expected post or page, got {doc.type!r}", doc.source)
+        elif doc.status == "publish" or (drafts and doc.status == "draft"):
+            docs.append(doc)
+    return docs
+
+
+def load_gone(site_dir: Path, problems: Problems) -> tuple[Gone, ...]:
+    data = _yaml_file(site_dir, GONE_FILE, problems) or []
+    gone = []
+    for i, item in enumerate(data if isinstance(data, list) else [None]):
+        if isinstance(item, dict) and isinstance(item.get("path"), str):
+            gone.append(Gone(str(item["path"]).strip("/") + "/", int(item.get("wp_id") or 0)))
+        else:
+            problems.error(f"entry {i}: expected {{path: 2023/09/01/x/, wp_id: 1}}", GONE_FILE)
+    return tuple(sorted(gone, key=lambda g: g.path))
+
+
+# ---- assembling ------------------------------------------------------------------------------
+
+
+def _register(
+    known: dict[str, Any],
+    items: Iterable[Any],
+    doc: Document,
+    kind: str,
+    listed: bool,
+    problems: Problems,
+) -> None:
+    for item in items:
+        if item.slug not in known:
+            known[item.slug] = item
+            if listed:
+                problems.warn(
+                    f"{kind} '{item.slug}' is not in {SITE_FILE}",
+                    doc.source,
+                    f"add it to the {kind} list there, or fix the slug",
+                )
+
+
+def _by_path(docs: list[Document], problems: Problems) -> dict[str, Document]:
+    """Documents by path; a second document at a taken path is a collision naming both."""
+    by_path: dict[str, Document] = {}
+    for doc in sorted(docs, key=lambda d: d.source):
+        other = by_path.get(doc.path)
+        if other is not None:
+            problems.error(
+                f"URL collision: /{doc.path} is also the path of {other.source}",
+                doc.source,
+                "give one of them another path (or make it an alias)",
+            )
+            continue
+        by_path[doc.path] = doc
+    return by_path
+
+
+def assemble_site(
+    info: SiteInfo, docs: list[Document], problems: Problems, gone: tuple[Gone, ...] = ()
+) -> Site:
+    by_path = _by_path(docs, problems)
+    posts = sorted(
+        (d for d in by_path.values() if d.type == "post"),
+        key=lambda d: (d.date.timestamp(), d.path),
+        reverse=True,
+    )
+    categories = {t.slug: t for t in info.categories}
+    tags = {t.slug: t for t in info.tags}
+    authors = {a.slug: a for a in info.authors}
+    for doc in posts:
+        _register(categories, doc.categories, doc, "category", bool(info.categories), problems)
+        _register(tags, doc.tags, doc, "tag", bool(info.tags), problems)
+        _register(
+            authors, [doc.author] if doc.author else [], doc, "author", bool(info.authors), problems
+        )
+    site = Site(
+        info=info,
+        docs=by_path,
+        posts=tuple(d.path for d in posts),
+        pages=tuple(sorted(d.path for d in by_path.values() if d.type == "page")),
+        categories=dict(sorted(categories.items())),
+        tags=dict(sorted(tags.items())),
+        authors=dict(sorted(authors.items())),
+        category_posts={},
+        tag_posts={},
+        author_posts={},
+        archives={},
+        gone=gone,
+        sources={p: d.source for p, d in by_path.items()},
+    )
+    _index(site, posts)
+    return site
+
+
+def _index(site: Site, posts: list[Document]) -> None:
+    """Fill the post lists of every term, author and date archive (newest first)."""
+    cats: dict[str, list[str]] = defaultdict(list)
+    tags: dict[str, list[str]] = defaultdict(list)
+    authors: dict[str, list[str]] = defaultdict(list)
+    archives: dict[str, list[str]] = defaultdict(list)
+    for doc in posts:
+        slugs = {t.slug for c in doc.categories for t in site.category_chain(c.slug)}
+        for slug in sorted(slugs | {c.slug for c in doc.categories}):
+            cats[slug].append(doc.path)
+        for tag in doc.tags:
+            tags[tag.slug].append(doc.path)
+        if doc.author:
+            authors[doc.author.slug].append(doc.path)
+        d = doc.date
+        for key in (
+            date_path(d.year),
+            date_path(d.year, d.month),
+            date_path(d.year, d.month, d.day),
+        ):
+            archives[key].append(doc.path)
+    site.category_posts.update({k: tuple(v) for k, v in sorted(cats.items())})
+    site.tag_posts.update({k: tuple(dict.fromkeys(v)) for k, v in sorted(tags.items())})
+    site.author_posts.update({k: tuple(v) for k, v in sorted(authors.items())})
+    site.archives.update({k: tuple(v) for k, v in sorted(archives.items())})
+
+
+def related_posts(site: Site, path: str, limit: int = 3) -> list[str]:
+    """Posts sharing the most tags with `path` (then newest first)."""
+    doc = site.docs[path]
+    score: dict[str, int] = defaultdict(int)
+    for tag in doc.tags:
+        for other in site.tag_posts.get(tag.slug, ()):
+            if other != path:
+                score[other] += 1
+    return sorted(score, key=lambda p: (-score[p], site.post_order[p]))[:limit]
+
+
+def neighbours(site: Site, path: str) -> tuple[str | None, str | None]:
+    """(previous = older post, next = newer post), WordPress's sense."""
+    i = site.post_order[path]
+    older = site.posts[i + 1] if i + 1 < len(site.posts) else None
+    newer = site.posts[i - 1] if i > 0 else None
+    return older, newer

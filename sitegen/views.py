@@ -1,0 +1,218 @@
+"""View objects for templates: what a theme may use, never the build's internals.
+
+Every field is documented in themes/default/README.md. URLs in views are ready to use: `url` is
+root-relative with the base path ("/web/2023/09/01/x/"), `abs_url` is absolute (for canonical
+links, Open Graph and feeds).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import Markup
+
+from sitegen.config import SiteConfig
+from sitegen.model import Document, Image, Term
+from sitegen.site import Site
+from sitegen.urls import localize_media, prefix_root_links
+
+_TAGS = re.compile(r"<[^>]+>")
+# Block boundaries become spaces, inline tags vanish: "<p>a</p><p>b</p>" -> "a b",
+# "<a>x</a>." -> "x."
+_BLOCK = re.compile(
+    r"</?(?:p|div|h[1-6]|li|ul|ol|tr|td|th|table|blockquote|figure|figcaption|pre|section|br|hr)"
+    r"[^>]*>",
+    re.I,
+)
+_SPACE = re.compile(r"\s+")
+_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class Link:
+    name: str
+    url: str
+    count: int = 0
+    rel: str = ""
+
+
+@dataclass(frozen=True)
+class ImageView:
+    url: str
+    alt: str
+    caption: str
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class PostView:
+    path: str
+    url: str
+    abs_url: str
+    title: str
+    type: str
+    date_iso: str
+    date_human: str
+    updated_iso: str
+    author: Link | None
+    categories: tuple[Link, ...]
+    tags: tuple[Link, ...]
+    summary: str
+    image: ImageView | None
+    content: Markup
+    permalink: str  # the original WordPress URL
+    sticky: bool
+    format: str
+
+
+def human_date(doc: Document) -> str:
+    """WordPress's default date format, 'F j, Y' (September 1, 2023)."""
+    d = doc.date
+    return f"{d.strftime('%B')} {d.day}, {d.year}"
+
+
+def plain_text(fragment: str, words: int = 40) -> str:
+    """Text of an HTML fragment, cut at a word boundary; for summaries and meta descriptions.
+
+    Paragraphs only when there are some: a table or a heading makes a poor summary.
+    """
+    fragment = fragment.split('<hr class="footnotes-sep"')[0]  # footnotes are not the story
+    paragraphs = _PARAGRAPH.findall(fragment)
+    fragment = " ".join(paragraphs) if paragraphs else fragment
+    text = _SPACE.sub(" ", html.unescape(_TAGS.sub("", _BLOCK.sub(" ", fragment)))).strip()
+    parts = text.split(" ")
+    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
+
+
+class Views:
+    """Builds (and memoises) the view of each post; one instance per build."""
+
+    def __init__(
+        self, site: Site, config: SiteConfig, bodies: dict[str, str], local_files: set[str]
+    ) -> None:
+        self.site, self.config, self.bodies = site, config, bodies
+        self.local_files = local_files  # output paths of the site's static/ files
+        self._posts: dict[str, PostView] = {}
+
+    def local(self, url: str) -> str:
+        """The mirror's copy of a file on the original host (fetch mirrors images into
+        static/), or `url` itself when the mirror has none."""
+        home = self.site.info.home
+        if home and url.startswith(home):
+            rest = url[len(home) :].split("#")[0].split("?")[0]
+            if unquote(rest) in self.local_files:
+                return self.config.base_path + rest
+        return url
+
+    def url(self, path: str) -> str:
+        return self.config.base_path + path
+
+    def abs_url(self, path: str) -> str:
+        return self.config.base_url + path
+
+    def media_url(self, url: str) -> str:
+        """A root-relative media URL (mirrored under static/) gets the base path too."""
+        if url.startswith("/") and url[1:2] != "/":
+            return self.config.base_path + url[1:]
+        return self.local(url)
+
+    def abs_media(self, url: str) -> str:
+        """Absolute form of a view URL ("/web/wp-content/x.jpg" -> "https://host/web/…")."""
+        if url.startswith("/") and url[1:2] != "/":
+            parts = urlsplit(self.config.base_url)
+            return f"{parts.scheme}://{parts.netloc}{url}"
+        return url
+
+    def term(self, kind: str, term: Term) -> Link:
+        known = (self.site.categories if kind == "category" else self.site.tags).get(
+            term.slug, term
+        )
+        lists = self.site.category_posts if kind == "category" else self.site.tag_posts
+        count = len(lists.get(term.slug, ()))
+        return Link(known.name, self.url(self.site.term_path(kind, term.slug)), count)
+
+    def author(self, slug: str) -> Link:
+        author = self.site.authors[slug]
+        return Link(
+            author.name, self.url(f"author/{slug}/"), len(self.site.author_posts.get(slug, ()))
+        )
+
+    def image(self, image: Image | None) -> ImageView | None:
+        if image is None:
+            return None
+        return ImageView(
+            self.media_url(image.url), image.alt, image.caption, image.width, image.height
+        )
+
+    def post(self, path: str) -> PostView:
+        if path not in self._posts:
+            self._posts[path] = self._make_post(self.site.docs[path])
+        return self._posts[path]
+
+    def _make_post(self, doc: Document) -> PostView:
+        body = prefix_root_links(self.bodies.get(doc.path, ""), self.config.base_path)
+        body = localize_media(body, self.site.info.home, self.local)
+        return PostView(
+            path=doc.path,
+            url=self.url(doc.path),
+            abs_url=self.abs_url(doc.path),
+            title=doc.title,
+            type=doc.type,
+            date_iso=doc.date.isoformat(),
+            date_human=human_date(doc),
+            updated_iso=doc.updated.isoformat(),
+            author=self.author(doc.author.slug) if doc.author else None,
+            categories=tuple(self.term("category", t) for t in doc.categories),
+            tags=tuple(self.term("tag", t) for t in doc.tags),
+            summary=doc.summary or plain_text(body),
+            image=self.image(doc.featured_image),
+            content=Markup(body),
+            permalink=doc.permalink,
+            sticky=doc.sticky,
+            format=doc.format,
+        )
+
+    def posts(self, paths: tuple[str, ...]) -> list[PostView]:
+        return [self.post(p) for p in paths]
+
+    def categories(self) -> list[Link]:
+        """Every category with posts, parents before their children (for the terms page)."""
+        out: list[Link] = []
+        seen: set[str] = set()  # a parent cycle in _site.yaml must not loop forever
+
+        def walk(parent: str, depth: int) -> None:
+            for term in sorted(self.site.category_children(parent), key=lambda t: t.name.lower()):
+                if term.slug in seen:
+                    continue
+                seen.add(term.slug)
+                if term.slug in self.site.category_posts:
+                    link = self.term("category", term)
+                    out.append(Link(link.name, link.url, link.count, rel=str(depth)))
+                walk(term.slug, depth + 1)
+
+        walk("", 0)
+        return out
+
+    def tags(self) -> list[Link]:
+        used = [t for s, t in self.site.tags.items() if s in self.site.tag_posts]
+        return [self.term("tag", t) for t in sorted(used, key=lambda t: t.name.lower())]
+
+    def nav(self, limit: int = 6) -> list[Link]:
+        """The header menu: the top-level categories with the most posts."""
+        top = [
+            self.term("category", t)
+            for t in self.site.category_children("")
+            if t.slug in self.site.category_posts
+        ]
+        return sorted(top, key=lambda link: (-link.count, link.name.lower()))[:limit]
+
+    def pages(self) -> list[Link]:
+        docs = [self.site.docs[p] for p in self.site.pages]
+        return [
+            Link(d.title, self.url(d.path))
+            for d in sorted(docs, key=lambda d: (d.menu_order, d.title.lower()))
+        ]

@@ -1,0 +1,342 @@
+"""Read WordPress REST API JSON into typed records, naming the file and JSON path of every problem.
+
+Accepts what `/wp-json/wp/v2/...` returns: one post object, a JSON array of posts (one page of
+`/wp/v2/posts` or `/wp/v2/pages`, with or without `_embed`), and the side collections
+(categories, tags, users, media) and the site index (`/wp-json/`). Nothing here converts HTML or
+decides where a post goes: that is `sitegen.wp.normalize`.
+
+A location reads like `posts-page-2.json[7].date_gmt`: the file as the user named it, then the
+JSON path, so that an error can be found with any JSON viewer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sitegen.errors import SitegenError
+from sitegen.wp.jsonfields import JsonObject, kind
+
+# Side files: read for names, hierarchy and images, never imported as content themselves.
+SIDE_FILES = ("categories.json", "tags.json", "users.json", "media.json", "index.json")
+# pages.json is a side file (links to pages resolve) *and* content (pages are imported).
+PAGES_FILE = "pages.json"
+
+
+@dataclass(frozen=True)
+class WpTerm:
+    id: int
+    slug: str
+    name: str  # as WordPress rendered it (entities not decoded)
+    taxonomy: str  # "category" or "post_tag"
+    parent: int = 0
+    parent_slug: str = ""  # known from an embedded term's link when the parent's id is not
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class WpUser:
+    id: int
+    slug: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class WpMedia:
+    id: int
+    url: str
+    alt: str = ""
+    caption_html: str = ""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
+class WpSite:
+    name: str = ""
+    description: str = ""
+    home: str = ""
+    timezone: str = ""
+    gmt_offset: float | None = None
+
+
+@dataclass(frozen=True)
+class WpPost:
+    """One post or page. Dates are naive, as WordPress gives them: `date` local, `*_gmt` UTC."""
+
+    where: str  # `file[i]`, the prefix of every location inside this record
+    id: int
+    type: str
+    status: str
+    slug: str
+    link: str
+    guid: str
+    date: datetime
+    date_gmt: datetime | None
+    modified: datetime
+    modified_gmt: datetime | None
+    title_html: str
+    content_html: str
+    excerpt_html: str
+    protected: bool = False
+    author: int = 0
+    featured_media: int = 0
+    sticky: bool = False
+    format: str = "standard"
+    categories: tuple[int, ...] = ()
+    tags: tuple[int, ...] = ()
+    class_list: tuple[str, ...] = ()
+    parent: int = 0
+    menu_order: int = 0
+    api_root: str = ""  # `https://host/base/wp-json/` from _links.self, to find the home
+    embedded_author: WpUser | None = None
+    embedded_terms: tuple[WpTerm, ...] = ()
+    embedded_media: WpMedia | None = None
+
+
+class ErrorResponse(SitegenError):
+    """The file holds WordPress's error body (`{"code": ..., "message": ...}`), not posts."""
+
+    @property
+    def past_last_page(self) -> bool:
+        return PAST_LAST_PAGE in self.message
+
+
+PAST_LAST_PAGE = "rest_post_invalid_page_number"
+
+
+def iter_posts(data: Any, name: str) -> Iterator[WpPost | SitegenError]:
+    """Every post in a parsed file, or the error that stops one post (the others still come)."""
+    if isinstance(data, dict) and "id" not in data and "code" in data and "message" in data:
+        past_end = data.get("code") == PAST_LAST_PAGE
+        raise ErrorResponse(
+            f"WordPress error response, no posts: {data.get('code')}: {data.get('message')}",
+            name,
+            "this is what WordPress returns past the last page; leave it out"
+            if past_end
+            else "WordPress refused the request this file was saved from; fetch it again",
+        )
+    if isinstance(data, dict):
+        items: list[tuple[str, Any]] = [(name, data)]
+    elif isinstance(data, list):
+        items = [(f"{name}[{i}]", item) for i, item in enumerate(data)]
+    else:
+        raise SitegenError(
+            f"expected a post object or a list of posts, got {kind(data)}",
+            name,
+            "give the JSON of /wp-json/wp/v2/posts or /wp-json/wp/v2/pages",
+        )
+    _not_a_side_collection(items, name)
+    for where, item in items:
+        try:
+            yield parse_post(item, where)
+        except SitegenError as err:
+            yield err
+
+
+# A key only this kind of REST object has -> the side file it belongs in.
+_SIDE_MARKERS = {
+    "taxonomy": "categories.json or tags.json",
+    "avatar_urls": "users.json",
+    "media_type": "media.json",
+    "namespaces": "index.json",
+}
+
+
+def _not_a_side_collection(items: list[tuple[str, Any]], name: str) -> None:
+    """A list of categories saved under another name would give one error per term; one
+    error for the file, saying what it is, helps more."""
+    first = items[0][1] if items else None
+    if not isinstance(first, dict) or "date" in first:
+        return
+    for marker, side in _SIDE_MARKERS.items():
+        if marker in first:
+            raise SitegenError(
+                f"this holds no posts: it looks like the content of {side}",
+                name,
+                f"name the file {side} so that it is read as a side file",
+            )
+
+
+# ---- records
+
+
+def parse_post(obj: Any, where: str) -> WpPost:
+    f = JsonObject(obj, where)
+    date = f.date("date")
+    assert date is not None  # required
+    modified = f.date("modified", required=False) or date
+    embedded = f.get("_embedded", {})
+    emb = JsonObject(embedded, f.loc("_embedded"), "embedded objects") if embedded else None
+    return WpPost(
+        where=where,
+        id=f.int_("id"),
+        type=f.str_("type", "post"),
+        status=f.str_("status", "publish"),
+        slug=f.str_("slug"),
+        link=f.str_("link"),
+        guid=f.rendered("guid", required=False),
+        date=date,
+        date_gmt=f.date("date_gmt", required=False),
+        modified=modified,
+        modified_gmt=f.date("modified_gmt", required=False),
+        title_html=f.rendered("title"),
+        content_html=f.rendered("content", required=False),
+        excerpt_html=f.rendered("excerpt", required=False),
+        protected=_protected(f),
+        author=f.int_("author", 0),
+        featured_media=f.int_("featured_media", 0),
+        sticky=f.bool_("sticky"),
+        format=f.str_("format", "standard") or "standard",
+        categories=f.ids("categories"),
+        tags=f.ids("tags"),
+        class_list=_class_list(f),
+        parent=f.int_("parent", 0),
+        menu_order=f.int_("menu_order", 0),
+        api_root=_api_root(f.get("_links", {})),
+        embedded_author=_embedded_author(emb),
+        embedded_terms=_embedded_terms(emb),
+        embedded_media=_embedded_media(emb),
+    )
+
+
+def _protected(f: JsonObject) -> bool:
+    for key in ("content", "excerpt"):
+        value = f.get(key, {})
+        if isinstance(value, dict) and value.get("protected") is True:
+            return True
+    return False
+
+
+def _class_list(f: JsonObject) -> tuple[str, ...]:
+    # WordPress 6.5+ sends a list; some versions/plugins send an object {"0": "post-1", ...}.
+    value = f.get("class_list", [])
+    if isinstance(value, dict):
+        return tuple(str(v) for v in value.values())
+    return f.strings("class_list")
+
+
+def _api_root(links: Any) -> str:
+    try:
+        href = links["self"][0]["href"]
+    except (KeyError, IndexError, TypeError):
+        return ""
+    if not isinstance(href, str) or "/wp-json/" not in href:
+        return ""
+    return href[: href.index("/wp-json/") + len("/wp-json/")]
+
+
+def _embedded_author(emb: JsonObject | None) -> WpUser | None:
+    authors = emb.get("author", []) if emb else []
+    if not isinstance(authors, list) or not authors:
+        return None
+    try:  # an embedded error ({"code": "rest_user_invalid_id"}) is no author, not bad input
+        return parse_user(authors[0], f"{emb.loc('author') if emb else ''}[0]")
+    except SitegenError:
+        return None
+
+
+def _embedded_terms(emb: JsonObject | None) -> tuple[WpTerm, ...]:
+    groups = emb.get("wp:term", []) if emb else []
+    terms: list[WpTerm] = []
+    if not isinstance(groups, list):
+        return ()
+    for g, group in enumerate(groups):
+        for i, item in enumerate(group if isinstance(group, list) else []):
+            loc = f"{emb.loc('wp:term') if emb else ''}[{g}][{i}]"
+            try:
+                terms.append(parse_term(item, loc, ""))
+            except SitegenError:
+                continue  # an embedded error object, not a term
+    return tuple(terms)
+
+
+def _embedded_media(emb: JsonObject | None) -> WpMedia | None:
+    items = emb.get("wp:featuredmedia", []) if emb else []
+    if not isinstance(items, list) or not items:
+        return None
+    try:
+        return parse_media(items[0], "")
+    except SitegenError:
+        return None
+
+
+def parse_term(obj: Any, where: str, taxonomy: str) -> WpTerm:
+    f = JsonObject(obj, where, "a term")
+    tax = f.str_("taxonomy", taxonomy) or taxonomy
+    return WpTerm(
+        id=f.int_("id"),
+        slug=f.str_("slug"),
+        name=f.str_("name"),
+        taxonomy=tax,
+        parent=f.int_("parent", 0),
+        parent_slug=_parent_slug(f.str_("link", ""), tax),
+        description=f.str_("description", ""),
+    )
+
+
+def _parent_slug(link: str, taxonomy: str) -> str:
+    """`.../category/telecom/5g/` -> `telecom`: embedded terms carry no parent id, but the link
+    of a child category spells out its ancestors."""
+    if taxonomy != "category" or "/category/" not in link:
+        return ""
+    parts = [p for p in link.split("/category/", 1)[1].split("/") if p]
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def parse_user(obj: Any, where: str) -> WpUser:
+    f = JsonObject(obj, where, "a user")
+    return WpUser(
+        id=f.int_("id"),
+        slug=f.str_("slug"),
+        name=f.str_("name"),
+        description=f.str_("description", ""),
+    )
+
+
+def parse_media(obj: Any, where: str) -> WpMedia:
+    f = JsonObject(obj, where, "a media item")
+    details = f.get("media_details", {})
+    sizes = details if isinstance(details, dict) else {}
+    width, height = sizes.get("width", 0), sizes.get("height", 0)
+    return WpMedia(
+        id=f.int_("id"),
+        url=f.str_("source_url"),
+        alt=f.str_("alt_text", ""),
+        caption_html=f.rendered("caption", required=False),
+        width=width if isinstance(width, int) else 0,
+        height=height if isinstance(height, int) else 0,
+    )
+
+
+def parse_site(obj: Any, where: str) -> WpSite:
+    f = JsonObject(obj, where, "the site index (/wp-json/)")
+    offset = f.get("gmt_offset")
+    if isinstance(offset, str):  # some sites send "5.5"
+        try:
+            offset = float(offset)
+        except ValueError:
+            offset = None
+    home = f.str_("home", "") or f.str_("url", "")
+    return WpSite(
+        name=f.str_("name", ""),
+        description=f.str_("description", ""),
+        home=home.rstrip("/") + "/" if home else "",
+        timezone=f.str_("timezone_string", ""),
+        gmt_offset=float(offset) if isinstance(offset, int | float) else None,
+    )
+
+
+def parse_collection(data: Any, name: str, parse: Any, *args: Any) -> Iterator[Any]:
+    """Each item of a side collection (categories.json ...), or the error for a bad one."""
+    if not isinstance(data, list):
+        yield SitegenError(f"expected a list, got {kind(data)}", name)
+        return
+    for i, item in enumerate(data):
+        try:
+            yield parse(item, f"{name}[{i}]", *args)
+        except SitegenError as err:
+            yield err

@@ -1,0 +1,128 @@
+"""What earlier imports wrote: `content/.import/manifest.json`, and `content/_site.yaml`.
+
+The manifest remembers, per WordPress id, the file the import wrote, the sha256 of its bytes, the
+post's path and older paths. With it a re-import can tell a file edited by hand (its bytes no longer
+match) from one the import may replace, and a post whose permalink changed keeps its old path as
+an alias. Both files are written sorted and without timestamps, so an unchanged import leaves them
+byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitegen.errors import SitegenError
+from sitegen.fsutil import write_if_changed
+
+MANIFEST = Path(".import") / "manifest.json"
+SITE_FILE = "_site.yaml"
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    file: str  # relative to content/, posix
+    sha256: str
+    path: str
+    modified_gmt: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Manifest:
+    entries: dict[int, Entry] = field(default_factory=dict)
+
+    def files(self) -> dict[str, int]:
+        return {e.file: wp_id for wp_id, e in self.entries.items()}
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_manifest(content_dir: Path) -> Manifest:
+    path = content_dir / MANIFEST
+    name = f"content/{MANIFEST.as_posix()}"
+    if not path.exists():
+        return Manifest()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = {
+            int(k): Entry(
+                file=v["file"],
+                sha256=v["sha256"],
+                path=v["path"],
+                modified_gmt=v.get("modified_gmt", ""),
+                aliases=tuple(v.get("aliases", ())),
+            )
+            for k, v in data["entries"].items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SitegenError(
+            f"unreadable import manifest ({exc})",
+            name,
+            "it is rebuilt by importing again with --force (hand edits are "
+            "then overwritten); or restore it from version control",
+        ) from None
+    return Manifest(entries)
+
+
+def save_manifest(content_dir: Path, manifest: Manifest) -> bool:
+    entries = {}
+    for wp_id in sorted(manifest.entries):
+        entry = asdict(manifest.entries[wp_id])
+        entry["aliases"] = list(entry["aliases"])
+        entries[str(wp_id)] = entry
+    text = json.dumps(
+        {"version": VERSION, "entries": entries}, indent=1, sort_keys=True, ensure_ascii=False
+    )
+    return write_if_changed(content_dir / MANIFEST, (text + "\n").encode())
+
+
+def load_site(content_dir: Path) -> dict[str, Any]:
+    """The current _site.yaml (empty if none): a re-import of some posts keeps what it knew."""
+    path = content_dir / SITE_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SitegenError(
+            f"unreadable: {exc}",
+            f"content/{SITE_FILE}",
+            "fix the YAML or delete the file; the import writes it again",
+        ) from None
+    if not isinstance(data, dict):
+        raise SitegenError("expected a mapping of keys to values", f"content/{SITE_FILE}")
+    return data
+
+
+def merge_site(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """New values win; terms and authors are merged by slug so none is lost, then sorted."""
+    merged = {
+        k: new.get(k) or old.get(k, "")
+        for k in ("name", "description", "home", "timezone", "language")
+    }
+    for key in ("categories", "tags", "authors"):
+        by_slug: dict[str, dict[str, Any]] = {}
+        for item in [*(old.get(key) or []), *(new.get(key) or [])]:
+            if isinstance(item, dict) and item.get("slug"):
+                by_slug[str(item["slug"])] = item
+        merged[key] = [by_slug[s] for s in sorted(by_slug)]
+    for key, value in old.items():  # keys added by hand are kept
+        merged.setdefault(key, value)
+    return merged
+
+
+def save_site(content_dir: Path, data: dict[str, Any]) -> bool:
+    # Flow style for the term entries only: one line per category reads like a table.
+    text = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=10_000
+    )
+    return write_if_changed(content_dir / SITE_FILE, text.encode())

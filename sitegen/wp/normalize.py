@@ -1,0 +1,333 @@
+"""WordPress records -> the front matter and body of a content file (docs/content-format.md).
+
+Pure: everything this needs to know about the rest of the site (terms, users, media, where every
+other post lives) comes in a `SiteMaps`, built by the importer's first pass. Problems that do not
+stop a post (an author id nobody can resolve) are collected, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen.errors import Problem, Problems, SitegenError
+from sitegen.model import Term
+from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
+from sitegen.wp.html2md import ConvertOptions, html_to_markdown
+from sitegen.wp.text import plain_text
+
+# Paths under the home that stay WordPress's own in the mirror (DESIGN.md, principle 8), so a
+# link to them becomes root-relative. Anything else under the home (uploads, wp-admin) stays
+# absolute: the mirror does not serve it.
+_ARCHIVE = re.compile(r"^(?:(?:category|tag|author)/.+|\d{4}/(?:\d{2}/(?:\d{2}/)?)?|page/\d+/)?$")
+_MAX_OFFSET = timedelta(hours=14)
+
+
+@dataclass
+class SiteMaps:
+    """What the first pass learnt: small maps keyed by id or link, never whole posts."""
+
+    home: str  # ends in "/"
+    tz: timezone | ZoneInfo = UTC  # for posts without date_gmt (drafts)
+    categories: dict[int, WpTerm] = field(default_factory=dict)
+    tags: dict[int, WpTerm] = field(default_factory=dict)
+    users: dict[int, WpUser] = field(default_factory=dict)
+    media: dict[int, WpMedia] = field(default_factory=dict)
+    paths: dict[int, str] = field(default_factory=dict)  # post/page id -> path
+    links: dict[str, str] = field(default_factory=dict)  # url_key(permalink) -> path
+    # Terms learnt only from class_list while converting; _site.yaml lists them too.
+    found_terms: dict[tuple[str, str], Term] = field(default_factory=dict)
+    # Ids nobody could resolve: reported once, at the first post, with how many more have it.
+    missing: dict[tuple[str, int], _Missing] = field(default_factory=dict)
+
+    def not_found(
+        self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
+    ) -> None:
+        seen = self.missing.get(key)
+        if seen is not None:
+            seen.more += 1
+            return
+        problem = Problem(message, where, hint, warning=True)
+        problems.items.append(problem)
+        self.missing[key] = _Missing(problem)
+
+    def count_missing(self) -> None:
+        """Say, once the import is done, how many more posts had each unresolved id."""
+        for seen in self.missing.values():
+            if seen.more:
+                seen.problem.message += f" (and {seen.more} more post{'s' * (seen.more > 1)})"
+
+
+@dataclass
+class _Missing:
+    problem: Problem
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class Normalized:
+    meta: dict[str, Any]
+    body: str
+
+
+# ---- URLs
+
+
+def url_key(url: str) -> str:
+    """A permalink as a map key: scheme, default port, `%XX` case and trailing slash ignored."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and parts.port not in (80, 443):
+        host += f":{parts.port}"
+    path = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group(0).lower(), parts.path)
+    return f"{host}{path.rstrip('/')}/"
+
+
+def relative_path(link: str, home: str) -> str | None:
+    """`https://site/web/2023/09/01/x/` -> `2023/09/01/x/` (encoding kept); None if elsewhere."""
+    key, home_key = url_key(link), url_key(home)
+    if not key.startswith(home_key):
+        return None
+    # Cut the home's path from the link's own path, so `%E2` stays `%E2` as WordPress wrote it.
+    path = urlsplit(link.strip()).path
+    depth = url_key(home).count("/") - 1  # segments in the home's path
+    rel = "/".join(path.split("/")[depth + 1 :]).rstrip("/")
+    return f"{rel}/" if rel else ""
+
+
+def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
+    """The `rewrite_url` for the converter: links to this site's posts, pages and archives become
+    root-relative (`/2023/09/01/other/`); everything else is returned unchanged."""
+
+    def rewrite(url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return url
+        rel = relative_path(url, maps.home)
+        if rel is None:
+            return url
+        frag = f"#{parts.fragment}" if parts.fragment else ""
+        query = dict(q.split("=", 1) for q in parts.query.split("&") if "=" in q)
+        wanted = query.get("p") or query.get("page_id") or ""
+        if rel == "" and wanted.isdigit():
+            path = maps.paths.get(int(wanted))
+            return f"/{path}{frag}" if path is not None else url
+        known = maps.links.get(url_key(url))
+        if known is not None:
+            return f"/{known}{frag}"
+        if parts.query or not _ARCHIVE.match(rel):
+            return url
+        return f"/{rel}{frag}"
+
+    return rewrite
+
+
+# ---- dates
+
+
+def local_date(
+    local: datetime, gmt: datetime | None, tz: timezone | ZoneInfo, where: str
+) -> datetime:
+    """WordPress's naive local time with the site's UTC offset, found as `date - date_gmt`."""
+    if gmt is None:  # never-published drafts have no date_gmt
+        return local.replace(tzinfo=tz)
+    offset = local - gmt
+    if abs(offset) > _MAX_OFFSET:
+        raise SitegenError(
+            f"date and its GMT twin are {offset} apart",
+            where,
+            "a UTC offset is at most 14 hours; is one of them wrong?",
+        )
+    # Offsets are whole minutes; seconds of difference are rounding in WordPress's database.
+    minutes = round(offset.total_seconds() / 60)
+    return local.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+
+
+def site_timezone(name: str, gmt_offset: float | None) -> timezone | ZoneInfo:
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return timezone(timedelta(hours=gmt_offset or 0))
+
+
+# ---- taxonomy, people, images
+
+
+def term_entry(term: WpTerm, maps: SiteMaps) -> Term:
+    parent = term.parent_slug
+    if term.parent and term.parent in maps.categories:
+        parent = maps.categories[term.parent].slug
+    return Term(
+        slug=term.slug,
+        name=plain_text(term.name) or term.slug,
+        parent=parent,
+        description=plain_text(term.description),
+        wp_id=term.id,
+    )
+
+
+def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> list[Term]:
+    key, known, prefix = (
+        ("categories", maps.categories, "category-")
+        if taxonomy == "category"
+        else ("tags", maps.tags, "tag-")
+    )
+    ids = post.categories if key == "categories" else post.tags
+    terms = [term_entry(known[i], maps) for i in ids if i in known]
+    missing = [(n, i) for n, i in enumerate(ids) if i not in known]
+    have = {t.slug for t in terms}
+    if not missing:
+        return terms
+    # class_list (WordPress 6.5+) names every term of the post by slug: the fallback when
+    # neither the side file nor _embedded knows an id. The name is then only the slug.
+    from_classes = [c[len(prefix) :] for c in post.class_list if c.startswith(prefix)]
+    extra = [s for s in from_classes if s and s not in have]
+    for slug in extra:
+        # One unknown id and one unknown slug are the same term; more cannot be paired.
+        wp_id = missing[0][1] if len(missing) == len(extra) == 1 else 0
+        term = Term(slug=slug, name=slug, wp_id=wp_id)
+        maps.found_terms.setdefault((taxonomy, slug), term)
+        terms.append(term)
+    for n, term_id in missing[len(extra) :]:
+        maps.not_found(
+            problems,
+            (taxonomy, term_id),
+            f"{'category' if key == 'categories' else 'tag'} id {term_id} not found; "
+            f"left out of post {post.id}",
+            f"{post.where}.{key}[{n}]",
+            f"put {key}.json (GET /wp-json/wp/v2/{key}?per_page=100) next to the "
+            "posts, or fetch them with _embed",
+        )
+    return terms
+
+
+def _author(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, str] | None:
+    user = maps.users.get(post.author)
+    if user is None and post.embedded_author and post.embedded_author.id == post.author:
+        user = post.embedded_author
+    if user is None:
+        if post.author:
+            maps.not_found(
+                problems,
+                ("author", post.author),
+                f"author id {post.author} not found; post {post.id} has no author",
+                f"{post.where}.author",
+                "put users.json (GET /wp-json/wp/v2/users) next to the posts, "
+                "or fetch them with _embed",
+            )
+        return None
+    return {"name": plain_text(user.name) or user.slug, "slug": user.slug}
+
+
+def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] | None:
+    if not post.featured_media:
+        return None
+    media = post.embedded_media
+    if media is None or media.id != post.featured_media:
+        media = maps.media.get(post.featured_media)
+    if media is None:
+        maps.not_found(
+            problems,
+            ("media", post.featured_media),
+            f"featured image id {post.featured_media} not found; post {post.id} has none",
+            f"{post.where}.featured_media",
+            "put media.json (GET /wp-json/wp/v2/media) next to the posts, "
+            "or fetch them with _embed",
+        )
+        return None
+    image: dict[str, Any] = {"url": media.url}
+    if media.alt:
+        image["alt"] = media.alt
+    caption = plain_text(media.caption_html)
+    if caption:
+        image["caption"] = caption
+    if media.width and media.height:
+        image.update(width=media.width, height=media.height)
+    return image
+
+
+def summary_text(excerpt_html: str) -> str:
+    """The excerpt as plain text; WordPress's ` [&hellip;]` tail becomes a plain ellipsis."""
+    text = plain_text(excerpt_html).strip()
+    return re.sub(r"\s*\[(?:…|\.\.\.)\]$", "…", text)
+
+
+# ---- the post
+
+
+def normalize(
+    post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
+) -> Normalized:
+    """The content file of one post or page. `path` was decided by the first pass."""
+    meta = front_matter(post, path, maps, problems, aliases)
+    return Normalized(meta, body_markdown(post, make_rewriter(maps)))
+
+
+def body_markdown(post: WpPost, rewrite: Callable[[str], str]) -> str:
+    return html_to_markdown(post.content_html, ConvertOptions(rewrite_url=rewrite))
+
+
+def front_matter(
+    post: WpPost, path: str, maps: SiteMaps, problems: Problems, aliases: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "title": plain_text(post.title_html).strip(),
+        "slug": post.slug or path.rstrip("/").rsplit("/", 1)[-1],
+        "type": post.type,
+        "status": "draft" if post.status != "publish" else "publish",
+        "date": local_date(post.date, post.date_gmt, maps.tz, f"{post.where}.date_gmt"),
+        "updated": local_date(
+            post.modified, post.modified_gmt, maps.tz, f"{post.where}.modified_gmt"
+        ),
+    }
+    author = _author(post, maps, problems)
+    if author:
+        meta["author"] = author
+    for taxonomy, key in (("category", "categories"), ("post_tag", "tags")):
+        terms = _terms(post, maps, problems, taxonomy)
+        if terms:
+            meta[key] = [_term_ref(t) for t in terms]
+    summary = summary_text(post.excerpt_html)
+    if summary:
+        meta["summary"] = summary
+    image = _image(post, maps, problems)
+    if image:
+        meta["featured_image"] = image
+    if post.type != "page":  # pages have neither format nor sticky in WordPress
+        meta.update(format=post.format, sticky=post.sticky)
+    meta.update(path=path, permalink=post.link)
+    if aliases:
+        meta["aliases"] = list(aliases)
+    if post.type == "page":
+        meta["parent"] = _parent_path(post, maps, problems)
+        meta["menu_order"] = post.menu_order
+    meta.update(wp_id=post.id, guid=post.guid)
+    return meta
+
+
+def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:
+    if not post.parent:
+        return ""
+    if post.parent not in maps.paths:
+        maps.not_found(
+            problems,
+            ("page", post.parent),
+            f"parent page id {post.parent} not found; page {post.id} has no parent",
+            f"{post.where}.parent",
+            "import pages.json (GET /wp-json/wp/v2/pages) with the pages",
+        )
+    return maps.paths.get(post.parent, "")
+
+
+def _term_ref(term: Term) -> dict[str, str]:
+    ref = {"slug": term.slug, "name": term.name}
+    if term.parent:
+        ref["parent"] = term.parent
+    return ref

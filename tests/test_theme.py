@@ -1,0 +1,99 @@
+"""The default theme and theme overrides: every template renders, overrides fall back to the
+default one template at a time, template errors name the template and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build_site
+from sitegen.render import DEFAULT_THEME
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+POST = "public/2023/09/01/x-wont-use-users-private-data/index.html"
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    target = tmp_path / "site"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def use_theme(site: Path, templates: dict[str, str]) -> None:
+    folder = site / "themes" / "mine" / "templates"
+    for name, text in templates.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    config = site / "sitegen.toml"
+    config.write_text('theme = "mine"\n' + config.read_text())
+
+
+def test_every_template_is_rendered_by_the_fixture_build(site: Path) -> None:
+    report = build_site(site)
+    assert report.committed, report.problems.render()
+    used = {job.template for job in report.jobs if job.template}
+    layouts = {"base.html", "list.html"}  # extended by the others, never rendered alone
+    templates = {
+        p.relative_to(DEFAULT_THEME / "templates").as_posix()
+        for p in (DEFAULT_THEME / "templates").rglob("*.html")
+        if "_partials" not in p.parts
+    }
+    assert templates - layouts == used
+    for name in used:  # and each produced at least one page with the shared frame
+        job = next(j for j in report.jobs if j.template == name)
+        html = (site / "public" / job.output).read_text()
+        assert html.startswith('<!DOCTYPE html>\n<html lang="en">') and 'id="main"' in html
+
+
+def test_override_extends_the_default_template(site: Path) -> None:
+    use_theme(site, {"post.html": (
+        '{% extends "default/post.html" %}\n'
+        '{% block main %}<p class="mine">{{ post.title|upper }}</p>{{ super() }}{% endblock %}\n'
+    )})  # fmt: skip
+    report = build_site(site)
+    assert report.committed, report.problems.render()
+    html = (site / POST).read_text()
+    assert '<p class="mine">X WON’T USE USERS’ PRIVATE DATA' in html
+    assert '<div class="e-content">' in html  # the default post template, via super()
+    home = (site / "public/index.html").read_text()
+    assert 'class="mine"' not in home  # other templates still come from the default theme
+
+
+def test_theme_static_overrides_default_asset(site: Path) -> None:
+    (site / "themes/mine/static").mkdir(parents=True)
+    (site / "themes/mine/static/style.css").write_text("body { color: red }\n")
+    (site / "themes/mine/templates").mkdir(parents=True)
+    (site / "sitegen.toml").write_text('theme = "mine"\n' + (site / "sitegen.toml").read_text())
+    assert build_site(site).committed
+    assert (site / "public/assets/style.css").read_text() == "body { color: red }\n"
+
+
+def test_undefined_variable_names_template_and_line_once(site: Path) -> None:
+    use_theme(
+        site,
+        {
+            "post.html": '{% extends "base.html" %}\n{% block main %}\n'
+            "{{ post.titel }}\n{% endblock %}\n"
+        },
+    )
+    report = build_site(site)
+    assert not report.committed
+    assert [p.render() for p in report.problems.errors] == [
+        "themes/mine/templates/post.html:3: error: template: "
+        "'sitegen.views.PostView object' has no attribute 'titel'\n"
+        "  hint: fix the template; `sitegen build` names every broken one"
+    ]  # one problem, although five posts use the template
+
+
+def test_syntax_error_names_template_and_line(site: Path) -> None:
+    use_theme(site, {"_partials/footer.html": "<footer>\n{% if %}\n</footer>\n"})
+    report = build_site(site)
+    rendered = report.problems.render()
+    assert (
+        "themes/mine/templates/_partials/footer.html:2: error: template: Expected an expression"
+        in rendered
+    )
+    assert len(report.problems.errors) == 1
