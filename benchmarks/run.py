@@ -173,6 +173,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "(benchmarks/work/results-*.json), e.g. 1,000 and 10,000 posts measured apart",
     )
     args = parser.parse_args(argv)
+    args.work = args.work.resolve()  # the tools run in other folders
     args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     args.tools = args.tools.split(",")
     unknown = set(args.tools) - set(TOOLS)
