@@ -196,7 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     source = f"SITEGEN_SRC={os.environ['SITEGEN_SRC']} " if "SITEGEN_SRC" in os.environ else ""
     command = f"{source}python benchmarks/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    session = report.Session(command, args.runs, started, os.getloadavg())
+    runs = max(args.runs, 5) if args.latency_only else args.runs  # latency: 5 edits at least
+    session = report.Session(command, runs, started, os.getloadavg())
     serve = "sitegen" in args.tools and sitegen_can("serve")
     if args.latency_only and not serve:
         raise SystemExit("--latency-only: this sitegen has no serve command")
