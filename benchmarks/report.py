@@ -187,7 +187,8 @@ def _load(values: tuple[float, ...]) -> str:
 def write(path: Path, sessions: Sequence[Session]) -> None:
     """RESULTS.md from one or more sessions (e.g. 1,000 posts and 10,000 posts run apart)."""
     produced = [
-        f"- `{s.command}` at {s.started}: {s.runs} runs per step; load average (1, 5, 15 min) "
+        f"- `{s.command}` at {s.started}: {s.runs} run{'s' if s.runs != 1 else ''} per step; "
+        f"load average (1, 5, 15 min) "
         f"{_load(s.load_start)} at the start, {_load(s.load_end)} at the end; sitegen at "
         f"`{s.sitegen}`"
         for s in sessions
