@@ -165,7 +165,7 @@ class Session:
     load_start: tuple[float, ...]
     load_end: tuple[float, ...] = ()
     sitegen: str = field(default_factory=sitegen_commit)
-    profiles: dict[int, str] = field(default_factory=dict)
+    profiles: dict[str, str] = field(default_factory=dict)  # "10000 build" -> pstats text
     measurements: list[Measurement] = field(default_factory=list)
 
     def save(self, path: Path) -> None:
@@ -176,7 +176,6 @@ class Session:
     def load(cls, path: Path) -> Session:
         data = json.loads(path.read_text(encoding="utf-8"))
         data["measurements"] = [Measurement(**m) for m in data["measurements"]]
-        data["profiles"] = {int(k): v for k, v in data["profiles"].items()}
         data["load_start"], data["load_end"] = tuple(data["load_start"]), tuple(data["load_end"])
         return cls(**data)
 
@@ -188,7 +187,8 @@ def _load(values: tuple[float, ...]) -> str:
 def write(path: Path, sessions: Sequence[Session]) -> None:
     """RESULTS.md from one or more sessions (e.g. 1,000 posts and 10,000 posts run apart)."""
     produced = [
-        f"- `{s.command}` at {s.started}: {s.runs} runs per step; load average (1, 5, 15 min) "
+        f"- `{s.command}` at {s.started}: {s.runs} run{'s' if s.runs != 1 else ''} per step; "
+        f"load average (1, 5, 15 min) "
         f"{_load(s.load_start)} at the start, {_load(s.load_end)} at the end; sitegen at "
         f"`{s.sitegen}`"
         for s in sessions
@@ -222,15 +222,16 @@ def write(path: Path, sessions: Sequence[Session]) -> None:
             "",
             *_targets(rows),
         ]
-        if size in profiles:
-            lines += [
-                "",
-                f"### Where sitegen's clean build spends its time ({size:,} posts, "
-                "cProfile, top functions by own time)",
-                "",
-                "```",
-                profiles[size].rstrip(),
-                "```",
-            ]
+        for step in ("import", "build"):
+            if f"{size} {step}" in profiles:
+                lines += [
+                    "",
+                    f"### Where sitegen's {'clean build' if step == 'build' else 'import'} "
+                    f"spends its time ({size:,} posts, cProfile, top functions by own time)",
+                    "",
+                    "```",
+                    profiles[f"{size} {step}"].rstrip(),
+                    "```",
+                ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {path}", file=sys.stderr)

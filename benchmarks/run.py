@@ -20,6 +20,7 @@ import argparse
 import io
 import os
 import pstats
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 from benchmarks import formats, generate, latency, report
 from benchmarks.measure import Measurement, measure
-from benchmarks.tools import HERE, REPO, TOOLS, sitegen, sitegen_env
+from benchmarks.tools import HERE, REPO, TOOLS, fresh_sitegen_site, sitegen, sitegen_env
 
 
 def prepare_corpus(size_dir: Path, posts: int, seed: int) -> str:
@@ -55,30 +56,36 @@ def sitegen_can(command: str) -> bool:
     return done.returncode == 0
 
 
-def profile_build(size_dir: Path) -> str:
-    """cProfile of one clean sitegen build; the top functions by own time, as text."""
+def profile(size_dir: Path, step: str) -> str:
+    """cProfile of one sitegen `step` ("import" into an empty site, or a clean "build"): the
+    top functions by own time, then sitegen's own functions by cumulative time."""
     tool = sitegen(size_dir, "", 0)
-    site, stats_file = tool.site, size_dir / "sitegen-build.prof"
-    shutil.rmtree(site / "public", ignore_errors=True)
-    shutil.rmtree(site / ".sitegen", ignore_errors=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "cProfile",
-        "-o",
-        str(stats_file),
-        "-m",
-        "sitegen",
-        "--site",
-        str(site),
-        "build",
-    ]
-    subprocess.run(cmd, env=tool.env, cwd=size_dir, check=True, capture_output=True)
-    text = io.StringIO()
-    stats = pstats.Stats(str(stats_file), stream=text)
-    stats.strip_dirs().sort_stats("tottime").print_stats(25)
-    body = text.getvalue()
-    return body[body.find("   ncalls") :] if "   ncalls" in body else body
+    site, stats_file = tool.site, size_dir / f"sitegen-{step}.prof"
+    if step == "import":
+        site = size_dir / "sitegen-profiled-import"
+        fresh_sitegen_site(site)()
+        args = ["import", "--quiet", str(size_dir / "wp")]
+    else:
+        shutil.rmtree(site / "public", ignore_errors=True)
+        shutil.rmtree(site / ".sitegen", ignore_errors=True)
+        args = ["build"]
+    cmd = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "sitegen"]
+    subprocess.run([*cmd, "--site", str(site), *args], env=tool.env, cwd=size_dir, check=True,
+                   capture_output=True)  # fmt: skip
+    if step == "import":
+        shutil.rmtree(site, ignore_errors=True)
+    own, mine = io.StringIO(), io.StringIO()
+    pstats.Stats(str(stats_file), stream=own).strip_dirs().sort_stats("tottime").print_stats(20)
+    # Full paths select sitegen's own functions; then the checkout's prefix is dropped.
+    source = os.environ.get("SITEGEN_SRC", str(REPO)).rstrip("/") + "/"
+    pstats.Stats(str(stats_file), stream=mine).sort_stats("cumulative").print_stats(
+        re.escape(source + "sitegen/"), 20
+    )
+    parts = [text.getvalue() for text in (own, mine)]
+    parts = [t[t.find("   ncalls") :] if "   ncalls" in t else t for t in parts]
+    return (parts[0].rstrip() + "\n\nsitegen's functions by cumulative time:\n" + parts[1]).replace(
+        source, ""
+    )
 
 
 def run_size(size: int, args: argparse.Namespace, results: list[Measurement]) -> str:
@@ -123,6 +130,18 @@ def serve_latency(size: int, args: argparse.Namespace, slug: str) -> list[Measur
     return found
 
 
+def latency_only(size: int, args: argparse.Namespace) -> list[Measurement]:
+    """Import the corpus (not measured), then only the edit-to-browser latency."""
+    size_dir = args.work / str(size)
+    slug = prepare_corpus(size_dir, size, args.seed)
+    tool = sitegen(size_dir, slug, 0)
+    importing = tool.steps[0]
+    importing.setup()
+    subprocess.run(importing.command, cwd=importing.cwd, env=tool.env, check=True,
+                   capture_output=True)  # fmt: skip
+    return serve_latency(size, args, slug)
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -136,7 +155,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument(
-        "--no-profile", action="store_true", help="skip the cProfile run of sitegen's clean build"
+        "--no-profile",
+        action="store_true",
+        help="skip the cProfile runs of sitegen's import and clean build",
+    )
+    parser.add_argument(
+        "--latency-only",
+        action="store_true",
+        help="measure only sitegen serve's edit-to-browser latency (the import is not timed)",
     )
     parser.add_argument(
         "--report-from",
@@ -147,6 +173,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "(benchmarks/work/results-*.json), e.g. 1,000 and 10,000 posts measured apart",
     )
     args = parser.parse_args(argv)
+    args.work = args.work.resolve()  # the tools run in other folders
     args.sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     args.tools = args.tools.split(",")
     unknown = set(args.tools) - set(TOOLS)
@@ -169,17 +196,25 @@ def main(argv: list[str] | None = None) -> int:
     source = f"SITEGEN_SRC={os.environ['SITEGEN_SRC']} " if "SITEGEN_SRC" in os.environ else ""
     command = f"{source}python benchmarks/run.py" + "".join(f" {a}" for a in (argv or sys.argv[1:]))
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    session = report.Session(command, args.runs, started, os.getloadavg())
+    runs = max(args.runs, 5) if args.latency_only else args.runs  # latency: 5 edits at least
+    session = report.Session(command, runs, started, os.getloadavg())
     serve = "sitegen" in args.tools and sitegen_can("serve")
+    if args.latency_only and not serve:
+        raise SystemExit("--latency-only: this sitegen has no serve command")
     for size in args.sizes:
+        if args.latency_only:
+            session.measurements += latency_only(size, args)
+            continue
         slug = run_size(size, args, session.measurements)
         if serve:
             session.measurements += serve_latency(size, args, slug)
         if "sitegen" in args.tools and not args.no_profile:
-            session.profiles[size] = profile_build(args.work / str(size))
+            for step in ("import", "build"):
+                session.profiles[f"{size} {step}"] = profile(args.work / str(size), step)
     session.load_end = os.getloadavg()
     args.work.mkdir(parents=True, exist_ok=True)
-    sizes, tools = "-".join(map(str, args.sizes)), "-".join(args.tools)
+    sizes = "-".join(map(str, args.sizes))
+    tools = "latency" if args.latency_only else "-".join(args.tools)
     raw = args.work / f"results-{sizes}-{tools}.json"
     session.save(raw)
     print(f"raw measurements: {raw}", file=sys.stderr)

@@ -102,7 +102,7 @@ def _builds(tool: Tool, cmd: list[str], output: Path, caches: list[Path], edit: 
     ]
 
 
-def _fresh_sitegen_site(site: Path) -> Callable[[], None]:
+def fresh_sitegen_site(site: Path) -> Callable[[], None]:
     def fresh() -> None:
         shutil.rmtree(site, ignore_errors=True)
         site.mkdir(parents=True)
@@ -127,7 +127,7 @@ def sitegen(size_dir: Path, slug: str, run: int) -> Tool:
             [*base, "import", "--quiet", str(size_dir / "wp")],
             size_dir,  # not the repository: `python -m` puts the cwd first on sys.path
             site / "content",
-            _fresh_sitegen_site(site),
+            fresh_sitegen_site(site),
         )
     )
     build = [*base, "build"]
