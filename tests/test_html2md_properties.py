@@ -219,9 +219,9 @@ def test_never_raises_and_nothing_unsafe_survives(html: str) -> None:
 @SETTINGS
 @given(ANY_HTML)
 def test_sanitize_html_removes_everything_unsafe(html: str) -> None:
-    clean = sanitize_html(html)
-    assert _unsafe_in(clean) == []
-    assert sanitize_html(clean) == clean
+    # (Not idempotent on every broken input: nh3 itself re-parses `<h2><x><h2>` differently
+    # once `<x>` is gone. What must hold is the converter's fixpoint, tested below.)
+    assert _unsafe_in(sanitize_html(html)) == []
 
 
 @SETTINGS
