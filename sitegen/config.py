@@ -149,7 +149,7 @@ def load_config(
         site_dir=site_dir,
         output_dir=site_dir / top.get("output_dir", "public"),
         base_url=base_url,
-        title=top.get("title", info.name),
+        title=top.get("title", info.name or urlsplit(info.home).hostname or "sitegen"),
         description=top.get("description", info.description),
         language=top.get("language", info.language or "en"),
         timezone=_timezone(top.get("timezone", info.timezone or "UTC"), reader),
