@@ -71,6 +71,9 @@ _TOP = {
     "feeds": dict,
     "sitemap": dict,
     "search": dict,
+    # Read and checked by sitegen.publish.settings (publish and archive); the build only has to
+    # know the table is not a typo.
+    "publish": dict,
 }
 _TABLES: dict[str, dict[str, type]] = {
     "feeds": {"items": int, "full_text": bool, "formats": list, "taxonomies": bool},
