@@ -60,7 +60,14 @@ def collect(inputs: list[Path], problems: Problems) -> tuple[list[Source], list[
     beside: dict[Path, Source] = {}
     for given in inputs:
         if given.is_dir():
-            for path in sorted(given.glob("*.json")):
+            found = sorted(given.glob("*.json"))
+            if not found:  # else the import "succeeds" having read nothing
+                problems.error(
+                    "no .json files in this folder",
+                    str(given),
+                    "give the folder you saved the /wp-json/wp/v2/ answers in (posts*.json...)",
+                )
+            for path in found:
                 _classify(path, str(path), posts, sides)
         elif given.is_file():
             _classify(given, str(given), posts, sides)
