@@ -122,14 +122,27 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
     except yaml.MarkedYAMLError as exc:
-        line = 2 + (exc.problem_mark.line if exc.problem_mark else 0)
-        raise SitegenError(f"front matter: {exc.problem}", f"{source}:{line}") from None
+        raise _yaml_error(exc, source) from None
     if not isinstance(meta, dict):
         raise SitegenError("front matter is not a mapping of keys to values", f"{source}:2")
     body_start = end + 1
     while body_start < len(lines) and not lines[body_start].strip():
         body_start += 1
     return meta, "\n".join(lines[body_start:]), body_start + 1
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> SitegenError:
+    """The line YAML stopped at, and where what it was reading began: an unclosed quote is only
+    noticed at the end of the front matter, far below the line to fix."""
+    line = 2 + (exc.problem_mark.line if exc.problem_mark else 0)
+    message = f"front matter: {exc.problem}"
+    if exc.context and exc.context_mark:
+        message += f" ({exc.context} that starts on line {2 + exc.context_mark.line})"
+    return SitegenError(
+        message,
+        f"{source}:{line}",
+        "close every quote and bracket; quote a value that holds ': ' or starts with [ { * & ! |",
+    )
 
 
 def _line_of(text: str, key: str) -> int:
