@@ -1,0 +1,174 @@
+"""What a newcomer sees when the input is wrong: the file, the line or JSON path, a hint, a
+non-zero exit status, no traceback, and nothing half-written.
+
+Each case is one mistake a user really makes, run through the real `sitegen` command.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sitegen.cli import main
+from sitegen.render import DEFAULT_THEME
+from sitegen.serve import Preview, site_builder
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SITE = FIXTURES / "site"
+SEED = FIXTURES / "seed" / "000_d01410bb3d07ad41.json"
+POST = "content/posts/2023/09/5g-rollout.md"
+
+
+def sitegen(site: Path, *args: str | Path) -> Result:
+    result = CliRunner().invoke(main, ["--site", str(site), *map(str, args)])
+    # A user error ends in SystemExit with a message; anything else would be a traceback.
+    assert isinstance(result.exception, SystemExit | None), result.output
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SITE, tmp_path / "site"))
+
+
+def seed_post() -> dict[str, object]:
+    data = json.loads(SEED.read_text())
+    post = data[0] if isinstance(data, list) else data
+    assert isinstance(post, dict)
+    return post
+
+
+def test_truncated_json_names_file_line_and_says_truncated(tmp_path: Path) -> None:
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    text = SEED.read_text()
+    (dump / "posts.json").write_text(text[: len(text) // 2])
+    result = sitegen(tmp_path / "s", "import", dump)
+    assert result.exit_code == 1
+    assert re.search(r"posts\.json:\d+:\d+: error: invalid JSON", result.output)
+    assert "looks truncated; download it again" in result.output
+    assert "errors 1" in result.output.splitlines()[-1]
+    assert not list((tmp_path / "s").rglob("*.md"))
+
+
+def test_impossible_date_names_the_json_path_and_the_others_import(tmp_path: Path) -> None:
+    good = seed_post()
+    bad = dict(good, id=99, slug="other", date_gmt="2019-13-01T00:00:00")
+    dump = tmp_path / "dump"
+    dump.mkdir()
+    (dump / "posts.json").write_text(json.dumps([bad, good]))
+    result = sitegen(tmp_path / "s", "import", dump)
+    assert result.exit_code == 1
+    assert f'{dump / "posts.json"}[0].date_gmt: error: not a date: "2019-13-01T00:00:00"' in (
+        result.output
+    )
+    assert "hint: WordPress writes dates as" in result.output
+    assert result.output.splitlines()[-1].startswith("imported 1,")  # the good post still came
+    assert len(list((tmp_path / "s" / "content" / "posts").rglob("*.md"))) == 1
+
+
+def test_a_folder_without_json_is_an_error_not_a_silent_success(tmp_path: Path) -> None:
+    # Before: `sitegen import empty/` printed "imported 0, ..., errors 0" and exited 0.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not an export")
+    result = sitegen(tmp_path / "s", "import", empty)
+    assert result.exit_code == 1
+    assert f"{empty}: error: no .json files in this folder" in result.output
+    assert "hint: give the folder you saved the /wp-json/wp/v2/ answers in" in result.output
+
+
+def test_broken_front_matter_points_at_the_unclosed_quote(site: Path) -> None:
+    path = site / POST
+    lines = path.read_text().split("\n")
+    title = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[title] = 'title: "5G rollout reaches 500 cities'
+    path.write_text("\n".join(lines))
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    # YAML only notices at the end of the front matter; the message says where the quote began.
+    assert re.search(
+        rf"{POST}:\d+: error: front matter: found unexpected end of stream "
+        rf"\(while scanning a quoted scalar that starts on line {title + 1}\)",
+        result.output,
+    ), result.output
+    assert "hint: close every quote and bracket" in result.output
+    assert result.output.splitlines()[-1].startswith("build failed: 1 error(s)")
+    assert not (site / "public").exists()
+
+
+def test_failed_build_summary_does_not_claim_files_were_written(site: Path) -> None:
+    # Before: "699 files: 699 written, 0 unchanged, 1 error(s) ... (output NOT updated)".
+    assert sitegen(site, "build").exit_code == 0
+    before = (site / "public" / "index.html").read_bytes()
+    (site / POST).write_text("---\ntitle: x\ndate: 2023-13-01\n---\nbody\n")
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    last = result.output.splitlines()[-1]
+    assert re.fullmatch(r"build failed: 1 error\(s\), \d+ warning\(s\) in \d+\.\d\d s "
+                        r"\(output NOT updated\)", last), last  # fmt: skip
+    assert (site / "public" / "index.html").read_bytes() == before
+
+
+def test_broken_site_template_is_one_error_not_a_flood_of_link_warnings(site: Path) -> None:
+    # Before: one typo in post.html gave the error plus a "broken link" warning for every link
+    # to every post (471 on the corpus), burying the one line to fix.
+    theme = site / "themes" / "mine" / "templates"
+    theme.mkdir(parents=True)
+    good = (DEFAULT_THEME / "templates" / "post.html").read_text()
+    (theme / "post.html").write_text(good.replace("{{ post.title }}", "{{ post.title }", 1))
+    toml = site / "sitegen.toml"
+    toml.write_text('theme = "mine"\n' + toml.read_text())
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    assert re.search(
+        r"^\[1\] themes/mine/templates/post\.html:\d+: error: template: ", result.output, re.M
+    )
+    assert "broken link" not in result.output
+    assert result.output.splitlines()[-1].startswith("build failed: 1 error(s), 0 warning(s)")
+
+
+def test_build_and_check_in_a_folder_with_nothing(tmp_path: Path) -> None:
+    result = sitegen(tmp_path, "build")
+    assert result.exit_code == 1
+    assert f"error: no content/ folder in {tmp_path}" in result.output
+    assert "hint: run `sitegen import` first" in result.output
+    checked = sitegen(tmp_path, "check", "--base-url", "https://example.org/")
+    assert checked.exit_code == 1
+    assert f"error: no built site in {tmp_path / 'public'}" in checked.output
+    assert "hint: run `sitegen build` first" in checked.output
+
+
+def test_publish_without_a_build_or_onto_a_file(site: Path, tmp_path: Path) -> None:
+    result = sitegen(site, "publish", tmp_path / "dest")
+    assert result.exit_code == 1
+    assert f"{site / 'public'}: error: no built site here" in result.output
+    assert not (tmp_path / "dest").exists()
+    assert sitegen(site, "build").exit_code == 0
+    (tmp_path / "file").write_text("x")
+    onto_file = sitegen(site, "publish", tmp_path / "file")
+    assert onto_file.exit_code == 1
+    assert "error: target exists and is not a folder" in onto_file.output
+    assert (tmp_path / "file").read_text() == "x"
+
+
+def test_serve_with_a_failing_first_build_does_not_claim_a_last_good_site(tmp_path: Path) -> None:
+    # Before: "build failed ...; still serving the last good site" when there never was one.
+    logged: list[str] = []
+    preview = Preview(None, [], port=0, log=logged.append)
+    try:
+        preview.builder = site_builder(tmp_path, preview.url)
+        assert preview.rebuild(frozenset()) is False
+    finally:
+        preview.server.server_close()
+    assert any("error: no content/ folder" in line for line in logged), logged
+    assert re.fullmatch(
+        r"build failed after \d+\.\d\ds; the preview shows the problems until a build succeeds",
+        logged[-1],
+    )
