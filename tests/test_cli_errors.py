@@ -172,3 +172,22 @@ def test_serve_with_a_failing_first_build_does_not_claim_a_last_good_site(tmp_pa
         r"build failed after \d+\.\d\ds; the preview shows the problems until a build succeeds",
         logged[-1],
     )
+
+
+def test_check_of_a_broken_site_ends_with_a_verdict(site: Path) -> None:
+    # Before: a failing `sitegen check` printed its numbered problems and no summary line.
+    assert sitegen(site, "build").exit_code == 0
+    shutil.rmtree(site / "public" / "category" / "policy")
+    result = sitegen(site, "check")
+    assert result.exit_code == 1
+    count = len(re.findall(r"^\[\d+\] ", result.output, re.M))
+    assert count > 1
+    pages = len(list((site / "public").rglob("*.html")))
+    assert re.fullmatch(
+        rf"public/: {pages} pages, \d+ feeds; {count} error\(s\)", result.output.splitlines()[-1]
+    )
+    (site / "sitegen.toml").write_text("base_url = 3\n")
+    bad_config = sitegen(site, "check")
+    assert bad_config.exit_code == 1
+    assert "sitegen.toml:1: error: base_url: expected str, got 3" in bad_config.output
+    assert bad_config.output.splitlines()[-1] == "check failed: 1 error(s); nothing was checked"

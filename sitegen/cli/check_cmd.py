@@ -26,13 +26,24 @@ def command(site_dir: Path, base_url: str | None) -> None:
     out = config.output_dir
     if not problems.errors and not out.is_dir():
         problems.error(f"no built site in {out}", hint="run `sitegen build` first")
-    if not problems.errors:
+    checked = not problems.errors
+    if checked:
         found = check_links(out, config.base_path) + check_sitemap(out, config.base_url)
         for problem in found + check_feeds(out, config.base_url):
             problems.error(problem.message, problem.location, problem.hint)
     if len(problems):
         click.echo(problems.render(), err=True)
+    click.echo(_summary(out, problems, checked))
+    if len(problems):
         raise SystemExit(1)
+
+
+def _summary(out: Path, problems: Problems, checked: bool) -> str:
+    """One line, pass or fail: a long list of problems should not end without a verdict."""
+    if not checked:
+        return f"check failed: {len(problems)} error(s); nothing was checked"
     pages = sum(1 for _ in out.rglob("*.html"))
     feeds = len(feed_names(DirFiles(out)))
-    click.echo(f"{out.name}/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK")
+    if len(problems):
+        return f"{out.name}/: {pages} pages, {feeds} feeds; {len(problems)} error(s)"
+    return f"{out.name}/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK"
