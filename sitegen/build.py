@@ -165,11 +165,12 @@ def build_site(
             report.notes.append(note)
     if full:
         memo.state = None
-    info = load_site_info(site_dir, problems)
-    config = report.config = load_config(site_dir, info, problems, config_overrides)
-    if not (site_dir / "content").is_dir():
+    if not (site_dir / "content").is_dir():  # alone: every other message would follow from it
         problems.error(f"no content/ folder in {site_dir}", hint="run `sitegen import` first, or "
                        "choose the site with `sitegen --site DIR build`")  # fmt: skip
+        return report
+    info = load_site_info(site_dir, problems)
+    config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:  # a bad config would make every later message misleading
         return report
     docs, sources = load_documents(site_dir, problems, memo, drafts)

@@ -147,7 +147,8 @@ def load_config(
         name: reader.check(top.get(name, {}), schema, f"{name}.")
         for name, schema in _TABLES.items()
     }
-    base_url = _base_url(top.get("base_url") or info.home, reader)
+    from_cli = "base_url" in (overrides or {})
+    base_url = _base_url(top.get("base_url") or info.home, reader, from_cli)
     return SiteConfig(
         site_dir=site_dir,
         output_dir=site_dir / top.get("output_dir", "public"),
@@ -170,16 +171,24 @@ def load_config(
     )
 
 
-def _base_url(value: str, reader: _Reader) -> str:
+def _base_url(value: str, reader: _Reader, from_cli: bool = False) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        reader.bad(
-            "base_url",
+        message = (
             f"not an absolute http(s) URL: {value!r}"
             if value
-            else "not set, and content/_site.yaml has no home URL",
-            'set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
+            else "not set, and content/_site.yaml has no home URL"
         )
+        if from_cli:  # point at the option the user typed, not at a sitegen.toml without it
+            reader.problems.error(
+                f"--base-url: {message}", hint="give the full address, e.g. https://example.org/"
+            )
+        else:
+            reader.bad(
+                "base_url",
+                message,
+                'set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
+            )
         return "http://localhost/"
     return value if value.endswith("/") else value + "/"
 

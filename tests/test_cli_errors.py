@@ -139,6 +139,8 @@ def test_build_and_check_in_a_folder_with_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"error: no content/ folder in {tmp_path}" in result.output
     assert "hint: run `sitegen import` first" in result.output
+    # Before: also "sitegen.toml: error: base_url: not set", for a file that does not exist.
+    assert "base_url" not in result.output
     checked = sitegen(tmp_path, "check", "--base-url", "https://example.org/")
     assert checked.exit_code == 1
     assert f"error: no built site in {tmp_path / 'public'}" in checked.output
@@ -191,3 +193,14 @@ def test_check_of_a_broken_site_ends_with_a_verdict(site: Path) -> None:
     assert bad_config.exit_code == 1
     assert "sitegen.toml:1: error: base_url: expected str, got 3" in bad_config.output
     assert bad_config.output.splitlines()[-1] == "check failed: 1 error(s); nothing was checked"
+
+
+def test_a_bad_base_url_option_is_named_as_the_option(site: Path) -> None:
+    # Before: "sitegen.toml: error: base_url: not an absolute http(s) URL: 'example.org'",
+    # sending the user to a file that does not hold the mistake.
+    for command in ("build", "check"):
+        result = sitegen(site, command, "--base-url", "example.org")
+        assert result.exit_code == 1
+        assert "[1] error: --base-url: not an absolute http(s) URL: 'example.org'" in result.output
+        assert "hint: give the full address, e.g. https://example.org/" in result.output
+        assert "sitegen.toml" not in result.output
