@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,25 @@ from sitegen.publish.archive import (
 from sitegen.publish.settings import load_settings
 from sitegen.publish.store import open_store
 from sitegen.publish.sync import SyncOptions
+
+
+class _Bar:
+    """archive's progress(done, total) as a click progress bar, on a terminal only (logs get
+    the one-line summary); drawn once there is something to transfer."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not total or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done == total:
+            self.bar.__exit__(None, None, None)
 
 
 class _DefaultToCreate(click.Group):
@@ -90,6 +110,7 @@ def create(
             name,
             when,
             SyncOptions(jobs=jobs),
+            _Bar("Archiving"),
         )
     except SitegenError as err:
         fail(err)
@@ -158,7 +179,7 @@ def restore(
     try:
         options = load_settings(site_dir).store_options(endpoint_url, region, profile, jobs)
         store = open_store(target, options)
-        result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs))
+        result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs), _Bar("Restoring"))
     except SitegenError as err:
         fail(err)
     if result.problems.failed():
