@@ -204,3 +204,15 @@ def test_a_bad_base_url_option_is_named_as_the_option(site: Path) -> None:
         assert "[1] error: --base-url: not an absolute http(s) URL: 'example.org'" in result.output
         assert "hint: give the full address, e.g. https://example.org/" in result.output
         assert "sitegen.toml" not in result.output
+
+
+def test_a_wordpress_export_or_feed_is_named_as_such(tmp_path: Path) -> None:
+    # Before: "invalid JSON: Expecting value / hint: ... was it saved from an error page?" for
+    # the WXR export.xml a WordPress user is most likely to have at hand.
+    corpus = FIXTURES / "wp-local-dev"
+    result = sitegen(tmp_path / "s", "import", corpus / "export.xml", corpus / "feed.xml")
+    assert result.exit_code == 1
+    for name in ("export.xml", "feed.xml"):
+        assert f"{corpus / name}:1:1: error: invalid JSON: Expecting value" in result.output
+    assert result.output.count("hint: this is XML (a WordPress export or a feed), not the") == 2
+    assert "errors 2" in result.output.splitlines()[-1]
