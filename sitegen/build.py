@@ -170,6 +170,8 @@ def build_site(
                        "choose the site with `sitegen --site DIR build`")  # fmt: skip
         return report
     info = load_site_info(site_dir, problems)
+    if problems.errors:  # a broken _site.yaml: the config's defaults from it would fail too
+        return report
     config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:  # a bad config would make every later message misleading
         return report

@@ -122,7 +122,7 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, source) from None
+        raise yaml_error(exc, source, "front matter", first_line=2) from None
     if not isinstance(meta, dict):
         raise SitegenError("front matter is not a mapping of keys to values", f"{source}:2")
     body_start = end + 1
@@ -131,18 +131,22 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     return meta, "\n".join(lines[body_start:]), body_start + 1
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> SitegenError:
+YAML_HINT = (
+    "close every quote and bracket; quote a value that holds ': ' or starts with [ { * & ! |"
+)
+
+
+def yaml_error(exc: yaml.YAMLError, source: str, what: str, first_line: int = 1) -> SitegenError:
     """The line YAML stopped at, and where what it was reading began: an unclosed quote is only
-    noticed at the end of the front matter, far below the line to fix."""
-    line = 2 + (exc.problem_mark.line if exc.problem_mark else 0)
-    message = f"front matter: {exc.problem}"
+    noticed at the end of the text, far below the line to fix. `first_line`: the file's line
+    of the YAML's first line (2 in front matter)."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return SitegenError(f"{what}: {exc}", source, YAML_HINT)
+    line = first_line + (exc.problem_mark.line if exc.problem_mark else 0)
+    message = f"{what}: {exc.problem}"
     if exc.context and exc.context_mark:
-        message += f" ({exc.context} that starts on line {2 + exc.context_mark.line})"
-    return SitegenError(
-        message,
-        f"{source}:{line}",
-        "close every quote and bracket; quote a value that holds ': ' or starts with [ { * & ! |",
-    )
+        message += f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
+    return SitegenError(message, f"{source}:{line}", YAML_HINT)
 
 
 def _line_of(text: str, key: str) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.content import read_document
+from sitegen.content import read_document, yaml_error
 from sitegen.errors import Problems, SitegenError
 from sitegen.model import Author, Document, SiteInfo, Term
 from sitegen.urls import date_path
@@ -87,9 +87,8 @@ def _yaml_file(site_dir: Path, rel: str, problems: Problems) -> Any:
         return None
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as exc:
-        line = 1 + (exc.problem_mark.line if exc.problem_mark else 0)
-        problems.error(f"not valid YAML: {exc.problem}", f"{rel}:{line}")
+    except yaml.YAMLError as exc:
+        problems.add(yaml_error(exc, rel, "not valid YAML"))
     return None
 
 

@@ -216,3 +216,27 @@ def test_a_wordpress_export_or_feed_is_named_as_such(tmp_path: Path) -> None:
         assert f"{corpus / name}:1:1: error: invalid JSON: Expecting value" in result.output
     assert result.output.count("hint: this is XML (a WordPress export or a feed), not the") == 2
     assert "errors 2" in result.output.splitlines()[-1]
+
+
+def test_broken_site_yaml_is_one_error_with_its_lines_in_build_and_import(site: Path) -> None:
+    # Before: the build added "base_url: not set" (a consequence), and the import printed
+    # PyYAML's raw multi-line dump ("unreadable: while parsing a flow sequence\n in ...").
+    site_yaml = site / "content" / "_site.yaml"
+    lines = site_yaml.read_text().splitlines()
+    site_yaml.write_text("\n".join([*lines, "language: [en"]) + "\n")
+    opened = len(lines) + 1
+    built = sitegen(site, "build")
+    assert built.exit_code == 1
+    assert (
+        f"[1] content/_site.yaml:{opened + 1}: error: not valid YAML: expected ',' or ']', but "
+        f"got '<stream end>' (while parsing a flow sequence that starts on line {opened})\n"
+        "  hint: close every quote and bracket"
+    ) in built.output
+    assert "[2]" not in built.output
+    imported = sitegen(site, "import", SEED)
+    assert imported.exit_code == 1
+    assert (
+        f"[1] content/_site.yaml:{opened + 1}: error: not valid YAML: expected ',' or ']'"
+    ) in imported.output
+    assert "hint: fix the YAML or delete the file; the import writes it again" in imported.output
+    assert 'in "<unicode string>"' not in imported.output

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from sitegen.content import yaml_error
 from sitegen.errors import SitegenError
 from sitegen.fsutil import write_if_changed
 
@@ -93,11 +94,9 @@ def load_site(content_dir: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise SitegenError(
-            f"unreadable: {exc}",
-            f"content/{SITE_FILE}",
-            "fix the YAML or delete the file; the import writes it again",
-        ) from None
+        err = yaml_error(exc, f"content/{SITE_FILE}", "not valid YAML")
+        err.hint = "fix the YAML or delete the file; the import writes it again"
+        raise err from None
     if not isinstance(data, dict):
         raise SitegenError("expected a mapping of keys to values", f"content/{SITE_FILE}")
     return data
