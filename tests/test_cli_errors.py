@@ -84,6 +84,28 @@ def test_a_folder_without_json_is_an_error_not_a_silent_success(tmp_path: Path) 
     assert "hint: give the folder you saved the /wp-json/wp/v2/ answers in" in result.output
 
 
+def test_json_one_folder_down_is_named_and_side_files_alone_warn(tmp_path: Path) -> None:
+    corpus = FIXTURES / "wp-local-dev"
+    (tmp_path / "dump" / "2024").mkdir(parents=True)
+    shutil.copy(corpus / "posts-page-1.json", tmp_path / "dump" / "2024")
+    nested = sitegen(tmp_path / "s", "import", tmp_path / "dump")
+    assert nested.exit_code == 1
+    assert (
+        f"hint: folders are not searched recursively: give {tmp_path / 'dump' / '2024'} itself"
+    ) in nested.output
+    # Before: side files alone printed "imported 0, ..., warnings 0": as if all was well.
+    sides = tmp_path / "sides"
+    sides.mkdir()
+    for name in ("categories.json", "tags.json"):
+        shutil.copy(corpus / name, sides)
+    alone = sitegen(tmp_path / "s", "import", sides)
+    assert alone.exit_code == 0  # the site's details are still read: not an error
+    assert "warning: no posts or pages among the inputs; only the site's details were read" in (
+        alone.output
+    )
+    assert alone.output.splitlines()[-1].endswith("errors 0, warnings 1")
+
+
 def test_broken_front_matter_points_at_the_unclosed_quote(site: Path) -> None:
     path = site / POST
     lines = path.read_text().split("\n")
