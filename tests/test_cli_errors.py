@@ -262,3 +262,17 @@ def test_broken_site_yaml_is_one_error_with_its_lines_in_build_and_import(site: 
     ) in imported.output
     assert "hint: fix the YAML or delete the file; the import writes it again" in imported.output
     assert 'in "<unicode string>"' not in imported.output
+
+
+def test_check_of_a_site_built_for_another_base_url_says_so_once(site: Path) -> None:
+    # Before: one error per link, feed item and sitemap entry (5908 on the corpus).
+    other = "https://staging.example.net/mirror/"
+    assert sitegen(site, "build", "--base-url", other).exit_code == 0
+    result = sitegen(site, "check")
+    assert result.exit_code == 1
+    assert result.output == (
+        f"[1] error: public/ was built for {other}, not https://news.example.org/web/\n"
+        f"  hint: check it with --base-url {other}, or build again\n"
+        "check failed: 1 error(s); nothing was checked\n"
+    )
+    assert sitegen(site, "check", "--base-url", other).exit_code == 0

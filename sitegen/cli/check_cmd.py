@@ -26,6 +26,8 @@ def command(site_dir: Path, base_url: str | None) -> None:
     out = config.output_dir
     if not problems.errors and not out.is_dir():
         problems.error(f"no built site in {out}", hint="run `sitegen build` first")
+    if not problems.errors:
+        _same_base_url(out, config.base_url, problems)
     checked = not problems.errors
     if checked:
         found = check_links(out, config.base_path) + check_sitemap(out, config.base_url)
@@ -47,3 +49,18 @@ def _summary(out: Path, problems: Problems, checked: bool) -> str:
     if len(problems):
         return f"{out.name}/: {pages} pages, {feeds} feeds; {len(problems)} error(s)"
     return f"{out.name}/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK"
+
+
+def _same_base_url(out: Path, base_url: str, problems: Problems) -> None:
+    """A site built with another --base-url is one mistake, not one error per link of it."""
+    robots = out / "robots.txt"
+    if not robots.is_file():
+        return
+    for line in robots.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("Sitemap:") and line.endswith("/sitemap.xml"):
+            built = line.removeprefix("Sitemap:").strip().removesuffix("sitemap.xml")
+            if built != base_url:
+                problems.error(
+                    f"{out.name}/ was built for {built}, not {base_url}",
+                    hint=f"check it with --base-url {built}, or build again",
+                )
