@@ -276,3 +276,18 @@ def test_check_of_a_site_built_for_another_base_url_says_so_once(site: Path) -> 
         "check failed: 1 error(s); nothing was checked\n"
     )
     assert sitegen(site, "check", "--base-url", other).exit_code == 0
+
+
+def test_strict_build_says_why_it_failed_with_zero_errors(site: Path) -> None:
+    post = site / POST
+    post.write_text(post.read_text() + "\n[gone](/no-such-page/)\n")
+    lenient = sitegen(site, "build")
+    assert lenient.exit_code == 0
+    assert "warning: broken link /web/no-such-page/" in lenient.output
+    strict = sitegen(site, "build", "--strict")
+    assert strict.exit_code == 1
+    assert re.fullmatch(
+        r"build failed: 0 error\(s\), 1 warning\(s\) in \d+\.\d\d s \(output NOT updated\); "
+        r"--strict: warnings fail the build",
+        strict.output.splitlines()[-1],
+    )
