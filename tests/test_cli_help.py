@@ -41,6 +41,10 @@ def test_command_and_every_option_have_help(name: str, cmd: click.Command) -> No
     for param in cmd.params:
         if isinstance(param, click.Option):
             assert (param.help or "").strip(), f"{name} {param.opts[0]} has no help text"
+        elif isinstance(param, click.Argument):  # arguments have no help=: the text says them
+            assert param.human_readable_name in (cmd.help or ""), (
+                f"{name}'s help never explains {param.human_readable_name}"
+            )
 
 
 @pytest.mark.parametrize(("name", "cmd"), COMMANDS, ids=[n for n, _ in COMMANDS])
