@@ -138,8 +138,10 @@ class Renderer:
             template = self.env.get_template(job.template)
             return template.render(**self.common, **self.context(job)).encode("utf-8")
         except jinja2.TemplateError as exc:
+            # TemplateNotFound's message is the bare name ("template: _nope.html"): say what.
+            missing = isinstance(exc, jinja2.TemplateNotFound)
             raise SitegenError(
-                f"template: {exc.message or exc}",
+                f"template: {'no template named ' if missing else ''}{exc.message or exc}",
                 template_location(exc, self.dirs),
                 "fix the template; `sitegen build` names every broken one",
             ) from None

@@ -291,3 +291,19 @@ def test_strict_build_says_why_it_failed_with_zero_errors(site: Path) -> None:
         r"--strict: warnings fail the build",
         strict.output.splitlines()[-1],
     )
+
+
+def test_a_missing_included_template_is_named_as_missing(site: Path) -> None:
+    # Before: "themes/mine/templates/post.html:1: error: template: _nope.html".
+    theme = site / "themes" / "mine" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "post.html").write_text(
+        '{% extends "base.html" %}{% block main %}{% include "_nope.html" %}{% endblock %}\n'
+    )
+    toml = site / "sitegen.toml"
+    toml.write_text('theme = "mine"\n' + toml.read_text())
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    assert (
+        "[1] themes/mine/templates/post.html:1: error: template: no template named _nope.html"
+    ) in result.output
