@@ -184,6 +184,9 @@ def test_progress_bar_on_big_imports(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     subset = Path(__file__).parent / "fixtures" / "wp-subset"
     monkeypatch.setattr(import_cmd, "PROGRESS_FROM", 11)  # "big" = the subset's 11 posts
+    log = CliRunner().invoke(main, ["--site", str(tmp_path / "log"), "import", str(subset)])
+    assert log.exit_code == 0 and "Importing" not in log.stderr  # no bar in a log or a pipe
+    monkeypatch.setattr(import_cmd, "on_terminal", lambda: True)
     result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(subset)])
     assert result.exit_code == 0 and "Importing" in result.stderr
     quiet = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "-q", str(subset)])
