@@ -151,7 +151,7 @@ def load_config(
     base_url = _base_url(top.get("base_url") or info.home, reader, from_cli)
     return SiteConfig(
         site_dir=site_dir,
-        output_dir=site_dir / top.get("output_dir", "public"),
+        output_dir=_output_dir(site_dir, top.get("output_dir", "public"), reader),
         base_url=base_url,
         title=top.get("title", info.name),
         description=top.get("description", info.description),
@@ -191,6 +191,31 @@ def _base_url(value: str, reader: _Reader, from_cli: bool = False) -> str:
             )
         return "http://localhost/"
     return value if value.endswith("/") else value + "/"
+
+
+# The build replaces its output folder as a whole: it must never be one of these, hold one,
+# or sit inside one (`output_dir = "content"` used to replace content/ with the built site).
+_SOURCES = ("content", "themes", "static", ".sitegen", CONFIG_FILE)
+
+
+def _output_dir(site_dir: Path, value: str, reader: _Reader) -> Path:
+    out = (site_dir / value).resolve()
+    site = site_dir.resolve()
+    clash = [
+        name
+        for name in _SOURCES
+        if out == site / name or out in (site / name).parents or site / name in out.parents
+    ]
+    holds_site = out == site or out in site.parents
+    if holds_site or clash:
+        what = "the whole site folder" if holds_site else clash[0]
+        reader.bad(
+            "output_dir",
+            f"{value!r} would overwrite {what}: the build replaces its output folder entirely",
+            'use a folder of its own, like output_dir = "public"',
+        )
+        return site / "public"
+    return site_dir / value
 
 
 def _timezone(value: str, reader: _Reader) -> str:
