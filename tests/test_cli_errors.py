@@ -307,3 +307,40 @@ def test_a_missing_included_template_is_named_as_missing(site: Path) -> None:
     assert (
         "[1] themes/mine/templates/post.html:1: error: template: no template named _nope.html"
     ) in result.output
+
+
+@pytest.mark.parametrize("value", ["content", ".", "themes/mine", "static", ".sitegen"])
+def test_output_dir_that_would_replace_the_sources_is_refused(site: Path, value: str) -> None:
+    # Before: output_dir = "content" built the site and swapped it in place of content/:
+    # every post was gone.
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    (site / "sitegen.toml").write_text(
+        f'output_dir = "{value}"\n' + (site / "sitegen.toml").read_text()
+    )
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    assert f"sitegen.toml:1: error: output_dir: '{value}' would overwrite " in result.output
+    assert 'hint: use a folder of its own, like output_dir = "public"' in result.output
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+@pytest.mark.parametrize("target", ["content", ".", "public/sub", ".."])
+def test_publish_into_the_sites_own_files_is_refused(site: Path, target: str) -> None:
+    # Before: `sitegen publish content` deleted every post (fewer than --max-deletes).
+    assert sitegen(site, "build").exit_code == 0
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    result = sitegen(site, "publish", site / target)
+    assert result.exit_code == 1
+    assert "error: refusing to publish here: the folder holds (or is inside) the site's own" in (
+        result.output
+    )
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def test_publish_into_a_folder_of_its_own_inside_the_site_works(site: Path) -> None:
+    assert sitegen(site, "build").exit_code == 0
+    result = sitegen(site, "publish", site / "mirror")
+    assert result.exit_code == 0, result.output
+    assert (site / "mirror" / "index.html").read_bytes() == (
+        site / "public/index.html"
+    ).read_bytes()
