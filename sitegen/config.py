@@ -126,7 +126,15 @@ def read_config_file(site_dir: Path, problems: Problems) -> tuple[dict[str, Any]
     path = site_dir / CONFIG_FILE
     if not path.is_file():
         return {}, ""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:  # was a traceback
+        problems.error(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            CONFIG_FILE,
+            "save sitegen.toml as UTF-8, as TOML requires",
+        )
+        return {}, ""
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

@@ -89,6 +89,10 @@ def _yaml_file(site_dir: Path, rel: str, problems: Problems) -> Any:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         problems.add(yaml_error(exc, rel, "not valid YAML"))
+    except UnicodeDecodeError as exc:  # was a traceback
+        problems.error(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", rel, "save the file as UTF-8"
+        )
     return None
 
 

@@ -344,3 +344,25 @@ def test_publish_into_a_folder_of_its_own_inside_the_site_works(site: Path) -> N
     assert (site / "mirror" / "index.html").read_bytes() == (
         site / "public/index.html"
     ).read_bytes()
+
+
+def test_non_utf8_config_and_site_files_are_errors_not_tracebacks(site: Path) -> None:
+    # Before: UnicodeDecodeError tracebacks from `sitegen build` and `sitegen check`.
+    toml = site / "sitegen.toml"
+    good = toml.read_bytes()
+    toml.write_bytes(good + b'language = "caf\xe9"\n')
+    for command in ("build", "check"):
+        result = sitegen(site, command)
+        assert result.exit_code == 1
+        assert "[1] sitegen.toml: error: not UTF-8 text (invalid continuation byte at byte" in (
+            result.output
+        )
+    toml.write_bytes(good)
+    site_yaml = site / "content" / "_site.yaml"
+    site_yaml.write_bytes(site_yaml.read_bytes() + b"language: caf\xe9\n")
+    built = sitegen(site, "build")
+    assert built.exit_code == 1
+    assert "[1] content/_site.yaml: error: not UTF-8 text (" in built.output
+    imported = sitegen(site, "import", SEED)
+    assert imported.exit_code == 1
+    assert "hint: save it as UTF-8, or delete it; the import writes it again" in imported.output

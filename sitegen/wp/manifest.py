@@ -97,6 +97,12 @@ def load_site(content_dir: Path) -> dict[str, Any]:
         err = yaml_error(exc, f"content/{SITE_FILE}", "not valid YAML")
         err.hint = "fix the YAML or delete the file; the import writes it again"
         raise err from None
+    except UnicodeDecodeError as exc:  # was a traceback
+        raise SitegenError(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            f"content/{SITE_FILE}",
+            "save it as UTF-8, or delete it; the import writes it again",
+        ) from None
     if not isinstance(data, dict):
         raise SitegenError("expected a mapping of keys to values", f"content/{SITE_FILE}")
     return data
