@@ -58,3 +58,22 @@ def test_a_folder_mirrored_from_one_site_still_refuses_another(tmp_path: Path) -
         refused.output
     )
     assert "hint: use another --site directory" in refused.output
+
+
+def test_a_broken_gone_list_stops_the_mirror_before_deleting_anything(tmp_path: Path) -> None:
+    # Before: a hand-edited, broken content/_gone.yaml ended the run in a yaml traceback after
+    # the unpublished post's file had been deleted, so its 410 was never recorded.
+    wp = FakeWordPress({1: "2024-01-01T00:00:00", 2: "2024-01-02T00:00:00"})
+    with serve(wp) as (base, _):
+        assert run(tmp_path, base).exit_code == 0
+        files = sorted((tmp_path / "content" / "posts").rglob("*.md"))
+        assert len(files) == 2
+        (tmp_path / "content" / "_gone.yaml").write_text("- {path: 2023/x/\n")
+        del wp.posts[2]  # unpublished in WordPress
+        result = run(tmp_path, base)
+    assert result.exit_code == 1
+    assert "content/_gone.yaml:2: not valid YAML: expected ',' or '}'" in result.output
+    assert "hint: fix it (sitegen import --from only adds entries to it), or delete it" in (
+        result.output
+    )
+    assert sorted((tmp_path / "content" / "posts").rglob("*.md")) == files  # nothing deleted
