@@ -366,3 +366,27 @@ def test_non_utf8_config_and_site_files_are_errors_not_tracebacks(site: Path) ->
     imported = sitegen(site, "import", SEED)
     assert imported.exit_code == 1
     assert "hint: save it as UTF-8, or delete it; the import writes it again" in imported.output
+
+
+def test_a_template_saved_as_latin1_is_named(site: Path) -> None:
+    # Before: a UnicodeDecodeError traceback from the build's template digests.
+    theme = site / "themes" / "mine" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "post.html").write_bytes(
+        b'{% extends "base.html" %}{% block main %}caf\xe9{% endblock %}\n'
+    )
+    toml = site / "sitegen.toml"
+    toml.write_text('theme = "mine"\n' + toml.read_text())
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    assert (
+        "[1] themes/mine/templates/post.html: error: template: not UTF-8 text (invalid "
+        "continuation byte at byte 44)\n  hint: save the template as UTF-8"
+    ) in result.output
+    (theme / "post.html").write_text(
+        '{% extends "base.html" %}{% block main %}café{% endblock %}\n'
+    )
+    fixed = sitegen(site, "build")
+    assert fixed.exit_code == 0, fixed.output
+    post = site / "public" / "2023/09/02/5g-rollout-reaches-500-cities/index.html"
+    assert "café" in post.read_text()
