@@ -390,3 +390,16 @@ def test_a_template_saved_as_latin1_is_named(site: Path) -> None:
     assert fixed.exit_code == 0, fixed.output
     post = site / "public" / "2023/09/02/5g-rollout-reaches-500-cities/index.html"
     assert "café" in post.read_text()
+
+
+def test_archive_list_and_restore_of_a_mistyped_folder(tmp_path: Path) -> None:
+    # Before: `sitegen archive list typo/` printed "No snapshots in .../typo/." and exit 0.
+    for args in (["list"], ["restore", "--jobs", "1"]):
+        extra = ["snap", str(tmp_path / "out")] if args[0] == "restore" else []
+        result = sitegen(tmp_path, "archive", args[0], str(tmp_path / "typo"), *extra)
+        assert result.exit_code == 1
+        assert f"{tmp_path / 'typo'}/: error: no such folder" in result.output
+        assert "hint: check TARGET; `sitegen archive TARGET` creates it" in result.output
+    (tmp_path / "empty").mkdir()
+    empty = sitegen(tmp_path, "archive", "list", str(tmp_path / "empty"))
+    assert empty.exit_code == 0 and empty.output == f"No snapshots in {tmp_path / 'empty'}/.\n"

@@ -18,8 +18,9 @@ from sitegen.publish.archive import (
     snapshot_key,
     snapshot_name,
 )
+from sitegen.publish.local import LocalStore
 from sitegen.publish.settings import load_settings
-from sitegen.publish.store import open_store
+from sitegen.publish.store import ObjectStore, open_store
 from sitegen.publish.sync import SyncOptions
 
 
@@ -132,6 +133,7 @@ def list_(
     try:
         options = load_settings(site_dir).store_options(endpoint_url, region, profile, 8)
         store = open_store(target, options)
+        _folder_exists(store)
         snapshots = list_snapshots(store, SyncOptions())
     except SitegenError as err:
         fail(err)
@@ -139,6 +141,14 @@ def list_(
         click.echo(f"No snapshots in {store.name}.")
     for doc in snapshots:
         click.echo(_describe(doc))
+
+
+def _folder_exists(store: ObjectStore) -> None:
+    """A mistyped folder is not an empty archive (was: "No snapshots in ...", exit 0)."""
+    if isinstance(store, LocalStore) and not store.root.is_dir():
+        raise SitegenError(
+            "no such folder", store.name, hint="check TARGET; `sitegen archive TARGET` creates it"
+        )
 
 
 def _describe(doc: dict[str, Any]) -> str:
@@ -179,6 +189,7 @@ def restore(
     try:
         options = load_settings(site_dir).store_options(endpoint_url, region, profile, jobs)
         store = open_store(target, options)
+        _folder_exists(store)
         result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs), _Bar("Restoring"))
     except SitegenError as err:
         fail(err)
