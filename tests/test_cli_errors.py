@@ -403,3 +403,15 @@ def test_archive_list_and_restore_of_a_mistyped_folder(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     empty = sitegen(tmp_path, "archive", "list", str(tmp_path / "empty"))
     assert empty.exit_code == 0 and empty.output == f"No snapshots in {tmp_path / 'empty'}/.\n"
+
+
+def test_check_of_a_site_built_without_a_sitemap_passes(site: Path) -> None:
+    # Before: `[sitemap] enabled = false`, then `sitegen check` failed: "no sitemap in the build".
+    toml = site / "sitegen.toml"
+    toml.write_text(toml.read_text() + "\n[sitemap]\nenabled = false\n")
+    assert sitegen(site, "build").exit_code == 0
+    assert not (site / "public" / "sitemap.xml").exists()
+    result = sitegen(site, "check")
+    assert result.exit_code == 0, result.output
+    shutil.rmtree(site / "public" / "category")  # the other checks still run
+    assert sitegen(site, "check").exit_code == 1

@@ -30,7 +30,9 @@ def command(site_dir: Path, base_url: str | None) -> None:
         _same_base_url(out, config.base_url, problems)
     checked = not problems.errors
     if checked:
-        found = check_links(out, config.base_path) + check_sitemap(out, config.base_url)
+        found = check_links(out, config.base_path)
+        if config.sitemap.enabled:  # [sitemap] enabled = false builds none: not an error
+            found += check_sitemap(out, config.base_url)
         for problem in found + check_feeds(out, config.base_url):
             problems.error(problem.message, problem.location, problem.hint)
     if len(problems):
