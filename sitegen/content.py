@@ -136,6 +136,19 @@ YAML_HINT = (
 )
 
 
+def why_not_a_date(value: object) -> str:
+    """` (month must be in 1..12)` for a well-formed but impossible date, else "": the user
+    should not have to find the 13 in 2019-13-01 alone."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError as exc:
+        reason = str(exc)
+        return "" if reason.startswith("Invalid isoformat") else f" ({reason})"
+    return ""
+
+
 def yaml_error(exc: yaml.YAMLError, source: str, what: str, first_line: int = 1) -> SitegenError:
     """The line YAML stopped at, and where what it was reading began: an unclosed quote is only
     noticed at the end of the text, far below the line to fix. `first_line`: the file's line
@@ -189,7 +202,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
                 f"{key}: missing", where("---"), f"add '{key}: 2024-01-31T09:00:00+05:30'"
             )
         raise SitegenError(
-            f"{key}: not a date: {value!r}",
+            f"{key}: not a date: {value!r}{why_not_a_date(value)}",
             where(key),
             "write dates as ISO 8601, e.g. 2024-01-31T09:00:00+05:30",
         )

@@ -61,7 +61,8 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         ),
         (
             json.dumps([dict(_other(5, "b"), date_gmt="2019-13-01T00:00:00")]),
-            'bad.json[0].date_gmt: error: not a date: "2019-13-01T00:00:00"\n'
+            'bad.json[0].date_gmt: error: not a date: "2019-13-01T00:00:00" '
+            "(month must be in 1..12)\n"
             "  hint: WordPress writes dates as 2023-09-01T11:51:47",
         ),
         (

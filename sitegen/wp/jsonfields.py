@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sitegen.content import why_not_a_date
 from sitegen.errors import SitegenError
 
 
@@ -133,7 +134,7 @@ class JsonObject:
             except ValueError:
                 pass
         raise SitegenError(
-            f"not a date: {short(value)}",
+            f"not a date: {short(value)}{why_not_a_date(value)}",
             self.loc(key),
             "WordPress writes dates as 2023-09-01T11:51:47",
         )
