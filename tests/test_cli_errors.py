@@ -416,3 +416,21 @@ def test_check_of_a_site_built_without_a_sitemap_passes(site: Path) -> None:
     assert result.exit_code == 0, result.output
     shutil.rmtree(site / "public" / "category")  # the other checks still run
     assert sitegen(site, "check").exit_code == 1
+
+
+def test_a_bad_endpoint_url_or_region_is_an_error_not_a_traceback(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: botocore's ValueError / InvalidRegionError tracebacks.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "sitegen-test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "sitegen-test-secret")
+    assert sitegen(site, "build").exit_code == 0
+    endpoint = sitegen(site, "publish", "s3://bucket/x", "--endpoint-url", "r2.example")
+    assert endpoint.exit_code == 1
+    assert (
+        "s3://bucket/x/: error: Invalid endpoint: r2.example (--endpoint-url must be a full URL)"
+    ) in endpoint.output
+    region = sitegen(site, "archive", "list", "s3://bucket/x", "--region", "eu west 1")
+    assert region.exit_code == 1
+    assert "s3://bucket/x/: error: not a region name: 'eu west 1'" in region.output
+    assert "hint: write it like eu-west-1 (R2: auto), or drop --region" in region.output
