@@ -7,6 +7,7 @@ and a person can edit in between. Dates are written as ISO 8601 with the site's 
 from __future__ import annotations
 
 import contextlib
+import difflib
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -178,12 +179,16 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
     def where(key: str) -> str:
         return f"{source}:{_line_of(text, key)}"
 
+    def missing(key: str, hint: str) -> SitegenError:
+        typo = difflib.get_close_matches(key, [str(k) for k in meta], n=1, cutoff=0.8)
+        if typo:  # `tilte:` is there: point at it rather than ask for a second title
+            return SitegenError(f"{key}: missing", where(typo[0]), f"rename '{typo[0]}' to '{key}'")
+        return SitegenError(f"{key}: missing", where("---"), hint)
+
     def need_str(key: str, default: str | None = None) -> str:
         value = meta.get(key, default)
         if value is None:
-            raise SitegenError(
-                f"{key}: missing", where("---"), f"add '{key}: ...' to the front matter"
-            )
+            raise missing(key, f"add '{key}: ...' to the front matter")
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise SitegenError(f"{key}: expected text, got {type(value).__name__}", where(key))
         return str(value)
@@ -198,9 +203,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=tz)
         if value is None:
-            raise SitegenError(
-                f"{key}: missing", where("---"), f"add '{key}: 2024-01-31T09:00:00+05:30'"
-            )
+            raise missing(key, f"add '{key}: 2024-01-31T09:00:00+05:30'")
         raise SitegenError(
             f"{key}: not a date: {value!r}{why_not_a_date(value)}",
             where(key),

@@ -434,3 +434,25 @@ def test_a_bad_endpoint_url_or_region_is_an_error_not_a_traceback(
     assert region.exit_code == 1
     assert "s3://bucket/x/: error: not a region name: 'eu west 1'" in region.output
     assert "hint: write it like eu-west-1 (R2: auto), or drop --region" in region.output
+
+
+def test_front_matter_typos_are_pointed_at(site: Path) -> None:
+    # Before: `categoires:` was silently kept as an extra key (the post lost its categories),
+    # and `tilte:` gave "title: missing / hint: add 'title: ...'" as if there were none.
+    path = site / POST
+    text = path.read_text()
+    lines = text.split("\n")
+    assert "categories:" in lines
+    path.write_text(text.replace("\ncategories:", "\ncategoires:", 1))
+    warned = sitegen(site, "build")
+    assert warned.exit_code == 0
+    assert (
+        f"{POST}: warning: unknown front matter key 'categoires' (did you mean 'categories'?)"
+    ) in warned.output
+    assert sitegen(site, "build", "--strict").exit_code == 1
+    path.write_text(text.replace("\ntitle:", "\ntilte:", 1))
+    failed = sitegen(site, "build")
+    title_line = next(i for i, line in enumerate(lines, 1) if line.startswith("title:"))
+    assert f"{POST}:{title_line}: error: title: missing\n  hint: rename 'tilte' to 'title'" in (
+        failed.output
+    )
