@@ -93,6 +93,12 @@ def import_paths(
     sources, sides = collect(list(inputs), report.errors)
     if not sources and not sides:
         return report  # nothing to read: leave the site as it is
+    if not any(src.content for src in sources):
+        report.errors.warn(
+            "no posts or pages among the inputs; only the site's details were read",
+            ", ".join(str(src.name) for src in sides),
+            "add the posts*.json / pages.json files saved from /wp-json/wp/v2/",
+        )
     side = read_sides(sides, report.errors)
     first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
     placed = plan.place(first, side, manifest, old_site, report.errors)
