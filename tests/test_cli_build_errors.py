@@ -175,3 +175,24 @@ def test_front_matter_typos_are_pointed_at(site: Path) -> None:
     assert f"{POST}:{title_line}: error: title: missing\n  hint: rename 'tilte' to 'title'" in (
         failed.output
     )
+
+
+def test_aliases_written_as_one_path_or_a_number(site: Path) -> None:
+    # Before: `aliases: 2019/05/old/` was split into one alias per character, and
+    # `aliases: 2019` was a TypeError traceback.
+    path = site / POST
+    text = path.read_text()
+    path.write_text(text.replace("\ntitle:", "\naliases: 2019/05/old-5g-post/\ntitle:", 1))
+    built = sitegen(site, "build")
+    assert built.exit_code == 0, built.output
+    redirects = (site / "public" / "_redirects").read_text()
+    assert re.search(
+        r"^/web/2019/05/old-5g-post/ +/web/2023/09/02/5g-rollout-reaches-500-cities/ +301$",
+        redirects,
+        re.M,
+    ), redirects
+    assert "/web/2/ " not in redirects and "/web/0/ " not in redirects  # not per character
+    path.write_text(text.replace("\ntitle:", "\naliases: 2019\ntitle:", 1))
+    failed = sitegen(site, "build")
+    assert failed.exit_code == 1
+    assert f"{POST}:2: error: aliases: expected a list of paths, got 2019" in failed.output
