@@ -240,10 +240,26 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         featured_image=_image(meta.get("featured_image"), where),
         format=need_str("format", "standard"),
         sticky=bool(meta.get("sticky", False)),
-        aliases=tuple(str(a) for a in meta.get("aliases") or ()),
+        aliases=_aliases(meta.get("aliases"), where),
         parent=need_str("parent", ""),
         menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
         extra=tuple(sorted((k, str(v)) for k, v in meta.items() if k not in known)),
+    )
+
+
+def _aliases(value: Any, where: Any) -> tuple[str, ...]:
+    """A list of old paths; one path written without the list is one alias (it used to be
+    split into characters, and a number was a traceback)."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(a, str) for a in value):
+        return tuple(value)
+    raise SitegenError(
+        f"aliases: expected a list of paths, got {value!r}",
+        where("aliases"),
+        "write aliases: [2019/05/old-slug/] or one path per '- ' line",
     )
 
 

@@ -65,13 +65,16 @@ class ImportReport:
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
-    def summary(self) -> str:
+    def summary(self, problems: Problems | None = None) -> str:
+        """One line; `problems` counts instead of the import's own (a mirror adds its fetch and
+        media problems, which the user sees printed just above)."""
         skipped = sum(self.skipped.values())
         why = ", ".join(f"{n} {r}" for r, n in sorted(self.skipped.items()))
+        counted = self.errors if problems is None else problems
         return (
             f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
             f"skipped {skipped}{f' ({why})' if why else ''}, "
-            f"errors {len(self.errors.errors)}, warnings {len(self.errors.warnings)}"
+            f"errors {len(counted.errors)}, warnings {len(counted.warnings)}"
         )
 
 

@@ -97,10 +97,20 @@ def _yaml_file(site_dir: Path, rel: str, problems: Problems) -> Any:
     return None
 
 
+def _is_id(value: Any) -> bool:
+    """A WordPress id as YAML gives it, or none: `wp_id: x` is a bad entry (was a traceback)."""
+    return (
+        value is None
+        or value == ""
+        or (isinstance(value, int) and not isinstance(value, bool))
+        or (isinstance(value, str) and value.isdigit())
+    )
+
+
 def _records(data: dict[str, Any], key: str, problems: Problems) -> list[dict[str, Any]]:
     value = data.get(key) or []
     good = (
-        [v for v in value if isinstance(v, dict) and v.get("slug")]
+        [v for v in value if isinstance(v, dict) and v.get("slug") and _is_id(v.get("wp_id"))]
         if isinstance(value, list)
         else []
     )
@@ -182,7 +192,11 @@ def load_gone(site_dir: Path, problems: Problems) -> tuple[Gone, ...]:
     data = _yaml_file(site_dir, GONE_FILE, problems) or []
     gone = []
     for i, item in enumerate(data if isinstance(data, list) else [None]):
-        if isinstance(item, dict) and isinstance(item.get("path"), str):
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("path"), str)
+            and _is_id(item.get("wp_id"))
+        ):
             gone.append(Gone(str(item["path"]).strip("/") + "/", int(item.get("wp_id") or 0)))
         else:
             problems.error(f"entry {i}: expected {{path: 2023/09/01/x/, wp_id: 1}}", GONE_FILE)

@@ -175,3 +175,43 @@ def test_front_matter_typos_are_pointed_at(site: Path) -> None:
     assert f"{POST}:{title_line}: error: title: missing\n  hint: rename 'tilte' to 'title'" in (
         failed.output
     )
+
+
+def test_aliases_written_as_one_path_or_a_number(site: Path) -> None:
+    # Before: `aliases: 2019/05/old/` was split into one alias per character, and
+    # `aliases: 2019` was a TypeError traceback.
+    path = site / POST
+    text = path.read_text()
+    path.write_text(text.replace("\ntitle:", "\naliases: 2019/05/old-5g-post/\ntitle:", 1))
+    built = sitegen(site, "build")
+    assert built.exit_code == 0, built.output
+    redirects = (site / "public" / "_redirects").read_text()
+    assert re.search(
+        r"^/web/2019/05/old-5g-post/ +/web/2023/09/02/5g-rollout-reaches-500-cities/ +301$",
+        redirects,
+        re.M,
+    ), redirects
+    assert "/web/2/ " not in redirects and "/web/0/ " not in redirects  # not per character
+    path.write_text(text.replace("\ntitle:", "\naliases: 2019\ntitle:", 1))
+    failed = sitegen(site, "build")
+    assert failed.exit_code == 1
+    assert f"{POST}:2: error: aliases: expected a list of paths, got 2019" in failed.output
+
+
+def test_a_non_numeric_wp_id_in_site_yaml_or_gone_yaml_is_an_error(site: Path) -> None:
+    # Before: `wp_id: x` in content/_site.yaml or content/_gone.yaml was a ValueError traceback.
+    site_yaml = site / "content" / "_site.yaml"
+    good = site_yaml.read_text()
+    site_yaml.write_text(good + "authors:\n- {slug: ana, name: Ana, wp_id: x}\n")
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    assert "content/_site.yaml: error: authors: expected a list of {slug: ..., name: ...}" in (
+        result.output
+    )
+    site_yaml.write_text(good)
+    (site / "content" / "_gone.yaml").write_text("- {path: 2019/01/x/, wp_id: x}\n")
+    gone = sitegen(site, "build")
+    assert gone.exit_code == 1
+    assert "content/_gone.yaml: error: entry 0: expected {path: 2023/09/01/x/, wp_id: 1}" in (
+        gone.output
+    )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner, Result
 from fetch_server import FakeWordPress, Reply, serve
@@ -77,3 +79,26 @@ def test_a_broken_gone_list_stops_the_mirror_before_deleting_anything(tmp_path: 
         result.output
     )
     assert sorted((tmp_path / "content" / "posts").rglob("*.md")) == files  # nothing deleted
+
+
+class _WithBrokenImage(FakeWordPress):
+    def item(self, i: int) -> dict[str, Any]:
+        post = super().item(i)
+        port = closed_port()
+        post["content"] = {"rendered": f'<p><img src="http://127.0.0.1:{port}/x.png"></p>'}
+        return post
+
+
+def test_the_last_line_counts_the_warnings_printed_above_it(tmp_path: Path) -> None:
+    # Before: two warnings printed ("image not mirrored", an unknown author), then "imported 1,
+    # ..., warnings 1": the summary counted only the import's own problems, not the mirror's.
+    with serve(_WithBrokenImage({1: "2024-01-01T00:00:00"})) as (base, _):
+        result = CliRunner().invoke(
+            main, ["--site", str(tmp_path), "import", "--from", base, "--media"]
+        )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^\[1\] http://127\.0\.0\.1:\d+/x\.png: warning: image not mirrored",
+                     result.output, re.M), result.output  # fmt: skip
+    printed = len(re.findall(r"^\[\d+\] .*: warning: ", result.output, re.M))
+    assert printed == 2  # the image, and the author the fake site does not list
+    assert result.output.splitlines()[-1].endswith(f"errors 0, warnings {printed}")
