@@ -14,10 +14,11 @@ ignores it. The contract, tested as a property: the output equals a clean build'
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections import ChainMap
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sitegen import __version__, search
 from sitegen.cache import BuildState, digest, load_state, save_state
@@ -65,11 +66,16 @@ class BuildReport:
         return self.problems.failed(strict=strict)
 
     def summary(self) -> str:
-        state = "" if self.committed else " (output NOT updated)"
+        counts = (
+            f"{len(self.problems.errors)} error(s), "
+            f"{len(self.problems.warnings)} warning(s) in {self.seconds:.2f} s"
+        )
+        if not self.committed:
+            # Not "N files: N written": a failed build writes nothing a user would see.
+            return f"build failed: {counts} (output NOT updated)"
         return (
             f"{self.written + self.unchanged} files: {self.written} written, "
-            f"{self.unchanged} unchanged, {len(self.problems.errors)} error(s), "
-            f"{len(self.problems.warnings)} warning(s) in {self.seconds:.2f} s{state}"
+            f"{self.unchanged} unchanged, {counts}"
         )
 
 
@@ -91,6 +97,11 @@ def _link_warnings(
     returns the state that lets the next build reuse this check's results per page."""
     sources = {j.output: site.docs[j.key].source for j in jobs if j.kind in ("post", "page")}
     out = config.output_dir.name
+    # A page whose template failed is already an error; links to it are not broken links too
+    # (else one typo in post.html buries its error under a warning per link to every post).
+    failed = {j.output: b"" for j in jobs if j.output not in files} if problems.errors else {}
+    # ChainMap only reads here (nothing writes to it), so the staged files stay lazy.
+    files = ChainMap(cast("MutableMapping[str, bytes]", files), failed)
     inputs = linkstate.inputs_digest(files, config.base_path)
     results = check_pages(files, config.base_path, linkstate.reuser(reuse[0], inputs, reuse[1]))
     for found in (p for result in results.values() for p in result.problems):
@@ -183,11 +194,14 @@ def build_site(
             report.notes.append(note)
     if full:
         memo.state = None
-    info = load_site_info(site_dir, problems)
-    config = report.config = load_config(site_dir, info, problems, config_overrides)
-    if not (site_dir / "content").is_dir():
+    if not (site_dir / "content").is_dir():  # alone: every other message would follow from it
         problems.error(f"no content/ folder in {site_dir}", hint="run `sitegen import` first, or "
                        "choose the site with `sitegen --site DIR build`")  # fmt: skip
+        return report
+    info = load_site_info(site_dir, problems)
+    if problems.errors:  # a broken _site.yaml: the config's defaults from it would fail too
+        return report
+    config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:  # a bad config would make every later message misleading
         return report
     docs, sources = load_documents(site_dir, problems, memo, drafts)

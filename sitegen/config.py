@@ -71,6 +71,9 @@ _TOP = {
     "feeds": dict,
     "sitemap": dict,
     "search": dict,
+    # Read and checked by sitegen.publish.settings (publish and archive); the build only has to
+    # know the table is not a typo.
+    "publish": dict,
 }
 _TABLES: dict[str, dict[str, type]] = {
     "feeds": {"items": int, "full_text": bool, "formats": list, "taxonomies": bool},
@@ -123,7 +126,15 @@ def read_config_file(site_dir: Path, problems: Problems) -> tuple[dict[str, Any]
     path = site_dir / CONFIG_FILE
     if not path.is_file():
         return {}, ""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:  # was a traceback
+        problems.error(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+            CONFIG_FILE,
+            "save sitegen.toml as UTF-8, as TOML requires",
+        )
+        return {}, ""
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -144,12 +155,13 @@ def load_config(
         name: reader.check(top.get(name, {}), schema, f"{name}.")
         for name, schema in _TABLES.items()
     }
-    base_url = _base_url(top.get("base_url") or info.home, reader)
+    from_cli = "base_url" in (overrides or {})
+    base_url = _base_url(top.get("base_url") or info.home, reader, from_cli)
     return SiteConfig(
         site_dir=site_dir,
-        output_dir=site_dir / top.get("output_dir", "public"),
+        output_dir=_output_dir(site_dir, top.get("output_dir", "public"), reader),
         base_url=base_url,
-        title=top.get("title", info.name),
+        title=top.get("title", info.name or urlsplit(info.home).hostname or "sitegen"),
         description=top.get("description", info.description),
         language=top.get("language", info.language or "en"),
         timezone=_timezone(top.get("timezone", info.timezone or "UTC"), reader),
@@ -167,18 +179,51 @@ def load_config(
     )
 
 
-def _base_url(value: str, reader: _Reader) -> str:
+def _base_url(value: str, reader: _Reader, from_cli: bool = False) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        reader.bad(
-            "base_url",
+        message = (
             f"not an absolute http(s) URL: {value!r}"
             if value
-            else "not set, and content/_site.yaml has no home URL",
-            'set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
+            else "not set, and content/_site.yaml has no home URL"
         )
+        if from_cli:  # point at the option the user typed, not at a sitegen.toml without it
+            reader.problems.error(
+                f"--base-url: {message}", hint="give the full address, e.g. https://example.org/"
+            )
+        else:
+            reader.bad(
+                "base_url",
+                message,
+                'set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
+            )
         return "http://localhost/"
     return value if value.endswith("/") else value + "/"
+
+
+# The build replaces its output folder as a whole: it must never be one of these, hold one,
+# or sit inside one (`output_dir = "content"` used to replace content/ with the built site).
+_SOURCES = ("content", "themes", "static", ".sitegen", CONFIG_FILE)
+
+
+def _output_dir(site_dir: Path, value: str, reader: _Reader) -> Path:
+    out = (site_dir / value).resolve()
+    site = site_dir.resolve()
+    clash = [
+        name
+        for name in _SOURCES
+        if out == site / name or out in (site / name).parents or site / name in out.parents
+    ]
+    holds_site = out == site or out in site.parents
+    if holds_site or clash:
+        what = "the whole site folder" if holds_site else clash[0]
+        reader.bad(
+            "output_dir",
+            f"{value!r} would overwrite {what}: the build replaces its output folder entirely",
+            'use a folder of its own, like output_dir = "public"',
+        )
+        return site / "public"
+    return site_dir / value
 
 
 def _timezone(value: str, reader: _Reader) -> str:

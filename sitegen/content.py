@@ -7,6 +7,7 @@ and a person can edit in between. Dates are written as ISO 8601 with the site's 
 from __future__ import annotations
 
 import contextlib
+import difflib
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -122,14 +123,44 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
     try:
         meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
     except yaml.MarkedYAMLError as exc:
-        line = 2 + (exc.problem_mark.line if exc.problem_mark else 0)
-        raise SitegenError(f"front matter: {exc.problem}", f"{source}:{line}") from None
+        raise yaml_error(exc, source, "front matter", first_line=2) from None
     if not isinstance(meta, dict):
         raise SitegenError("front matter is not a mapping of keys to values", f"{source}:2")
     body_start = end + 1
     while body_start < len(lines) and not lines[body_start].strip():
         body_start += 1
     return meta, "\n".join(lines[body_start:]), body_start + 1
+
+
+YAML_HINT = (
+    "close every quote and bracket; quote a value that holds ': ' or starts with [ { * & ! |"
+)
+
+
+def why_not_a_date(value: object) -> str:
+    """` (month must be in 1..12)` for a well-formed but impossible date, else "": the user
+    should not have to find the 13 in 2019-13-01 alone."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError as exc:
+        reason = str(exc)
+        return "" if reason.startswith("Invalid isoformat") else f" ({reason})"
+    return ""
+
+
+def yaml_error(exc: yaml.YAMLError, source: str, what: str, first_line: int = 1) -> SitegenError:
+    """The line YAML stopped at, and where what it was reading began: an unclosed quote is only
+    noticed at the end of the text, far below the line to fix. `first_line`: the file's line
+    of the YAML's first line (2 in front matter)."""
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return SitegenError(f"{what}: {exc}", source, YAML_HINT)
+    line = first_line + (exc.problem_mark.line if exc.problem_mark else 0)
+    message = f"{what}: {exc.problem}"
+    if exc.context and exc.context_mark:
+        message += f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
+    return SitegenError(message, f"{source}:{line}", YAML_HINT)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -148,12 +179,16 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
     def where(key: str) -> str:
         return f"{source}:{_line_of(text, key)}"
 
+    def missing(key: str, hint: str) -> SitegenError:
+        typo = difflib.get_close_matches(key, [str(k) for k in meta], n=1, cutoff=0.8)
+        if typo:  # `tilte:` is there: point at it rather than ask for a second title
+            return SitegenError(f"{key}: missing", where(typo[0]), f"rename '{typo[0]}' to '{key}'")
+        return SitegenError(f"{key}: missing", where("---"), hint)
+
     def need_str(key: str, default: str | None = None) -> str:
         value = meta.get(key, default)
         if value is None:
-            raise SitegenError(
-                f"{key}: missing", where("---"), f"add '{key}: ...' to the front matter"
-            )
+            raise missing(key, f"add '{key}: ...' to the front matter")
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise SitegenError(f"{key}: expected text, got {type(value).__name__}", where(key))
         return str(value)
@@ -168,11 +203,9 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=tz)
         if value is None:
-            raise SitegenError(
-                f"{key}: missing", where("---"), f"add '{key}: 2024-01-31T09:00:00+05:30'"
-            )
+            raise missing(key, f"add '{key}: 2024-01-31T09:00:00+05:30'")
         raise SitegenError(
-            f"{key}: not a date: {value!r}",
+            f"{key}: not a date: {value!r}{why_not_a_date(value)}",
             where(key),
             "write dates as ISO 8601, e.g. 2024-01-31T09:00:00+05:30",
         )
@@ -207,10 +240,26 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         featured_image=_image(meta.get("featured_image"), where),
         format=need_str("format", "standard"),
         sticky=bool(meta.get("sticky", False)),
-        aliases=tuple(str(a) for a in meta.get("aliases") or ()),
+        aliases=_aliases(meta.get("aliases"), where),
         parent=need_str("parent", ""),
         menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
         extra=tuple(sorted((k, str(v)) for k, v in meta.items() if k not in known)),
+    )
+
+
+def _aliases(value: Any, where: Any) -> tuple[str, ...]:
+    """A list of old paths; one path written without the list is one alias (it used to be
+    split into characters, and a number was a traceback)."""
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(a, str) for a in value):
+        return tuple(value)
+    raise SitegenError(
+        f"aliases: expected a list of paths, got {value!r}",
+        where("aliases"),
+        "write aliases: [2019/05/old-slug/] or one path per '- ' line",
     )
 
 

@@ -66,13 +66,16 @@ class ImportReport:
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
-    def summary(self) -> str:
+    def summary(self, problems: Problems | None = None) -> str:
+        """One line; `problems` counts instead of the import's own (a mirror adds its fetch and
+        media problems, which the user sees printed just above)."""
         skipped = sum(self.skipped.values())
         why = ", ".join(f"{n} {r}" for r, n in sorted(self.skipped.items()))
+        counted = self.errors if problems is None else problems
         return (
             f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, "
             f"skipped {skipped}{f' ({why})' if why else ''}, "
-            f"errors {len(self.errors.errors)}, warnings {len(self.errors.warnings)}"
+            f"errors {len(counted.errors)}, warnings {len(counted.warnings)}"
         )
 
 
@@ -94,6 +97,12 @@ def import_paths(
     sources, sides = collect(list(inputs), report.errors)
     if not sources and not sides:
         return report  # nothing to read: leave the site as it is
+    if not any(src.content for src in sources):
+        report.errors.warn(
+            "no posts or pages among the inputs; only the site's details were read",
+            ", ".join(str(src.name) for src in sides),
+            "add the posts*.json / pages.json files saved from /wp-json/wp/v2/",
+        )
     side = read_sides(sides, report.errors)
     first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
     placed = plan.place(first, side, manifest, old_site, report.errors)

@@ -247,6 +247,8 @@ class TemplateDigests:
             source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
         except jinja2.TemplateNotFound:
             return f"missing {name}"
+        except UnicodeDecodeError:
+            return f"not UTF-8 {name}"  # rendering it reports the file; was a traceback here
         return f"{filename}\n{source}"
 
     def _closure(self, name: str) -> set[str] | None:

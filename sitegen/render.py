@@ -94,6 +94,18 @@ def _short(filename: str, dirs: list[Path]) -> str:
     return filename
 
 
+def _undecodable(dirs: list[Path]) -> str:
+    """The first template file that is not UTF-8 (Jinja's error does not name it), or ""."""
+    for d in dirs:
+        for path in sorted((d / "templates").rglob("*")):
+            try:
+                if path.is_file():
+                    path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                return _short(str(path), dirs)
+    return ""
+
+
 class Renderer:
     """Renders any RenderJob of one build; holds the Jinja environment and the views."""
 
@@ -141,10 +153,21 @@ class Renderer:
             template = self.env.get_template(job.template)
             return template.render(**self.common, **self.context(job)).encode("utf-8")
         except jinja2.TemplateError as exc:
+            # TemplateNotFound's message is the bare name ("template: _nope.html"): say what.
+            missing = isinstance(exc, jinja2.TemplateNotFound)
             raise SitegenError(
-                f"template: {exc.message or exc}",
+                f"template: {'no template named ' if missing else ''}{exc.message or exc}",
                 template_location(exc, self.dirs),
                 "fix the template; `sitegen build` names every broken one",
+            ) from None
+        except UnicodeDecodeError as exc:  # a template saved as Latin-1 (was a traceback)
+            where = _undecodable(self.dirs)
+            if not where:
+                raise  # not a template file: a bug in sitegen, keep the traceback
+            raise SitegenError(
+                f"template: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                where,
+                "save the template as UTF-8",
             ) from None
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             where = template_location(exc, self.dirs)

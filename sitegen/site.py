@@ -7,6 +7,7 @@ so later stages (and an incremental rebuild) can compare them.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.content import read_document
+from sitegen.content import KEY_ORDER, read_document, yaml_error
 from sitegen.errors import Problems, SitegenError
 from sitegen.model import Author, Document, SiteInfo, Term
 from sitegen.urls import date_path
@@ -103,16 +104,29 @@ def _yaml_file(site_dir: Path, rel: str, problems: Problems) -> Any:
         return None
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as exc:
-        line = 1 + (exc.problem_mark.line if exc.problem_mark else 0)
-        problems.error(f"not valid YAML: {exc.problem}", f"{rel}:{line}")
+    except yaml.YAMLError as exc:
+        problems.add(yaml_error(exc, rel, "not valid YAML"))
+    except UnicodeDecodeError as exc:  # was a traceback
+        problems.error(
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})", rel, "save the file as UTF-8"
+        )
     return None
+
+
+def _is_id(value: Any) -> bool:
+    """A WordPress id as YAML gives it, or none: `wp_id: x` is a bad entry (was a traceback)."""
+    return (
+        value is None
+        or value == ""
+        or (isinstance(value, int) and not isinstance(value, bool))
+        or (isinstance(value, str) and value.isdigit())
+    )
 
 
 def _records(data: dict[str, Any], key: str, problems: Problems) -> list[dict[str, Any]]:
     value = data.get(key) or []
     good = (
-        [v for v in value if isinstance(v, dict) and v.get("slug")]
+        [v for v in value if isinstance(v, dict) and v.get("slug") and _is_id(v.get("wp_id"))]
         if isinstance(value, list)
         else []
     )
@@ -194,7 +208,11 @@ def load_gone(site_dir: Path, problems: Problems) -> tuple[Gone, ...]:
     data = _yaml_file(site_dir, GONE_FILE, problems) or []
     gone = []
     for i, item in enumerate(data if isinstance(data, list) else [None]):
-        if isinstance(item, dict) and isinstance(item.get("path"), str):
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("path"), str)
+            and _is_id(item.get("wp_id"))
+        ):
             gone.append(Gone(str(item["path"]).strip("/") + "/", int(item.get("wp_id") or 0)))
         else:
             problems.error(f"entry {i}: expected {{path: 2023/09/01/x/, wp_id: 1}}", GONE_FILE)
@@ -239,10 +257,26 @@ def _by_path(docs: list[Document], problems: Problems) -> dict[str, Document]:
     return by_path
 
 
+def _near_miss_keys(docs: Iterable[Document], problems: Problems) -> None:
+    """Warn on a front matter key one typo away from a known one. Other unknown keys are kept
+    for themes (Document.extra), but `categoires:` silently dropping a post's categories is
+    the kind of mistake nobody spots."""
+    for doc in docs:
+        for key, _ in doc.extra:
+            close = difflib.get_close_matches(key, KEY_ORDER, n=1, cutoff=0.8)
+            if close:
+                problems.warn(
+                    f"unknown front matter key {key!r} (did you mean {close[0]!r}?)",
+                    doc.source,
+                    f"rename it to {close[0]}; unknown keys are only passed to the theme",
+                )
+
+
 def assemble_site(
     info: SiteInfo, docs: list[Document], problems: Problems, gone: tuple[Gone, ...] = ()
 ) -> Site:
     by_path = _by_path(docs, problems)
+    _near_miss_keys(by_path.values(), problems)
     posts = sorted(
         (d for d in by_path.values() if d.type == "post"),
         key=lambda d: (d.date.timestamp(), d.path),

@@ -64,10 +64,24 @@ class PostView:
     tags: tuple[Link, ...]
     summary: str
     image: ImageView | None
+    image_in_body: bool  # the body shows the featured image itself: the page need not repeat it
     content: Markup
     permalink: str  # the original WordPress URL
     sticky: bool
     format: str
+
+
+_SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
+
+
+def shows_image(body: str, url: str) -> bool:
+    """Whether the body has an <img> of the same picture as `url`: the same file, or one of
+    WordPress's resized copies of it (`photo-300x200.jpg` is `photo.jpg`)."""
+    want = _SIZE_SUFFIX.sub("", url.rsplit("/", 1)[-1].split("?", 1)[0])
+    return bool(want) and any(
+        _SIZE_SUFFIX.sub("", src.rsplit("/", 1)[-1].split("?", 1)[0]) == want
+        for src in re.findall(r'<img[^>]*\ssrc="([^"]+)"', body)
+    )
 
 
 def human_date(doc: Document) -> str:
@@ -171,6 +185,8 @@ class Views:
             tags=tuple(self.term("tag", t) for t in doc.tags),
             summary=doc.summary or plain_text(body),
             image=self.image(doc.featured_image),
+            image_in_body=doc.featured_image is not None
+            and shows_image(body, doc.featured_image.url),
             content=Markup(body),
             permalink=doc.permalink,
             sticky=doc.sticky,

@@ -221,4 +221,5 @@ def test_restore_refuses_bad_requests(tmp_path: Path) -> None:
     assert not (tmp_path / "escape.html").exists()
     bad_name = run("archive", "--source", site, arch, "--name", "../x")
     assert bad_name.exit_code == 1 and "bad snapshot name '../x'" in bad_name.stderr
+    (tmp_path / "empty").mkdir()  # a folder that does not exist is an error (test_cli_errors)
     assert "No snapshots in" in run("archive", "list", tmp_path / "empty").stdout

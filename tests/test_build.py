@@ -231,9 +231,8 @@ def test_news_article_json_ld_survives_hostile_titles(site: Path) -> None:
 
 def test_a_folder_without_content_is_an_error(tmp_path: Path) -> None:
     report = build_site(tmp_path)
+    # Only the cause: a missing base_url (no content/_site.yaml) would follow from it.
     assert [p.render() for p in report.problems] == [
-        "sitegen.toml: error: base_url: not set, and content/_site.yaml has no home URL\n"
-        '  hint: set base_url = "https://example.org/" in sitegen.toml, or pass --base-url',
         f"error: no content/ folder in {tmp_path}\n"
         "  hint: run `sitegen import` first, or choose the site with `sitegen --site DIR build`",
     ]

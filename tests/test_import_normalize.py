@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -165,7 +166,7 @@ def test_hostile_titles_round_trip(title: str) -> None:
 def test_class_list_names_terms_nobody_else_knows() -> None:
     maps, problems = _maps(), Problems()
     doc = normalize(POST, "2023/09/01/x/", maps, problems)  # the seed: categories [7], no side file
-    assert doc.meta["categories"] == [{"slug": "it-2", "name": "it-2"}]
+    assert doc.meta["categories"] == [{"slug": "it-2", "name": "IT"}]  # named from its slug
     assert maps.found_terms[("category", "it-2")].wp_id == 7  # one unknown id, one unknown slug
     assert [p.location for p in problems] == ["seed.json.author"]  # users.json would name him
     # Without class_list the id is reported, not silently dropped.
@@ -205,3 +206,19 @@ def test_paths_when_the_permalink_is_no_path_under_the_home() -> None:
         "permalink 'https://elsewhere.example/x/' is not a path under the home "
         "'https://telecomlive.in/web/'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "name"),
+    [
+        ("it-2", "IT"),
+        ("5g", "5G"),
+        ("policy-regulation", "Policy Regulation"),
+        ("2023", "2023"),
+        ("%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80", "हिंदी"),
+    ],
+)
+def test_a_term_known_only_by_slug_gets_a_readable_name(slug: str, name: str) -> None:
+    from sitegen.wp.normalize import name_from_slug
+
+    assert name_from_slug(slug) == name

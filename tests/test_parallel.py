@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,31 @@ from sitegen.render import DEFAULT_THEME
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
 
+def force_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool even for the fixture's few pages (normally only from MIN_ITEMS items on), and even
+    though other tests of this process may have left idle threads behind (sitegen forks only in
+    a single-threaded process; see test_no_pool_while_other_threads_run)."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+
+
 @pytest.fixture
 def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pool even for the fixture's few pages (normally only from MIN_ITEMS items on)."""
+    force_pool(monkeypatch)
+    monkeypatch.setenv(parallel.ENV, "2")
+
+
+def test_no_pool_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setenv(parallel.ENV, "2")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert {pid for pid in parallel.ordered_map(lambda i: os.getpid(), 50)} == {os.getpid()}
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_ordered_map_runs_in_other_processes_and_keeps_the_order(pooled: None) -> None:
@@ -61,7 +82,7 @@ def _build(tmp_path: Path, name: str, jobs: str, monkeypatch: pytest.MonkeyPatch
 def test_serial_and_parallel_builds_are_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    force_pool(monkeypatch)
     serial = _build(tmp_path, "serial", "1", monkeypatch)
     pooled = _build(tmp_path, "pooled", "2", monkeypatch)
     # The broken template: the same problems, in the same order, from the workers.
@@ -96,7 +117,7 @@ def tree(root: Path) -> dict[str, bytes]:
 def test_serial_and_parallel_imports_are_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    force_pool(monkeypatch)
     monkeypatch.setattr(importer, "BATCH", 7)  # several pool runs, one of them partial
     sites = {jobs: tmp_path / f"site-{jobs}" for jobs in ("1", "2")}
     first = {jobs: _import(site, jobs, monkeypatch) for jobs, site in sites.items()}

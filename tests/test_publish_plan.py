@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -175,12 +176,13 @@ def test_settings_from_sitegen_toml(tmp_path: Path) -> None:
     assert (settings.target, settings.max_deletes, settings.gzip) == ("s3://b/p", 10, True)
     assert settings.content_type_for("old/index.php") == HTML
     (tmp_path / "sitegen.toml").write_text("[publish]\nmax_deletess = 3\n")
-    with pytest.raises(SitegenError, match="unknown key 'max_deletess'") as info:
+    with pytest.raises(SitegenError, match=re.escape("unknown key 'publish.max_deletess'")) as info:
         load_settings(tmp_path)
-    assert "sitegen.toml: [publish]" in str(info.value)
-    (tmp_path / "sitegen.toml").write_text("[publish]\njobs = true\n")
-    with pytest.raises(SitegenError, match="'jobs' must be a int"):
+    assert str(info.value).startswith("sitegen.toml:2: ")  # the line, as the build says it
+    (tmp_path / "sitegen.toml").write_text("jobs = 1\n[publish]\njobs = true\n")
+    with pytest.raises(SitegenError) as info:
         load_settings(tmp_path)
+    assert str(info.value) == "sitegen.toml:3: publish.jobs: expected int, got True"
 
 
 def test_scan_site_hashes_headers_and_feed_aliases() -> None:

@@ -218,3 +218,24 @@ def test_busy_port_is_reported() -> None:
             Preview(memory_builder(OUTPUTS), [], port=port)
     assert f"127.0.0.1:{port} is already in use" in str(err.value)
     assert "--port" in str(err.value)
+
+
+def test_a_browser_that_leaves_mid_answer_is_no_traceback(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    import struct
+    import time
+
+    big = {"big.bin": os.urandom(32 * 1024 * 1024), "index.html": b"<p>hi</p>"}
+    with running(memory_builder(big)) as preview:
+        host, port = preview.server.server_address[:2]
+        for _ in range(3):
+            client = socket.create_connection((str(host), int(port)))
+            client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(1024)  # the answer has started
+            # close with a reset, as a browser tab does when it goes away mid-download
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        time.sleep(0.5)
+        assert get(preview, "/").status == 200  # still serving
+    assert "Traceback" not in capfd.readouterr().err

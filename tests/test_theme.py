@@ -97,3 +97,13 @@ def test_syntax_error_names_template_and_line(site: Path) -> None:
         in rendered
     )
     assert len(report.problems.errors) == 1
+
+
+def test_featured_image_is_not_repeated_when_the_body_shows_it() -> None:
+    from sitegen.views import shows_image
+
+    body = '<p>x</p><figure><img src="/media/ab/photo-1024x683.jpg" alt=""></figure>'
+    assert shows_image(body, "https://example.org/wp-content/uploads/2024/05/photo.jpg")
+    assert shows_image(body, "/media/ab/photo-1024x683.jpg?ver=2")
+    assert not shows_image(body, "https://example.org/wp-content/uploads/2024/05/photo-2.jpg")
+    assert not shows_image("<p>no pictures</p>", "https://example.org/photo.jpg")

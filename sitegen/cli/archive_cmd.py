@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,29 @@ from sitegen.publish.archive import (
     snapshot_key,
     snapshot_name,
 )
+from sitegen.publish.local import LocalStore
 from sitegen.publish.settings import load_settings
-from sitegen.publish.store import open_store
+from sitegen.publish.store import ObjectStore, open_store
 from sitegen.publish.sync import SyncOptions
+
+
+class _Bar:
+    """archive's progress(done, total) as a click progress bar, on a terminal only (logs get
+    the one-line summary); drawn once there is something to transfer."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not total or not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done == total:
+            self.bar.__exit__(None, None, None)
 
 
 class _DefaultToCreate(click.Group):
@@ -90,6 +111,7 @@ def create(
             name,
             when,
             SyncOptions(jobs=jobs),
+            _Bar("Archiving"),
         )
     except SitegenError as err:
         fail(err)
@@ -111,6 +133,7 @@ def list_(
     try:
         options = load_settings(site_dir).store_options(endpoint_url, region, profile, 8)
         store = open_store(target, options)
+        _folder_exists(store)
         snapshots = list_snapshots(store, SyncOptions())
     except SitegenError as err:
         fail(err)
@@ -118,6 +141,14 @@ def list_(
         click.echo(f"No snapshots in {store.name}.")
     for doc in snapshots:
         click.echo(_describe(doc))
+
+
+def _folder_exists(store: ObjectStore) -> None:
+    """A mistyped folder is not an empty archive (was: "No snapshots in ...", exit 0)."""
+    if isinstance(store, LocalStore) and not store.root.is_dir():
+        raise SitegenError(
+            "no such folder", store.name, hint="check TARGET; `sitegen archive TARGET` creates it"
+        )
 
 
 def _describe(doc: dict[str, Any]) -> str:
@@ -158,7 +189,8 @@ def restore(
     try:
         options = load_settings(site_dir).store_options(endpoint_url, region, profile, jobs)
         store = open_store(target, options)
-        result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs))
+        _folder_exists(store)
+        result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs), _Bar("Restoring"))
     except SitegenError as err:
         fail(err)
     if result.problems.failed():

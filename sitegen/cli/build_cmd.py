@@ -54,6 +54,9 @@ def command(site_dir: Path, base_url: str | None, drafts: bool, strict: bool, fu
         click.echo(f"warning: {note}", err=True)
     if len(report.problems):
         click.echo(report.problems.render(), err=True)
-    click.echo(report.summary())
+    summary = report.summary()
+    if strict and report.problems.warnings and not report.problems.errors:
+        summary += "; --strict: warnings fail the build"  # else "0 error(s)" reads as a pass
+    click.echo(summary)
     if report.failed(strict=strict):
         raise SystemExit(1)

@@ -27,12 +27,42 @@ def command(site_dir: Path, base_url: str | None) -> None:
     if not problems.errors and not out.is_dir():
         problems.error(f"no built site in {out}", hint="run `sitegen build` first")
     if not problems.errors:
-        found = check_links(out, config.base_path) + check_sitemap(out, config.base_url)
+        _same_base_url(out, config.base_url, problems)
+    checked = not problems.errors
+    if checked:
+        found = check_links(out, config.base_path)
+        if config.sitemap.enabled:  # [sitemap] enabled = false builds none: not an error
+            found += check_sitemap(out, config.base_url)
         for problem in found + check_feeds(out, config.base_url):
             problems.error(problem.message, problem.location, problem.hint)
     if len(problems):
         click.echo(problems.render(), err=True)
+    click.echo(_summary(out, problems, checked))
+    if len(problems):
         raise SystemExit(1)
+
+
+def _summary(out: Path, problems: Problems, checked: bool) -> str:
+    """One line, pass or fail: a long list of problems should not end without a verdict."""
+    if not checked:
+        return f"check failed: {len(problems)} error(s); nothing was checked"
     pages = sum(1 for _ in out.rglob("*.html"))
     feeds = len(feed_names(DirFiles(out)))
-    click.echo(f"{out.name}/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK")
+    if len(problems):
+        return f"{out.name}/: {pages} pages, {feeds} feeds; {len(problems)} error(s)"
+    return f"{out.name}/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK"
+
+
+def _same_base_url(out: Path, base_url: str, problems: Problems) -> None:
+    """A site built with another --base-url is one mistake, not one error per link of it."""
+    robots = out / "robots.txt"
+    if not robots.is_file():
+        return
+    for line in robots.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("Sitemap:") and line.endswith("/sitemap.xml"):
+            built = line.removeprefix("Sitemap:").strip().removesuffix("sitemap.xml")
+            if built != base_url:
+                problems.error(
+                    f"{out.name}/ was built for {built}, not {base_url}",
+                    hint=f"check it with --base-url {built}, or build again",
+                )

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 PROGRESS_FROM = 500
 
 
+def on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=False, type=click.Path(exists=False, path_type=Path))
 @click.option(
@@ -59,7 +63,8 @@ def command(
         bars: list[ProgressBar[int]] = []
 
         def on_total(total: int) -> None:
-            if total >= PROGRESS_FROM and not quiet:
+            # On a terminal only, as build and publish do: a log would get a stray label line.
+            if total >= PROGRESS_FROM and not quiet and on_terminal():
                 bar = click.progressbar(length=total, label="Importing", file=sys.stderr)
                 bars.append(stack.enter_context(bar))
 

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -128,6 +129,7 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
             return
         if paths:
             raise click.UsageError("give either PATHS or --from URL, not both")
+        _check_url(from_url)
         run_from(
             site_dir, from_url, media=media, jobs=jobs, full=full,
             force=bool(kwargs.get("force")), drafts=bool(kwargs.get("drafts")),
@@ -135,3 +137,14 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         )  # fmt: skip
 
     return wrapper
+
+
+def _check_url(url: str) -> None:
+    """A clear usage error before anything is fetched or recorded (was a ValueError traceback)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return
+    guess = f" (did you mean https://{url}?)" if "://" not in url else ""
+    raise click.BadParameter(
+        f"{url!r} is not an http:// or https:// address{guess}", param_hint="'--from'"
+    )

@@ -19,7 +19,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +34,14 @@ from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
 from sitegen.publish.store import AlreadyExistsError, NotFoundError, ObjectMeta, ObjectStore
 from sitegen.publish.sync import ARCHIVE_MARKER, SyncOptions, with_retries
+
+# progress(done, total): called with (0, total) before the transfers, then after each object.
+Progress = Callable[[int, int], None]
+
+
+def _no_progress(done: int, total: int) -> None:
+    pass
+
 
 OBJECTS = "objects/sha256/"
 SNAPSHOTS = "snapshots/"
@@ -92,6 +100,7 @@ def create_snapshot(
     name: str,
     when: datetime,
     options: SyncOptions,
+    progress: Progress = _no_progress,
 ) -> ArchiveResult:
     store.check()
     key = snapshot_key(name)
@@ -103,8 +112,11 @@ def create_snapshot(
     have = {o.key for o in with_retries(lambda: store.list(OBJECTS), options)}
     todo = {f.meta.sha256: f for f in files if object_key(f.meta.sha256) not in have}
     result.reused = len({f.meta.sha256 for f in files}) - len(todo)
+    progress(0, len(todo))
     with ThreadPoolExecutor(options.jobs) as pool:
-        for written in pool.map(lambda f: _store_object(store, f, options), todo.values()):
+        jobs = pool.map(lambda f: _store_object(store, f, options), todo.values())
+        for done, written in enumerate(jobs, 1):
+            progress(done, len(todo))
             if written is None:
                 result.reused += 1
             else:
@@ -249,7 +261,11 @@ def list_snapshots(store: ObjectStore, options: SyncOptions) -> list[dict[str, A
 
 
 def restore_snapshot(
-    store: ObjectStore, name: str, dest: Path, options: SyncOptions
+    store: ObjectStore,
+    name: str,
+    dest: Path,
+    options: SyncOptions,
+    progress: Progress = _no_progress,
 ) -> RestoreResult:
     """Write snapshot `name` into the empty folder `dest`, verifying every file's hash."""
     store.check()
@@ -270,9 +286,12 @@ def restore_snapshot(
             )
             continue
         by_hash.setdefault(entry["sha256"], []).append(path)
+    progress(0, len(by_hash))
     with ThreadPoolExecutor(options.jobs) as pool:
-        for sha, body in pool.map(lambda s: _fetch(store, s, options), by_hash):
+        fetched = pool.map(lambda s: _fetch(store, s, options), by_hash)
+        for done, (sha, body) in enumerate(fetched, 1):
             _write_verified(dest, sha, body, by_hash[sha], result)
+            progress(done, len(by_hash))
     return result
 
 

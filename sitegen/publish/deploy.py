@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import SitegenError
+from sitegen.publish.local import LocalStore
 from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import load_settings
 from sitegen.publish.store import ObjectStore, open_store
@@ -52,8 +53,11 @@ def plan_publish(site_dir: Path, request: PublishRequest) -> Deployment:
             store.name,
             hint="a folder cannot; drop --gzip",
         )
+    source = request.source or site_dir / settings.output_dir
+    if isinstance(store, LocalStore):
+        _refuse_own_files(store, site_dir, source)
     objects = scan_site(
-        request.source or site_dir / settings.output_dir,
+        source,
         settings,
         compress=compress,
         feed_index_html=store.keeps_metadata,  # only object stores need the feed copies
@@ -63,3 +67,28 @@ def plan_publish(site_dir: Path, request: PublishRequest) -> Deployment:
         dry_run=request.dry_run, max_deletes=max_deletes, jobs=jobs, keep=settings.keep
     )
     return Deployment(store, objects, options, prepare(store, objects, options))
+
+
+# A publish deletes what the source does not have: into content/ it would delete every post
+# (fewer than --max-deletes on a small site), into the site folder everything but public/.
+_SOURCES = ("content", "themes", "static", ".sitegen")
+
+
+def _refuse_own_files(store: LocalStore, site_dir: Path, source: Path) -> None:
+    root, site, src = store.root, site_dir.resolve(), source.resolve()
+    if root == src:
+        return  # nothing to copy, nothing to delete: harmless
+    overlaps = [site / name for name in _SOURCES] + [src]
+    if (
+        root == site
+        or root in site.parents
+        or root in src.parents
+        or any(root == p or p in root.parents or root in p.parents for p in overlaps)
+    ):
+        raise SitegenError(
+            "refusing to publish here: the folder holds (or is inside) the site's own files, "
+            "which a publish would delete",
+            store.name,
+            hint="publish to a folder of its own, outside the site's content/, themes/, "
+            "static/ and the built site",
+        )

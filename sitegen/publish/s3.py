@@ -82,7 +82,22 @@ class S3Store:
             # bucket.host names. AWS itself (no endpoint) keeps virtual-hosted style.
             s3={"addressing_style": "path"} if options.endpoint_url else {},
         )
-        self.client: Any = session.client("s3", endpoint_url=options.endpoint_url, config=config)
+        try:
+            self.client: Any = session.client(
+                "s3", endpoint_url=options.endpoint_url, config=config
+            )
+        except bex.InvalidRegionError:  # was a botocore traceback
+            raise StoreError(
+                f"not a region name: {options.region!r}",
+                self.name,
+                hint="write it like eu-west-1 (R2: auto), or drop --region",
+            ) from None
+        except ValueError as exc:  # botocore: "Invalid endpoint: ..."; was a traceback
+            raise StoreError(
+                f"{exc} (--endpoint-url must be a full URL)",
+                self.name,
+                hint="write it like https://ACCOUNT_ID.r2.cloudflarestorage.com",
+            ) from None
 
     @property
     def name(self) -> str:

@@ -128,10 +128,11 @@ def load_settings(site_dir: Path) -> PublishSettings:
     if not path.is_file():
         return PublishSettings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise SitegenError(f"not valid TOML: {exc}", str(path)) from None
-    settings = parse_settings(data.get("publish", {}), f"{path}: [publish]")
+    settings = parse_settings(data.get("publish", {}), "sitegen.toml: [publish]", text)
     # The build's top-level `output_dir` is where the built site is: publish that by default.
     output_dir = data.get("output_dir", "public")
     if not isinstance(output_dir, str) or not output_dir:
@@ -139,7 +140,25 @@ def load_settings(site_dir: Path) -> PublishSettings:
     return replace(settings, output_dir=output_dir)
 
 
-def parse_settings(table: Any, where: str) -> PublishSettings:
+def _line_in_publish(text: str, key: str) -> int:
+    """1-based line of `key =` inside [publish] (or a [publish.*] table); 0 if not found."""
+    inside = False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            inside = re.match(r"\[\s*publish\s*[\].]", stripped) is not None
+        elif inside and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return 0
+
+
+def parse_settings(table: Any, where: str, text: str = "") -> PublishSettings:
+    """The [publish] table checked; an error names `sitegen.toml:LINE` when `text` shows it."""
+
+    def at(key: str) -> str:
+        line = _line_in_publish(text, key) if text else 0
+        return f"sitegen.toml:{line}" if line else where
+
     if not isinstance(table, dict):
         raise SitegenError("expected a table", where)
     known = {
@@ -157,9 +176,11 @@ def parse_settings(table: Any, where: str) -> PublishSettings:
     for key, value in table.items():
         want = known.get(key)
         if want is None:
-            raise SitegenError(f"unknown key {key!r}", where, hint=f"known: {', '.join(known)}")
+            raise SitegenError(
+                f"unknown key 'publish.{key}'", at(key), hint=f"known: {', '.join(known)}"
+            )
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
-            raise SitegenError(f"{key!r} must be a {want.__name__}", where)
+            raise SitegenError(f"publish.{key}: expected {want.__name__}, got {value!r}", at(key))
     for key in ("cache_control", "content_type"):
         for pattern, value in table.get(key, {}).items():
             if not isinstance(value, str):

@@ -80,7 +80,14 @@ class Preview:
                 self.log(outcome.problems.render())
             if outcome.files is None or outcome.problems.failed():
                 self.state.fail(outcome.problems.errors or [Problem("the build failed")])
-                self.log(f"build failed after {elapsed:.2f}s; still serving the last good site")
+                # Before any good build there is no site to fall back on: say so, not "still
+                # serving" a site the user never had.
+                kept = (
+                    "still serving the last good site"
+                    if self.state.snapshot().site is not None
+                    else "the preview shows the problems until a build succeeds"
+                )
+                self.log(f"build failed after {elapsed:.2f}s; {kept}")
                 return False
             site = Site.of(outcome.files)
             for warning in site.warnings:

@@ -135,14 +135,17 @@ class Handler(BaseHTTPRequestHandler):
         self._send(resp, send_body)
 
     def _send(self, resp: Response, send_body: bool) -> None:
-        self.send_response(resp.status)
-        for name, value in resp.headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(resp.body)))
-        self.send_header("Cache-Control", "no-store")  # a preview must never show stale pages
-        self.end_headers()
-        if send_body:
-            self.wfile.write(resp.body)
+        try:
+            self.send_response(resp.status)
+            for name, value in resp.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(resp.body)))
+            self.send_header("Cache-Control", "no-store")  # a preview must never show stale pages
+            self.end_headers()
+            if send_body:
+                self.wfile.write(resp.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser left (a reload, a closed tab) before the answer was written
 
     def _events(self, state: LiveState) -> None:
         self.send_response(200)

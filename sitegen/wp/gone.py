@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from sitegen.content import yaml_error
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.wp.manifest import load_manifest, save_manifest, sha256
@@ -38,6 +39,7 @@ def remove_gone(
     whose bytes differ was edited by hand and stays (with a warning): the user decides.
     """
     content = site_dir / "content"
+    load_gone(site_dir)  # a broken _gone.yaml stops us before a file is deleted, not after
     manifest = load_manifest(content)
     removals = []
     for wp_id in sorted(gone):
@@ -67,7 +69,14 @@ def load_gone(site_dir: Path) -> list[dict[str, Any]]:
     path = site_dir / GONE_FILE
     if not path.exists():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    hint = "fix it (sitegen import --from only adds entries to it), or delete it"
+    try:  # both were tracebacks
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except yaml.YAMLError as exc:
+        err = yaml_error(exc, str(GONE_FILE), "not valid YAML")
+        raise SitegenError(err.message, err.location, hint) from None
+    except UnicodeDecodeError as exc:
+        raise SitegenError(f"not UTF-8 text ({exc.reason})", str(GONE_FILE), hint) from None
     if not isinstance(data, list):
         raise SitegenError("expected a list of {path, wp_id, removed}", str(GONE_FILE))
     return [d for d in data if isinstance(d, dict)]

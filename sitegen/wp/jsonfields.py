@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sitegen.content import why_not_a_date
 from sitegen.errors import SitegenError
 
 
@@ -36,11 +37,24 @@ def read_json(path: Path, name: str) -> Any:
         hint = (
             "the file ends before the JSON does: it looks truncated; download it again"
             if truncated
-            else "the file is not valid JSON; was it saved from an error page?"
+            else _not_json_hint(text)
         )
         raise SitegenError(
             f"invalid JSON: {exc.msg}", f"{name}:{exc.lineno}:{exc.colno}", hint
         ) from None
+
+
+def _not_json_hint(text: str) -> str:
+    """Say what the file is instead: a WordPress export (WXR) or a feed is a common mistake."""
+    head = text.lstrip()[:200].lower()
+    if head.startswith("<?xml") or head.startswith("<rss"):
+        return (
+            "this is XML (a WordPress export or a feed), not the REST API's JSON: save "
+            "/wp-json/wp/v2/posts?per_page=100&page=N instead, or use --from URL"
+        )
+    if head.startswith("<"):
+        return "this is an HTML page, not JSON; was it saved from an error or login page?"
+    return "the file is not valid JSON; was it saved from an error page?"
 
 
 def kind(value: Any) -> str:
@@ -120,7 +134,7 @@ class JsonObject:
             except ValueError:
                 pass
         raise SitegenError(
-            f"not a date: {short(value)}",
+            f"not a date: {short(value)}{why_not_a_date(value)}",
             self.loc(key),
             "WordPress writes dates as 2023-09-01T11:51:47",
         )

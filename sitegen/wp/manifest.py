@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from sitegen.content import yaml_error
 from sitegen.errors import SitegenError
 from sitegen.fsutil import write_if_changed
 
@@ -93,10 +94,14 @@ def load_site(content_dir: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
+        err = yaml_error(exc, f"content/{SITE_FILE}", "not valid YAML")
+        err.hint = "fix the YAML or delete the file; the import writes it again"
+        raise err from None
+    except UnicodeDecodeError as exc:  # was a traceback
         raise SitegenError(
-            f"unreadable: {exc}",
+            f"not UTF-8 text ({exc.reason} at byte {exc.start})",
             f"content/{SITE_FILE}",
-            "fix the YAML or delete the file; the import writes it again",
+            "save it as UTF-8, or delete it; the import writes it again",
         ) from None
     if not isinstance(data, dict):
         raise SitegenError("expected a mapping of keys to values", f"content/{SITE_FILE}")

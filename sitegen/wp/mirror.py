@@ -90,7 +90,7 @@ class MirrorReport:
                 f"media: {m.downloaded} downloaded ({m.bytes / 1e6:.1f} MB), {m.reused} already "
                 f"mirrored, {len(m.failed)} failed; {m.stored} files in static/media/"
             )
-        lines.append(self.imported.summary())
+        lines.append(self.imported.summary(self.all_problems()))
         return "\n".join(lines)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen.errors import Problem, Problems, SitegenError
@@ -186,13 +186,13 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
     if not missing:
         return terms
     # class_list (WordPress 6.5+) names every term of the post by slug: the fallback when
-    # neither the side file nor _embedded knows an id. The name is then only the slug.
+    # neither the side file nor _embedded knows an id. The name is then made from the slug.
     from_classes = [c[len(prefix) :] for c in post.class_list if c.startswith(prefix)]
     extra = [s for s in from_classes if s and s not in have]
     for slug in extra:
         # One unknown id and one unknown slug are the same term; more cannot be paired.
         wp_id = missing[0][1] if len(missing) == len(extra) == 1 else 0
-        term = Term(slug=slug, name=slug, wp_id=wp_id)
+        term = Term(slug=slug, name=name_from_slug(slug), wp_id=wp_id)
         maps.found_terms.setdefault((taxonomy, slug), term)
         terms.append(term)
     for n, term_id in missing[len(extra) :]:
@@ -206,6 +206,16 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
             "posts, or fetch them with _embed",
         )
     return terms
+
+
+def name_from_slug(slug: str) -> str:
+    """A readable stand-in for a term name known only by its slug: `it-2` -> `IT` (WordPress
+    adds `-2` to a slug already taken), `5g` -> `5G`, `policy-regulation` -> `Policy Regulation`.
+    Short words are taken for acronyms, which news sections mostly are."""
+    words = unquote(slug).split("-")
+    if len(words) > 1 and words[-1].isdigit():
+        words = words[:-1]
+    return " ".join(w.upper() if len(w) <= 3 else w.capitalize() for w in words if w) or slug
 
 
 def _author(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, str] | None:

@@ -60,7 +60,10 @@ def collect(inputs: list[Path], problems: Problems) -> tuple[list[Source], list[
     beside: dict[Path, Source] = {}
     for given in inputs:
         if given.is_dir():
-            for path in sorted(given.glob("*.json")):
+            found = sorted(given.glob("*.json"))
+            if not found:  # else the import "succeeds" having read nothing
+                problems.error("no .json files in this folder", str(given), _empty_hint(given))
+            for path in found:
                 _classify(path, str(path), posts, sides)
         elif given.is_file():
             _classify(given, str(given), posts, sides)
@@ -80,6 +83,14 @@ def collect(inputs: list[Path], problems: Problems) -> tuple[list[Source], list[
         else:
             sides.setdefault(key, src)
     return list(posts.values()), list(sides.values())
+
+
+def _empty_hint(folder: Path) -> str:
+    """Subfolders are not searched (a raw/ tree holds many runs); name one that has JSON."""
+    inner = sorted(p.parent for p in folder.glob("*/*.json"))
+    if inner:
+        return f"folders are not searched recursively: give {inner[0]} itself"
+    return "give the folder you saved the /wp-json/wp/v2/ answers in (posts*.json...)"
 
 
 def _classify(path: Path, name: str, posts: dict[Path, Source], sides: dict[Path, Source]) -> None:

@@ -159,10 +159,24 @@ def fetch_site(
     return result, state
 
 
+def _never_reached(site_dir: Path, state: SyncState) -> bool:
+    """True if this folder's only run is pending and never got an answer from its site."""
+    if not state.pending or state.runs or state.watermark or state.api_root:
+        return False
+    if (site_dir / CURRENT_DIR).exists():
+        return False
+    pending = site_dir / RAW_DIR / state.pending
+    return not pending.exists() or not any(pending.iterdir())
+
+
 def _begin(site_dir: Path, url: str, clock: Callable[[], datetime]) -> tuple[SyncState, str]:
     """Load the state, refuse another site's folder, and record this run as pending."""
     state = SyncState.load(site_dir)
     site = url.rstrip("/") + "/"
+    if state.site and state.site != site and _never_reached(site_dir, state):
+        # The first attempt failed before the site answered (a typo in the URL, a site that
+        # was down): the folder holds nothing of it, so the corrected URL may take over.
+        state = SyncState(media=state.media)
     if state.site and state.site != site:
         raise SitegenError(
             f"this site was mirrored from {state.site}, not {site}",
