@@ -42,6 +42,10 @@ from sitegen.incremental import (
 )
 from sitegen.output import Output, Sink, StagedDirSink
 from sitegen.plan import RenderJob, plan_site, static_files
+from sitegen.quick import forget as forget_quick
+from sitegen.quick import input_roots as quick_inputs
+from sitegen.quick import nothing_changed
+from sitegen.quick import record as record_quick
 from sitegen.render import Renderer, theme_dirs
 from sitegen.site import Site, assemble_site, load_gone, load_site_info
 
@@ -188,12 +192,6 @@ def build_site(
     problems = report.problems
     on_disk = memo is None
     memo = memo or Memo()
-    if on_disk and not full:
-        memo.state, note = load_state(site_dir)
-        if note:
-            report.notes.append(note)
-    if full:
-        memo.state = None
     if not (site_dir / "content").is_dir():  # alone: every other message would follow from it
         problems.error(f"no content/ folder in {site_dir}", hint="run `sitegen import` first, or "
                        "choose the site with `sitegen --site DIR build`")  # fmt: skip
@@ -204,6 +202,21 @@ def build_site(
     config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:  # a bad config would make every later message misleading
         return report
+    quick = on_disk and sink is None  # the no-op path knows only the default output folder
+    options = (drafts, strict, check_links, config_overrides)
+    roots = quick_inputs(site_dir, theme_dirs(config))
+    if quick and not full:
+        count = nothing_changed(site_dir, roots, config.output_dir, options)
+        if count is not None:
+            report.unchanged, report.committed = count, True
+            report.seconds = time.perf_counter() - start
+            return report
+    if on_disk and not full:
+        memo.state, note = load_state(site_dir)
+        if note:
+            report.notes.append(note)
+    if full:
+        memo.state = None
     docs, sources = load_documents(site_dir, problems, memo, drafts)
     site = report.site = assemble_site(info, docs, problems, load_gone(site_dir, problems))
     sink = sink or StagedDirSink(config.output_dir)
@@ -245,5 +258,9 @@ def build_site(
         memo.bodies = bodies.store
         if on_disk:
             save_state(site_dir, memo.state)
+    if quick and report.committed and not problems.items:
+        record_quick(site_dir, roots, config.output_dir, options)
+    elif quick:
+        forget_quick(site_dir)
     report.seconds = time.perf_counter() - start
     return report

@@ -1,0 +1,64 @@
+"""The no-op build: nothing changed since the last clean build, so nothing is even loaded."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from sitegen.build import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+POST = "content/posts/2023/09/5g-rollout.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    past = time.time() - 60  # files older than the racy window, as on a real site
+    for path in site.rglob("*"):
+        os.utime(path, (past, past))
+    return site
+
+
+def test_nothing_changed_is_a_no_op(site: Path) -> None:
+    first = build_site(site)
+    assert first.committed and first.written > 30
+    again = build_site(site)
+    assert again.committed and again.site is None  # returned before loading anything
+    assert (again.written, again.unchanged) == (0, first.written + first.unchanged)
+
+
+@pytest.mark.parametrize("change", ["edit", "delete-output", "option", "racy"])
+def test_any_change_takes_the_normal_path(site: Path, change: str) -> None:
+    assert build_site(site).committed
+    post = site / POST
+    overrides = None
+    if change == "edit":  # same size, new mtime
+        text = post.read_text()
+        post.write_text(text.replace("500", "501", 1))
+        past = time.time() - 30
+        os.utime(post, (past, past))
+    elif change == "delete-output":
+        (site / "public" / "robots.txt").unlink()
+    elif change == "option":
+        overrides = {"base_url": "https://elsewhere.example/"}
+    elif change == "racy":  # written just now: its mtime cannot be trusted yet
+        post.write_text(post.read_text().replace("500", "501", 1))
+    again = build_site(site, overrides)
+    assert again.site is not None and again.committed
+    assert again.written > 0
+
+
+def test_a_build_with_warnings_is_never_skipped(site: Path) -> None:
+    post = site / POST
+    post.write_text(post.read_text() + "\n[broken](/no/such/page/)\n")
+    past = time.time() - 60
+    os.utime(post, (past, past))
+    first = build_site(site)
+    assert first.problems.warnings
+    again = build_site(site)
+    assert again.site is not None and again.problems.warnings  # said again, not hidden
