@@ -41,8 +41,11 @@ def main(ctx: click.Context, site_dir: Path) -> None:
 
     \b
     Typical use:
-      sitegen import wp-dump/      WordPress REST JSON -> content/*.md
-      sitegen build                content/ -> public/
+      sitegen import wp-dump/            WordPress REST JSON files -> content/*.md
+      sitegen import --from URL --media  the same, straight from a live WordPress
+      sitegen serve                      preview with live reload on 127.0.0.1:8000
+      sitegen build                      content/ -> public/ (what deploys run)
+      sitegen publish s3://bucket        upload what changed; `archive` keeps snapshots
     """
     ctx.obj = site_dir.resolve()
 
