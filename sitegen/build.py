@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, search
-from sitegen.cache import BuildState, digest, load_state, save_state
+from sitegen import __version__, doccache, search
+from sitegen.cache import BuildState, digest, load_state, output_stamps, save_state
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
 from sitegen.config import SiteConfig, load_config
@@ -50,6 +50,7 @@ from sitegen.render import Renderer, theme_dirs
 from sitegen.site import Site, assemble_site, load_gone, load_site_info
 
 SEARCH_KEY = "search:index"  # the search index's entry in the build state
+RACY_NS = 2_000_000_000  # a file younger than this when stamped may change and keep its stamp
 
 
 @dataclass
@@ -169,6 +170,25 @@ def _search_index(
     return written
 
 
+def _remember(
+    site_dir: Path,
+    state: BuildState,
+    sink: Sink,
+    save: tuple[bool, bool],
+    quick: tuple[list[Path], Any],
+) -> None:
+    """After a commit: stamp the outputs, save the state (if `save[0]`), and record the
+    no-op snapshot (if `save[1]`: a clean build without a warning) or forget the old one."""
+    if isinstance(sink, StagedDirSink):
+        state.stamps = output_stamps(sink.stats, time.time_ns(), RACY_NS)
+    if save[0]:
+        save_state(site_dir, state)
+    if save[1] and isinstance(sink, StagedDirSink):
+        record_quick(site_dir, quick[0], quick[1], sink.stats)
+    elif save[0]:
+        forget_quick(site_dir)
+
+
 def build_site(
     site_dir: Path,
     config_overrides: dict[str, Any] | None = None,
@@ -213,11 +233,13 @@ def build_site(
             return report
     if on_disk and not full:
         memo.state, note = load_state(site_dir)
-        if note:
-            report.notes.append(note)
+        memo.docs, docs_note = doccache.load(site_dir)
+        report.notes += [n for n in (note, docs_note) if n]
     if full:
-        memo.state = None
-    docs, sources = load_documents(site_dir, problems, memo, drafts)
+        memo.state, memo.docs = None, {}
+    docs, sources, changed = load_documents(site_dir, problems, memo, drafts)
+    if on_disk and changed:
+        doccache.save(site_dir, memo.docs, changed)  # valid whether or not the build succeeds
     site = report.site = assemble_site(info, docs, problems, load_gone(site_dir, problems))
     sink = sink or StagedDirSink(config.output_dir)
     out = Output(sink)
@@ -240,7 +262,9 @@ def build_site(
     report.rendered, report.reused = done.rendered, done.reused
     outputs = done.outputs
     for static in statics:
-        out.write(static.path, static.source.read_bytes())
+        data = static.source.read_bytes()
+        out.write(static.path, data)
+        outputs[static.path] = digest(data)  # so that the state lists every output
     if config.search_enabled:
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
         found = (fps[SEARCH_KEY], sources)
@@ -251,16 +275,14 @@ def build_site(
     report.written, report.unchanged = out.written, out.unchanged
     if problems.failed(strict=strict):
         sink.abort()
+        if quick:
+            forget_quick(site_dir)
     else:
         sink.commit()
         report.committed = True
         memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.store
-        if on_disk:
-            save_state(site_dir, memo.state)
-    if quick and report.committed and not problems.items:
-        record_quick(site_dir, roots, config.output_dir, options)
-    elif quick:
-        forget_quick(site_dir)
+        _remember(site_dir, memo.state, sink, (on_disk, quick and not problems.items),
+                  (roots, options))  # fmt: skip
     report.seconds = time.perf_counter() - start
     return report

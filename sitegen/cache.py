@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from sitegen.fsutil import atomic_write
 
 CACHE_DIR = ".sitegen"
 STATE_FILE = "build-state.json"
-FORMAT = 2  # 2: the link check's results (`links`)
+FORMAT = 3  # 2: the link check's results (`links`); 3: output stamps (`stamps`)
 
 
 def digest(data: bytes | str) -> str:
@@ -39,6 +41,9 @@ class BuildState:
     # The link check's: {"inputs": digest of the file names and _redirects, "pages": {page:
     # [[fragment targets], [[message, location], ...]]}} for pages with either (build.py).
     links: dict[str, Any] = field(default_factory=dict)
+    # output -> "size:mtime_ns:inode" of the file as committed, for outputs older than the racy
+    # window when taken: a reused output whose file still has it is not read and hashed again.
+    stamps: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> bytes:
         data = {
@@ -49,8 +54,10 @@ class BuildState:
             "jobs": self.jobs,
             "outputs": self.outputs,
             "links": self.links,
+            "stamps": self.stamps,
         }
-        return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+        # No indent: json's C encoder only runs without one (5x faster on 100,000 entries).
+        return (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def state_path(site_dir: Path) -> Path:
@@ -69,7 +76,9 @@ def load_state(site_dir: Path) -> tuple[BuildState | None, str]:
     problem = _check(raw)
     if problem:
         return None, f"{_shown(path, site_dir)}: {problem}; doing a full build"
-    state = BuildState(raw["site"], raw["sources"], raw["jobs"], raw["outputs"], raw["links"])
+    state = BuildState(
+        raw["site"], raw["sources"], raw["jobs"], raw["outputs"], raw["links"], raw["stamps"]
+    )
     return state, ""
 
 
@@ -82,7 +91,7 @@ def _check(raw: Any) -> str:
         return f"written by sitegen {raw.get('sitegen')}, this is {__version__}"
     if not isinstance(raw.get("site"), str):
         return "no site fingerprint"
-    for key in ("sources", "jobs", "outputs"):
+    for key in ("sources", "jobs", "outputs", "stamps"):
         table = raw.get(key)
         if not isinstance(table, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in table.items()
@@ -103,3 +112,24 @@ def _shown(path: Path, site_dir: Path) -> str:
         return path.relative_to(site_dir).as_posix()
     except ValueError:
         return str(path)
+
+
+def stamp(path: Path) -> str | None:
+    """The file's "size:mtime_ns:inode", or None if it is not there."""
+    try:
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def output_stamps(
+    stats: Mapping[str, os.stat_result], taken_ns: int, racy_ns: int
+) -> dict[str, str]:
+    """Stamps of the outputs last modified more than `racy_ns` before `taken_ns` (a younger
+    file could change again within the clock's resolution and keep its stamp)."""
+    return {
+        rel: f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+        for rel, st in stats.items()
+        if st.st_mtime_ns < taken_ns - racy_ns
+    }

@@ -39,8 +39,8 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from sitegen import __version__
-from sitegen.cache import BuildState, digest
+from sitegen import __version__, doccache
+from sitegen.cache import BuildState, digest, stamp
 from sitegen.config import SiteConfig
 from sitegen.content import parse_document
 from sitegen.errors import Problems, SitegenError
@@ -54,7 +54,7 @@ from sitegen.site import (
     GONE_FILE,
     SITE_FILE,
     Site,
-    content_files,
+    content_sources,
 )
 
 Progress = Callable[[int, int], None]
@@ -76,47 +76,65 @@ class Memo:
     """What one process keeps between builds (serve): the state, parsed files, rendered bodies."""
 
     state: BuildState | None = None
-    docs: dict[str, tuple[str, Document]] = field(default_factory=dict)  # source -> (digest, doc)
+    docs: dict[str, doccache.Entry] = field(default_factory=dict)  # by content file
     bodies: dict[str, str] = field(default_factory=dict)  # digest of Markdown -> HTML
 
 
 def load_documents(
     site_dir: Path, problems: Problems, memo: Memo, drafts: bool
-) -> tuple[list[Document], dict[str, str]]:
-    """As site.load_documents, parsing only files whose bytes changed; and each file's digest.
-
-    Parsed from the bytes that were digested, so that a file saved meanwhile cannot pair one
-    version's digest with another version's document."""
-    docs, digests, seen = [], {}, {}
-    for path in content_files(site_dir):
-        source = path.relative_to(site_dir).as_posix()
-        raw = path.read_bytes()
-        digests[source] = key = digest(raw)
-        cached = memo.docs.get(source)
+) -> tuple[list[Document], dict[str, str], set[str]]:
+    """As site.load_documents, reading only files whose stamp changed and parsing only those
+    whose bytes did (sitegen.doccache); each file's digest; the files that changed."""
+    taken = doccache.now_ns()
+    docs, digests, seen, changed = [], {}, {}, set()
+    for source, path in content_sources(site_dir):
+        known = memo.docs.get(source)
         try:
-            if cached is not None and cached[0] == key:
-                doc = cached[1]
-            else:
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    raise SitegenError(
-                        f"not UTF-8 text ({exc.reason} at byte {exc.start})", source
-                    ) from None
-                doc = parse_document(text, source)
-            seen[source] = (key, doc)
+            found = _load_one(path, source, known, taken)
         except SitegenError as err:
             problems.add(err)
             continue
         except ValueError as exc:  # PyYAML's bare error for an impossible date (2023-13-02)
             problems.error(f"front matter: {exc}", source)
             continue
+        seen[source], digests[source], doc = found, found.digest, found.doc
+        if found is not known:
+            changed.add(source)
         if doc.type not in ("post", "page"):
             problems.error(f"type: expected post or page, got {doc.type!r}", doc.source)
         elif doc.status == "publish" or (drafts and doc.status == "draft"):
             docs.append(doc)
+    changed.update(memo.docs.keys() - seen.keys())
     memo.docs = seen
-    return docs, digests
+    return docs, digests, changed
+
+
+def _load_one(path: Path, source: str, known: doccache.Entry | None, taken: int) -> doccache.Entry:
+    """`known` if the file is provably as it was; else the file read, digested and (if its
+    bytes changed) parsed. Stat'ed before it is read, so that a save in between makes the
+    stamp stale rather than pairing a new text with an old stamp."""
+    st = path.stat()
+    if known is not None and known.trusted and known.stamp == doccache.stamp_of(st):
+        return known
+    raw = path.read_bytes()
+    key = digest(raw)
+    if known is not None and known.digest == key:
+        doc = known.doc
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SitegenError(
+                f"not UTF-8 text ({exc.reason} at byte {exc.start})", source
+            ) from None
+        doc = parse_document(text, source)
+    fresh = doccache.entry(st, taken, key, doc)
+    same = known is not None and (known.stamp, known.trusted, known.doc) == (
+        fresh.stamp,
+        fresh.trusted,
+        doc,
+    )
+    return known if same and known is not None else fresh
 
 
 def _markdown(body: str) -> tuple[str, tuple[str, str, str] | None]:
@@ -283,8 +301,8 @@ class TemplateDigests:
 
 
 def job_fingerprint(job: RenderJob, site_fp: str, sources: Mapping[str, str], template: str) -> str:
-    deps = [(d, sources.get(d, "")) for d in job.deps]
-    return digest(f"{site_fp}\n{template}\n{job!r}\n{deps!r}")
+    deps = "\n".join([sources.get(d, "") for d in job.deps])  # their names are in the job
+    return digest(f"{site_fp}\n{template}\n{job!r}\n{deps}")
 
 
 def previous_output(sink: Sink, rel: str) -> bytes | None:
@@ -349,6 +367,11 @@ def render_jobs(
         if job is upcoming:
             data, error = next(fresh)
             upcoming = next(pending, None)
+        elif old is not None and _unchanged(out.sink, job.output, old):
+            out.keep(job.output)  # provably last build's bytes: not read again
+            result.outputs[job.output] = old.outputs[job.output]
+            result.reused += 1
+            data, error = None, None
         elif (reused := _previous(out.sink, job, old)) is None:
             data, error = _render_one(renderer, job)  # changed behind our back: render it
         else:
@@ -366,6 +389,19 @@ def render_jobs(
         if progress:
             progress(done, len(jobs))
     return result
+
+
+def _unchanged(sink: Sink, rel: str, old: BuildState) -> bool:
+    """Whether the previous build's output at `rel` is provably still what it wrote: in
+    memory, nobody else writes; on disk, its stamp must be the one taken after that build."""
+    if rel not in old.outputs:
+        return False
+    if isinstance(sink, MemorySink):
+        return rel in sink.files
+    if isinstance(sink, StagedDirSink):
+        want = old.stamps.get(rel)
+        return want is not None and want == stamp(sink.live / rel)
+    return False
 
 
 def _previous(sink: Sink, job: RenderJob, old: BuildState | None) -> bytes | None:

@@ -12,7 +12,6 @@ instead of re-creating 20,000 folders (the whole-tree swap it replaces did that 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -21,11 +20,16 @@ from pathlib import Path
 from typing import Protocol
 
 from sitegen.errors import Problems
+from sitegen.fsutil import walk_files
 
 
 class Sink(Protocol):
     def write(self, rel: str, data: bytes) -> bool:
         """Store `data` at `rel`; True if that changed the output (new or different bytes)."""
+        ...
+
+    def keep(self, rel: str) -> None:
+        """Keep the previous build's file at `rel` as it is (known unchanged, not re-read)."""
         ...
 
     def staged(self) -> Mapping[str, bytes]:
@@ -48,6 +52,9 @@ class MemorySink:
         self._next[rel] = data
         return self.files.get(rel) != data
 
+    def keep(self, rel: str) -> None:
+        self._next[rel] = self.files[rel]
+
     def staged(self) -> Mapping[str, bytes]:
         return self._next
 
@@ -68,6 +75,7 @@ class StagedDirSink:
         self.stage.mkdir(parents=True)
         self.kept: set[str] = set()  # written with the bytes `live` already has
         self.changed: set[str] = set()  # new or different: staged
+        self.stats: dict[str, os.stat_result] = {}  # after commit: every output file's stat
 
     def write(self, rel: str, data: bytes) -> bool:
         previous = self.live / rel
@@ -85,29 +93,44 @@ class StagedDirSink:
         self.changed.add(rel)
         return True
 
+    def keep(self, rel: str) -> None:
+        self.kept.add(rel)
+
     def staged(self) -> Mapping[str, bytes]:
         return _Overlay(self)
 
     def commit(self) -> None:
+        """Remove what this build did not write, then move the staged files in. Leaves the
+        stat of every output file in `stats` (what the next build may trust)."""
         self.live.mkdir(parents=True, exist_ok=True)
         self._prune()
         for rel in sorted(self.changed):
             target = self.live / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(self.stage / rel, target)
+            self.stats[rel] = os.stat(target)
         shutil.rmtree(self.stage, ignore_errors=True)
 
     def _prune(self) -> None:
-        """Remove what this build did not write, then the folders that are left empty."""
+        """One walk: files this build did not write are removed (then the folders left empty),
+        those it kept are stat'ed."""
         wanted = self.kept | self.changed
-        for folder, dirs, files in os.walk(self.live, topdown=False):
-            rel_dir = Path(folder).relative_to(self.live)
-            for name in files:
-                if (rel_dir / name).as_posix() not in wanted:
-                    os.unlink(os.path.join(folder, name))
-            for name in dirs:
-                with contextlib.suppress(OSError):  # not empty: it holds wanted files
-                    os.rmdir(os.path.join(folder, name))
+        emptied: set[str] = set()  # folders something was removed from
+        for path, rel in walk_files(self.live):
+            if rel in self.kept:
+                self.stats[rel] = os.stat(path)
+            elif rel not in wanted:
+                os.unlink(path)
+                emptied.add(os.path.dirname(path))
+        root = os.fspath(self.live)
+        # Deepest first, then up the tree while folders are left empty.
+        for folder in sorted(emptied, key=lambda f: f.count(os.sep), reverse=True):
+            while folder != root:
+                try:
+                    os.rmdir(folder)
+                except OSError:  # not empty: it holds wanted files or folders
+                    break
+                folder = os.path.dirname(folder)
 
     def abort(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)
@@ -162,3 +185,7 @@ class Output:
             self.written += 1
         else:
             self.unchanged += 1
+
+    def keep(self, rel: str) -> None:
+        self.sink.keep(rel)
+        self.unchanged += 1

@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
 from sitegen.cache import CACHE_DIR, STATE_FILE, digest
-from sitegen.fsutil import atomic_write
+from sitegen.fsutil import atomic_write, walk_files
 
 QUICK_FILE = "quick.json"
 RACY_SECONDS = 2.0
@@ -56,6 +56,17 @@ def _snapshot(roots: Iterable[Path]) -> tuple[str, int, int]:
     return digest("\n".join(rows)), newest, count
 
 
+def output_stats(output: Path) -> dict[str, os.stat_result]:
+    return {rel: os.stat(path) for path, rel in walk_files(output)}
+
+
+def _outputs_digest(stats: Mapping[str, os.stat_result]) -> str:
+    rows = [
+        f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}" for rel, st in sorted(stats.items())
+    ]
+    return digest("\n".join(rows))
+
+
 def input_roots(site_dir: Path, theme_dirs: list[Path]) -> list[Path]:
     # The build state is an input too: a damaged one must take the normal path, which says so.
     names = ("sitegen.toml", "content", "static", f"{CACHE_DIR}/{STATE_FILE}")
@@ -72,19 +83,22 @@ def nothing_changed(site_dir: Path, roots: list[Path], output: Path, options: An
             return None
         if newest > saved["taken_ns"] - RACY_SECONDS * 1e9 or not output.is_dir():
             return None
-        outputs, _, count = _snapshot([output])
-        return count if saved["outputs"] == outputs else None
+        stats = output_stats(output)
+        return len(stats) if saved["outputs"] == _outputs_digest(stats) else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def record(site_dir: Path, roots: list[Path], output: Path, options: Any) -> None:
+def record(
+    site_dir: Path, roots: list[Path], options: Any, outputs: Mapping[str, os.stat_result]
+) -> None:
+    """Snapshot the inputs now, with `outputs`: the stat of every output file, taken after the
+    build's commit (the commit's own walk of the output: not walked twice)."""
     taken = time.time_ns()
     inputs, _, _ = _snapshot(roots)
-    outputs, _, _ = _snapshot([output])
     data = {
         "inputs": digest(f"{__version__}\n{options!r}\n{inputs}"),
-        "outputs": outputs,
+        "outputs": _outputs_digest(outputs),
         "taken_ns": taken,
     }
     atomic_write(site_dir / CACHE_DIR / QUICK_FILE, json.dumps(data).encode())
