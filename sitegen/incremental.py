@@ -31,6 +31,7 @@ build.py's alone; this module gives it the memoised loaders and the fingerprints
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,13 +44,14 @@ from sitegen import __version__, doccache
 from sitegen.cache import BuildState, digest, stamp
 from sitegen.config import SiteConfig
 from sitegen.content import parse_document
-from sitegen.errors import Problems, SitegenError
+from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.markdown import render_markdown
-from sitegen.model import Document
+from sitegen.model import Document, SiteInfo
 from sitegen.output import MemorySink, Output, Sink, StagedDirSink
 from sitegen.parallel import ordered_map
 from sitegen.plan import RenderJob
 from sitegen.render import Renderer
+from sitegen.reuse import Shape
 from sitegen.site import (
     GONE_FILE,
     SITE_FILE,
@@ -78,6 +80,8 @@ class Memo:
     state: BuildState | None = None
     docs: dict[str, doccache.Entry] = field(default_factory=dict)  # by content file
     bodies: dict[str, str] = field(default_factory=dict)  # digest of Markdown -> HTML
+    shape: Shape | None = None  # last build's site and plan (sitegen.reuse)
+    info: tuple[str, SiteInfo, list[Problem]] | None = None  # _site.yaml: digest, parsed, said
 
 
 def load_documents(
@@ -109,14 +113,15 @@ def load_documents(
     return docs, digests, changed
 
 
-def _load_one(path: Path, source: str, known: doccache.Entry | None, taken: int) -> doccache.Entry:
+def _load_one(path: str, source: str, known: doccache.Entry | None, taken: int) -> doccache.Entry:
     """`known` if the file is provably as it was; else the file read, digested and (if its
     bytes changed) parsed. Stat'ed before it is read, so that a save in between makes the
     stamp stale rather than pairing a new text with an old stamp."""
-    st = path.stat()
+    st = os.stat(path)
     if known is not None and known.trusted and known.stamp == doccache.stamp_of(st):
         return known
-    raw = path.read_bytes()
+    with open(path, "rb") as fh:
+        raw = fh.read()
     key = digest(raw)
     if known is not None and known.digest == key:
         doc = known.doc
@@ -148,38 +153,44 @@ def _markdown(body: str) -> tuple[str, tuple[str, str, str] | None]:
 class Bodies(Mapping[str, str]):
     """Each document's body as HTML, by document path, rendered when first asked for: a build
     in which few pages change renders few bodies. `prefill` renders many at once with the
-    process pool (before the pages are rendered, so that the workers inherit them)."""
+    process pool (before the pages are rendered, so that the workers inherit them). Bodies are
+    stored by the digest of their Markdown, computed only for the bodies asked for."""
 
     def __init__(self, site: Site, memo: Memo) -> None:
         self.site = site
-        self.digests = {path: digest(doc.body) for path, doc in site.docs.items()}
-        wanted = set(self.digests.values())
-        self.store = {k: html for k, html in memo.bodies.items() if k in wanted}  # digest -> HTML
+        self._digests: dict[str, str] = {}  # path -> digest of its Markdown, when needed
+        self.store = memo.bodies  # digest -> HTML (serve: kept from build to build)
         self.failed: set[str] = set()  # paths whose Markdown raised a SitegenError
 
+    def digest_of(self, path: str) -> str:
+        key = self._digests.get(path)
+        if key is None:
+            key = self._digests[path] = digest(self.site.docs[path].body)
+        return key
+
     def __getitem__(self, path: str) -> str:
-        if path in self.failed:
-            raise KeyError(path)  # its Markdown failed: reported once, shown as no body
-        key = self.digests[path]  # KeyError for a path that is no document, as a dict would
+        if path in self.failed or path not in self.site.docs:
+            raise KeyError(path)  # its Markdown failed (reported once) or no such document
+        key = self.digest_of(path)
         if key not in self.store:
             self.store[key] = render_markdown(self.site.docs[path].body)
         return self.store[key]
 
     def __iter__(self) -> Iterator[str]:
-        return (path for path in self.digests if path not in self.failed)
+        return (path for path in self.site.docs if path not in self.failed)
 
     def __len__(self) -> int:
-        return len(self.digests) - len(self.failed)
+        return len(self.site.docs) - len(self.failed)
 
     def __contains__(self, path: object) -> bool:
-        return path in self.digests and path not in self.failed
+        return path in self.site.docs and path not in self.failed
 
     def prefill(self, paths: Iterable[str], problems: Problems) -> None:
         """Render the bodies of `paths` not rendered yet; a Markdown error is a problem."""
         wanted = set(paths)
         todo: dict[str, str] = {}  # digest -> first path with it, in site order (problem order)
-        for path, key in self.digests.items():
-            if path in wanted and key not in self.store:
+        for path in self.site.docs:
+            if path in wanted and (key := self.digest_of(path)) not in self.store:
                 todo.setdefault(key, path)
         todo_items = list(todo.items())
         docs = self.site.docs
@@ -190,14 +201,22 @@ class Bodies(Mapping[str, str]):
                 continue
             doc, (message, location, hint) = self.site.docs[path], error
             problems.add(SitegenError(message, location or f"{doc.source}:{doc.body_line}", hint))
-            self.failed.update(p for p, k in self.digests.items() if k == key)
+            self.failed.update(p for p in self.site.docs if self.digest_of(p) == key)
+
+    def kept(self) -> dict[str, str]:
+        """The store to keep for the next build: without the bodies no document has any more,
+        once they are many (pruning needs every digest: not worth it after each save)."""
+        if len(self.store) <= 2 * len(self.site.docs) + 100:
+            return self.store
+        live = {self.digest_of(path) for path in self.site.docs}
+        return {key: html for key, html in self.store.items() if key in live}
 
 
 def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
     """Every document's body as HTML, at once (the memo's reused, the others by the pool)."""
     bodies = Bodies(site, memo)
     bodies.prefill(site.docs, problems)
-    memo.bodies = bodies.store
+    memo.bodies = bodies.kept()
     return dict(bodies)
 
 

@@ -1,0 +1,73 @@
+"""serve's shortcut (sitegen.reuse): after an edit to posts' bodies only, the site and its plan
+are last build's; any other edit assembles and plans again. Either way: a clean build's bytes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import sitegen.build
+from sitegen.build import build_site
+from sitegen.checks.files import DirFiles
+from sitegen.content import dump_document, split_document
+from sitegen.incremental import Memo
+from sitegen.output import MemorySink
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+POST = "content/posts/2023/09/5g-rollout.md"
+
+
+def _edit(site: Path, *, body: str = "", title: str = "") -> None:
+    path = site / POST
+    meta, text, _ = split_document(path.read_text(), POST)
+    meta["title"] = meta["title"] + title
+    path.write_text(dump_document(meta, text + body))
+
+
+def _clean(site: Path, into: Path) -> dict[str, bytes]:
+    shutil.copytree(site, into, ignore=shutil.ignore_patterns("public", ".sitegen"))
+    assert build_site(into).committed
+    return dict(DirFiles(into / "public"))
+
+
+@pytest.mark.parametrize(
+    ("change", "assembled"),
+    [
+        ({"body": "\n\nA new paragraph with *emphasis*.\n"}, 0),
+        ({"title": " (updated)"}, 1),
+        ({"body": "\n\nMore.\n", "title": " and a title"}, 1),
+    ],
+)
+def test_only_a_body_edit_reuses_the_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, str], assembled: int
+) -> None:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    sink, memo = MemorySink(), Memo()
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    calls: list[int] = []
+    real = sitegen.build.assemble_site
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sitegen.build, "assemble_site", counting)
+    _edit(site, **change)
+    report = build_site(site, sink=sink, memo=memo, check_links=False)
+    assert report.committed and len(calls) == assembled
+    assert 0 < len(report.rendered) < 40  # the post, its neighbours, its lists and feeds
+    assert sink.files == _clean(site, tmp_path / "clean")
+
+
+def test_warnings_are_said_again_when_the_plan_is_reused(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    path = site / POST
+    path.write_text(path.read_text().replace("title:", "titel: typo\ntitle:", 1))
+    sink, memo = MemorySink(), Memo()
+    first = build_site(site, sink=sink, memo=memo, check_links=False)
+    assert [p.message for p in first.problems.warnings]
+    _edit(site, body="\n\nMore.\n")
+    again = build_site(site, sink=sink, memo=memo, check_links=False)
+    assert again.problems.render() == first.problems.render()
