@@ -50,7 +50,9 @@ class Preview:
         *,
         host: str = "127.0.0.1",
         port: int = 8000,
-        quiet: float = 0.2,
+        # An editor's save (temporary file, rename, chmod) is a burst of a few milliseconds;
+        # every millisecond waited here is one more before the writer sees the change.
+        quiet: float = 0.1,
         log: Callable[[str], None] = print,
         verbose: bool = False,
     ) -> None:
