@@ -80,6 +80,7 @@ class Memo:
     state: BuildState | None = None
     docs: dict[str, doccache.Entry] = field(default_factory=dict)  # by content file
     bodies: dict[str, str] = field(default_factory=dict)  # digest of Markdown -> HTML
+    body_digests: dict[str, tuple[Document, str]] = field(default_factory=dict)  # by path
     shape: Shape | None = None  # last build's site and plan (sitegen.reuse)
     info: tuple[str, SiteInfo, list[Problem]] | None = None  # _site.yaml: digest, parsed, said
 
@@ -158,15 +159,23 @@ class Bodies(Mapping[str, str]):
 
     def __init__(self, site: Site, memo: Memo) -> None:
         self.site = site
-        self._digests: dict[str, str] = {}  # path -> digest of its Markdown, when needed
+        # path -> (document, digest of its Markdown), computed when needed; serve keeps them,
+        # and a document that is the same object as last time has the same digest.
+        self._digests = memo.body_digests
         self.store = memo.bodies  # digest -> HTML (serve: kept from build to build)
         self.failed: set[str] = set()  # paths whose Markdown raised a SitegenError
 
     def digest_of(self, path: str) -> str:
-        key = self._digests.get(path)
-        if key is None:
-            key = self._digests[path] = digest(self.site.docs[path].body)
-        return key
+        doc = self.site.docs[path]
+        known = self._digests.get(path)
+        if known is None or known[0] is not doc:
+            known = self._digests[path] = (doc, digest(doc.body))
+        return known[1]
+
+    @property
+    def digests(self) -> Mapping[str, str]:
+        """The digest of each document's Markdown, by path (computed as they are asked for)."""
+        return _Digests(self)
 
     def __getitem__(self, path: str) -> str:
         if path in self.failed or path not in self.site.docs:
@@ -206,10 +215,26 @@ class Bodies(Mapping[str, str]):
     def kept(self) -> dict[str, str]:
         """The store to keep for the next build: without the bodies no document has any more,
         once they are many (pruning needs every digest: not worth it after each save)."""
+        for path in [p for p in self._digests if p not in self.site.docs]:
+            del self._digests[path]  # a deleted or moved document
         if len(self.store) <= 2 * len(self.site.docs) + 100:
             return self.store
         live = {self.digest_of(path) for path in self.site.docs}
         return {key: html for key, html in self.store.items() if key in live}
+
+
+class _Digests(Mapping[str, str]):
+    def __init__(self, bodies: Bodies) -> None:
+        self.bodies = bodies
+
+    def __getitem__(self, path: str) -> str:
+        return self.bodies.digest_of(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.bodies.site.docs)
+
+    def __len__(self) -> int:
+        return len(self.bodies.site.docs)
 
 
 def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
