@@ -29,6 +29,7 @@ from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problems
 from sitegen.incremental import (
     Bodies,
+    Loaded,
     Memo,
     Progress,
     Rendered,
@@ -233,18 +234,20 @@ def _site_and_plan(
 
 def _fingerprints(
     jobs: list[RenderJob],
-    found: tuple[str, dict[str, str]],
+    found: tuple[str, Loaded],
     renderer: Renderer,
     memo: Memo,
     changed: set[str] | None,
 ) -> dict[str, str]:
     """Each tracked job's fingerprint: last build's where its inputs cannot have changed."""
-    site_fp, sources = found
+    site_fp, loaded = found
+    site, pair = renderer.site, (loaded.digests, loaded.metas)
     templates = TemplateDigests(renderer.env, renderer.dirs)
     digests = {name: templates(name) for name in sorted({j.template for j in jobs})}
 
     def fingerprint(job: RenderJob) -> str:
-        return job_fingerprint(job, site_fp, sources, digests[job.template])
+        own = site.sources[job.key] if job.kind == "post" else ""
+        return job_fingerprint(job, site_fp, pair, digests[job.template], own)
 
     fps = None
     if memo.shape is not None and changed is not None:
@@ -252,7 +255,7 @@ def _fingerprints(
     if fps is None:
         fps = {j.output: fingerprint(j) for j in jobs if tracked(j)}
     if memo.shape is not None:
-        by_source = {doc.source: doc for doc in renderer.site.docs.values()}
+        by_source = {doc.source: doc for doc in site.docs.values()}
         memo.shape = dataclasses.replace(
             memo.shape, site=renderer.site, docs=by_source, site_fp=site_fp,
             templates=digests, fps=dict(fps),
@@ -308,9 +311,10 @@ def build_site(
         report.notes += [n for n in (note, docs_note) if n]
     if full:
         memo.state, memo.docs, memo.shape = None, {}, None
-    docs, sources, reread = load_documents(site_dir, problems, memo, drafts)
-    if on_disk and reread:
-        doccache.save(site_dir, memo.docs, reread)  # valid whether or not the build succeeds
+    loaded = load_documents(site_dir, problems, memo, drafts)
+    docs, sources = loaded.docs, loaded.digests
+    if on_disk and loaded.reread:
+        doccache.save(site_dir, memo.docs, loaded.reread)  # valid whether or not the build succeeds
     inputs = (config, info, load_gone(site_dir, problems), drafts)
     site, plan, changed = _site_and_plan(inputs, docs, memo, problems)
     report.site = site
@@ -324,8 +328,8 @@ def build_site(
     renderer = Renderer(site, config, bodies, local)
     report.jobs = jobs
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
-    fps = _fingerprints(jobs, (site_fp, sources), renderer, memo, changed)
-    bodies.prefill(shown_by(jobs, fps, memo.state), problems)
+    fps = _fingerprints(jobs, (site_fp, loaded), renderer, memo, changed)
+    bodies.prefill(shown_by(jobs, fps, memo.state, site), problems)
     done: Rendered = render_jobs(renderer, jobs, out, problems, fps, memo.state, progress)
     report.rendered, report.reused = done.rendered, done.reused
     outputs = done.outputs

@@ -18,6 +18,7 @@ wrong with one means parsing its files again, never a wrong site.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import pickle
@@ -29,13 +30,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.cache import CACHE_DIR
+from sitegen.cache import CACHE_DIR, digest
 from sitegen.fsutil import atomic_write
 from sitegen.model import Document
 
 DOCS_DIR = "documents"
 BUCKETS = 64  # one edit rewrites 1/64 of the cache, not 70 MB
-FORMAT = 1
+FORMAT = 2  # 2: `meta`
 RACY_SECONDS = 2.0
 
 Stamp = tuple[int, int, int]  # size, mtime in ns, inode
@@ -51,13 +52,23 @@ class Entry:
 
     stamp: Stamp
     trusted: bool
-    digest: str
+    digest: str  # of the file's bytes
     doc: Document
+    meta: str  # what the post's teaser shows is a function of (front_matter_digest)
 
 
 def entry(st: os.stat_result, taken_ns: int, key: str, doc: Document) -> Entry:
     """An entry for a file stat'ed (before it was read) in a run that started at `taken_ns`."""
-    return Entry(stamp_of(st), st.st_mtime_ns < taken_ns - RACY_SECONDS * 1e9, key, doc)
+    trusted = st.st_mtime_ns < taken_ns - RACY_SECONDS * 1e9
+    return Entry(stamp_of(st), trusted, key, doc, front_matter_digest(doc, key))
+
+
+def front_matter_digest(doc: Document, file_digest: str) -> str:
+    """A digest of everything but the body, which is what a teaser of the post shows (views);
+    the file's own digest when the post has no summary (the teaser's comes from the body)."""
+    if not doc.summary:
+        return file_digest
+    return digest(repr(dataclasses.replace(doc, body="", body_line=0)))
 
 
 def _bucket(source: str) -> int:

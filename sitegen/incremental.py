@@ -14,8 +14,10 @@ with the recorded bytes, is not rendered: its previous bytes go through the same
 (so unchanged files keep their mtime).
 
 Consequences, documented rather than hidden:
-- an edit to a post's title or text re-renders its page, its neighbours and related posts, the
-  lists and feeds that show it, the sitemap and `_redirects`;
+- an edit to a post's text re-renders its page and the lists and feeds that show it; an edit to
+  its front matter (title, summary, image...) also re-renders the pages that link to it as
+  previous, next or related post (they show a teaser, which depends on the front matter only:
+  doccache.front_matter_digest), the sitemap and `_redirects`;
 - adding or deleting a post, or changing its categories, tags or author, changes term counts,
   which any page may show: everything is rendered again; so is it for a config change;
 - a template change re-renders the pages whose template uses it (`post.html`: the posts;
@@ -85,13 +87,22 @@ class Memo:
     info: tuple[str, SiteInfo, list[Problem]] | None = None  # _site.yaml: digest, parsed, said
 
 
-def load_documents(
-    site_dir: Path, problems: Problems, memo: Memo, drafts: bool
-) -> tuple[list[Document], dict[str, str], set[str]]:
+@dataclass
+class Loaded:
+    """The documents to build; by content file, the digest of its bytes and of its front
+    matter (doccache.front_matter_digest); the content files read again."""
+
+    docs: list[Document]
+    digests: dict[str, str]
+    metas: dict[str, str]
+    reread: set[str]
+
+
+def load_documents(site_dir: Path, problems: Problems, memo: Memo, drafts: bool) -> Loaded:
     """As site.load_documents, reading only files whose stamp changed and parsing only those
-    whose bytes did (sitegen.doccache); each file's digest; the files that changed."""
+    whose bytes did (sitegen.doccache)."""
     taken = doccache.now_ns()
-    docs, digests, seen, changed = [], {}, {}, set()
+    docs, digests, metas, seen, changed = [], {}, {}, {}, set()
     for source, path in content_sources(site_dir):
         known = memo.docs.get(source)
         try:
@@ -103,6 +114,7 @@ def load_documents(
             problems.error(f"front matter: {exc}", source)
             continue
         seen[source], digests[source], doc = found, found.digest, found.doc
+        metas[source] = found.meta
         if found is not known:
             changed.add(source)
         if doc.type not in ("post", "page"):
@@ -111,7 +123,7 @@ def load_documents(
             docs.append(doc)
     changed.update(memo.docs.keys() - seen.keys())
     memo.docs = seen
-    return docs, digests, changed
+    return Loaded(docs, digests, metas, changed)
 
 
 def _load_one(path: str, source: str, known: doccache.Entry | None, taken: int) -> doccache.Entry:
@@ -246,15 +258,20 @@ def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
 
 
 def shown_by(
-    jobs: list[RenderJob], fingerprints: dict[str, str], old: BuildState | None
+    jobs: list[RenderJob], fingerprints: dict[str, str], old: BuildState | None, site: Site
 ) -> set[str]:
-    """The documents whose bodies the jobs that must be rendered show (their own, their items)."""
+    """The documents whose bodies the jobs that must be rendered show: their own, their
+    items' (a post's items are teasers: only those without a summary need their body)."""
     shown: set[str] = set()
     for job in jobs:
-        if not _reusable(job, fingerprints, old):
+        if _reusable(job, fingerprints, old):
+            continue
+        if job.kind == "post":
+            shown.update(p for p in job.items if not site.docs[p].summary)
+        else:
             shown.update(job.items)
-            if job.kind in ("post", "page"):
-                shown.add(job.key)
+        if job.kind in ("post", "page"):
+            shown.add(job.key)
     return shown
 
 
@@ -344,8 +361,21 @@ class TemplateDigests:
         return self._memo[name]
 
 
-def job_fingerprint(job: RenderJob, site_fp: str, sources: Mapping[str, str], template: str) -> str:
-    deps = "\n".join([sources.get(d, "") for d in job.deps])  # their names are in the job
+def job_fingerprint(
+    job: RenderJob,
+    site_fp: str,
+    loaded: tuple[Mapping[str, str], Mapping[str, str]],
+    template: str,
+    own: str = "",
+) -> str:
+    """`loaded`: each content file's digest and front matter digest. A post's page (`own`: its
+    content file) shows the posts it links to as teasers (views), which depend on their front
+    matter only; every other dependency counts with all its bytes."""
+    sources, metas = loaded
+    if own:
+        deps = "\n".join([(sources if d == own else metas).get(d, "") for d in job.deps])
+    else:
+        deps = "\n".join([sources.get(d, "") for d in job.deps])  # their names are in the job
     return digest(f"{site_fp}\n{template}\n{job!r}\n{deps}")
 
 

@@ -234,9 +234,10 @@ class Renderer:
         }
         if post.type == "post":
             older, newer = neighbours(self.site, job.key)
-            ctx["previous"] = self.views.post(older) if older else None
-            ctx["next"] = self.views.post(newer) if newer else None
-            ctx["related"] = self.views.posts(tuple(related_posts(self.site, job.key)))
+            # Teasers: no content, so this page depends on their front matter only.
+            ctx["previous"] = self.views.teaser(older) if older else None
+            ctx["next"] = self.views.teaser(newer) if newer else None
+            ctx["related"] = [self.views.teaser(p) for p in related_posts(self.site, job.key)]
         return ctx
 
     def _list_context(self, job: RenderJob) -> dict[str, Any]:

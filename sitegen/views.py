@@ -112,6 +112,7 @@ class Views:
         self.site, self.config, self.bodies = site, config, bodies
         self.local_files = local_files  # output paths of the site's static/ files
         self._posts: dict[str, PostView] = {}
+        self._teasers: dict[str, PostView] = {}
 
     def local(self, url: str) -> str:
         """The mirror's copy of a file on the original host (fetch mirrors images into
@@ -165,12 +166,23 @@ class Views:
 
     def post(self, path: str) -> PostView:
         if path not in self._posts:
-            self._posts[path] = self._make_post(self.site.docs[path])
+            self._posts[path] = self._make_post(self.site.docs[path], full=True)
         return self._posts[path]
 
-    def _make_post(self, doc: Document) -> PostView:
-        body = prefix_root_links(self.bodies.get(doc.path, ""), self.config.base_path)
-        body = localize_media(body, self.site.info.home, self.local)
+    def teaser(self, path: str) -> PostView:
+        """A post as another post's page shows it (previous, next, related): no `content` (and
+        `image_in_body` false), so that such a page does not depend on the body of the posts
+        it points to — an edit to one post's text does not re-render the dozens of pages that
+        list it as related. The summary still comes from the body if the post has none."""
+        if path not in self._teasers:
+            self._teasers[path] = self._make_post(self.site.docs[path], full=False)
+        return self._teasers[path]
+
+    def _make_post(self, doc: Document, *, full: bool) -> PostView:
+        body = ""
+        if full or not doc.summary:
+            body = prefix_root_links(self.bodies.get(doc.path, ""), self.config.base_path)
+            body = localize_media(body, self.site.info.home, self.local)
         return PostView(
             path=doc.path,
             url=self.url(doc.path),
@@ -185,9 +197,10 @@ class Views:
             tags=tuple(self.term("tag", t) for t in doc.tags),
             summary=doc.summary or plain_text(body),
             image=self.image(doc.featured_image),
-            image_in_body=doc.featured_image is not None
+            image_in_body=full
+            and doc.featured_image is not None
             and shows_image(body, doc.featured_image.url),
-            content=Markup(body),
+            content=Markup(body if full else ""),
             permalink=doc.permalink,
             sticky=doc.sticky,
             format=doc.format,

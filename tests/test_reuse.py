@@ -71,3 +71,27 @@ def test_warnings_are_said_again_when_the_plan_is_reused(tmp_path: Path) -> None
     _edit(site, body="\n\nMore.\n")
     again = build_site(site, sink=sink, memo=memo, check_links=False)
     assert again.problems.render() == first.problems.render()
+
+
+@pytest.mark.parametrize(
+    ("post", "neighbours_rendered"),
+    [
+        ("content/posts/2023/08/sticky.md", False),  # has a summary: teasers show it
+        (POST, True),  # no summary: its teaser's summary is the start of its body
+    ],
+)
+def test_a_body_edit_does_not_re_render_the_pages_that_link_to_the_post(
+    tmp_path: Path, post: str, neighbours_rendered: bool
+) -> None:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    assert build_site(site).committed
+    path = site / post
+    path.write_text(path.read_text().replace("\n\n", "\n\nA first paragraph, new.\n\n", 1))
+    report = build_site(site)
+    assert report.committed
+    own = next(j for j in report.jobs if j.kind == "post" and site.joinpath(post).samefile(
+        site / report.site.sources[j.key]))  # type: ignore[union-attr]  # fmt: skip
+    linking = [j.output for j in report.jobs if j.kind == "post" and own.key in j.items]
+    assert own.output in report.rendered and linking
+    assert any(o in report.rendered for o in linking) == neighbours_rendered
+    assert dict(DirFiles(site / "public")) == _clean(site, tmp_path / "clean")
