@@ -242,7 +242,7 @@ def _fingerprints(
     """Each tracked job's fingerprint: last build's where its inputs cannot have changed."""
     site_fp, loaded = found
     site, pair = renderer.site, (loaded.digests, loaded.metas)
-    templates = TemplateDigests(renderer.env, renderer.dirs)
+    templates = TemplateDigests(renderer.env, renderer.dirs, memo.template_refs)
     digests = {name: templates(name) for name in sorted({j.template for j in jobs})}
 
     def fingerprint(job: RenderJob) -> str:

@@ -83,6 +83,7 @@ class Memo:
     docs: dict[str, doccache.Entry] = field(default_factory=dict)  # by content file
     bodies: dict[str, str] = field(default_factory=dict)  # digest of Markdown -> HTML
     body_digests: dict[str, tuple[Document, str]] = field(default_factory=dict)  # by path
+    template_refs: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     shape: Shape | None = None  # last build's site and plan (sitegen.reuse)
     info: tuple[str, SiteInfo, list[Problem]] | None = None  # _site.yaml: digest, parsed, said
 
@@ -317,9 +318,17 @@ class TemplateDigests:
     """A digest per template name of its source and of every template it extends, includes or
     imports, as the theme's loader resolves them (a site override wins over the default)."""
 
-    def __init__(self, env: jinja2.Environment, dirs: list[Path]) -> None:
+    def __init__(
+        self,
+        env: jinja2.Environment,
+        dirs: list[Path],
+        refs: dict[str, tuple[str | None, ...]] | None = None,
+    ) -> None:
         self.env, self.dirs = env, dirs
         self._memo: dict[str, str] = {}
+        # digest of a template's source -> the templates it references: parsing is the slow
+        # part, and serve keeps these between builds (a source that changed has a new digest).
+        self.refs = {} if refs is None else refs
 
     def _source(self, name: str) -> str:
         try:
@@ -339,14 +348,23 @@ class TemplateDigests:
             if current in seen:
                 continue
             seen.add(current)
-            try:
-                refs = list(meta.find_referenced_templates(self.env.parse(self._source(current))))
-            except jinja2.TemplateError:
+            refs = self._references(self._source(current))
+            if refs is None:
                 continue  # a broken template: its own bytes are in the digest; render says why
             if None in refs:
                 return None
             todo += [r for r in refs if r is not None]
         return seen
+
+    def _references(self, source: str) -> tuple[str | None, ...] | None:
+        key = digest(source)
+        if key not in self.refs:
+            try:
+                parsed = self.env.parse(source)
+            except jinja2.TemplateError:
+                return None
+            self.refs[key] = tuple(meta.find_referenced_templates(parsed))
+        return self.refs[key]
 
     def __call__(self, name: str) -> str:
         if not name:
