@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Comment, Element
 
-import html5lib
-
+from sitegen.wp.html5parse import parse_fragment
 from sitegen.wp.sanitize import safe_url, tag_set
 
 Node = Element | str
@@ -56,8 +55,7 @@ class Context:
 
 
 def parse(html: str) -> Element:
-    root: Element = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
-    return root
+    return parse_fragment(html)
 
 
 def nodes(element: Element) -> Iterator[Node]:

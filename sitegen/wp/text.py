@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from xml.etree.ElementTree import Element
 
-import html5lib
-
+from sitegen.wp.html5parse import parse_fragment
 from sitegen.wp.sanitize import tag_set
 
 _SPACE = re.compile(r"\s+")
@@ -26,7 +25,7 @@ def plain_text(html: str) -> str:
     """The visible text of `html`: entities decoded, tags stripped, whitespace folded."""
     if "<" not in html and "&" not in html:
         return _SPACE.sub(" ", html).strip()
-    root = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    root = parse_fragment(html)
     parts: list[str] = []
     _collect(root, parts)
     return _SPACE.sub(" ", "".join(parts)).strip()
