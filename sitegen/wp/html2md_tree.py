@@ -27,7 +27,8 @@ BLOCKS = tag_set(
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr iframe li main menu nav "
     "ol p pre section summary table tbody td tfoot th thead tr ul video audio legend"
 )
-_SPACE = re.compile(r"[ \t\n\r\f]+")
+# Only what changes: a single space is left as it is (a sentence has dozens of them).
+_SPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 
 
 @dataclass
