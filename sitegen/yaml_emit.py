@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -23,8 +24,14 @@ import yaml
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_RESOLVERS = yaml.SafeDumper.yaml_implicit_resolvers
-_WILDCARD = _RESOLVERS.get(None, [])
+# BaseResolver.resolve's lists: the resolvers for a value's first character, then the wildcard
+# ones. Most text starts with a character that has none.
+_Resolvers = list[tuple[str, "re.Pattern[str]"]]
+_WILDCARD: _Resolvers = list(yaml.SafeDumper.yaml_implicit_resolvers.get(None) or [])
+_RESOLVERS: dict[str | None, _Resolvers] = {
+    first: [*resolvers, *_WILDCARD]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
 
 # Characters PyYAML's analysis counts as "special" (or as line breaks other than \n): any of
 # them means a double-quoted scalar or a multi-line quoted one, which is left to PyYAML.
@@ -44,10 +51,16 @@ class _Fallback(Exception):
 
 def _resolve(value: str) -> str:
     """The tag PyYAML's resolver gives a plain scalar `value` (BaseResolver.resolve)."""
-    for tag, regexp in _RESOLVERS.get(value[0] if value else "", []) + _WILDCARD:
+    for tag, regexp in _RESOLVERS.get(value[0] if value else "", _WILDCARD):
         if regexp.match(value):
             return str(tag)
     return _STR
+
+
+@lru_cache(maxsize=1024)
+def _plain_key(key: str) -> bool:
+    """A key PyYAML writes plain, as a simple key (the same two dozen keys, over and over)."""
+    return len(key) <= 100 and _KEY.match(key) is not None and _resolve(key) == _STR
 
 
 def _plain_allowed(text: str) -> bool:
@@ -120,12 +133,7 @@ class _Emitter:
         """Keys at column `indent`; `inline`: the first key follows a `- ` already written."""
         self.once(data)
         for i, (key, value) in enumerate(data.items()):
-            if (
-                type(key) is not str
-                or len(key) > 100
-                or not _KEY.match(key)
-                or _resolve(key) != _STR
-            ):
+            if type(key) is not str or not _plain_key(key):
                 raise _Fallback
             if i or not inline:
                 self.out.append(" " * indent)

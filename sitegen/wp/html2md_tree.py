@@ -27,8 +27,7 @@ BLOCKS = tag_set(
     "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr iframe li main menu nav "
     "ol p pre section summary table tbody td tfoot th thead tr ul video audio legend"
 )
-# Only what changes: a single space is left as it is (a sentence has dozens of them).
-_SPACE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
 @dataclass
@@ -98,7 +97,11 @@ def text_of(element: Element) -> str:
 
 def fold(text: str) -> str:
     """HTML whitespace folding (not U+00A0, which is text)."""
-    return _SPACE.sub(" ", text)
+    # Most runs of text have single spaces only, and nothing to fold: `in` finds that out
+    # ten times faster than the regex would.
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        return _SPACE.sub(" ", text)
+    return text
 
 
 def is_blank(node: Node) -> bool:
