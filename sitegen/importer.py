@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from sitegen.content import dump_document
 from sitegen.errors import Problems, SitegenError
@@ -124,6 +125,13 @@ def import_paths(
     return report
 
 
+class _Ahead(NamedTuple):
+    """What a pool worker sends back for one post."""
+
+    fingerprint: str  # skipcache.fingerprint of what the post's file is made of
+    data: bytes | None  # the file's bytes; None when nothing changed (the post is not converted)
+
+
 BATCH = 1000  # posts converted per pool run: enough to keep both cores busy, few in memory
 
 
@@ -157,7 +165,7 @@ class _Writer:
         """Convert the queued posts' HTML with a process pool (sitegen.parallel), then write
         them one by one, in order, exactly as a serial import does: the pool only computes."""
         queue, self.queue = self.queue, []
-        ahead: Iterable[bytes | None] = [None] * len(queue)
+        ahead: Iterable[_Ahead | None] = [None] * len(queue)
         if forks(len(queue)):  # converting ahead in this process would do the work twice
             ahead = ordered_map(lambda i: self.convert_ahead(*queue[i]), len(queue))
         for (post, stub), data in zip(queue, ahead, strict=True):
@@ -168,10 +176,11 @@ class _Writer:
             if self.progress:
                 self.progress(1)
 
-    def convert_ahead(self, post: WpPost, stub: plan.Stub) -> bytes | None:
+    def convert_ahead(self, post: WpPost, stub: plan.Stub) -> _Ahead | None:
         """In a worker (its side effects, such as the site maps' notes of what they warned
-        about, stay there): the bytes `post` will make of this post, or None where it will not
-        convert it (nothing changed) or will say why it cannot (its problems are its own)."""
+        about, stay there): the fingerprint of `post` and the bytes it will make of it (None
+        where it will not convert it: nothing changed), or None where it will say why it
+        cannot (its problems are its own)."""
         try:
             old = self.manifest.entries.get(post.id)
             meta = front_matter(post, stub.path, self.placed.maps, Problems(), _aliases(old, stub))
@@ -179,8 +188,8 @@ class _Writer:
             current = target.read_bytes() if target.is_file() else None
             print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
             if self.untouched(post.id, print_, old, stub, current):
-                return None
-            return dump_document(meta, body_markdown(post, self.rewrite)).encode()
+                return _Ahead(print_, None)
+            return _Ahead(print_, dump_document(meta, body_markdown(post, self.rewrite)).encode())
         except SitegenError:
             return None
 
@@ -199,19 +208,27 @@ class _Writer:
             if len(self.queue) >= BATCH:
                 self.flush()
 
-    def post(self, post: WpPost, stub: plan.Stub, ahead: bytes | None = None) -> None:
-        """Convert and write one post; `ahead`: its bytes, if a worker converted it already."""
+    def post(self, post: WpPost, stub: plan.Stub, ahead: _Ahead | None = None) -> None:
+        """Convert and write one post; `ahead`: what a worker made of it already, if one did."""
         old = self.manifest.entries.get(post.id)
         ordered = _aliases(old, stub)
         meta = front_matter(post, stub.path, self.placed.maps, self.report.errors, ordered)
         target = self.content_dir / stub.file
         current = target.read_bytes() if target.is_file() else None
-        print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
+        # The worker's fingerprint is of this very `meta`: computed from the same post and maps
+        # (the front matter is still made here, for its problems and their order).
+        print_ = (
+            ahead.fingerprint
+            if ahead
+            else skipcache.fingerprint(meta, post.content_html, self.rewrite)
+        )
         if self.untouched(post.id, print_, old, stub, current):
             self.report.unchanged += 1
             return
         self.report.converted += 1
-        data = ahead or dump_document(meta, body_markdown(post, self.rewrite)).encode()
+        data = (ahead and ahead.data) or dump_document(
+            meta, body_markdown(post, self.rewrite)
+        ).encode()
         modified = (post.modified_gmt or post.modified).isoformat()
         entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)
         if current == data:

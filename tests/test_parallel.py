@@ -131,3 +131,7 @@ def test_serial_and_parallel_imports_are_identical(
     assert again["1"] == again["2"] and again["1"][0].startswith("imported 0, updated 0,")
     assert tree(sites["1"]) == tree(sites["2"])
     assert b"My own note." in tree(sites["2"])[edited[3].relative_to(sites["2"]).as_posix()]
+    # Nothing changed: the workers send back fingerprints only, and every post is left alone.
+    third = {jobs: _import(site, jobs, monkeypatch) for jobs, site in sites.items()}
+    assert third["1"] == third["2"] and ", unchanged 62," in third["1"][0]
+    assert tree(sites["1"]) == tree(sites["2"])

@@ -20,10 +20,14 @@ _LINE_START = re.compile(
 )
 # Private-use characters are the converter's own markers; text never carries them raw.
 _PRIVATE = re.compile(r"[\ue000-\ue00f]")
+# Any character one of the escapes below acts on: most runs of text have none.
+_ANY = re.compile(r"[\\`*\[\]|~&<_\xa0\ue000-\ue00f]")
 
 
 def escape_text(text: str) -> str:
     """Escape inline Markdown syntax in a run of (already whitespace-folded) text."""
+    if not _ANY.search(text):
+        return text
     text = _ALWAYS.sub(lambda m: "\\" + m.group(), text)  # first: it escapes backslashes
     text = _AMP.sub(r"\\&", text)  # before adding any `&` of our own below
     text = _PRIVATE.sub(lambda m: f"&#x{ord(m.group()):X};", text)

@@ -110,9 +110,15 @@ def _push(out: list[str], piece: str) -> None:
 _JOINS = (("!", re.compile(r"\[")), ("<", re.compile(r"[A-Za-z/!?]")), ("&", re.compile(r"[#\w]")))
 
 
+_SPACES = re.compile(" {2,}")
+_SPACED_BREAK = re.compile(f" *{BREAK} *")
+
+
 def tidy(text: str) -> str:
     """Fold the spaces that element boundaries leave (`<em>a </em> b`), trim the ends."""
-    text = re.sub(f" *{BREAK} *", BREAK, re.sub(" {2,}", " ", text))
+    text = _SPACES.sub(" ", text)
+    if BREAK in text:
+        text = _SPACED_BREAK.sub(BREAK, text)
     return text.strip(" " + BREAK)
 
 

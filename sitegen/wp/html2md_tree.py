@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Comment, Element
 
-import html5lib
-
+from sitegen.wp.html5parse import parse_fragment
 from sitegen.wp.sanitize import safe_url, tag_set
 
 Node = Element | str
@@ -56,8 +55,7 @@ class Context:
 
 
 def parse(html: str) -> Element:
-    root: Element = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
-    return root
+    return parse_fragment(html)
 
 
 def nodes(element: Element) -> Iterator[Node]:
@@ -99,7 +97,11 @@ def text_of(element: Element) -> str:
 
 def fold(text: str) -> str:
     """HTML whitespace folding (not U+00A0, which is text)."""
-    return _SPACE.sub(" ", text)
+    # Most runs of text have single spaces only, and nothing to fold: `in` finds that out
+    # ten times faster than the regex would.
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        return _SPACE.sub(" ", text)
+    return text
 
 
 def is_blank(node: Node) -> bool:

@@ -102,7 +102,18 @@ def relative_path(link: str, home: str) -> str | None:
 
 def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
     """The `rewrite_url` for the converter: links to this site's posts, pages and archives become
-    root-relative (`/2023/09/01/other/`); everything else is returned unchanged."""
+    root-relative (`/2023/09/01/other/`); everything else is returned unchanged.
+
+    Answers are remembered (the import asks for each URL twice, for the fingerprint and the
+    body, and a site links to the same posts over and over): `maps` must be complete, as it
+    is once the first pass has placed every post."""
+    answers: dict[str, str] = {}
+
+    def remembered(url: str) -> str:
+        answer = answers.get(url)
+        if answer is None:
+            answer = answers[url] = rewrite(url)
+        return answer
 
     def rewrite(url: str) -> str:
         parts = urlsplit(url)
@@ -124,7 +135,7 @@ def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
             return url
         return f"/{rel}{frag}"
 
-    return rewrite
+    return remembered
 
 
 # ---- dates

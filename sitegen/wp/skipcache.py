@@ -32,7 +32,12 @@ _URL = re.compile(r"https?://[^\s\"'<>]+")
 def code_hash() -> str:
     """The source of every module a content file depends on."""
     package = Path(__file__).parent.parent
-    files = sorted([*(package / "wp").glob("*.py"), package / "content.py", package / "model.py"])
+    files = sorted(
+        [
+            *(package / "wp").glob("*.py"),
+            *(package / n for n in ("content.py", "model.py", "yaml_emit.py")),
+        ]
+    )
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

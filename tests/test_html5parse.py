@@ -1,0 +1,98 @@
+"""The import's html5lib parser builds the very tree html5lib.parseFragment builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import html5lib
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.wp.html5parse import parse_fragment
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def reference(html: str) -> Element:
+    root: Element = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    return root
+
+
+def shape(element: Element) -> object:
+    """Everything the converter reads of a tree: tags, attributes, text, tails, order."""
+    return (
+        str(element.tag),
+        sorted(element.attrib.items()),
+        element.text,
+        element.tail,
+        [shape(child) for child in element],
+    )
+
+
+PIECES = [
+    "<p>",
+    "</p>",
+    "<b>",
+    "</i>",
+    "<table><tr><td>",
+    "</table>",
+    "<li>",
+    "<ul>",
+    "<!-- c -->",
+    "<script>x<y</script>",
+    "<a href='/x?a=1&b=2'>",
+    "</a>",
+    "&amp;",
+    "&hellip;",
+    "&#8217;",
+    "&#x0;",
+    "&#128;",
+    "&notit;",
+    "&",
+    "<",
+    ">",
+    "\r\n",
+    "\r",
+    "\x00",
+    "\x0b",
+    "\ufffe",
+    "\U0001fffe",
+    "\ud800",
+    "\x85",
+    "🚀",
+    "नमस्ते",
+    " ",
+    "\n",
+    "text",
+    "<br/>",
+    "<img src=x>",
+    "<select><option>",
+    "<svg><path/></svg>",
+    "<frameset>",
+    "<plaintext>",
+]
+html_texts = st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=30).map("".join)
+
+
+@settings(max_examples=400)
+@given(html_texts)
+def test_same_tree_as_html5lib(html: str) -> None:
+    assert shape(parse_fragment(html)) == shape(reference(html))
+
+
+def test_same_tree_for_the_real_corpus_and_is_reusable() -> None:
+    # One parser, used over and over: each tree must be as fresh as html5lib's.
+    posts = FIXTURES / "wp-local-dev"
+    files = sorted(posts.rglob("*.json"))
+    bodies = [
+        post["content"]["rendered"]
+        for path in files
+        for post in (json.loads(path.read_text(encoding="utf-8")) or [])
+        if isinstance(post, dict) and isinstance(post.get("content"), dict)
+    ]
+    assert len(bodies) > 20
+    trees = [parse_fragment(body) for body in bodies]
+    for body, tree in zip(bodies, trees, strict=True):
+        assert shape(tree) == shape(reference(body))
