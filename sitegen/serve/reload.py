@@ -76,6 +76,13 @@ class LiveState:
             self._snap = Snapshot(site, s.version + 1, (), s.changes + 1)
             self._cond.notify_all()
 
+    def refresh(self, site: Site) -> None:
+        """Serve `site` from now on without telling the pages: it differs from the last one
+        only in files no open page shows (a deferred build's feeds and search index)."""
+        with self._cond:
+            s = self._snap
+            self._snap = Snapshot(site, s.version, s.problems, s.changes)
+
     def fail(self, problems: list[Problem]) -> None:
         """A build failed: keep serving the last good site, show the problems."""
         with self._cond:

@@ -16,6 +16,9 @@ class BuildOutcome:
 
     files: SiteFiles | None
     problems: Problems = field(default_factory=Problems)
+    # What the build left for later (feeds, sitemap, search index: no page a browser shows
+    # needs them): run right after the result is served; its files replace these quietly.
+    later: Callable[[], BuildOutcome] | None = None
 
 
 # Called with the source paths that changed (empty for the first build).
