@@ -8,6 +8,7 @@ rest of the disk.
 
 from __future__ import annotations
 
+import bisect
 import mimetypes
 import re
 from collections.abc import Mapping
@@ -60,16 +61,22 @@ class MemoryFiles:
 
     def __init__(self, outputs: Mapping[str, bytes]) -> None:
         self.outputs = dict(outputs)
-        self._dirs = {""}
-        for key in self.outputs:
-            parts = key.split("/")[:-1]
-            self._dirs.update("/".join(parts[:i]) for i in range(1, len(parts) + 1))
+        # Sorted names, not a set of every folder: made after each rebuild, and the set of
+        # 20,000 pages' folders cost a tenth of a rebuild at 10,000 posts.
+        self._names = sorted(self.outputs)
 
     def read(self, rel: str) -> bytes | None:
         return None if _unsafe(rel) else self.outputs.get(rel)
 
     def is_dir(self, rel: str) -> bool:
-        return not _unsafe(rel) and rel.strip("/") in self._dirs
+        if _unsafe(rel):
+            return False
+        prefix = rel.strip("/")
+        if not prefix:
+            return True
+        prefix += "/"
+        i = bisect.bisect_left(self._names, prefix)
+        return i < len(self._names) and self._names[i].startswith(prefix)
 
 
 def _unsafe(rel: str) -> bool:
