@@ -52,7 +52,7 @@ class Preview:
         port: int = 8000,
         # An editor's save (temporary file, rename, chmod) is a burst of a few milliseconds;
         # every millisecond waited here is one more before the writer sees the change.
-        quiet: float = 0.1,
+        quiet: float = 0.05,
         log: Callable[[str], None] = print,
         verbose: bool = False,
     ) -> None:
