@@ -78,6 +78,7 @@ class Memo:
     state: BuildState | None = None
     docs: dict[str, tuple[str, Document]] = field(default_factory=dict)  # source -> (digest, doc)
     bodies: dict[str, str] = field(default_factory=dict)  # digest of Markdown -> HTML
+    search: Any = None  # sitegen.searchstate's SearchState, owned by that module
 
 
 def load_documents(
