@@ -131,10 +131,12 @@ def _finish(
     files.update(_text_files(docs, state, old))
     files.update(search.listing_files(docs.docs, files))
     known = old.verified if old is not None else {}
+    state.changed = old is None or (state.keys, state.bodies) != (old.state.keys, old.state.bodies)
     state.files = {
         rel: old.state.files[rel] if old and known.get(rel) is data else digest(data)
         for rel, data in files.items()
     }
+    state.changed = state.changed or old is None or state.files != old.state.files
     return files, state
 
 
@@ -261,10 +263,13 @@ def state_path(site_dir: Path) -> Path:
 def save(site_dir: Path, state: SearchState) -> None:
     """One JSON line (the vocabulary, the digests, the files) then the weights, binary: it
     loads in a fraction of a second where JSON numbers would take seconds."""
+    numbers = b"".join(ids.tobytes() for ids, _ in state.weights)
+    payload = numbers + b"".join(values for _, values in state.weights)
     header = {
         "format": FORMAT,
         "sitegen": __version__,
         "machine": _MACHINE,
+        "payload": digest(payload),  # a damaged file must not give wrong weights
         "vocab": state.vocab.terms,
         "bodies": state.bodies,
         "keys": state.keys,
@@ -272,11 +277,7 @@ def save(site_dir: Path, state: SearchState) -> None:
         "files": state.files,
     }
     line = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
-    numbers = b"".join(ids.tobytes() for ids, _ in state.weights)
-    atomic_write(
-        state_path(site_dir),
-        b"".join([MAGIC, line, b"\n", numbers, *(v for _, v in state.weights)]),
-    )
+    atomic_write(state_path(site_dir), b"".join([MAGIC, line, b"\n", payload]))
     state.changed = False
 
 
@@ -297,16 +298,17 @@ def _parsed(data: bytes) -> SearchState | None:
     header: dict[str, Any] = json.loads(data[len(MAGIC) : end])
     if [header["format"], header["sitegen"], header["machine"]] != [FORMAT, __version__, _MACHINE]:
         return None
+    payload = data[end + 1 :]
     lengths: list[int] = header["lengths"]
     vocab, bodies, keys, files = header["vocab"], header["bodies"], header["keys"], header["files"]
     total, size = sum(lengths), array("I").itemsize
+    if digest(payload) != header["payload"] or len(payload) != total * (size + 1):
+        return None
+    if not len(bodies) == len(keys) == len(lengths) or not _texts(vocab, bodies, keys, files):
+        return None
     numbers = array("I")
-    numbers.frombytes(data[end + 1 : end + 1 + total * size])
-    values = data[end + 1 + total * size :]
-    if not len(numbers) == len(values) == total or not len(bodies) == len(keys) == len(lengths):
-        return None
-    if (numbers and max(numbers) >= len(vocab)) or not _texts(vocab, bodies, keys, files):
-        return None
+    numbers.frombytes(payload[: total * size])
+    values = payload[total * size :]
     weights, at = [], 0
     for length in lengths:
         weights.append((numbers[at : at + length], values[at : at + length]))

@@ -108,6 +108,14 @@ def test_one_edit_tokenises_one_document_and_writes_its_shards_only(
     }
 
 
+def test_nothing_changed_is_nothing_to_save() -> None:
+    docs = _docs(30)
+    files, state = index_files(documents(docs), None, {}.get)
+    assert state.changed
+    again, state = index_files(documents(docs), state, files.get)
+    assert again == files and not state.changed
+
+
 def test_files_changed_behind_its_back_are_not_patched() -> None:
     docs = _docs(30)
     files, state = index_files(documents(docs), None, {}.get)
@@ -141,6 +149,7 @@ def test_the_saved_state_loads_back(tmp_path: Path) -> None:
     "damage",
     [
         lambda b: b[:-3],  # cut short
+        lambda b: b[:-1] + bytes([b[-1] ^ 1]),  # one weight changed
         lambda b: b.replace(b'"format":1', b'"format":0'),
         lambda b: b.replace(b'"sitegen":"', b'"sitegen":"0'),
         lambda b: b.replace(b'"bodies":["', b'"bodies":[1,"'),
