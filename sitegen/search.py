@@ -160,14 +160,11 @@ class Vocab:
 
     def encode(self, weights: Mapping[str, int]) -> Compact:
         ids, terms = self.ids, self.terms
-        numbers = array("I")
         for term in weights:
-            number = ids.get(term)
-            if number is None:
-                number = ids[term] = len(terms)
+            if term not in ids:
+                ids[term] = len(terms)
                 terms.append(term)
-            numbers.append(number)
-        return numbers, bytes(weights.values())
+        return array("I", map(ids.__getitem__, weights)), bytes(weights.values())
 
 
 def order(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
