@@ -7,6 +7,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -68,8 +69,19 @@ def apply(docs: list[SearchDoc], kind: str, at: int, new: SearchDoc) -> list[Sea
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(doc, min_size=1, max_size=25), st.lists(edit, min_size=1, max_size=6))
+@given(
+    st.lists(doc, min_size=1, max_size=25),
+    st.lists(edit, min_size=1, max_size=6),
+    st.sampled_from([searchstate.MAX_CHANGED, 1]),  # 1: a few changes already mean assembling
+)
 def test_every_sequence_of_changes_gives_a_clean_builds_files(
+    start: list[SearchDoc], edits: list[tuple[str, int, SearchDoc]], max_changed: int
+) -> None:
+    with mock.patch.object(searchstate, "MAX_CHANGED", max_changed):
+        changes_give_a_clean_builds_files(start, edits)
+
+
+def changes_give_a_clean_builds_files(
     start: list[SearchDoc], edits: list[tuple[str, int, SearchDoc]]
 ) -> None:
     docs = list({d.url: d for d in start}.values())
