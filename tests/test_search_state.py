@@ -213,3 +213,22 @@ def test_a_damaged_state_file_means_a_full_index(tmp_path: Path) -> None:
     assert build_site(site).committed
     assert _index(dict(DirFiles(site / "public"))) == _clean(site, tmp_path / "clean")
     assert searchstate.load(site) is not None  # written again
+
+
+def test_a_failed_build_leaves_no_state_that_lies(tmp_path: Path) -> None:
+    """A failed build writes its search state (before it knows it failed) but not its index:
+    the next build must find the state's files missing and not patch them."""
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    assert build_site(site).committed
+    post = site / POST
+    # Words whose shards exist: a missing file alone would already stop the patching.
+    post.write_text(post.read_text().replace("500th city", "500th city alpha"))
+    broken = site / "themes" / "default" / "templates" / "post.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{% if %}")
+    assert not build_site(site).committed
+    assert b"city alpha" not in (site / "public" / "search" / "text" / "0.json").read_bytes()
+    broken.unlink()
+    post.write_text(post.read_text().replace("city alpha", "city alpha beta"))
+    assert build_site(site).committed
+    assert _index(dict(DirFiles(site / "public"))) == _clean(site, tmp_path / "clean")
