@@ -21,6 +21,7 @@ they are still what the state recorded; anything wrong with the state means a fu
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from array import array
@@ -86,6 +87,8 @@ class _Previous:
         self.body_at = {body: n for n, body in reversed(list(enumerate(state.bodies)))}
 
     def bytes(self, rel: str) -> bytes:
+        if rel in self.verified:
+            return self.verified[rel]
         data = self._read(rel)
         if data is None or digest(data) != self.state.files.get(rel):
             raise _Stale(rel)
@@ -126,40 +129,60 @@ def index_files(
 
 
 def _finish(
-    docs: Docs, files: dict[str, bytes], state: SearchState, old: _Previous | None
+    docs: Docs,
+    files: dict[str, bytes],
+    state: SearchState,
+    old: _Previous | None,
+    chunks: dict[str, bytes] | None = None,
 ) -> tuple[dict[str, bytes], SearchState]:
-    files.update(_text_files(docs, state, old))
+    """Add the text chunks (`chunks`: those kept, if known) and the listing files; record
+    every file's digest (known ones from the last state, not computed again)."""
+    files.update(_text_files(docs, old, _kept_chunks(docs, old) if chunks is None else chunks))
     files.update(search.listing_files(docs.docs, files))
     known = old.verified if old is not None else {}
-    state.changed = old is None or (state.keys, state.bodies) != (old.state.keys, old.state.bodies)
     state.files = {
         rel: old.state.files[rel] if old and known.get(rel) is data else digest(data)
         for rel, data in files.items()
     }
-    state.changed = state.changed or old is None or state.files != old.state.files
+    state.changed = old is None or (state.keys, state.bodies, state.files) != (
+        old.state.keys,
+        old.state.bodies,
+        old.state.files,
+    )
     return files, state
 
 
 def _assembled(
     docs: Docs, keys: list[str], old: _Previous | None
 ) -> tuple[dict[str, bytes], SearchState]:
-    """Every shard from every document's weights: kept ones, the others computed (in a pool)."""
+    """Every shard from every document's weights: kept ones, the others computed. The pool
+    also extracts the texts that new text chunks need and last build's chunks do not have."""
     state = SearchState(vocab=old.state.vocab if old else Vocab(), bodies=docs.bodies, keys=keys)
     kept = dict(zip(old.state.keys, old.state.weights, strict=True)) if old else {}
-    todo = [n for n, key in enumerate(keys) if key not in kept]
-    fresh = ordered_map(lambda i: _analysed(docs, todo[i]), len(todo))
+    chunks = _kept_chunks(docs, old)
+
+    def wanted(n: int) -> bool:
+        if keys[n] not in kept:
+            return True
+        return search.text_path(n // TEXT_CHUNK) not in chunks and _old_cut(docs, old, n) is None
+
+    todo = [n for n in range(len(keys)) if wanted(n)]
+    fresh = ordered_map(lambda i: _analysed(docs, todo[i], keys[todo[i]] not in kept), len(todo))
     computed = {}
     for number, (text, weights) in zip(todo, fresh, strict=True):
-        computed[number] = state.vocab.encode(weights)
+        if weights is not None:
+            computed[number] = state.vocab.encode(weights)
         docs.cut[number] = text
     state.weights = [computed[n] if n in computed else kept[key] for n, key in enumerate(keys)]
-    return _finish(docs, search.shard_files(state.weights, state.vocab), state, old)
+    return _finish(docs, search.shard_files(state.weights, state.vocab), state, old, chunks)
 
 
-def _analysed(docs: Docs, number: int) -> tuple[str, dict[str, int]]:
-    """(The text as the text chunk keeps it, the weights) of one document; run in the pool."""
+def _analysed(docs: Docs, number: int, weigh: bool = True) -> tuple[str, dict[str, int] | None]:
+    """(The text as a text chunk keeps it, the weights if `weigh`) of one document; run in
+    the pool: extracting the text is the slow part, tokenising the other."""
     doc, text = docs.docs[number], docs.text(number)
-    return text[:MAX_TEXT], search.term_weights(text, doc.title, search.labels(doc))
+    weights = search.term_weights(text, doc.title, search.labels(doc)) if weigh else None
+    return text[:MAX_TEXT], weights
 
 
 def _patched(
@@ -168,21 +191,7 @@ def _patched(
     """Last build's index with the changed documents' postings patched in: only the shards
     holding a term whose weight changed for one of them are parsed and written again."""
     state = SearchState(old.state.vocab, docs.bodies, keys, list(old.state.weights))
-    wanted = {keys[n] for n in changed}
-    kept = {k: w for k, w in zip(old.state.keys, old.state.weights, strict=True) if k in wanted}
-    touched: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
-    for number in changed:
-        new = kept.get(keys[number])
-        if new is None:
-            docs.cut[number], weights = _analysed(docs, number)
-            new = state.vocab.encode(weights)
-        before = dict(zip(*state.weights[number], strict=True))
-        after = dict(zip(*new, strict=True))
-        for term in before.keys() | after.keys():
-            if before.get(term, 0) != after.get(term, 0):
-                word = state.vocab.terms[term]
-                touched[search.shard_key(word)][word][number] = after.get(term, 0)
-        state.weights[number] = new
+    touched = _changed_terms(docs, state, changed, old)
     files = {}
     redone = {search.shard_path(key) for key in touched}
     for rel in old.state.files:
@@ -197,9 +206,30 @@ def _patched(
                 del terms[word]
         if terms:
             files[rel] = search.dump(terms)
-        else:
-            files.pop(rel, None)  # its last term is gone, and the shard with it
     return _finish(docs, files, state, old)
+
+
+def _changed_terms(
+    docs: Docs, state: SearchState, changed: list[int], old: _Previous
+) -> dict[str, dict[str, dict[int, int]]]:
+    """shard key -> term -> document -> its new weight (0: none), for each term whose weight
+    changed for one of the `changed` documents; their new weights go into `state`."""
+    wanted = {state.keys[n] for n in changed}
+    kept = {k: w for k, w in zip(old.state.keys, old.state.weights, strict=True) if k in wanted}
+    touched: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for number in changed:
+        new = kept.get(state.keys[number])  # a document that moved: its weights are kept
+        if new is None:
+            docs.cut[number], weights = _analysed(docs, number)
+            new = state.vocab.encode(weights or {})
+        before = dict(zip(*state.weights[number], strict=True))
+        after = dict(zip(*new, strict=True))
+        for term in before.keys() | after.keys():
+            if before.get(term, 0) != after.get(term, 0):
+                word = state.vocab.terms[term]
+                touched[search.shard_key(word)][word][number] = after.get(term, 0)
+        state.weights[number] = new
+    return touched
 
 
 def _patch(flat: list[int], changes: Mapping[int, int]) -> list[int]:
@@ -218,31 +248,46 @@ def _patch(flat: list[int], changes: Mapping[int, int]) -> list[int]:
     return out
 
 
-def _text_files(docs: Docs, state: SearchState, old: _Previous | None) -> dict[str, bytes]:
-    """The text chunks: last build's bytes where the chunk's documents' bodies did not change."""
+def _kept_chunks(docs: Docs, old: _Previous | None) -> dict[str, bytes]:
+    """Last build's text chunks whose documents' bodies did not change, checked, by path."""
+    kept: dict[str, bytes] = {}
+    count = len(docs.bodies)
+    for start in range(0, count if old is not None else 0, TEXT_CHUNK):
+        end = min(count, start + TEXT_CHUNK)
+        if (
+            old is not None
+            and old.state.bodies[start : start + TEXT_CHUNK] == docs.bodies[start:end]
+        ):
+            rel = search.text_path(start // TEXT_CHUNK)
+            with contextlib.suppress(_Stale):
+                kept[rel] = old.bytes(rel)
+    return kept
+
+
+def _text_files(docs: Docs, old: _Previous | None, kept: dict[str, bytes]) -> dict[str, bytes]:
     files = {}
     count = len(docs.docs)
     for start in range(0, count, TEXT_CHUNK):
         rel = search.text_path(start // TEXT_CHUNK)
-        end = min(count, start + TEXT_CHUNK)
-        if (
-            old is not None
-            and old.state.bodies[start : start + TEXT_CHUNK] == state.bodies[start:end]
-        ):
-            try:
-                files[rel] = old.bytes(rel)
-                continue
-            except _Stale:
-                pass
-        files[rel] = search.text_chunk(_cut_text(docs, old, n) for n in range(start, end))
+        numbers = range(start, min(count, start + TEXT_CHUNK))
+        files[rel] = kept.get(rel) or search.text_chunk(_cut_text(docs, old, n) for n in numbers)
     return files
 
 
+def _old_cut(docs: Docs, old: _Previous | None, number: int) -> str | None:
+    """A document's text as a text chunk keeps it, if known without extracting it."""
+    if number not in docs.cut and old is not None:
+        text = old.text(docs.bodies[number])
+        if text is not None:
+            docs.cut[number] = text
+    return docs.cut.get(number)
+
+
 def _cut_text(docs: Docs, old: _Previous | None, number: int) -> str:
-    if number not in docs.cut:
-        text = old.text(docs.bodies[number]) if old is not None else None
-        docs.cut[number] = docs.text(number)[:MAX_TEXT] if text is None else text
-    return docs.cut[number]
+    text = _old_cut(docs, old, number)
+    if text is None:
+        text = docs.cut[number] = docs.text(number)[:MAX_TEXT]
+    return text
 
 
 def site_docs(site: Site, html: Mapping[str, str], digests: Mapping[str, str], base: str) -> Docs:

@@ -232,3 +232,27 @@ def test_a_failed_build_leaves_no_state_that_lies(tmp_path: Path) -> None:
     post.write_text(post.read_text().replace("city alpha", "city alpha beta"))
     assert build_site(site).committed
     assert _index(dict(DirFiles(site / "public"))) == _clean(site, tmp_path / "clean")
+
+
+def test_texts_last_index_cannot_give_are_extracted_by_the_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A post added while last build's text chunks are gone (a failed build, search turned
+    off and on): all 31 texts are needed, and the pool must get them, not the parent alone."""
+    docs = _docs(30)
+    files, state = index_files(documents(docs), None, {}.get)
+    given_to_pool: list[int] = []
+    real = searchstate.ordered_map
+
+    def recording(work: Any, count: int) -> Any:
+        given_to_pool.append(count)
+        return real(work, count)
+
+    monkeypatch.setattr(searchstate, "ordered_map", recording)
+    docs.append(SearchDoc("/new/", "New", "2024-01-15", "s", "fresh words"))
+    shards_only = {k: v for k, v in files.items() if not k.startswith("search/text/")}
+    new, _ = index_files(documents(docs), state, shards_only.get)
+    assert given_to_pool == [31] and new == build_index(docs)
+    given_to_pool.clear()
+    index_files(documents(docs), state, files.get)  # chunks there: only the new post
+    assert given_to_pool == [1]
