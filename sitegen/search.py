@@ -184,7 +184,7 @@ def build_index(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
     return files
 
 
-def postings(weights: Sequence[Compact]) -> dict[int, list[int]]:
+def postings(weights: Iterable[Compact]) -> dict[int, list[int]]:
     """Term number -> [docgap, weight, docgap, weight, ...] in document order."""
     flat: dict[int, list[int]] = {}
     last: dict[int, int] = {}
@@ -199,7 +199,7 @@ def postings(weights: Sequence[Compact]) -> dict[int, list[int]]:
     return flat
 
 
-def shard_files(weights: Sequence[Compact], vocab: Vocab) -> dict[str, bytes]:
+def shard_files(weights: Iterable[Compact], vocab: Vocab) -> dict[str, bytes]:
     by_shard: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for number, entries in postings(weights).items():
         term = vocab.terms[number]

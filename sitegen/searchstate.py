@@ -36,7 +36,8 @@ from sitegen import __version__, search
 from sitegen.cache import CACHE_DIR, digest
 from sitegen.fsutil import atomic_write
 from sitegen.parallel import ordered_map
-from sitegen.search import MAX_TEXT, TEXT_CHUNK, Compact, SearchDoc, Vocab
+from sitegen.search import MAX_TEXT, TEXT_CHUNK, SearchDoc, Vocab
+from sitegen.searchweights import Weights
 from sitegen.site import Site
 
 STATE_FILE = "search-state.bin"
@@ -54,7 +55,7 @@ class SearchState:
     vocab: Vocab = field(default_factory=Vocab)
     bodies: list[str] = field(default_factory=list)  # digest the text is a function of
     keys: list[str] = field(default_factory=list)  # digest the weights are a function of
-    weights: list[Compact] = field(default_factory=list)
+    weights: Weights = field(default_factory=lambda: Weights.of([]))
     files: dict[str, str] = field(default_factory=dict)  # output -> digest of its bytes
     changed: bool = True  # differs from what was loaded (worth saving)
 
@@ -173,7 +174,9 @@ def _assembled(
         if weights is not None:
             computed[number] = state.vocab.encode(weights)
         docs.cut[number] = text
-    state.weights = [computed[n] if n in computed else kept[key] for n, key in enumerate(keys)]
+    state.weights = Weights.of(
+        computed[n] if n in computed else kept[k] for n, k in enumerate(keys)
+    )
     return _finish(docs, search.shard_files(state.weights, state.vocab), state, old, chunks)
 
 
@@ -190,7 +193,7 @@ def _patched(
 ) -> tuple[dict[str, bytes], SearchState]:
     """Last build's index with the changed documents' postings patched in: only the shards
     holding a term whose weight changed for one of them are parsed and written again."""
-    state = SearchState(old.state.vocab, docs.bodies, keys, list(old.state.weights))
+    state = SearchState(old.state.vocab, docs.bodies, keys, old.state.weights.copy())
     touched = _changed_terms(docs, state, changed, old)
     files = {}
     redone = {search.shard_path(key) for key in touched}
@@ -215,7 +218,7 @@ def _changed_terms(
     """shard key -> term -> document -> its new weight (0: none), for each term whose weight
     changed for one of the `changed` documents; their new weights go into `state`."""
     wanted = {state.keys[n] for n in changed}
-    kept = {k: w for k, w in zip(old.state.keys, old.state.weights, strict=True) if k in wanted}
+    kept = {k: old.state.weights[n] for n, k in enumerate(old.state.keys) if k in wanted}
     touched: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for number in changed:
         new = kept.get(state.keys[number])  # a document that moved: its weights are kept
@@ -308,17 +311,18 @@ def state_path(site_dir: Path) -> Path:
 def save(site_dir: Path, state: SearchState) -> None:
     """One JSON line (the vocabulary, the digests, the files) then the weights, binary: it
     loads in a fraction of a second where JSON numbers would take seconds."""
-    numbers = b"".join(ids.tobytes() for ids, _ in state.weights)
-    payload = numbers + b"".join(values for _, values in state.weights)
+    ids, values, offsets = state.weights.flat()
+    payload = b"".join([offsets.tobytes(), ids.tobytes(), values])
     header = {
         "format": FORMAT,
         "sitegen": __version__,
         "machine": _MACHINE,
         "payload": digest(payload),  # a damaged file must not give wrong weights
+        "count": len(offsets) - 1,
+        "total": len(values),
         "vocab": state.vocab.terms,
         "bodies": state.bodies,
         "keys": state.keys,
-        "lengths": [len(values) for _, values in state.weights],
         "files": state.files,
     }
     line = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
@@ -326,7 +330,8 @@ def save(site_dir: Path, state: SearchState) -> None:
     state.changed = False
 
 
-_MACHINE = f"{sys.byteorder} {array('I').itemsize}"  # the binary part's layout
+# The binary part's layout: byte order and item sizes of the arrays.
+_MACHINE = f"{sys.byteorder} {array('Q').itemsize} {array('I').itemsize}"
 
 
 def load(site_dir: Path) -> SearchState | None:
@@ -344,20 +349,17 @@ def _parsed(data: bytes) -> SearchState | None:
     if [header["format"], header["sitegen"], header["machine"]] != [FORMAT, __version__, _MACHINE]:
         return None
     payload = data[end + 1 :]
-    lengths: list[int] = header["lengths"]
+    count, total = header["count"], header["total"]
     vocab, bodies, keys, files = header["vocab"], header["bodies"], header["keys"], header["files"]
-    total, size = sum(lengths), array("I").itemsize
-    if digest(payload) != header["payload"] or len(payload) != total * (size + 1):
+    offsets, ids = array("Q"), array("I")
+    cut = (count + 1) * offsets.itemsize
+    if digest(payload) != header["payload"] or len(payload) != cut + total * (1 + ids.itemsize):
         return None
-    if not len(bodies) == len(keys) == len(lengths) or not _texts(vocab, bodies, keys, files):
+    if not len(bodies) == len(keys) == count or not _texts(vocab, bodies, keys, files):
         return None
-    numbers = array("I")
-    numbers.frombytes(payload[: total * size])
-    values = payload[total * size :]
-    weights, at = [], 0
-    for length in lengths:
-        weights.append((numbers[at : at + length], values[at : at + length]))
-        at += length
+    offsets.frombytes(payload[:cut])
+    ids.frombytes(payload[cut : cut + total * ids.itemsize])
+    weights = Weights(ids, payload[cut + total * ids.itemsize :], offsets)
     return SearchState(Vocab(vocab), bodies, keys, weights, files, changed=False)
 
 

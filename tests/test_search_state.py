@@ -4,6 +4,8 @@ byte, whatever changed; and it redoes only what changed (sitegen.searchstate).""
 from __future__ import annotations
 
 import shutil
+import tempfile
+from array import array
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,8 +21,9 @@ from sitegen.cache import digest
 from sitegen.checks.files import DirFiles
 from sitegen.incremental import Memo
 from sitegen.output import MemorySink
-from sitegen.search import SearchDoc, build_index
+from sitegen.search import Compact, SearchDoc, build_index
 from sitegen.searchstate import Docs, SearchState, index_files
+from sitegen.searchweights import Weights
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
@@ -73,22 +76,27 @@ def apply(docs: list[SearchDoc], kind: str, at: int, new: SearchDoc) -> list[Sea
     st.lists(doc, min_size=1, max_size=25),
     st.lists(edit, min_size=1, max_size=6),
     st.sampled_from([searchstate.MAX_CHANGED, 1]),  # 1: a few changes already mean assembling
+    st.booleans(),  # the state goes through its file between builds, as with `sitegen build`
 )
 def test_every_sequence_of_changes_gives_a_clean_builds_files(
-    start: list[SearchDoc], edits: list[tuple[str, int, SearchDoc]], max_changed: int
+    start: list[SearchDoc], edits: list[tuple[str, int, SearchDoc]], limit: int, disk: bool
 ) -> None:
-    with mock.patch.object(searchstate, "MAX_CHANGED", max_changed):
-        changes_give_a_clean_builds_files(start, edits)
+    with mock.patch.object(searchstate, "MAX_CHANGED", limit), tempfile.TemporaryDirectory() as tmp:
+        changes_give_a_clean_builds_files(start, edits, Path(tmp) if disk else None)
 
 
 def changes_give_a_clean_builds_files(
-    start: list[SearchDoc], edits: list[tuple[str, int, SearchDoc]]
+    start: list[SearchDoc], edits: list[tuple[str, int, SearchDoc]], disk: Path | None
 ) -> None:
     docs = list({d.url: d for d in start}.values())
     files, state = index_files(documents(docs), None, {}.get)
     assert files == build_index(docs)
     for kind, at, new in edits:
         docs = list({d.url: d for d in apply(docs, kind, at, new)}.values())
+        if disk is not None:
+            searchstate.save(disk, state)
+            state = searchstate.load(disk) or SearchState()
+            assert state.keys, "the state did not load"
         files, state = index_files(documents(docs), state, files.get)
         assert files == build_index(docs), kind
         assert state.files == {rel: digest(data) for rel, data in files.items()}
@@ -154,7 +162,29 @@ def test_the_saved_state_loads_back(tmp_path: Path) -> None:
     loaded = searchstate.load(tmp_path)
     assert isinstance(loaded, SearchState) and not loaded.changed
     assert loaded.vocab.terms == state.vocab.terms and loaded.files == state.files
-    assert (loaded.bodies, loaded.keys, loaded.weights) == (state.bodies, state.keys, state.weights)
+    assert (loaded.bodies, loaded.keys) == (state.bodies, state.keys)
+    assert list(loaded.weights) == list(state.weights) and len(loaded.weights) == 40
+
+
+compact = st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(1, 24)), max_size=5).map(
+    lambda pairs: (array("I", [t for t, _ in pairs]), bytes(w for _, w in pairs))
+)
+
+
+@given(st.lists(compact, max_size=12), st.dictionaries(st.integers(0, 11), compact))
+def test_weights_with_changes_flatten_to_the_changed_list(
+    base: list[Compact], changes: dict[int, Compact]
+) -> None:
+    weights = Weights.of(base).copy()
+    expected = list(base)
+    for number, new in changes.items():
+        if number < len(base):
+            weights[number] = new
+            expected[number] = new
+    assert list(weights) == expected and len(weights) == len(base)
+    flat = Weights(*weights.flat())
+    assert list(flat) == expected and flat.flat() == Weights.of(expected).flat()
+    assert list(Weights.of(base)) == base  # the copy's changes are its own
 
 
 @pytest.mark.parametrize(
