@@ -131,10 +131,12 @@ def _search_index(
     previous = None
     if memo.state is not None:  # no state, or --full: nothing of the last build is trusted
         previous = memo.search or (searchstate.load(config.site_dir) if on_disk else None)
-    docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path)
+    seen = memo.search.seen if memo.search is not None else {}
+    docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
     files, memo.search = searchstate.index_files(
         docs, previous, lambda rel: previous_output(out.sink, rel)
     )
+    memo.search.seen = seen
     if on_disk and memo.search.changed:  # before commit: its file digests tell if it was
         searchstate.save(config.site_dir, memo.search)
     written = {}

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from sitegen.model import Document
 from sitegen.site import Site
 
 FORMAT = 1
@@ -265,23 +266,29 @@ def listing_files(ordered: list[SearchDoc], files: Iterable[str]) -> dict[str, b
 
 def site_documents(site: Site, base_path: str) -> dict[str, SearchDoc]:
     """One SearchDoc per post, by path, without its text: sitegen.searchstate extracts only
-    the texts it needs. A post is filed under its categories' ancestors too, as on the
-    category pages (a parent category lists its children's posts)."""
+    the texts it needs."""
+    filed = post_categories(site)
+    return {p: search_doc(site.docs[p], base_path + p, filed[p]) for p in site.posts}
+
+
+def post_categories(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each post's categories, (slug, name), sorted. A post is filed under its categories'
+    ancestors too, as on the category pages (a parent category lists its children's posts)."""
     in_category: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for slug, posts in site.category_posts.items():
         for path in posts:
             in_category[path].append((slug, site.categories[slug].name))
-    docs = {}
-    for path in site.posts:
-        doc = site.docs[path]
-        docs[path] = SearchDoc(
-            url=base_path + path,
-            title=doc.title,
-            date=doc.date.isoformat(),
-            summary=doc.summary,
-            text="",
-            categories=tuple(sorted(in_category[path])),
-            tags=tuple(t.name for t in doc.tags),
-            author=doc.author.name if doc.author else "",
-        )
-    return docs
+    return {path: tuple(sorted(in_category[path])) for path in site.posts}
+
+
+def search_doc(doc: Document, url: str, categories: tuple[tuple[str, str], ...]) -> SearchDoc:
+    return SearchDoc(
+        url=url,
+        title=doc.title,
+        date=doc.date.isoformat(),
+        summary=doc.summary,
+        text="",
+        categories=categories,
+        tags=tuple(t.name for t in doc.tags),
+        author=doc.author.name if doc.author else "",
+    )

@@ -58,6 +58,7 @@ class SearchState:
     weights: Weights = field(default_factory=lambda: Weights.of([]))
     files: dict[str, str] = field(default_factory=dict)  # output -> digest of its bytes
     changed: bool = True  # differs from what was loaded (worth saving)
+    seen: Seen = field(default_factory=dict)  # serve's, not saved: see site_docs
 
 
 @dataclass
@@ -67,11 +68,17 @@ class Docs:
     docs: list[SearchDoc]
     bodies: list[str]  # digest of each document's body: its text is a function of it
     text: Callable[[int], str]  # the whole plain text of document `number`
+    keys: list[str] = field(default_factory=list)  # what weights_key gives (computed if [])
     cut: dict[int, str] = field(default_factory=dict)  # texts as a text chunk keeps them
 
-    def key(self, number: int) -> str:
-        doc = self.docs[number]
-        return digest(f"{self.bodies[number]}\n{doc.title}\n{search.labels(doc)}")
+    def __post_init__(self) -> None:
+        if not self.keys:
+            self.keys = [weights_key(d, b) for d, b in zip(self.docs, self.bodies, strict=True)]
+
+
+def weights_key(doc: SearchDoc, body: str) -> str:
+    """The digest of what a document's weights are a function of."""
+    return digest(f"{body}\n{doc.title}\n{search.labels(doc)}")
 
 
 class _Stale(Exception):
@@ -117,7 +124,7 @@ def index_files(
 ) -> tuple[dict[str, bytes], SearchState]:
     """Every file of the index for `docs` (ordered by search.order), and the new state, which
     has the digest of each file."""
-    keys = [docs.key(n) for n in range(len(docs.docs))]
+    keys = docs.keys
     old = _Previous(previous, read) if previous is not None else None
     if old is not None and len(old.state.keys) == len(keys):
         changed = [n for n, key in enumerate(keys) if key != old.state.keys[n]]
@@ -293,14 +300,33 @@ def _cut_text(docs: Docs, old: _Previous | None, number: int) -> str:
     return text
 
 
-def site_docs(site: Site, html: Mapping[str, str], digests: Mapping[str, str], base: str) -> Docs:
-    """The site's posts as Docs: `html` their bodies, `digests` the digests of their Markdown."""
-    by_path = search.site_documents(site, base)
-    paths = sorted(by_path, key=lambda p: (by_path[p].date, by_path[p].url), reverse=True)
+# serve: by path, (document, categories, URL, body digest) -> (SearchDoc, weights key), for
+# as long as the document is the same object (sitegen.incremental keeps unchanged ones).
+Seen = dict[str, tuple[tuple[object, ...], SearchDoc, str]]
+
+
+def site_docs(
+    site: Site, html: Mapping[str, str], digests: Mapping[str, str], base: str, seen: Seen
+) -> Docs:
+    """The site's posts as Docs: `html` their bodies, `digests` the digests of their Markdown;
+    `seen` (updated) spares serve making 10,000 SearchDocs and weight digests again."""
+    filed = search.post_categories(site)
+    by_path: dict[str, tuple[SearchDoc, str]] = {}
+    for path in site.posts:
+        inputs = (site.docs[path], filed[path], base + path, digests[path])
+        hit = seen.get(path)
+        if hit is None or hit[0][0] is not inputs[0] or hit[0][1:] != inputs[1:]:
+            doc = search.search_doc(site.docs[path], base + path, filed[path])
+            hit = seen[path] = (inputs, doc, weights_key(doc, digests[path]))
+        by_path[path] = hit[1], hit[2]
+    for path in seen.keys() - by_path.keys():
+        del seen[path]
+    paths = sorted(by_path, key=lambda p: (by_path[p][0].date, by_path[p][0].url), reverse=True)
     return Docs(
-        [by_path[p] for p in paths],
+        [by_path[p][0] for p in paths],
         [digests[p] for p in paths],
         lambda n: search.html_text(html.get(paths[n], "")),
+        [by_path[p][1] for p in paths],
     )
 
 

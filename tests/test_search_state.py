@@ -286,3 +286,32 @@ def test_texts_last_index_cannot_give_are_extracted_by_the_pool(
     given_to_pool.clear()
     index_files(documents(docs), state, files.get)  # chunks there: only the new post
     assert given_to_pool == [1]
+
+
+def test_serve_makes_search_documents_for_changed_posts_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    sink, memo = MemorySink(), Memo()
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    post = site / POST
+    post.write_text(post.read_text().replace("500th city", "600th city zanzibar"))
+    made: list[str] = []
+    real = search.search_doc
+    monkeypatch.setattr(search, "search_doc", lambda d, *a: made.append(d.title) or real(d, *a))
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert len(made) == 1
+    monkeypatch.undo()
+    assert _index(sink.files) == _clean(site, tmp_path / "clean")
+
+
+def test_serve_sees_a_renamed_category_in_unchanged_posts(tmp_path: Path) -> None:
+    """The posts' documents stay the same objects, but their labels changed."""
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    sink, memo = MemorySink(), Memo()
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    info = site / "content" / "_site.yaml"
+    info.write_text(info.read_text().replace("name: Telecom,", "name: Wireless Zanzibar,"))
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert b"zanzibar" in sink.files["search/idx/7a61.json"]
+    assert _index(sink.files) == _clean(site, tmp_path / "clean")
