@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, doccache, search
+from sitegen import __version__, doccache, searchstate
 from sitegen.cache import BuildState, digest, load_state, output_stamps, save_state
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
@@ -125,55 +125,33 @@ def _link_warnings(
     return linkstate.to_state(inputs, results)
 
 
-def _previous_index(out: Output, old: BuildState, prefixes: tuple[str, ...]) -> dict[str, bytes]:
-    """Last build's search index files under `prefixes`, if all are still as written; else {}."""
-    files = {}
-    for rel, want in old.outputs.items():
-        if rel.startswith(prefixes) and rel != "search/index.html":
-            data = previous_output(out.sink, rel)
-            if data is None or digest(data) != want:
-                return {}  # changed behind our back: never trust it
-            files[rel] = data
-    return files
-
-
-def _unchanged_texts(
-    site: Site, config: SiteConfig, out: Output, old: BuildState, sources: dict[str, str]
-) -> dict[str, str]:
-    """Last index's plain text of each post whose content file did not change, by path: one
-    edited post must not cost converting and parsing 10,000 bodies again."""
-    files = _previous_index(out, old, ("search/docs/", "search/text/"))
-    previous = search.previous_texts(files)
-    base = config.base_path
-    return {
-        path: previous[base + path]
-        for path in site.posts
-        if base + path in previous
-        and old.sources.get(site.sources[path]) == sources.get(site.sources[path])
-    }
-
-
 def _search_index(
     site: Site,
-    bodies: Mapping[str, str],
+    bodies: Bodies,
     config: SiteConfig,
     out: Output,
-    fingerprint: tuple[str, dict[str, str]],
-    old: BuildState | None,
+    memo: Memo,
+    on_disk: bool,
     problems: Problems,
 ) -> dict[str, str]:
-    """Write the search index (or last build's, if no post changed); output -> digest."""
-    files: dict[str, bytes] = {}
-    if old is not None and old.jobs.get(SEARCH_KEY) == fingerprint[0]:
-        files = _previous_index(out, old, ("search/",))
-    if not files:
-        known = _unchanged_texts(site, config, out, old, fingerprint[1]) if old else {}
-        files = search.build_index(search.site_documents(site, bodies, config.base_path, known))
+    """Write the search index, redoing only what changed since the last build
+    (sitegen.searchstate); output -> digest."""
+    previous = None
+    if memo.state is not None:  # no state, or --full: nothing of the last build is trusted
+        previous = memo.search or (searchstate.load(config.site_dir) if on_disk else None)
+    seen = memo.search.seen if memo.search is not None else {}
+    docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
+    files, memo.search = searchstate.index_files(
+        docs, previous, lambda rel: previous_output(out.sink, rel)
+    )
+    memo.search.seen = seen
+    if on_disk and memo.search.changed:  # before commit: its file digests tell if it was
+        searchstate.save(config.site_dir, memo.search)
     written = {}
     for rel, data in sorted(files.items()):
         if out.claim(rel, "the search index", problems):
             out.write(rel, data)
-            written[rel] = digest(data)
+            written[rel] = memo.search.files[rel]
     return written
 
 
@@ -374,8 +352,7 @@ def build_site(
             fps[SEARCH_KEY] = memo.state.jobs[SEARCH_KEY]  # stale: the next build redoes it
             report.deferred.append("search/")
         else:
-            found = (fps[SEARCH_KEY], sources)
-            outputs.update(_search_index(site, bodies, config, out, found, memo.state, problems))
+            outputs.update(_search_index(site, bodies, config, out, memo, on_disk, problems))
     links = {}
     if check_links:
         links = _link_warnings(sink.staged(), jobs, site, config, problems, (memo.state, outputs))

@@ -86,6 +86,7 @@ class Memo:
     template_refs: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     shape: Shape | None = None  # last build's site and plan (sitegen.reuse)
     info: tuple[str, SiteInfo, list[Problem]] | None = None  # _site.yaml: digest, parsed, said
+    search: Any = None  # sitegen.searchstate's SearchState, owned by that module
 
 
 @dataclass

@@ -24,12 +24,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from sitegen.parallel import ordered_map
+from sitegen.model import Document
 from sitegen.site import Site
 
 FORMAT = 1
@@ -125,134 +126,169 @@ def html_text(html: str) -> str:
     return " ".join("".join(parser.parts).split())
 
 
-def _dump(value: object) -> bytes:
+def dump(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _weights(doc: SearchDoc) -> Counter[str]:
+def labels(doc: SearchDoc) -> str:
+    """The words a document is filed under (categories, tags, author), weighted TERM_WEIGHT."""
+    return " ".join([*(name for _, name in doc.categories), *doc.tags, doc.author])
+
+
+def term_weights(text: str, title: str, labelled: str) -> dict[str, int]:
+    """term -> weight of one document: a function of its text, title and labels only."""
     weights: Counter[str] = Counter()
-    for term, count in Counter(tokenize(doc.text)).items():
+    for term, count in Counter(tokenize(text)).items():
         weights[term] = min(count, BODY_CAP)
-    for term in set(tokenize(doc.title)):
+    for term in set(tokenize(title)):
         weights[term] += TITLE_WEIGHT
-    labels = " ".join([*(name for _, name in doc.categories), *doc.tags, doc.author])
-    for term in set(tokenize(labels)):
+    for term in set(tokenize(labelled)):
         weights[term] += TERM_WEIGHT
-    return weights
+    return dict(weights)
+
+
+# One document's weights, small: term numbers (of a Vocab) and weights (at most
+# BODY_CAP + TITLE_WEIGHT + TERM_WEIGHT = 24, so one byte each), in the same order.
+Compact = tuple["array[int]", bytes]
+
+
+class Vocab:
+    """Every term seen, numbered: what is kept per document are numbers, not strings."""
+
+    def __init__(self, terms: list[str] | None = None) -> None:
+        self.terms: list[str] = terms or []
+        self.ids = {term: number for number, term in enumerate(self.terms)}
+
+    def encode(self, weights: Mapping[str, int]) -> Compact:
+        ids, terms = self.ids, self.terms
+        for term in weights:
+            if term not in ids:
+                ids[term] = len(terms)
+                terms.append(term)
+        return array("I", map(ids.__getitem__, weights)), bytes(weights.values())
+
+
+def order(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
+    """Documents by number: newest first (an edit that keeps the date keeps every number)."""
+    return sorted(docs, key=lambda d: (d.date, d.url), reverse=True)
 
 
 def build_index(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
-    """Every file of the index, by path relative to the site root. Deterministic."""
-    ordered = sorted(docs, key=lambda d: (d.date, d.url), reverse=True)
-    postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    """Every file of the index, by path relative to the site root. Deterministic; a build
+    assembles the same files from the documents' kept weights (sitegen.searchstate)."""
+    ordered = order(docs)
+    vocab = Vocab()
+    weights = [vocab.encode(term_weights(d.text, d.title, labels(d))) for d in ordered]
+    files = shard_files(weights, vocab)
+    files.update(text_files([d.text for d in ordered]))
+    files.update(listing_files(ordered, files))
+    return files
+
+
+def postings(weights: Iterable[Compact]) -> dict[int, list[int]]:
+    """Term number -> [docgap, weight, docgap, weight, ...] in document order."""
+    flat: dict[int, list[int]] = {}
+    last: dict[int, int] = {}
+    for number, (ids, values) in enumerate(weights):
+        for term, weight in zip(ids, values, strict=True):
+            entries = flat.get(term)
+            if entries is None:
+                flat[term] = [number, weight]
+            else:
+                entries += (number - last[term], weight)
+            last[term] = number
+    return flat
+
+
+def shard_files(weights: Iterable[Compact], vocab: Vocab) -> dict[str, bytes]:
+    by_shard: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for number, entries in postings(weights).items():
+        term = vocab.terms[number]
+        by_shard[shard_key(term)][term] = entries
+    return {shard_path(key): dump(terms) for key, terms in by_shard.items()}
+
+
+SHARD_DIR = "search/idx/"
+
+
+def shard_path(key: str) -> str:
+    return f"{SHARD_DIR}{key}.json"
+
+
+def text_path(chunk: int) -> str:
+    return f"search/text/{chunk}.json"
+
+
+def text_files(texts: Sequence[str]) -> dict[str, bytes]:
+    return {
+        text_path(start // TEXT_CHUNK): text_chunk(texts[start : start + TEXT_CHUNK])
+        for start in range(0, len(texts), TEXT_CHUNK)
+    }
+
+
+def text_chunk(texts: Iterable[str]) -> bytes:
+    return dump([text[:MAX_TEXT] for text in texts])
+
+
+def listing_files(ordered: list[SearchDoc], files: Iterable[str]) -> dict[str, bytes]:
+    """The files that are cheap to make again every time: document rows, filters, meta.
+    `files`: the index's other files (the shards that exist are listed in meta)."""
+    out: dict[str, bytes] = {}
     filters: dict[tuple[str, str], list[int]] = defaultdict(list)
     categories: dict[str, str] = {}
-    # Tokenising every body is the index's slow part: a process pool does it, in order.
-    weighted = ordered_map(lambda i: _weights(ordered[i]), len(ordered))
-    for number, (doc, weights) in enumerate(zip(ordered, weighted, strict=True)):
-        for term, weight in weights.items():
-            postings[term].append((number, weight))
+    for number, doc in enumerate(ordered):
         filters[("year", doc.year)].append(number)
         for slug, name in doc.categories:
             categories[slug] = name
             filters[("category", slug)].append(number)
-    files = dict(_shards(postings))
-    files.update(_filter_files(filters))
-    files.update(_chunks(ordered))
-    years = sorted({value for kind, value in filters if kind == "year"}, reverse=True)
-    files["search/meta.json"] = _dump(
-        {
-            "format": FORMAT,
-            "count": len(ordered),
-            "doc_chunk": DOC_CHUNK,
-            "text_chunk": TEXT_CHUNK,
-            "shards": sorted({shard_key(t) for t in postings}),
-            "categories": [[slug, categories[slug]] for slug in sorted(categories)],
-            "years": years,
-        }
-    )
-    return files
-
-
-def _shards(postings: dict[str, list[tuple[int, int]]]) -> Iterator[tuple[str, bytes]]:
-    by_shard: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for term, entries in postings.items():
-        flat: list[int] = []
-        previous = 0
-        for number, weight in entries:  # already in document order
-            flat += [number - previous, weight]
-            previous = number
-        by_shard[shard_key(term)][term] = flat
-    for key, terms in by_shard.items():
-        yield f"search/idx/{key}.json", _dump(terms)
-
-
-def _filter_files(filters: dict[tuple[str, str], list[int]]) -> Iterator[tuple[str, bytes]]:
     for (kind, value), numbers in filters.items():
-        yield f"search/filter/{kind}/{value}.json", _dump(numbers)
-
-
-def _chunks(ordered: list[SearchDoc]) -> Iterator[tuple[str, bytes]]:
+        out[f"search/filter/{kind}/{value}.json"] = dump(numbers)
     for start in range(0, len(ordered), DOC_CHUNK):
         rows = [
             {"u": d.url, "t": d.title, "d": d.date, "s": d.summary}
             for d in ordered[start : start + DOC_CHUNK]
         ]
-        yield f"search/docs/{start // DOC_CHUNK}.json", _dump(rows)
-    for start in range(0, len(ordered), TEXT_CHUNK):
-        texts = [d.text[:MAX_TEXT] for d in ordered[start : start + TEXT_CHUNK]]
-        yield f"search/text/{start // TEXT_CHUNK}.json", _dump(texts)
+        out[f"search/docs/{start // DOC_CHUNK}.json"] = dump(rows)
+    prefix = SHARD_DIR
+    out["search/meta.json"] = dump(
+        {
+            "format": FORMAT,
+            "count": len(ordered),
+            "doc_chunk": DOC_CHUNK,
+            "text_chunk": TEXT_CHUNK,
+            "shards": sorted(f[len(prefix) : -len(".json")] for f in files if f.startswith(prefix)),
+            "categories": [[slug, categories[slug]] for slug in sorted(categories)],
+            "years": sorted({value for kind, value in filters if kind == "year"}, reverse=True),
+        }
+    )
+    return out
 
 
-def previous_texts(files: Mapping[str, bytes]) -> dict[str, str]:
-    """URL -> plain text of each document of a previous index, from its `docs/` and `text/`
-    files; a text cut at MAX_TEXT is not the whole text and is left out."""
-    urls: list[str] = []
-    texts: list[str] = []
-    try:
-        for folder, into in (("docs", urls), ("text", texts)):
-            n = 0
-            while f"search/{folder}/{n}.json" in files:
-                rows = json.loads(files[f"search/{folder}/{n}.json"])
-                into += [row["u"] for row in rows] if folder == "docs" else rows
-                n += 1
-    except (ValueError, TypeError, KeyError):
-        return {}
-    if len(urls) != len(texts) or not all(isinstance(t, str) for t in [*urls, *texts]):
-        return {}
-    return {url: text for url, text in zip(urls, texts, strict=True) if len(text) < MAX_TEXT}
+def site_documents(site: Site, base_path: str) -> dict[str, SearchDoc]:
+    """One SearchDoc per post, by path, without its text: sitegen.searchstate extracts only
+    the texts it needs."""
+    filed = post_categories(site)
+    return {p: search_doc(site.docs[p], base_path + p, filed[p]) for p in site.posts}
 
 
-def site_documents(
-    site: Site, bodies: Mapping[str, str], base_path: str, known: Mapping[str, str] | None = None
-) -> list[SearchDoc]:
-    """One SearchDoc per post. A post is filed under its categories' ancestors too, as on the
-    category pages (a parent category lists its children's posts). `known`: the plain text of
-    posts whose body did not change since it was extracted (by path), not extracted again."""
+def post_categories(site: Site) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each post's categories, (slug, name), sorted. A post is filed under its categories'
+    ancestors too, as on the category pages (a parent category lists its children's posts)."""
     in_category: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for slug, posts in site.category_posts.items():
         for path in posts:
             in_category[path].append((slug, site.categories[slug].name))
-    docs = []
-    # The other bodies' text, extracted by a process pool: html.parser is the slow part.
-    known = known or {}
-    todo = [path for path in site.posts if path not in known]
-    fresh = dict(
-        zip(todo, ordered_map(lambda i: html_text(bodies.get(todo[i], "")), len(todo)), strict=True)
+    return {path: tuple(sorted(in_category[path])) for path in site.posts}
+
+
+def search_doc(doc: Document, url: str, categories: tuple[tuple[str, str], ...]) -> SearchDoc:
+    return SearchDoc(
+        url=url,
+        title=doc.title,
+        date=doc.date.isoformat(),
+        summary=doc.summary,
+        text="",
+        categories=categories,
+        tags=tuple(t.name for t in doc.tags),
+        author=doc.author.name if doc.author else "",
     )
-    for path in site.posts:
-        text = known[path] if path in known else fresh[path]
-        doc = site.docs[path]
-        docs.append(
-            SearchDoc(
-                url=base_path + path,
-                title=doc.title,
-                date=doc.date.isoformat(),
-                summary=doc.summary,
-                text=text,
-                categories=tuple(sorted(in_category[path])),
-                tags=tuple(t.name for t in doc.tags),
-                author=doc.author.name if doc.author else "",
-            )
-        )
-    return docs

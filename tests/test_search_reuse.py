@@ -52,15 +52,3 @@ def test_a_tampered_index_is_not_trusted(tmp_path: Path, monkeypatch: pytest.Mon
     post.write_text(post.read_text().replace("500th city", "600th city"))
     assert build_site(site).committed
     assert b"6G" not in texts.read_bytes()
-
-
-def test_previous_texts_leaves_out_cut_texts() -> None:
-    long = "word " * search.MAX_TEXT
-    files = search.build_index(
-        [
-            search.SearchDoc(url="/a/", title="A", date="2024-01-02", summary="", text="short"),
-            search.SearchDoc(url="/b/", title="B", date="2024-01-01", summary="", text=long),
-        ]
-    )
-    assert search.previous_texts(files) == {"/a/": "short"}
-    assert search.previous_texts({**files, "search/text/0.json": b"[1]"}) == {}

@@ -35,9 +35,11 @@ def test_pages_first_then_the_feeds(tmp_path: Path) -> None:
     pages = build(frozenset({site / POST}))
     assert b"Breaking: a new paragraph." in _files(pages)[PAGE]
     assert b"Breaking" not in _files(pages)["feed/index.xml"]  # not yet
+    assert b"Breaking" not in _files(pages)["search/text/0.json"]
     assert pages.later is not None
     rest = pages.later()
     assert b"Breaking: a new paragraph." in _files(rest)["feed/index.xml"]
+    assert b"Breaking: a new paragraph." in _files(rest)["search/text/0.json"]
     assert rest.later is None and _files(rest)[PAGE] == _files(pages)[PAGE]
     again = build(frozenset())  # nothing changed since: nothing is stale
     assert again.later is None and _files(again) == _files(rest)

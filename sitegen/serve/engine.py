@@ -61,8 +61,8 @@ def _freeze() -> None:
 
 
 def not_a_page(rel: str) -> bool:
-    """What a rebuild may leave for later: anything but HTML (not yet the search index)."""
-    return not rel.endswith(".html") and rel != "search/"
+    """What a rebuild may leave for later: anything but HTML (the search index too)."""
+    return not rel.endswith(".html")
 
 
 def watch_targets(site_dir: Path) -> list[Path]:

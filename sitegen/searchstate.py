@@ -1,0 +1,398 @@
+"""The search index between builds: what lets one edited post cost one post, not 10,000.
+
+THE CONTRACT is the build's: the index files equal what `search.build_index` writes for the
+same posts, byte for byte (tests/test_incremental_property.py, tests/test_search_state.py).
+
+What is kept (a `SearchState`, in the serve `Memo` or in `.sitegen/search-state.bin`): per
+document number, the digest its text is a function of (its body's Markdown), the digest its
+weights are a function of (that, its title and its labels) and the weights themselves, small
+(term numbers and one byte per weight, ~15 MB at 10,000 posts); and the digest of each `idx/`
+and `text/` file written.
+
+How a build uses it: document numbers follow (date, URL) order, so an edit that keeps the
+count keeps every other document's number. Then only the documents whose weights digest
+changed are tokenised again, and only the terms whose weight for them changed are patched,
+in the shards that hold those terms (parsed from last build's bytes); every other shard and
+every text chunk whose documents' bodies did not change is last build's bytes. A different
+count (a post added or deleted), or many changes, assembles every shard again, still from the
+kept weights: only new or changed documents are tokenised. Last build's bytes are used only if
+they are still what the state recorded; anything wrong with the state means a full build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from array import array
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from sitegen import __version__, search
+from sitegen.cache import CACHE_DIR, digest
+from sitegen.fsutil import atomic_write
+from sitegen.parallel import ordered_map
+from sitegen.search import MAX_TEXT, TEXT_CHUNK, SearchDoc, Vocab
+from sitegen.searchweights import Weights
+from sitegen.site import Site
+
+STATE_FILE = "search-state.bin"
+FORMAT = 1
+MAGIC = b"sitegen search state\n"
+MAX_CHANGED = 64  # more changed documents than this: assembling every shard is cheaper
+
+Reader = Callable[[str], bytes | None]  # last build's bytes of an output file, if any
+
+
+@dataclass
+class SearchState:
+    """The documents of the last index, by number, and the digests of its idx/ and text/ files."""
+
+    vocab: Vocab = field(default_factory=Vocab)
+    bodies: list[str] = field(default_factory=list)  # digest the text is a function of
+    keys: list[str] = field(default_factory=list)  # digest the weights are a function of
+    weights: Weights = field(default_factory=lambda: Weights.of([]))
+    files: dict[str, str] = field(default_factory=dict)  # output -> digest of its bytes
+    changed: bool = True  # differs from what was loaded (worth saving)
+    seen: Seen = field(default_factory=dict)  # serve's, not saved: see site_docs
+
+
+@dataclass
+class Docs:
+    """This build's documents, by number, and how to get the plain text of one."""
+
+    docs: list[SearchDoc]
+    bodies: list[str]  # digest of each document's body: its text is a function of it
+    text: Callable[[int], str]  # the whole plain text of document `number`
+    keys: list[str] = field(default_factory=list)  # what weights_key gives (computed if [])
+    cut: dict[int, str] = field(default_factory=dict)  # texts as a text chunk keeps them
+
+    def __post_init__(self) -> None:
+        if not self.keys:
+            self.keys = [weights_key(d, b) for d, b in zip(self.docs, self.bodies, strict=True)]
+
+
+def weights_key(doc: SearchDoc, body: str) -> str:
+    """The digest of what a document's weights are a function of."""
+    return digest(f"{body}\n{doc.title}\n{search.labels(doc)}")
+
+
+class _Stale(Exception):
+    """Last build's files are not what the state says: patching them would be wrong."""
+
+
+class _Previous:
+    """Last build's state and files, each file trusted only if its bytes are as recorded."""
+
+    def __init__(self, state: SearchState, read: Reader) -> None:
+        self.state, self._read = state, read
+        self._texts: dict[int, list[str]] = {}
+        self.verified: dict[str, bytes] = {}  # files read and found as recorded
+        self.body_at = {body: n for n, body in reversed(list(enumerate(state.bodies)))}
+
+    def bytes(self, rel: str) -> bytes:
+        if rel in self.verified:
+            return self.verified[rel]
+        data = self._read(rel)
+        if data is None or digest(data) != self.state.files.get(rel):
+            raise _Stale(rel)
+        self.verified[rel] = data
+        return data
+
+    def text(self, body: str) -> str | None:
+        """The (possibly cut) text last index kept for a body with this digest, if any."""
+        number = self.body_at.get(body)
+        if number is None:
+            return None
+        chunk = number // TEXT_CHUNK
+        if chunk not in self._texts:
+            try:
+                self._texts[chunk] = json.loads(self.bytes(search.text_path(chunk)))
+            except (_Stale, ValueError):
+                self._texts[chunk] = []
+        texts = self._texts[chunk]
+        at = number % TEXT_CHUNK
+        return texts[at] if at < len(texts) and isinstance(texts[at], str) else None
+
+
+def index_files(
+    docs: Docs, previous: SearchState | None, read: Reader
+) -> tuple[dict[str, bytes], SearchState]:
+    """Every file of the index for `docs` (ordered by search.order), and the new state, which
+    has the digest of each file."""
+    keys = docs.keys
+    old = _Previous(previous, read) if previous is not None else None
+    if old is not None and len(old.state.keys) == len(keys):
+        changed = [n for n, key in enumerate(keys) if key != old.state.keys[n]]
+        if len(changed) <= MAX_CHANGED:
+            try:
+                return _patched(docs, keys, changed, old)
+            except _Stale:
+                pass  # assembled from scratch below, still from the kept weights
+    return _assembled(docs, keys, old)
+
+
+def _finish(
+    docs: Docs,
+    files: dict[str, bytes],
+    state: SearchState,
+    old: _Previous | None,
+    chunks: dict[str, bytes] | None = None,
+) -> tuple[dict[str, bytes], SearchState]:
+    """Add the text chunks (`chunks`: those kept, if known) and the listing files; record
+    every file's digest (known ones from the last state, not computed again)."""
+    files.update(_text_files(docs, old, _kept_chunks(docs, old) if chunks is None else chunks))
+    files.update(search.listing_files(docs.docs, files))
+    known = old.verified if old is not None else {}
+    state.files = {
+        rel: old.state.files[rel] if old and known.get(rel) is data else digest(data)
+        for rel, data in files.items()
+    }
+    state.changed = old is None or (state.keys, state.bodies, state.files) != (
+        old.state.keys,
+        old.state.bodies,
+        old.state.files,
+    )
+    return files, state
+
+
+def _assembled(
+    docs: Docs, keys: list[str], old: _Previous | None
+) -> tuple[dict[str, bytes], SearchState]:
+    """Every shard from every document's weights: kept ones, the others computed. The pool
+    also extracts the texts that new text chunks need and last build's chunks do not have."""
+    state = SearchState(vocab=old.state.vocab if old else Vocab(), bodies=docs.bodies, keys=keys)
+    kept = dict(zip(old.state.keys, old.state.weights, strict=True)) if old else {}
+    chunks = _kept_chunks(docs, old)
+
+    def wanted(n: int) -> bool:
+        if keys[n] not in kept:
+            return True
+        return search.text_path(n // TEXT_CHUNK) not in chunks and _old_cut(docs, old, n) is None
+
+    todo = [n for n in range(len(keys)) if wanted(n)]
+    fresh = ordered_map(lambda i: _analysed(docs, todo[i], keys[todo[i]] not in kept), len(todo))
+    computed = {}
+    for number, (text, weights) in zip(todo, fresh, strict=True):
+        if weights is not None:
+            computed[number] = state.vocab.encode(weights)
+        docs.cut[number] = text
+    state.weights = Weights.of(
+        computed[n] if n in computed else kept[k] for n, k in enumerate(keys)
+    )
+    return _finish(docs, search.shard_files(state.weights, state.vocab), state, old, chunks)
+
+
+def _analysed(docs: Docs, number: int, weigh: bool = True) -> tuple[str, dict[str, int] | None]:
+    """(The text as a text chunk keeps it, the weights if `weigh`) of one document; run in
+    the pool: extracting the text is the slow part, tokenising the other."""
+    doc, text = docs.docs[number], docs.text(number)
+    weights = search.term_weights(text, doc.title, search.labels(doc)) if weigh else None
+    return text[:MAX_TEXT], weights
+
+
+def _patched(
+    docs: Docs, keys: list[str], changed: list[int], old: _Previous
+) -> tuple[dict[str, bytes], SearchState]:
+    """Last build's index with the changed documents' postings patched in: only the shards
+    holding a term whose weight changed for one of them are parsed and written again."""
+    state = SearchState(old.state.vocab, docs.bodies, keys, old.state.weights.copy())
+    touched = _changed_terms(docs, state, changed, old)
+    files = {}
+    redone = {search.shard_path(key) for key in touched}
+    for rel in old.state.files:
+        if rel.startswith(search.SHARD_DIR) and rel not in redone:
+            files[rel] = old.bytes(rel)  # untouched: last build's bytes
+    for key, changes in touched.items():
+        rel = search.shard_path(key)
+        terms = json.loads(old.bytes(rel)) if rel in old.state.files else {}
+        for word, numbers in changes.items():
+            terms[word] = _patch(terms.get(word, []), numbers)
+            if not terms[word]:
+                del terms[word]
+        if terms:
+            files[rel] = search.dump(terms)
+    return _finish(docs, files, state, old)
+
+
+def _changed_terms(
+    docs: Docs, state: SearchState, changed: list[int], old: _Previous
+) -> dict[str, dict[str, dict[int, int]]]:
+    """shard key -> term -> document -> its new weight (0: none), for each term whose weight
+    changed for one of the `changed` documents; their new weights go into `state`."""
+    wanted = {state.keys[n] for n in changed}
+    kept = {k: old.state.weights[n] for n, k in enumerate(old.state.keys) if k in wanted}
+    touched: dict[str, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    for number in changed:
+        new = kept.get(state.keys[number])  # a document that moved: its weights are kept
+        if new is None:
+            docs.cut[number], weights = _analysed(docs, number)
+            new = state.vocab.encode(weights or {})
+        before = dict(zip(*state.weights[number], strict=True))
+        after = dict(zip(*new, strict=True))
+        for term in before.keys() | after.keys():
+            if before.get(term, 0) != after.get(term, 0):
+                word = state.vocab.terms[term]
+                touched[search.shard_key(word)][word][number] = after.get(term, 0)
+        state.weights[number] = new
+    return touched
+
+
+def _patch(flat: list[int], changes: Mapping[int, int]) -> list[int]:
+    """A term's [docgap, weight, ...] with the weights of documents `changes` set (0: out)."""
+    entries = dict(zip(accumulate(flat[0::2]), flat[1::2], strict=True))
+    for number, weight in changes.items():
+        if weight:
+            entries[number] = weight
+        else:
+            entries.pop(number, None)
+    out: list[int] = []
+    previous = 0
+    for number in sorted(entries):
+        out += (number - previous, entries[number])
+        previous = number
+    return out
+
+
+def _kept_chunks(docs: Docs, old: _Previous | None) -> dict[str, bytes]:
+    """Last build's text chunks whose documents' bodies did not change, checked, by path."""
+    kept: dict[str, bytes] = {}
+    count = len(docs.bodies)
+    for start in range(0, count if old is not None else 0, TEXT_CHUNK):
+        end = min(count, start + TEXT_CHUNK)
+        if (
+            old is not None
+            and old.state.bodies[start : start + TEXT_CHUNK] == docs.bodies[start:end]
+        ):
+            rel = search.text_path(start // TEXT_CHUNK)
+            with contextlib.suppress(_Stale):
+                kept[rel] = old.bytes(rel)
+    return kept
+
+
+def _text_files(docs: Docs, old: _Previous | None, kept: dict[str, bytes]) -> dict[str, bytes]:
+    files = {}
+    count = len(docs.docs)
+    for start in range(0, count, TEXT_CHUNK):
+        rel = search.text_path(start // TEXT_CHUNK)
+        numbers = range(start, min(count, start + TEXT_CHUNK))
+        files[rel] = kept.get(rel) or search.text_chunk(_cut_text(docs, old, n) for n in numbers)
+    return files
+
+
+def _old_cut(docs: Docs, old: _Previous | None, number: int) -> str | None:
+    """A document's text as a text chunk keeps it, if known without extracting it."""
+    if number not in docs.cut and old is not None:
+        text = old.text(docs.bodies[number])
+        if text is not None:
+            docs.cut[number] = text
+    return docs.cut.get(number)
+
+
+def _cut_text(docs: Docs, old: _Previous | None, number: int) -> str:
+    text = _old_cut(docs, old, number)
+    if text is None:
+        text = docs.cut[number] = docs.text(number)[:MAX_TEXT]
+    return text
+
+
+# serve: by path, (document, categories, URL, body digest) -> (SearchDoc, weights key), for
+# as long as the document is the same object (sitegen.incremental keeps unchanged ones).
+Seen = dict[str, tuple[tuple[object, ...], SearchDoc, str]]
+
+
+def site_docs(
+    site: Site, html: Mapping[str, str], digests: Mapping[str, str], base: str, seen: Seen
+) -> Docs:
+    """The site's posts as Docs: `html` their bodies, `digests` the digests of their Markdown;
+    `seen` (updated) spares serve making 10,000 SearchDocs and weight digests again."""
+    filed = search.post_categories(site)
+    by_path: dict[str, tuple[SearchDoc, str]] = {}
+    for path in site.posts:
+        inputs = (site.docs[path], filed[path], base + path, digests[path])
+        hit = seen.get(path)
+        if hit is None or hit[0][0] is not inputs[0] or hit[0][1:] != inputs[1:]:
+            doc = search.search_doc(site.docs[path], base + path, filed[path])
+            hit = seen[path] = (inputs, doc, weights_key(doc, digests[path]))
+        by_path[path] = hit[1], hit[2]
+    for path in seen.keys() - by_path.keys():
+        del seen[path]
+    paths = sorted(by_path, key=lambda p: (by_path[p][0].date, by_path[p][0].url), reverse=True)
+    return Docs(
+        [by_path[p][0] for p in paths],
+        [digests[p] for p in paths],
+        lambda n: search.html_text(html.get(paths[n], "")),
+        [by_path[p][1] for p in paths],
+    )
+
+
+def state_path(site_dir: Path) -> Path:
+    return site_dir / CACHE_DIR / STATE_FILE
+
+
+def save(site_dir: Path, state: SearchState) -> None:
+    """One JSON line (the vocabulary, the digests, the files) then the weights, binary: it
+    loads in a fraction of a second where JSON numbers would take seconds."""
+    ids, values, offsets = state.weights.flat()
+    payload = b"".join([offsets.tobytes(), ids.tobytes(), values])
+    header = {
+        "format": FORMAT,
+        "sitegen": __version__,
+        "machine": _MACHINE,
+        "payload": digest(payload),  # a damaged file must not give wrong weights
+        "count": len(offsets) - 1,
+        "total": len(values),
+        "vocab": state.vocab.terms,
+        "bodies": state.bodies,
+        "keys": state.keys,
+        "files": state.files,
+    }
+    line = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
+    atomic_write(state_path(site_dir), b"".join([MAGIC, line, b"\n", payload]))
+    state.changed = False
+
+
+# The binary part's layout: byte order and item sizes of the arrays.
+_MACHINE = f"{sys.byteorder} {array('Q').itemsize} {array('I').itemsize}"
+
+
+def load(site_dir: Path) -> SearchState | None:
+    """The saved state, or None if there is none or anything about it is wrong."""
+    try:
+        data = state_path(site_dir).read_bytes()
+        return _parsed(data) if data.startswith(MAGIC) else None
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def _parsed(data: bytes) -> SearchState | None:
+    end = data.index(b"\n", len(MAGIC))
+    header: dict[str, Any] = json.loads(data[len(MAGIC) : end])
+    if [header["format"], header["sitegen"], header["machine"]] != [FORMAT, __version__, _MACHINE]:
+        return None
+    payload = data[end + 1 :]
+    count, total = header["count"], header["total"]
+    vocab, bodies, keys, files = header["vocab"], header["bodies"], header["keys"], header["files"]
+    offsets, ids = array("Q"), array("I")
+    cut = (count + 1) * offsets.itemsize
+    if digest(payload) != header["payload"] or len(payload) != cut + total * (1 + ids.itemsize):
+        return None
+    if not len(bodies) == len(keys) == count or not _texts(vocab, bodies, keys, files):
+        return None
+    offsets.frombytes(payload[:cut])
+    ids.frombytes(payload[cut : cut + total * ids.itemsize])
+    weights = Weights(ids, payload[cut + total * ids.itemsize :], offsets)
+    return SearchState(Vocab(vocab), bodies, keys, weights, files, changed=False)
+
+
+def _texts(*tables: Any) -> bool:
+    """Whether every table is a list of text, or a dict of text to text."""
+    for table in tables:
+        items = [*table.keys(), *table.values()] if isinstance(table, dict) else table
+        if not isinstance(items, list) or not all(isinstance(t, str) for t in items):
+            return False
+    return True
