@@ -8,7 +8,8 @@ and scripts come out exactly as they went in, and running it twice changes nothi
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -19,6 +20,16 @@ URL_ATTRS = frozenset(
     {"href", "src", "poster", "cite", "data", "action", "formaction", "background", "longdesc"}
 )
 SRCSET_ATTRS = frozenset({"srcset", "imagesrcset"})
+
+# Every place html.parser could read one of those attributes with a value: its name, preceded
+# by a quote, a space or "/" and followed by "=" and a value exactly as the parser's own
+# attribute pattern (attrfind_tolerant) reads them. A zero-width match at each position, so no
+# candidate can hide another; matches in text, comments or scripts are harmless extras. Names
+# match without case (the parser lowercases them; "K" is matched by "k" as KELVIN SIGN's lower()).
+_CANDIDATE = re.compile(
+    r"""(?<=['"\s/])(?=((?i:href|srcset|src|poster|cite|data|action|formaction|background"""
+    r"""|longdesc|imagesrcset))\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))"""
+)
 
 
 def absolutize_url(url: str, base_url: str) -> str:
@@ -104,18 +115,36 @@ class _TagFinder(HTMLParser):
             self.edits.append((start, start + len(raw), replacement))
 
     def _resolve(self, name: str, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if name in URL_ATTRS:
-            return absolutize_url(value, self.base_url)
-        if name in SRCSET_ATTRS:
-            return absolutize_srcset(value, self.base_url)
-        return value
+        return None if value is None else _resolve(name, value, self.base_url)
+
+
+def _resolve(name: str, value: str, base_url: str) -> str:
+    """The value of attribute `name` in a feed: resolved if it holds URLs."""
+    if name in URL_ATTRS:
+        return absolutize_url(value, base_url)
+    if name in SRCSET_ATTRS:
+        return absolutize_srcset(value, base_url)
+    return value
 
 
 def _serialize(tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> str:
     parts = [tag] + [name if val is None else f'{name}="{escape(val)}"' for name, val in attrs]
     return "<" + " ".join(parts) + ("/>" if self_closing else ">")
+
+
+def _all_absolute(html: str, base_url: str) -> bool:
+    """Whether no URL attribute of `html` would change: every candidate's value, read the way
+    the parser reads it (quotes off, entities decoded), resolves to itself. A feed item's HTML
+    is made absolute once and then passed through each feed writer again (a post is in a dozen
+    feeds): this check replaces html.parser on the second pass, and on bodies whose links all
+    are absolute."""
+    for name, raw in _CANDIDATE.findall(html):
+        if raw[:1] in ("'", '"'):
+            raw = raw[1:-1]
+        value = unescape(raw) if raw else raw
+        if _resolve(name.lower(), value, base_url) != value:
+            return False
+    return True
 
 
 def absolutize_html(html: str, base_url: str) -> str:
@@ -125,6 +154,11 @@ def absolutize_html(html: str, base_url: str) -> str:
     resolve the way a browser on that page would resolve them.
     """
     require_absolute(base_url, "base URL")
+    return html if _all_absolute(html, base_url) else rewrite_tags(html, base_url)
+
+
+def rewrite_tags(html: str, base_url: str) -> str:
+    """absolutize_html's work, through html.parser (the reference the fast check must match)."""
     finder = _TagFinder(html, base_url)
     finder.feed(html)
     finder.close()
