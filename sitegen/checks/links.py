@@ -25,14 +25,15 @@ SKIP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:")
 
 
 _HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")  # every start tag (tests compare)
 # A start tag with an attribute _collect may read (srcset contains src; names match without
 # case, as they are lowercased). The other tags (<p>, <li>, <div class=...>) add nothing to a
 # page, and skipping them in the regex, not in Python, halves the parse: ~160 tags a page.
 # Same matches as _TAG's restricted to these: a match ends at the first ">" after its "<", so a
 # wanted tag can never start inside a skipped one (that one would contain the same attribute).
+# The one-letter test before the names is only there for speed.
 _LINKED_TAG = re.compile(
-    r"<([a-zA-Z][a-zA-Z0-9-]*)(?=\s[^>]*?(?i:href|src|poster|id|name))(\s[^>]*)>"
+    r"<([a-zA-Z][a-zA-Z0-9-]*)(?=\s[^>]*?(?=(?i:[hspin]))(?i:href|src|poster|id|name))(\s[^>]*)>"
 )
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
