@@ -180,7 +180,11 @@ class Views:
     def body(self, path: str) -> str:
         """The body of document `path` as its page shows it: base path and local media."""
         body = prefix_root_links(self.bodies.get(path, ""), self.config.base_path)
-        return localize_media(body, self.site.info.home, self.local)
+        # Without local copies every URL maps to itself; only srcset lists are re-spaced then.
+        # (A regex pass with a Python call per link, for each time a page or feed shows a body.)
+        if self.local_files or "srcset" in body:
+            body = localize_media(body, self.site.info.home, self.local)
+        return body
 
     def _make_post(self, doc: Document) -> PostView:
         body = self.body(doc.path)
