@@ -191,12 +191,16 @@ def test_the_no_change_shortcut_agrees_with_the_parser(html: str) -> None:
     once = absolutize_html(html, BASE)
     assert once == rewrite_tags(html, BASE)
     assert absolutize_html(once, BASE) == rewrite_tags(once, BASE) == once
+    assert absolutize_html(str(once), BASE) == once  # plain text again: the shortcut's scan
 
 
 def test_html_with_nothing_to_change_is_returned_as_it_is() -> None:
     absolute = '<a href="https://h.example/a">a</a><img srcset="https://h.example/i.jpg 2x">'
-    assert absolutize_html(absolute, BASE) is absolute  # no copy: feed items share the body
+    assert absolutize_html(absolute, BASE) == absolute
     relative = '<a href="https://h.example/a">a</a><img SRC="i.jpg">'
-    assert absolutize_html(relative, BASE) == (
-        '<a href="https://h.example/a">a</a><img src="' + BASE + 'i.jpg">'
-    )
+    once = absolutize_html(relative, BASE)
+    assert once == '<a href="https://h.example/a">a</a><img src="' + BASE + 'i.jpg">'
+    # A feed writer passes an item's HTML again: not scanned again, for the same base only.
+    assert absolutize_html(once, BASE) is once
+    elsewhere = "https://mirror.example/other/"
+    assert absolutize_html(once, elsewhere) == rewrite_tags(once, elsewhere)

@@ -135,17 +135,25 @@ def _serialize(tag: str, attrs: list[tuple[str, str | None]], self_closing: bool
 
 def _all_absolute(html: str, base_url: str) -> bool:
     """Whether no URL attribute of `html` would change: every candidate's value, read the way
-    the parser reads it (quotes off, entities decoded), resolves to itself. A feed item's HTML
-    is made absolute once and then passed through each feed writer again (a post is in a dozen
-    feeds): this check replaces html.parser on the second pass, and on bodies whose links all
-    are absolute."""
-    for name, raw in _CANDIDATE.findall(html):
+    the parser reads it (quotes off, entities decoded), resolves to itself. Lets HTML whose
+    links are all absolute skip html.parser; stops at the first link that is not."""
+    for found in _CANDIDATE.finditer(html):
+        name, raw = found.groups()
         if raw[:1] in ("'", '"'):
             raw = raw[1:-1]
         value = unescape(raw) if raw else raw
         if _resolve(name.lower(), value, base_url) != value:
             return False
     return True
+
+
+class AbsoluteHTML(str):
+    """What absolutize_html returns: HTML it made absolute against `base_url`. Passing it again
+    with that base returns it as it is (a second pass changes nothing, a tested property): a
+    feed item's HTML is made absolute once per build, and each feed writer that shows it (a
+    post is in a dozen feeds, RSS and Atom) passes it again, which cost a scan every time."""
+
+    base_url: str
 
 
 def absolutize_html(html: str, base_url: str) -> str:
@@ -155,7 +163,11 @@ def absolutize_html(html: str, base_url: str) -> str:
     resolve the way a browser on that page would resolve them.
     """
     require_absolute(base_url, "base URL")
-    return html if _all_absolute(html, base_url) else rewrite_tags(html, base_url)
+    if isinstance(html, AbsoluteHTML) and html.base_url == base_url:
+        return html
+    done = AbsoluteHTML(html if _all_absolute(html, base_url) else rewrite_tags(html, base_url))
+    done.base_url = base_url
+    return done
 
 
 def rewrite_tags(html: str, base_url: str) -> str:
