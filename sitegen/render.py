@@ -120,9 +120,10 @@ def memoize_macro(env: jinja2.Environment, template: str, name: str) -> None:
     except (jinja2.TemplateError, UnicodeDecodeError):
         return  # missing or broken: rendering a page that imports it says so
     macro = getattr(module, name, None)
+    macro = getattr(macro, "__wrapped__", macro)  # a memo of an earlier build: a fresh one
     if not isinstance(macro, jinja2.runtime.Macro):
         return
-    memo: dict[Any, Any] = {}
+    memo: dict[Any, Any] = {}  # for one build (an environment may serve several: serve)
 
     def memoized(*args: Any, **kwargs: Any) -> Any:
         if "caller" in kwargs:
@@ -136,6 +137,7 @@ def memoize_macro(env: jinja2.Environment, template: str, name: str) -> None:
             found = memo[key] = macro(*args, **kwargs)
         return found
 
+    memoized.__wrapped__ = macro  # type: ignore[attr-defined]
     setattr(module, name, memoized)
 
 

@@ -46,3 +46,14 @@ def test_a_missing_or_broken_template_is_left_to_the_render() -> None:
     env = jinja2.Environment(loader=jinja2.DictLoader({"card.html": "{% macro card( %}"}))
     memoize_macro(env, "card.html", "card")  # no exception here: the page's render reports it
     memoize_macro(env, "nope.html", "card")
+
+
+def test_each_build_gets_a_fresh_memo_on_a_reused_environment() -> None:
+    """An environment may outlive a build (serve reuses it while the templates are unchanged):
+    memoizing again replaces the memo, so it never holds more than one build's cards."""
+    env, calls = _env()
+    memoize_macro(env, "card.html", "card")
+    env.get_template("page.html").render(x="a")
+    memoize_macro(env, "card.html", "card")
+    env.get_template("page.html").render(x="a")
+    assert calls == ["a"] * 6  # rendered again by the second build's memo, not nested in it
