@@ -2,7 +2,8 @@
 
 A pool of processes started with `fork`, so that the work function and everything it reads
 (the assembled site, the Jinja environment, the list of jobs) are inherited, never pickled: the
-parent sends only index ranges and gets back each item's result, in order (`imap`). Whatever the
+parent sends only index ranges and gets back each item's result, in order, computed at most a
+few chunks ahead of what it consumed (so its memory does not grow with the work). Whatever the
 parent does with the results (write files, collect problems) it does in the same order as a
 serial loop would, so a parallel build is byte-identical to a serial one (tested).
 
@@ -17,7 +18,9 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -25,6 +28,12 @@ R = TypeVar("R")
 ENV = "SITEGEN_JOBS"
 MIN_ITEMS = 200  # below this, starting processes costs more than it saves
 CHUNKS_PER_WORKER = 8  # small enough to balance uneven items, big enough to amortise the IPC
+# At most this many items per chunk, and at most AHEAD chunks per worker computed before the
+# parent took their results: what the parent holds does not grow with the site. (imap sent all
+# chunks at once; a parent slower than its workers, writing 22,000 pages to a busy disk, held
+# up to 300 MB of rendered pages it had not written yet at 10,000 posts.)
+MAX_CHUNK = 64
+AHEAD = 2
 
 _work: Callable[[int], Any] | None = None  # the function of the running pool, set before fork
 
@@ -70,12 +79,17 @@ def ordered_map(work: Callable[[int], R], count: int, *, workers: int = 0) -> It
     if not forks(count, workers):
         yield from (work(i) for i in range(count))
         return
-    size = max(1, count // (workers * CHUNKS_PER_WORKER))
+    size = max(1, min(MAX_CHUNK, count // (workers * CHUNKS_PER_WORKER)))
     chunks = [(start, min(start + size, count)) for start in range(0, count, size)]
     _work = work
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for results in pool.imap(_run, chunks):
-                yield from results
+            pending: deque[AsyncResult[list[Any]]] = deque()
+            for chunk in chunks:
+                pending.append(pool.apply_async(_run, (chunk,)))
+                if len(pending) > workers * AHEAD:
+                    yield from pending.popleft().get()
+            while pending:
+                yield from pending.popleft().get()
     finally:
         _work = None

@@ -6,12 +6,12 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.errors import SitegenError
 from sitegen.feeds import absolutize_html
-from sitegen.feeds.absolute import absolutize_srcset
+from sitegen.feeds.absolute import absolutize_srcset, rewrite_tags
 
 BASE = "https://mirror.example/web/2024/01/31/post/"
 
@@ -153,3 +153,54 @@ def test_properties_total_idempotent_and_all_absolute(html: str) -> None:
     assert absolutize_html(once, BASE) == once
     for url in filter(_parseable, _urls(once)):  # `//]` is no URL: it is left as it was
         assert urlsplit(url.strip()).scheme, url
+
+
+# absolutize_html answers "nothing to change" without html.parser when it can (feed writers
+# get HTML made absolute already, once per feed a post is in); that shortcut must agree with
+# the parser on any markup, including the odd spellings the parser still reads as attributes.
+_name = st.sampled_from(
+    ["href", "HREF", "Src", "srcset", "imagesrcset", "poster", "data", "data-src", "cite",
+     "action", "formaction", "backgroun\u212ad", "longdesc", "title", "\u017frc", "hrefx"]
+)  # fmt: skip
+_value = st.one_of(
+    _url,
+    st.sampled_from(
+        ["https://h.example/a", "HTTP://h.example/b", "mailto:a@b", "&#104;ttp://h.example/",
+         "https://h.example/?a=1&amp;b=2", "https://h.example/a.jpg 1x&#44; b.jpg 2x",
+         "https://h.example/a.jpg 1x, https://h.example/b.jpg 2x", "", " "]
+    ),
+)  # fmt: skip
+_quote = st.sampled_from(['"{}"', "'{}'", "{}"])
+_attr = st.builds(lambda n, q, v, eq: f" {n}{eq}{q.format(v)}", _name, _quote, _value,
+                  st.sampled_from(["=", " = ", "=="]))  # fmt: skip
+_tag = st.builds(
+    lambda t, attrs, end: f"<{t}{''.join(attrs)}{end}",
+    st.sampled_from(["a", "img", "IMG", "video", "source", "blockquote", "script", "p"]),
+    st.lists(_attr, max_size=3),
+    st.sampled_from([">", "/>", " >", ""]),
+)
+_markup = st.lists(
+    st.one_of(_tag, _fragment, st.sampled_from(["</script>", "<!--", "-->", '"', "'"])),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=400)
+@given(_markup)
+def test_the_no_change_shortcut_agrees_with_the_parser(html: str) -> None:
+    once = absolutize_html(html, BASE)
+    assert once == rewrite_tags(html, BASE)
+    assert absolutize_html(once, BASE) == rewrite_tags(once, BASE) == once
+    assert absolutize_html(str(once), BASE) == once  # plain text again: the shortcut's scan
+
+
+def test_html_with_nothing_to_change_is_returned_as_it_is() -> None:
+    absolute = '<a href="https://h.example/a">a</a><img srcset="https://h.example/i.jpg 2x">'
+    assert absolutize_html(absolute, BASE) == absolute
+    relative = '<a href="https://h.example/a">a</a><img SRC="i.jpg">'
+    once = absolutize_html(relative, BASE)
+    assert once == '<a href="https://h.example/a">a</a><img src="' + BASE + 'i.jpg">'
+    # A feed writer passes an item's HTML again: not scanned again, for the same base only.
+    assert absolutize_html(once, BASE) is once
+    elsewhere = "https://mirror.example/other/"
+    assert absolutize_html(once, elsewhere) == rewrite_tags(once, elsewhere)

@@ -3,10 +3,12 @@ one (sitegen.parallel): the pool only computes, the parent writes in job order."
 
 from __future__ import annotations
 
+import multiprocessing.pool
 import os
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +52,27 @@ def test_ordered_map_runs_in_other_processes_and_keeps_the_order(pooled: None) -
     pids = list(parallel.ordered_map(lambda i: (i, os.getpid()), 100))
     assert [i for i, _ in pids] == list(range(100))
     assert os.getpid() not in {pid for _, pid in pids}
+
+
+def test_the_parent_holds_a_bounded_number_of_results(
+    pooled: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks are handed to the workers as the parent consumes results, not all at once: a
+    parent slower than its workers (writing pages to a busy disk) must not pile them up."""
+    monkeypatch.setattr(parallel, "MAX_CHUNK", 3)
+    sent: list[tuple[int, int]] = []
+    submit = multiprocessing.pool.Pool.apply_async
+
+    def counted(pool: Any, func: Any, args: Any = (), *rest: Any) -> Any:
+        sent.append(args[0])
+        return submit(pool, func, args, *rest)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "apply_async", counted)
+    window = 2 * parallel.AHEAD * 3  # workers x chunks ahead x items per chunk
+    for consumed, value in enumerate(parallel.ordered_map(lambda i: i * i, 300)):
+        assert value == consumed * consumed
+        assert sent[-1][1] <= consumed + 1 + window + 3
+    assert sent[-1][1] == 300 and len(sent) == 100
 
 
 def test_ordered_map_is_serial_with_one_job(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,16 @@ SKIP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:", "sms:")
 
 
 _HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>", re.S | re.I)
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?>")  # every start tag (tests compare)
+# A start tag with an attribute _collect may read (srcset contains src; names match without
+# case, as they are lowercased). The other tags (<p>, <li>, <div class=...>) add nothing to a
+# page, and skipping them in the regex, not in Python, halves the parse: ~160 tags a page.
+# Same matches as _TAG's restricted to these: a match ends at the first ">" after its "<", so a
+# wanted tag can never start inside a skipped one (that one would contain the same attribute).
+# The one-letter test before the names is only there for speed.
+_LINKED_TAG = re.compile(
+    r"<([a-zA-Z][a-zA-Z0-9-]*)(?=\s[^>]*?(?=(?i:[hspin]))(?i:href|src|poster|id|name))(\s[^>]*)>"
+)
 _ATTR = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
 
@@ -42,12 +51,12 @@ def _parse(data: bytes) -> _Page:
     text = data.decode("utf-8", errors="replace")
     text = _HIDDEN.sub(lambda m: "\n" * m.group(0).count("\n"), text)  # keep line numbers
     page, line, last = _Page(), 1, 0
-    for tag in _TAG.finditer(text):
+    for tag in _LINKED_TAG.finditer(text):
         line += text.count("\n", last, tag.start())
         last = tag.start()
-        attrs = {
-            m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
-            for m in _ATTR.finditer(tag.group(2) or "")
+        attrs = {  # findall: tuples made in C, not a match object per attribute
+            name.lower(): html.unescape(double or single or bare)
+            for name, double, single, bare in _ATTR.findall(tag.group(2))
         }
         _collect(tag.group(1).lower(), attrs, line, page)
     return page
@@ -133,60 +142,71 @@ def check_pages(
 ) -> dict[str, PageResult]:
     """Each HTML page's result, in file order. `reuse(page)` may return the last check's
     result for a page whose inputs did not change (the build knows which): only the other pages
-    are parsed, and parsing is most of the work (done by a process pool)."""
-    rewrites, sources = redirect_rules(files, base_path)
-    pages = [name for name in files if name.endswith(".html")]
-    results = {page: reuse(page) if reuse else None for page in pages}
+    are parsed, and parsing is most of the work (done by a process pool).
+
+    Each page is checked as its parse arrives; only its ids are kept, for `#fragment` links
+    into it (all pages' parsed links, kept until the end, were 170 MB at 10,000 posts)."""
+    check = _Checker(files, base_path)
+    results = {page: reuse(page) if reuse else None for page in files if page.endswith(".html")}
     todo = [page for page, result in results.items() if result is None]
-    parsed = dict(zip(todo, ordered_map(lambda i: _parse(files[todo[i]]), len(todo)), strict=True))
-    known: dict[str, tuple[str, str]] = {}  # root-relative link -> (problem, fragment target)
-    for page in todo:
-        result = results[page] = PageResult()
-        page_url = base_path + (page.removesuffix("index.html"))
-        for line, link in parsed[page].links:
-            if link in known:
-                problem, target = known[link]
+    for page, parsed in zip(
+        todo, ordered_map(lambda i: _parse(files[todo[i]]), len(todo)), strict=True
+    ):
+        check.ids[page] = parsed.ids
+        results[page] = check.page(page, parsed.links)
+    return {page: result or PageResult() for page, result in results.items()}
+
+
+class _Checker:
+    """What checking one link needs to know about the whole output, and what it learnt."""
+
+    def __init__(self, files: Mapping[str, bytes], base_path: str) -> None:
+        self.files, self.base_path = files, base_path
+        self.rewrites, self.sources = redirect_rules(files, base_path)
+        self.ids: dict[str, set[str]] = {}  # page -> its ids
+        self.known: dict[str, tuple[str, str]] = {}  # root-relative link -> _check_one's answer
+
+    def page(self, page: str, links: list[tuple[int, str]]) -> PageResult:
+        result = PageResult()
+        page_url = self.base_path + (page.removesuffix("index.html"))
+        for line, link in links:
+            if link in self.known:
+                problem, target = self.known[link]
             else:
-                problem, target = _check_one(
-                    link, page_url, base_path, files, parsed, rewrites, sources
-                )
+                problem, target = self._check_one(link, page_url)
                 if link.startswith("/") and not link.startswith("//"):
-                    known[link] = problem, target
+                    self.known[link] = problem, target
             if target:
                 result.targets.add(target)
             if problem:
                 result.problems.append(
                     Problem(f"broken link {link} ({problem})", f"{page}:{line}", warning=True)
                 )
-    return {page: result or PageResult() for page, result in results.items()}
+        return result
 
-
-def _check_one(
-    link: str,
-    page_url: str,
-    base_path: str,
-    files: Mapping[str, bytes],
-    parsed: dict[str, _Page],
-    rewrites: list[Rewrite],
-    sources: set[str],
-) -> tuple[str, str]:
-    """(the problem with `link`, or ""; the page whose ids its #fragment was checked in)."""
-    if not link or link.startswith(SKIP_SCHEMES) or urlsplit(link).netloc or link.startswith("//"):
+    def _check_one(self, link: str, page_url: str) -> tuple[str, str]:
+        """(the problem with `link`, or ""; the page whose ids its #fragment was checked in)."""
+        if (
+            not link
+            or link.startswith(SKIP_SCHEMES)
+            or urlsplit(link).netloc
+            or link.startswith("//")
+        ):
+            return "", ""
+        url = urlsplit(urljoin(page_url, link))
+        if not url.path.startswith(self.base_path):
+            return f"outside the site's base path {self.base_path}", ""
+        rel = url.path[len(self.base_path) :]
+        target = _target_file(rel, self.files)
+        rewritten = _rewrite(rel, self.rewrites) if target is None else None
+        if target is None and rewritten is not None:
+            target = _target_file(rewritten, self.files)
+        if target is None:
+            return "" if rel in self.sources else "no such file in the site", ""
+        if url.fragment and target.endswith(".html") and url.fragment != "top":
+            if target not in self.ids:  # a page not parsed yet (or reused): parsed here
+                self.ids[target] = _parse(self.files[target]).ids
+            if unquote(url.fragment) not in self.ids[target]:
+                return f"no id={url.fragment!r} in {target}", target
+            return "", target
         return "", ""
-    url = urlsplit(urljoin(page_url, link))
-    if not url.path.startswith(base_path):
-        return f"outside the site's base path {base_path}", ""
-    rel = url.path[len(base_path) :]
-    target = _target_file(rel, files)
-    rewritten = _rewrite(rel, rewrites) if target is None else None
-    if target is None and rewritten is not None:
-        target = _target_file(rewritten, files)
-    if target is None:
-        return "" if rel in sources else "no such file in the site", ""
-    if url.fragment and target.endswith(".html") and url.fragment != "top":
-        if target not in parsed:
-            parsed[target] = _parse(files[target])
-        if unquote(url.fragment) not in parsed[target].ids:
-            return f"no id={url.fragment!r} in {target}", target
-        return "", target
-    return "", ""

@@ -8,7 +8,8 @@ and scripts come out exactly as they went in, and running it twice changes nothi
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -19,6 +20,17 @@ URL_ATTRS = frozenset(
     {"href", "src", "poster", "cite", "data", "action", "formaction", "background", "longdesc"}
 )
 SRCSET_ATTRS = frozenset({"srcset", "imagesrcset"})
+
+# Every place html.parser could read one of those attributes with a value: its name, preceded
+# by a quote, a space or "/" and followed by "=" and a value exactly as the parser's own
+# attribute pattern (attrfind_tolerant) reads them. Only that preceding character is consumed
+# (the rest is lookahead), so no candidate can hide the next; matches in text, comments or
+# scripts are harmless extras. Names match without case (the parser lowercases them; "k" also
+# matches KELVIN SIGN, whose lower() is "k"); the one-letter test first makes the scan ~2x faster.
+_CANDIDATE = re.compile(
+    r"""['"\s/](?=(?i:[hspcdafbli]))(?=((?i:href|srcset|src|poster|cite|data|action|formaction"""
+    r"""|background|longdesc|imagesrcset))\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*))"""
+)
 
 
 def absolutize_url(url: str, base_url: str) -> str:
@@ -104,18 +116,44 @@ class _TagFinder(HTMLParser):
             self.edits.append((start, start + len(raw), replacement))
 
     def _resolve(self, name: str, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if name in URL_ATTRS:
-            return absolutize_url(value, self.base_url)
-        if name in SRCSET_ATTRS:
-            return absolutize_srcset(value, self.base_url)
-        return value
+        return None if value is None else _resolve(name, value, self.base_url)
+
+
+def _resolve(name: str, value: str, base_url: str) -> str:
+    """The value of attribute `name` in a feed: resolved if it holds URLs."""
+    if name in URL_ATTRS:
+        return absolutize_url(value, base_url)
+    if name in SRCSET_ATTRS:
+        return absolutize_srcset(value, base_url)
+    return value
 
 
 def _serialize(tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> str:
     parts = [tag] + [name if val is None else f'{name}="{escape(val)}"' for name, val in attrs]
     return "<" + " ".join(parts) + ("/>" if self_closing else ">")
+
+
+def _all_absolute(html: str, base_url: str) -> bool:
+    """Whether no URL attribute of `html` would change: every candidate's value, read the way
+    the parser reads it (quotes off, entities decoded), resolves to itself. Lets HTML whose
+    links are all absolute skip html.parser; stops at the first link that is not."""
+    for found in _CANDIDATE.finditer(html):
+        name, raw = found.groups()
+        if raw[:1] in ("'", '"'):
+            raw = raw[1:-1]
+        value = unescape(raw) if raw else raw
+        if _resolve(name.lower(), value, base_url) != value:
+            return False
+    return True
+
+
+class AbsoluteHTML(str):
+    """What absolutize_html returns: HTML it made absolute against `base_url`. Passing it again
+    with that base returns it as it is (a second pass changes nothing, a tested property): a
+    feed item's HTML is made absolute once per build, and each feed writer that shows it (a
+    post is in a dozen feeds, RSS and Atom) passes it again, which cost a scan every time."""
+
+    base_url: str
 
 
 def absolutize_html(html: str, base_url: str) -> str:
@@ -125,6 +163,15 @@ def absolutize_html(html: str, base_url: str) -> str:
     resolve the way a browser on that page would resolve them.
     """
     require_absolute(base_url, "base URL")
+    if isinstance(html, AbsoluteHTML) and html.base_url == base_url:
+        return html
+    done = AbsoluteHTML(html if _all_absolute(html, base_url) else rewrite_tags(html, base_url))
+    done.base_url = base_url
+    return done
+
+
+def rewrite_tags(html: str, base_url: str) -> str:
+    """absolutize_html's work, through html.parser (the reference the fast check must match)."""
     finder = _TagFinder(html, base_url)
     finder.feed(html)
     finder.close()
