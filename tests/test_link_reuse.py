@@ -71,3 +71,28 @@ def test_a_file_that_appears_mends_links_to_it(site: Path) -> None:
     again = warnings(site)
     assert not any("/no/such/page/" in w for w in again)
     assert again == clean_warnings(site)
+
+
+def test_a_new_search_shard_does_not_send_every_page_to_the_parser(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = warnings(site)
+    post = site / NOTE
+    # "qzx..." starts no word of the site: the index gains a shard, the output a file name.
+    post.write_text(post.read_text() + "\nQzxwv is a new word.\n")
+    parsed: list[bytes] = []
+    real = links._parse
+    monkeypatch.setattr(links, "_parse", lambda data: parsed.append(data) or real(data))
+    again = warnings(site)
+    assert (site / "public" / "search" / "idx" / "717a.json").is_file()
+    assert again == first and 0 < len(parsed) < 30  # the pages that changed, not all of them
+
+
+def test_a_link_to_a_search_data_file_depends_on_that_file(site: Path) -> None:
+    post = site / LINKING
+    post.write_text(post.read_text() + "\nThe [shard](/search/idx/717a.json).\n")
+    assert any("717a.json" in w for w in warnings(site))  # no such shard yet
+    note = site / NOTE
+    note.write_text(note.read_text() + "\nQzxwv is a new word.\n")
+    assert not any("717a.json" in w for w in warnings(site))  # now there is
+    assert warnings(site) == clean_warnings(site)

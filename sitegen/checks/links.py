@@ -121,6 +121,11 @@ def _target_file(rel: str, files: Mapping[str, bytes]) -> str | None:
     return None
 
 
+# Files pages fetch by script, not link (the search index's data): left out of what every
+# page's result depends on (checks.linkstate); a link to one makes the file a target instead.
+UNLINKED = ("search/idx/", "search/docs/", "search/text/", "search/filter/", "search/meta.json")
+
+
 @dataclass
 class PageResult:
     """One page's broken links, and the pages whose ids its `#fragment` links were checked in."""
@@ -201,6 +206,8 @@ class _Checker:
         rewritten = _rewrite(rel, self.rewrites) if target is None else None
         if target is None and rewritten is not None:
             target = _target_file(rewritten, self.files)
+        if unquote(rel).startswith(UNLINKED):  # not in linkstate's digest of names: a target
+            return ("" if target else "no such file in the site"), target or unquote(rel)
         if target is None:
             return "" if rel in self.sources else "no such file in the site", ""
         if url.fragment and target.endswith(".html") and url.fragment != "top":

@@ -12,16 +12,20 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sitegen.cache import BuildState, digest
-from sitegen.checks.links import PageResult
+from sitegen.checks.links import UNLINKED, PageResult
 from sitegen.errors import Problem
 
 Reuse = Callable[[str], PageResult | None]
 
 
 def inputs_digest(files: Mapping[str, bytes], base_path: str) -> str:
-    """What every page's result depends on: the base path, the file names and `_redirects`."""
+    """What every page's result depends on: the base path, the file names and `_redirects`.
+    Not the names of the search index's data files (an edit that adds a word adds a shard,
+    which would send 20,000 pages through the parser again): pages fetch those by script, and
+    a page that does link to one depends on it as a target (checks.links.UNLINKED)."""
     redirects = files.get("_redirects", b"")
-    return digest(f"{base_path}\n{digest(redirects)}\n" + "\n".join(files))
+    names = "\n".join(name for name in files if not name.startswith(UNLINKED))
+    return digest(f"{base_path}\n{digest(redirects)}\n{names}")
 
 
 def reuser(old: BuildState | None, inputs: str, outputs: Mapping[str, str]) -> Reuse | None:
