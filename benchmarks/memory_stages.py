@@ -1,0 +1,89 @@
+"""Where a build's memory goes: the main process's RSS at the start and end of each stage of
+`build_site`, and the peak with the stage it happened in.
+
+    python -m benchmarks.memory_stages SITE [--full]     (from the repository root)
+
+A thread samples /proc/self/status every 50 ms (Linux only). Because a second thread would make
+sitegen's pool run serially (forking with threads is avoided), this script lets it fork anyway:
+the sampler holds no lock a worker could need.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sitegen.build as build
+import sitegen.parallel as parallel
+import sitegen.search as search
+import sitegen.searchstate as searchstate
+
+STAGES = [
+    (build, ["load_documents", "_site_and_plan", "_fingerprints", "render_jobs"]),
+    (build, ["_search_index", "_link_warnings", "_remember"]),
+    (searchstate, ["_assembled", "_finish", "_text_files"]),
+    (search, ["shard_files", "listing_files"]),
+]
+
+
+def rss_mb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    return 0
+
+
+class Probe:
+    def __init__(self) -> None:
+        self.stage = "start"
+        self.peak = (0, "")
+        self.marks: list[tuple[str, str, int]] = []
+
+    def sample(self) -> None:
+        while True:
+            now = rss_mb()
+            if now > self.peak[0]:
+                self.peak = (now, self.stage)
+            time.sleep(0.05)
+
+    def wrap(self, module: Any, name: str) -> None:
+        real: Callable[..., Any] = getattr(module, name)
+
+        def staged(*args: Any, **kwargs: Any) -> Any:
+            outer, self.stage = self.stage, name
+            self.marks.append((name, "start", rss_mb()))
+            try:
+                return real(*args, **kwargs)
+            finally:
+                self.marks.append((name, "end", rss_mb()))
+                self.stage = outer
+
+        setattr(module, name, staged)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--full", action="store_true", help="a clean build (ignore .sitegen/)")
+    args = parser.parse_args()
+    probe = Probe()
+    for module, names in STAGES:
+        for name in names:
+            probe.wrap(module, name)
+    searchstate.search = search  # the wrapped functions, as searchstate calls them
+    parallel._can_fork = lambda: True  # type: ignore[attr-defined]  # see the docstring
+    threading.Thread(target=probe.sample, daemon=True).start()
+    report = build.build_site(args.site, full=args.full)
+    print(report.summary())
+    for name, when, mb in probe.marks:
+        print(f"{mb:6d} MB  {when:5s} {name}")
+    print(f"peak {probe.peak[0]} MB in {probe.peak[1]}")
+
+
+if __name__ == "__main__":
+    main()
