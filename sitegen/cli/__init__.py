@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
+import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
@@ -88,3 +90,21 @@ def main(ctx: click.Context, site_dir: Path) -> None:
 
 
 main.commands = _LazyCommands(COMMAND_MODULES)
+
+
+def run() -> None:
+    """The `sitegen` command: `main`, then a fast exit. Freeing a 10,000-post build's millions
+    of objects one by one at interpreter exit takes ~0.3 s and achieves nothing; everything
+    that must reach the disk or the terminal is written or flushed by then (the commands
+    close their pools, servers and files before they return)."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
