@@ -16,6 +16,8 @@ import pytest
 import sitegen.incremental
 from sitegen.build import build_site
 from sitegen.doccache import BUCKETS, DOCS_DIR
+from sitegen.incremental import Memo
+from sitegen.output import MemorySink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
@@ -125,3 +127,30 @@ def test_a_stray_file_in_the_output_is_removed(site: Path, tmp_path: Path) -> No
     assert build_site(site).committed
     assert not (site / "public" / "stray").exists()  # the file and the folders it emptied
     assert _tree(site / "public") == _clean(site, tmp_path)
+
+
+def test_serve_lists_content_again_only_when_a_folder_changed(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sink, memo = MemorySink(), Memo()
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    listed: list[int] = []
+    real = sitegen.incremental.content_sources  # type: ignore[attr-defined]
+
+    def counting(site_dir: Path) -> object:
+        listed.append(1)
+        return real(site_dir)
+
+    monkeypatch.setattr(sitegen.incremental, "content_sources", counting)
+    post = site / POST
+    post.write_text(post.read_text() + "\nAn edit in place.\n")  # the folder does not change
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert listed == []
+    new = site / "content" / "posts" / "2023" / "09" / "new-post.md"
+    new.write_text(
+        post.read_text().replace("5g-rollout", "new-post").replace("slug: ", "slug: x", 1)
+    )
+    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert listed == [1] and any("new-post" in rel for rel in sink.files)
+    fresh = _clean(site, tmp_path)
+    assert {k: v for k, v in sink.files.items()} == fresh
