@@ -156,17 +156,14 @@ def _search_index(
 
 
 def _kept_index(
-    old: BuildState, out: Output, fingerprint: str, problems: Problems
+    old: BuildState, out: Output, fingerprint: str, index: Any, problems: Problems
 ) -> dict[str, str] | None:
-    """Last build's search index files, kept as they are although out of date (output ->
-    digest); None if it is up to date (nothing to defer) or not all its files are as written."""
-    if old.jobs.get(SEARCH_KEY) in (None, fingerprint):
+    """Last build's search index files (`index`: its SearchState, which lists them), kept as
+    they are although out of date (output -> digest); None if the index is up to date
+    (nothing to defer), unknown, or not all its files are as written."""
+    if index is None or old.jobs.get(SEARCH_KEY) in (None, fingerprint):
         return None
-    files = {
-        rel: want
-        for rel, want in old.outputs.items()
-        if rel.startswith("search/") and rel != "search/index.html"
-    }
+    files: dict[str, str] = dict(index.files)
     if not files or not all(unchanged_output(out.sink, rel, old) for rel in files):
         return None
     for rel in sorted(files):
@@ -346,7 +343,7 @@ def build_site(
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
         kept = None
         if defer is not None and defer("search/") and memo.state is not None:
-            kept = _kept_index(memo.state, out, fps[SEARCH_KEY], problems)
+            kept = _kept_index(memo.state, out, fps[SEARCH_KEY], memo.search, problems)
         if kept is not None and memo.state is not None:
             outputs.update(kept)
             fps[SEARCH_KEY] = memo.state.jobs[SEARCH_KEY]  # stale: the next build redoes it
