@@ -1,0 +1,165 @@
+"""The one gate for paths and names that come from untrusted input.
+
+Everything sitegen publishes is named by WordPress data (slugs, permalinks, term and author
+slugs, aliases, upload paths) or by hand-edited front matter, and all of it may be hostile. This
+module alone decides what a safe URL path, a safe file name and a safe server-rule token are;
+import, content loading, the output sink, search, media, publish, archive and serve go through
+it. It imports nothing of the package, so every layer may use it.
+
+Rules (each refusal is an `UnsafePath` whose message says why, for the user):
+- a *name* (one decoded path segment, or a file name) is refused if it is empty, `.` or `..`,
+  holds `/`, `\\`, NUL or any other control or format character, a lone surrogate, or is longer
+  than file systems allow (255 bytes of UTF-8);
+- a *URL path* (site-relative, as stored in content: `2024/03/05/slug/`, percent-encoded as
+  WordPress published it) is refused if its raw form holds whitespace, control characters,
+  `\\`, `?`, `#`, or invalid percent-encoding, or if any decoded segment is not a safe name;
+- a file is written only through `inside(root, rel)`, which refuses a result outside `root`,
+  whether by `..`, an absolute path or a symbolic link on the way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+MAX_NAME_BYTES = 255  # ext4, XFS, btrfs, APFS and NTFS all stop at 255 (bytes or UTF-16 units)
+
+# Characters a raw URL path may never hold: they end a path (`?`, `#`), are read as a separator
+# by some servers (`\`), or split a server rule (whitespace). Control and format characters are
+# refused by category below.
+_RAW_FORBIDDEN = frozenset('\\?#"<>`{}|^')
+_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+class UnsafePath(ValueError):
+    """A path or name refused by the gate; `str()` says why in words a user can act on."""
+
+
+def _bad_char(text: str) -> str | None:
+    """The first character no path may hold, or None."""
+    for ch in text:
+        if ch.isspace() or unicodedata.category(ch) in _BAD_CATEGORIES:
+            return ch
+    return None
+
+
+def check_name(name: str) -> str:
+    """`name` if it is a safe single file or folder name (decoded), else UnsafePath."""
+    if name in ("", ".", ".."):
+        raise UnsafePath(f"{name!r} is not a file name")
+    if "/" in name or "\\" in name:
+        raise UnsafePath(f"{name!r} holds a path separator")
+    bad = _bad_char(name)
+    if bad is not None and bad != " ":
+        raise UnsafePath(f"{name!r} holds the control character U+{ord(bad):04X}")
+    if name != name.strip():
+        raise UnsafePath(f"{name!r} starts or ends with white space")
+    try:
+        size = len(name.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise UnsafePath(f"{name!r} is not valid Unicode (a lone surrogate)") from None
+    if size > MAX_NAME_BYTES:
+        raise UnsafePath(f"a name of {size} bytes is longer than file systems allow (255)")
+    return name
+
+
+def check_url_path(path: str) -> str:
+    """A site-relative URL path, normalised (`a/b/`, `a/file.xml` or `` for the home).
+
+    Leading and trailing slashes are dropped and a trailing one restored, so `/a/b` and `a/b/`
+    are one path; everything else must already be safe: nothing here repairs a path.
+    """
+    bad = _bad_char(path)
+    if bad is not None:
+        raise UnsafePath(f"{path!r} holds white space or the control character U+{ord(bad):04X}")
+    forbidden = next((ch for ch in path if ch in _RAW_FORBIDDEN), None)
+    if forbidden is not None:
+        raise UnsafePath(f"{path!r} holds {forbidden!r}, which no URL path may")
+    inner = path.strip("/")
+    if not inner:
+        return ""
+    for segment in inner.split("/"):
+        check_name(decode_segment(segment))
+    return inner + ("/" if path.endswith("/") else "")
+
+
+def check_page_path(path: str) -> str:
+    """A page's URL path (a folder: `2024/03/05/slug/`, `` for the home)."""
+    inner = check_url_path(path).strip("/")
+    return inner + "/" if inner else ""
+
+
+def check_slug(slug: str) -> str:
+    """A term or author slug: exactly one safe URL path segment."""
+    if "/" in slug:
+        raise UnsafePath(f"{slug!r} holds a path separator")
+    check_url_path(slug)
+    check_name(decode_segment(slug))
+    return slug
+
+
+def decode_segment(segment: str) -> str:
+    """One URL path segment percent-decoded as UTF-8; invalid encodings are refused."""
+    try:
+        return unquote(segment, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise UnsafePath(f"{segment!r} is not valid percent-encoded UTF-8") from None
+
+
+def output_file(path: str) -> str:
+    """The file (relative to the output root, decoded) that serves the URL path `path`."""
+    safe = check_url_path(path)
+    decoded = "/".join(decode_segment(s) for s in safe.split("/"))
+    return decoded + "index.html" if decoded == "" or decoded.endswith("/") else decoded
+
+
+def check_relative_file(rel: str) -> str:
+    """A decoded relative file path (`a/b/index.html`): every part a safe name."""
+    if not rel or rel.startswith("/"):
+        raise UnsafePath(f"{rel!r} is not a relative file path")
+    for part in rel.split("/"):
+        check_name(part)
+    return rel
+
+
+def inside(root: Path, rel: str) -> Path:
+    """`root / rel`, refused unless it stays inside `root` once symbolic links are followed.
+
+    `rel` uses "/" and every part must be a safe name. The check resolves the parent folder,
+    so a folder inside the site that is a symbolic link to elsewhere is refused too.
+    """
+    check_relative_file(rel)
+    target = root.joinpath(*rel.split("/"))
+    real_root = os.path.realpath(root)
+    real_parent = os.path.realpath(target.parent)
+    if real_parent != real_root and not real_parent.startswith(real_root + os.sep):
+        raise UnsafePath(f"{rel!r} leads outside {root} (through a symbolic link)")
+    if target.is_symlink():
+        raise UnsafePath(f"{rel!r} is a symbolic link")
+    return target
+
+
+def hashed_name(name: str, limit: int = 200) -> str:
+    """`name` shortened to at most `limit` UTF-8 bytes, keeping it unique with a hash of the
+    whole name (`<prefix>-<12 hex>`). Names that fit are returned unchanged."""
+    data = name.encode("utf-8", "surrogatepass")
+    if len(data) <= limit:
+        return name
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    head = data[: limit - len(digest) - 1].decode("utf-8", "ignore")
+    return f"{head}-{digest}"
+
+
+# What a server rule may hold unencoded in a path: RFC 3986's unreserved characters, "%" of an
+# encoding already there, "/" and the sub-delimiters that no rule syntax we write gives a
+# meaning to. `:` (a placeholder in Netlify's rules) and `*` (a splat) are encoded.
+_RULE_SAFE = "/%-._~!$&'()+,;=@"
+
+
+def rule_path(path: str) -> str:
+    """A checked URL path in the form every server-rule writer emits: nothing in it can end a
+    rule, start a placeholder or a splat, or smuggle a second rule in."""
+    return quote(check_url_path(path), safe=_RULE_SAFE)
