@@ -8,13 +8,17 @@ Each file is stored once, under the SHA-256 of its bytes (`static/media/ab/ab12â
 build copies `static/` verbatim, so the content refers to it root-relative as `/media/ab/â€¦`.
 `content/.import/media-map.json` remembers which URL became which file, so a later sync
 downloads only new images. A failed download is a warning, never an abort: the URL stays as it was.
+
+What is kept: only files whose bytes are an image, audio, video or PDF format (sniff.py), stored
+under the extension of that format, whatever the URL or Content-Type say; each file at most
+`FetchOptions.max_media` bytes. Hosts other than the `--from` origin must be public (netguard.py).
+Anything refused is a warning naming the URL and the post that uses it, and is never written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +32,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import atomic_write, write_if_changed
 from sitegen.wp.fetch import HttpClient
+from sitegen.wp.sniff import EXTENSIONS, describe, sniff
 
 MEDIA_DIR = Path("static/media")
 MAP_FILE = Path("content/.import/media-map.json")
@@ -129,7 +134,13 @@ class MediaMirror:
                 self.mapping = dict(json.loads(path.read_text(encoding="utf-8")))
             except (json.JSONDecodeError, ValueError, TypeError):
                 self.mapping = {}  # a cache: a broken one costs a download, not correctness
-            self.mapping = {u: p for u, p in self.mapping.items() if self._exists(p)}
+            # An entry left by an older sitegen that kept any file type is fetched (and judged)
+            # again.
+            self.mapping = {
+                u: p
+                for u, p in self.mapping.items()
+                if isinstance(p, str) and PurePosixPath(p).suffix in EXTENSIONS and self._exists(p)
+            }
 
     def absolute(self, url: str) -> str:
         return urljoin(self.home, url.strip())
@@ -141,13 +152,19 @@ class MediaMirror:
 
     def mirror(
         self,
-        urls: Iterable[str],
+        urls: Iterable[str | tuple[str, str]],
         problems: Problems,
         progress: Callable[[int, int], None] | None = None,
     ) -> MediaReport:
+        """Download what is not mirrored yet. `urls` may pair each URL with where it is used
+        (a JSON path), which a warning then names."""
         report = MediaReport()
-        wanted = sorted({best_url(self.absolute(u), self.index) for u in urls if u.strip()})
-        wanted = [u for u in wanted if urlsplit(u).scheme in ("http", "https")]
+        users: dict[str, list[str]] = {}
+        for item in urls:
+            raw, where = (item, "") if isinstance(item, str) else item
+            if raw.strip():
+                users.setdefault(best_url(self.absolute(raw), self.index), []).append(where)
+        wanted = sorted(u for u in users if urlsplit(u).scheme in ("http", "https"))
         todo = [u for u in wanted if u not in self.mapping]
         report.reused = len(wanted) - len(todo)
         done = 0
@@ -166,7 +183,11 @@ class MediaMirror:
                     progress(done, len(todo))
                 if why:
                     report.failed.append((url, why))
-                    problems.warn(f"image not mirrored: {why}", url, "the content keeps its URL")
+                    problems.warn(
+                        f"image not mirrored: {why}{_used_by(users[url])}",
+                        url,
+                        "the content keeps its URL",
+                    )
                     continue
                 self.mapping[url] = local
                 report.downloaded += 1
@@ -183,39 +204,51 @@ class MediaMirror:
         return (self.site_dir / "static" / local.lstrip("/")).is_file()
 
     def _download(self, url: str) -> tuple[str, int]:
-        resp = self.http.get(url, accept="image/*,*/*;q=0.5")
+        resp = self.http.get(url, accept="image/*,*/*;q=0.5", limit=self.http.options.max_media)
         if resp.status != 200:
             raise SitegenError(f"HTTP {resp.status}", url)
-        ctype = resp.header("Content-Type").split(";")[0].strip().lower()
-        if ctype.startswith("text/html") or not resp.body:
-            raise SitegenError(f"not an image ({ctype or 'empty answer'})", url)
+        ext = sniff(resp.body)
+        if ext is None:
+            ctype = resp.header("Content-Type").split(";")[0].strip().lower() or "no type"
+            raise SitegenError(
+                f"not an image, audio, video or PDF file ({describe(resp.body)}, "
+                f"served as {ctype})",
+                url,
+            )
         digest = hashlib.sha256(resp.body).hexdigest()
-        rel = f"media/{digest[:2]}/{digest}{_extension(url, ctype)}"
+        rel = f"media/{digest[:2]}/{digest}{ext}"
         target = self.site_dir / "static" / rel
         if not target.exists():  # content-addressed: the same bytes are stored once
             atomic_write(target, resp.body)
         return "/" + rel, len(resp.body)
 
 
-def _extension(url: str, ctype: str) -> str:
-    suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower()
-    if suffix in IMAGE_EXTS:
-        return ".jpg" if suffix == ".jpeg" else suffix
-    guessed = mimetypes.guess_extension(ctype) if ctype else None
-    return {".jpe": ".jpg", ".jpeg": ".jpg"}.get(guessed or "", guessed or ".bin")
+def _used_by(where: list[str]) -> str:
+    named = sorted({w for w in where if w})
+    if not named:
+        return ""
+    more = f" and {len(named) - 1} more" if len(named) > 1 else ""
+    return f"; used by {named[0]}{more}"
 
 
 def post_image_urls(
     post: Mapping[str, Any], media_by_id: Mapping[int, Mapping[str, Any]]
 ) -> list[str]:
     """The images one REST post uses: its content's images and its featured image."""
+    return [url for url, _ in post_image_refs(post, media_by_id)]
+
+
+def post_image_refs(
+    post: Mapping[str, Any], media_by_id: Mapping[int, Mapping[str, Any]]
+) -> list[tuple[str, str]]:
+    """(URL, the post's field that names it) for each image one REST post uses."""
     content = post.get("content") or {}
     html = content.get("rendered", "") if isinstance(content, dict) else ""
-    urls = image_urls(html) if isinstance(html, str) else []
+    refs = [(u, "content.rendered") for u in image_urls(html)] if isinstance(html, str) else []
     featured = media_by_id.get(post.get("featured_media") or 0)
     if featured and isinstance(featured.get("source_url"), str):
-        urls.append(featured["source_url"])
-    return urls
+        refs.append((featured["source_url"], "featured_media"))
+    return refs
 
 
 # A tag that may carry image URLs, and its URL-valued attributes. WordPress escapes `<` inside

@@ -353,6 +353,16 @@ def _dump(items: Any) -> bytes:
     return json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
 
 
+def locations(known: dict[str, dict[int, Any]], folder: str) -> dict[tuple[str, int], str]:
+    """(kind, id) -> the JSON path of that post or page in the folder write_input writes."""
+    where: dict[tuple[str, int], str] = {}
+    for n, post in enumerate(_newest_first(known["posts"].values())):
+        where["posts", post["id"]] = f"{folder}/posts-page-{n // CHUNK + 1}.json[{n % CHUNK}]"
+    for n, page in enumerate(_newest_first(known["pages"].values())):
+        where["pages", page["id"]] = f"{folder}/pages.json[{n}]"
+    return where
+
+
 def write_input(
     current: Path, known: dict[str, dict[int, Any]], side: dict[str, list[Any]], index: bytes
 ) -> None:
