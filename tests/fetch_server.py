@@ -10,7 +10,7 @@ import json
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +25,10 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (to provoke client time-outs)
     drop: bool = False  # close the connection without answering
+    # A body sent chunk by chunk with no Content-Length, until the client hangs up; how many
+    # bytes went out is appended to `sent` when the answer ends.
+    stream: Iterable[bytes] | None = None
+    sent: list[int] = field(default_factory=list)
 
     def data(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -51,6 +55,9 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.drop:
             self.close_connection = True
             return
+        if reply.stream is not None:
+            self._stream(reply)
+            return
         data = reply.data()
         self.send_response_only(reply.status)  # no automatic Date: a test may send its own
         headers = {
@@ -64,6 +71,22 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         with suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(data)
+
+    def _stream(self, reply: Reply) -> None:
+        self.close_connection = True
+        self.send_response_only(reply.status)
+        for k, v in {"Connection": "close", **reply.headers}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        sent = 0
+        try:
+            for chunk in reply.stream or ():
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            reply.sent.append(sent)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass

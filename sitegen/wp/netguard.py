@@ -8,7 +8,7 @@ So every request (each redirect hop included) is checked here before a socket is
   (RFC 1918, unique-local fc00::/7), link-local (169.254/16 with the cloud metadata service,
   fe80::/10), shared/CGNAT (100.64/10), unspecified, multicast, documentation and reserved
   ranges are refused, and so are IPv6 forms that embed such an IPv4 address (IPv4-mapped,
-  IPv4-compatible, NAT64, 6to4);
+  NAT64, 6to4; the deprecated IPv4-compatible ::a.b.c.d is refused whatever it embeds);
 - the connection then goes to one of those checked addresses (see transport.py), never to a
   second DNS answer, so a name cannot resolve to a public address for the check and to an
   internal one for the connection.
@@ -52,6 +52,7 @@ _V4 = [
 _V6 = [
     ("::/128", "unspecified"),
     ("::1/128", "loopback"),
+    ("::/96", "reserved (IPv4-compatible)"),
     ("64:ff9b:1::/48", "reserved"),
     ("100::/64", "reserved"),
     ("2001::/23", "reserved"),
@@ -63,18 +64,19 @@ _V6 = [
 ]
 REFUSED_V4 = [(IPv4Network(net), why) for net, why in _V4]
 REFUSED_V6 = [(IPv6Network(net), why) for net, why in _V6]
-# IPv6 ranges whose low (or, for 6to4, high) 32 bits are an IPv4 address a packet may end up at.
-_COMPAT = IPv6Network("::/96")
+# NAT64 (DNS64 networks): the low 32 bits are the IPv4 address the packet is translated to.
 _NAT64 = IPv6Network("64:ff9b::/96")
+# All public IPv6 unicast is allocated from here; everything outside it is reserved or local.
+_GLOBAL_UNICAST = IPv6Network("2000::/3")
 
 
 def embedded_v4(ip: IPv6Address) -> IPv4Address | None:
-    """The IPv4 address an IPv6 address stands for (mapped, compatible, NAT64, 6to4), if any."""
+    """The IPv4 address an IPv6 address reaches (IPv4-mapped, 6to4, NAT64), if any."""
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
     if ip.sixtofour is not None:
         return ip.sixtofour
-    if (ip in _COMPAT and int(ip) > 1) or ip in _NAT64:
+    if ip in _NAT64:
         return IPv4Address(int(ip) & 0xFFFFFFFF)
     return None
 
@@ -94,6 +96,8 @@ def refusal(ip: Address) -> str:
     for net, why in table:
         if ip in net:
             return why
+    if isinstance(ip, IPv6Address) and ip not in _GLOBAL_UNICAST:
+        return "reserved"
     return "" if ip.is_global else "reserved"
 
 
