@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import re
 import time
 import tracemalloc
@@ -219,3 +220,27 @@ def test_mirroring_a_hostile_site_keeps_only_its_own_real_images(tmp_path: Path)
     assert "larger than the limit of 1,000,000 bytes" in refused["big.png"]
     stored = sorted(p.name for p in (tmp_path / "static").rglob("*") if p.is_file())
     assert stored == [hashlib.sha256(PNG).hexdigest() + ".png"]
+
+
+def test_a_file_an_older_import_stored_that_is_not_media_is_deleted(tmp_path: Path) -> None:
+    digest = hashlib.sha256(SVG).hexdigest()
+    local = f"/media/{digest[:2]}/{digest}.svg"
+    (tmp_path / "static" / local.lstrip("/")).parent.mkdir(parents=True)
+    (tmp_path / "static" / local.lstrip("/")).write_bytes(SVG)
+    png = hashlib.sha256(PNG).hexdigest()
+    kept = f"/media/{png[:2]}/{png}.png"
+    (tmp_path / "static" / kept.lstrip("/")).parent.mkdir(parents=True)
+    (tmp_path / "static" / kept.lstrip("/")).write_bytes(PNG)
+    with serve(hostile) as (site, seen):
+        old = {f"{site}/logo.svg": local, f"{site}/ok.png": kept, f"{site}/x": "/../../etc/passwd"}
+        (tmp_path / "content" / ".import").mkdir(parents=True)
+        (tmp_path / "content" / ".import" / "media-map.json").write_text(json.dumps(old))
+        problems = Problems()
+        mirror = MediaMirror(tmp_path, site + "/", client(site))
+        assert mirror.mapping == {f"{site}/ok.png": kept}
+        report = mirror.mirror([f"{site}/logo.svg", f"{site}/ok.png"], problems)
+    assert not (tmp_path / "static" / local.lstrip("/")).exists()
+    assert (report.reused, len(report.failed), [s.path for s in seen]) == (1, 1, ["/logo.svg"])
+    assert f"{site}/logo.svg: warning: a file an earlier import stored is not an image" in (
+        problems.render()
+    )

@@ -31,12 +31,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import atomic_write, write_if_changed
+from sitegen.safepath import UnsafePath, inside
 from sitegen.wp.fetch import HttpClient
 from sitegen.wp.sniff import EXTENSIONS, describe, sniff
 
 MEDIA_DIR = Path("static/media")
 MAP_FILE = Path("content/.import/media-map.json")
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp", ".ico"})
+_LOCAL = re.compile(r"^/media/([0-9a-f]{2})/\1[0-9a-f]{62}(?P<ext>\.[a-z0-9]{1,5})$")
 _THUMB = re.compile(r"^(?P<stem>.+)-(?P<w>\d+)x(?P<h>\d+)(?P<ext>\.[A-Za-z0-9]+)$")
 
 
@@ -126,6 +128,7 @@ class MediaMirror:
     http: HttpClient
     index: Mapping[str, str] = field(default_factory=dict)  # size URL -> original (media.json)
     mapping: dict[str, str] = field(default_factory=dict)  # absolute URL -> /media/ab/….ext
+    purged: list[str] = field(default_factory=list)  # URLs whose stored file was not media
 
     def __post_init__(self) -> None:
         path = self.site_dir / MAP_FILE
@@ -134,13 +137,7 @@ class MediaMirror:
                 self.mapping = dict(json.loads(path.read_text(encoding="utf-8")))
             except (json.JSONDecodeError, ValueError, TypeError):
                 self.mapping = {}  # a cache: a broken one costs a download, not correctness
-            # An entry left by an older sitegen that kept any file type is fetched (and judged)
-            # again.
-            self.mapping = {
-                u: p
-                for u, p in self.mapping.items()
-                if isinstance(p, str) and PurePosixPath(p).suffix in EXTENSIONS and self._exists(p)
-            }
+            self.mapping = {u: p for u, p in self.mapping.items() if self._valid(u, p)}
 
     def absolute(self, url: str) -> str:
         return urljoin(self.home, url.strip())
@@ -159,6 +156,13 @@ class MediaMirror:
         """Download what is not mirrored yet. `urls` may pair each URL with where it is used
         (a JSON path), which a warning then names."""
         report = MediaReport()
+        for url in self.purged:
+            problems.warn(
+                "a file an earlier import stored is not an image, audio, video or PDF file: "
+                "deleted from static/media/, and fetched again",
+                url,
+            )
+        self.purged.clear()
         users: dict[str, list[str]] = {}
         for item in urls:
             raw, where = (item, "") if isinstance(item, str) else item
@@ -200,8 +204,23 @@ class MediaMirror:
         text = json.dumps(self.mapping, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         write_if_changed(self.site_dir / MAP_FILE, text.encode("utf-8"))
 
+    def _valid(self, url: str, local: object) -> bool:
+        """A remembered file this version would have stored; an older sitegen kept any type,
+        so a file that is not media is deleted (it would be published) and fetched again."""
+        m = _LOCAL.match(local) if isinstance(local, str) else None
+        if m is None or not self._exists(m[0]):
+            return False
+        if m["ext"] in EXTENSIONS:
+            return True
+        self.purged.append(url)
+        (self.site_dir / "static" / m[0].lstrip("/")).unlink()
+        return False
+
     def _exists(self, local: str) -> bool:
-        return (self.site_dir / "static" / local.lstrip("/")).is_file()
+        try:
+            return inside(self.site_dir / "static", local.lstrip("/")).is_file()
+        except UnsafePath:
+            return False
 
     def _download(self, url: str) -> tuple[str, int]:
         resp = self.http.get(url, accept="image/*,*/*;q=0.5", limit=self.http.options.max_media)
@@ -217,7 +236,10 @@ class MediaMirror:
             )
         digest = hashlib.sha256(resp.body).hexdigest()
         rel = f"media/{digest[:2]}/{digest}{ext}"
-        target = self.site_dir / "static" / rel
+        try:
+            target = inside(self.site_dir / "static", rel)
+        except UnsafePath as exc:  # static/media/ is a symbolic link out of the site
+            raise SitegenError(f"not stored: {exc}", url) from None
         if not target.exists():  # content-addressed: the same bytes are stored once
             atomic_write(target, resp.body)
         return "/" + rel, len(resp.body)
