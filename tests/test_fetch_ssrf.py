@@ -19,7 +19,7 @@ from fetch_server import FakeWordPress, Reply, serve
 
 from sitegen.cli import main
 from sitegen.errors import Problems
-from sitegen.wp.fetch import FetchError, FetchOptions, HttpClient
+from sitegen.wp.fetch import FetchError, FetchOptions, HttpClient, RestClient
 from sitegen.wp.media import MediaMirror
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
@@ -244,3 +244,19 @@ def test_a_file_an_older_import_stored_that_is_not_media_is_deleted(tmp_path: Pa
     assert f"{site}/logo.svg: warning: a file an earlier import stored is not an image" in (
         problems.render()
     )
+
+
+def test_an_api_link_to_another_local_server_is_refused_and_discovery_goes_on() -> None:
+    index = {"name": "Test", "namespaces": ["wp/v2"], "routes": {}}
+    with serve(lambda path: Reply(200, index)) as (inner, inner_seen):
+
+        def answer(path: str) -> Reply:
+            if path == "/":
+                link = f'<{inner}/wp-json/>; rel="https://api.w.org/"'
+                return Reply(200, "<html>", {"Content-Type": "text/html", "Link": link})
+            return Reply(200, index) if path == "/wp-json/" else Reply(404, {})
+
+        with serve(answer) as (site, _):
+            rest = RestClient(site, client())
+            assert rest.discover() == site + "/wp-json/"
+    assert inner_seen == []

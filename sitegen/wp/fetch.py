@@ -257,7 +257,15 @@ class RestClient:
         candidates += [home + "wp-json/", home + "?rest_route=/"]
         tried = []
         for root in dict.fromkeys(candidates):
-            resp = self.http.get(root)
+            try:
+                resp = self.http.get(root)
+            except FetchError as err:
+                if root != advertised:
+                    raise
+                # The site's own Link header may name another host (refused if internal): the
+                # usual places on the named site are still worth a try.
+                tried.append(f"{root} -> {err.message}")
+                continue
             tried.append(f"{root} -> HTTP {resp.status}")
             if resp.status in (401, 403):
                 check(resp)

@@ -13,6 +13,7 @@ endless answer costs at most the cap in memory.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import ssl
@@ -168,9 +169,15 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.sock = _connect(self.addresses, self.port, self.timeout)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One context for every connection: loading the CA store takes milliseconds each time."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPS(http.client.HTTPSConnection):
     def __init__(self, target: Target, timeout: float) -> None:
-        self.tls = ssl.create_default_context()
+        self.tls = _tls()
         super().__init__(target.host, target.port, timeout=timeout, context=self.tls)
         self.addresses = target.addresses
 
