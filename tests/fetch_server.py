@@ -7,6 +7,7 @@ A test gives it a function `answer(path_and_query) -> Reply`; every request is r
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 import urllib.parse
@@ -99,15 +100,20 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(answer: Callable[[str], Reply]) -> Iterator[tuple[str, list[Seen]]]:
-    """Run the server; yields (base URL, list of requests seen)."""
+def serve(
+    answer: Callable[[str], Reply], tls: ssl.SSLContext | None = None
+) -> Iterator[tuple[str, list[Seen]]]:
+    """Run the server (HTTPS with a server-side `tls`); yields (base URL, requests seen)."""
     server = _Server(("127.0.0.1", 0), _Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.answer = answer
     server.seen = []
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server.seen
+        scheme = "https" if tls is not None else "http"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", server.seen
     finally:
         server.shutdown()
         server.server_close()
