@@ -63,7 +63,7 @@ def run_from(
     drafts: bool, quiet: bool, max_download: int = 50,
 ) -> None:  # fmt: skip
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
-    fetch = FetchOptions(jobs=jobs, trusted=(url,), max_media=max_download * 1_000_000)
+    fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000)
     options = MirrorOptions(
         sync=SyncOptions(full=full, fetch=fetch),
         media=media,
