@@ -260,3 +260,18 @@ def test_an_api_link_to_another_local_server_is_refused_and_discovery_goes_on() 
             rest = RestClient(site, client())
             assert rest.discover() == site + "/wp-json/"
     assert inner_seen == []
+
+
+def test_the_named_origin_is_trusted_by_its_name(tmp_path: Path) -> None:
+    # `localhost` named with --from is trusted although it resolves to loopback (maybe ::1
+    # first, where nothing listens: the next vetted address is tried).
+    with serve(FakeWordPress({1: "2024-01-01T00:00:00"})) as (site, seen):
+        named = site.replace("127.0.0.1", "localhost")
+        result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "--from", named])
+    assert result.exit_code == 0, result.output
+    assert "imported 1," in result.output and seen
+
+
+def test_max_download_goes_with_from(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "--max-download", "5"])
+    assert result.exit_code == 2 and "so does --max-download" in result.output
