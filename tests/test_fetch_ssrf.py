@@ -102,7 +102,13 @@ def test_only_real_media_are_kept_and_nothing_else_is_written(tmp_path: Path) ->
         problems = Problems()
         mirror = MediaMirror(tmp_path, site + "/", client(site))
         report = mirror.mirror(
-            [*refs, (site + "/ok.png", "pages.json[0].featured_media")], problems
+            [
+                *refs,
+                (site + "/ok.png", "pages.json[0].featured_media"),
+                ("file:///etc/passwd", "pages.json[1].content.rendered"),
+                "data:image/png,x",
+            ],
+            problems,
         )
     digest = hashlib.sha256(PNG).hexdigest()
     written = [p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()]
@@ -124,6 +130,11 @@ def test_only_real_media_are_kept_and_nothing_else_is_written(tmp_path: Path) ->
         "(a script (#!), served as application/x-sh)",
     }
     text = problems.render()
+    assert (
+        "file:///etc/passwd: warning: image not mirrored: refused: only http:// and https:// "
+        "addresses are fetched; used by pages.json[1].content.rendered"
+    ) in text
+    assert "data:" not in text and len(problems.warnings) == len(bad) + 1
     for i, path in enumerate(bad):  # every refusal names the URL and the post that uses it
         assert f"{site}{path}: warning: image not mirrored: " in text
         assert f"used by posts-page-1.json[{i}].content.rendered\n" in text

@@ -38,6 +38,7 @@ from sitegen.wp.sniff import EXTENSIONS, describe, sniff
 MEDIA_DIR = Path("static/media")
 MAP_FILE = Path("content/.import/media-map.json")
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp", ".ico"})
+_QUIET_SCHEMES = frozenset({"http", "https", "data"})  # data: images are inline: nothing to fetch
 _LOCAL = re.compile(r"^/media/([0-9a-f]{2})/\1[0-9a-f]{62}(?P<ext>\.[a-z0-9]{1,5})$")
 _THUMB = re.compile(r"^(?P<stem>.+)-(?P<w>\d+)x(?P<h>\d+)(?P<ext>\.[A-Za-z0-9]+)$")
 
@@ -169,6 +170,14 @@ class MediaMirror:
             if raw.strip():
                 users.setdefault(best_url(self.absolute(raw), self.index), []).append(where)
         wanted = sorted(u for u in users if urlsplit(u).scheme in ("http", "https"))
+        for url in sorted(u for u in users if urlsplit(u).scheme not in _QUIET_SCHEMES):
+            # file:, ftp:, gopher: …: never fetched; said, since a post naming one is odd.
+            problems.warn(
+                f"image not mirrored: refused: only http:// and https:// addresses are fetched"
+                f"{_used_by(users[url])}",
+                url,
+                "the content keeps its URL",
+            )
         todo = [u for u in wanted if u not in self.mapping]
         report.reused = len(wanted) - len(todo)
         done = 0
