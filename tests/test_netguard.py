@@ -190,3 +190,33 @@ def test_the_connection_goes_to_the_address_that_was_checked(
         http.get("http://rebind.example:8080/x.png")
     assert asked == ["rebind.example"]
     assert connected == [("93.184.216.34", 8080)]
+
+
+@pytest.mark.usefixtures("no_connection")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/",  # 127.0.0.1 as one decimal number
+        "http://0x7f000001/",
+        "http://127.1/",
+        "http://017700000001/",  # octal
+        "http://0.0.0.0:8089/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:a9fe:a9fe]/latest/meta-data/",  # 169.254.169.254
+        "https://[fe80::1]:8443/",
+    ],
+)
+def test_spellings_of_internal_addresses_are_refused(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    real = socket.getaddrinfo
+
+    def numeric_only(host: str, port: int, *args: Any, **kwargs: Any) -> Any:
+        # The C resolver reads these spellings itself; AI_NUMERICHOST makes sure no DNS query
+        # is ever sent for them.
+        return real(host, port, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+
+    monkeypatch.setattr(socket, "getaddrinfo", numeric_only)
+    with pytest.raises(FetchError, match=r"refused: .* is a .* address"):
+        vet(url, frozenset())
