@@ -242,19 +242,31 @@ def test_a_file_an_older_import_stored_that_is_not_media_is_deleted(tmp_path: Pa
     kept = f"/media/{png[:2]}/{png}.png"
     (tmp_path / "static" / kept.lstrip("/")).parent.mkdir(parents=True)
     (tmp_path / "static" / kept.lstrip("/")).write_bytes(PNG)
+    html = hashlib.sha256(HTML).hexdigest()
+    named_png = f"/media/{html[:2]}/{html}.png"  # an HTML page an older import named .png
+    (tmp_path / "static" / named_png.lstrip("/")).parent.mkdir(parents=True)
+    (tmp_path / "static" / named_png.lstrip("/")).write_bytes(HTML)
     with serve(hostile) as (site, seen):
-        old = {f"{site}/logo.svg": local, f"{site}/ok.png": kept, f"{site}/x": "/../../etc/passwd"}
+        old = {
+            f"{site}/logo.svg": local,
+            f"{site}/ok.png": kept,
+            f"{site}/page.png": named_png,
+            f"{site}/x": "/../../etc/passwd",
+        }
         (tmp_path / "content" / ".import").mkdir(parents=True)
         (tmp_path / "content" / ".import" / "media-map.json").write_text(json.dumps(old))
         problems = Problems()
         mirror = MediaMirror(tmp_path, site + "/", client(site))
         assert mirror.mapping == {f"{site}/ok.png": kept}
-        report = mirror.mirror([f"{site}/logo.svg", f"{site}/ok.png"], problems)
+        report = mirror.mirror([f"{site}/logo.svg", f"{site}/ok.png", f"{site}/page.png"], problems)
     assert not (tmp_path / "static" / local.lstrip("/")).exists()
-    assert (report.reused, len(report.failed), [s.path for s in seen]) == (1, 1, ["/logo.svg"])
-    assert f"{site}/logo.svg: warning: a file an earlier import stored is not an image" in (
-        problems.render()
-    )
+    assert not (tmp_path / "static" / named_png.lstrip("/")).exists()
+    assert (report.reused, len(report.failed)) == (1, 2)
+    assert sorted(s.path for s in seen) == ["/logo.svg", "/page.png"]
+    for name in ("logo.svg", "page.png"):
+        assert f"{site}/{name}: warning: a file an earlier import stored is not an image" in (
+            problems.render()
+        )
 
 
 def test_an_api_link_to_another_local_server_is_refused_and_discovery_goes_on() -> None:

@@ -214,15 +214,19 @@ class MediaMirror:
         write_if_changed(self.site_dir / MAP_FILE, text.encode("utf-8"))
 
     def _valid(self, url: str, local: object) -> bool:
-        """A remembered file this version would have stored; an older sitegen kept any type,
-        so a file that is not media is deleted (it would be published) and fetched again."""
+        """A remembered file this version would have stored. An older sitegen kept any type
+        (an HTML page named .png, an SVG, a script), so a file that is not media is deleted (it
+        would be published) and fetched again, to be judged like any new one."""
         m = _LOCAL.match(local) if isinstance(local, str) else None
         if m is None or not self._exists(m[0]):
             return False
-        if m["ext"] in EXTENSIONS:
+        path = self.site_dir / "static" / m[0].lstrip("/")
+        with path.open("rb") as f:
+            head = f.read(64)  # enough for every signature sniff() knows
+        if m["ext"] in EXTENSIONS and sniff(head) is not None:
             return True
         self.purged.append(url)
-        (self.site_dir / "static" / m[0].lstrip("/")).unlink()
+        path.unlink(missing_ok=True)
         return False
 
     def _exists(self, local: str) -> bool:
