@@ -100,13 +100,14 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "--from", metavar="URL",  # the parameter is named "from": a keyword, so read via kwargs
         help="Mirror a live WordPress site through its REST API instead of reading files: "
         "the first run fetches everything, later runs only what changed, and posts the site "
-        "no longer publishes leave content/ (their paths go to content/_gone.yaml).",
+        "no longer publishes leave content/ (their paths go to content/_gone.yaml). "
+        "This URL's origin is the only one fetched from a private or loopback address.",
     )  # fmt: skip
     @click.option(
         "--media/--no-media", default=None,
         help="With --from: download the images posts use into static/media/ and point the "
-        "content at those copies. Remembered: later runs keep mirroring images until "
-        "--no-media.",
+        "content at those copies (only files that really are images, audio, video or PDF; "
+        "SVG is refused). Remembered: later runs keep mirroring images until --no-media.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
