@@ -20,6 +20,7 @@ from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, html_to_markdown
 from sitegen.wp.text import plain_text
+from sitegen.wp.urlhost import web_authority
 
 # Paths under the home that stay WordPress's own in the mirror (DESIGN.md, principle 8), so a
 # link to them becomes root-relative. Anything else under the home (uploads, wp-admin) stays
@@ -81,9 +82,8 @@ class Normalized:
 def url_key(url: str) -> str:
     """A permalink as a map key: scheme, default port, `%XX` case and trailing slash ignored."""
     parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port not in (80, 443):
-        host += f":{parts.port}"
+    # The host as a browser reads it: `https://evil.example\@site/x` is not a link to `site`.
+    host = web_authority(url)
     path = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group(0).lower(), parts.path)
     return f"{host}{path.rstrip('/')}/"
 
