@@ -79,6 +79,33 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class AliasRefused(yaml.MarkedYAMLError):
+    """A YAML alias (`*name`) where sitegen reads YAML. Its own writers never emit one, and a
+    few lines of nested aliases stand for billions of values ("billion laughs"): a hand-edited
+    file must not be able to make every later step of a build walk them."""
+
+    hint = (
+        "write the value out in full: sitegen does not expand YAML aliases (*name) or merge "
+        "keys (<<: *name)"
+    )
+
+
+def load_yaml(text: str, loader: type[yaml.SafeLoader] = _Loader) -> Any:
+    """`text` parsed by `loader` (front matter's by default), refusing aliases and nesting too
+    deep to parse; both raise a yaml.MarkedYAMLError that `yaml_error` turns into a message."""
+    if "*" in text:  # no alias without a star: most files are not parsed twice
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise AliasRefused(
+                    problem=f"found an alias (*{event.anchor}), which sitegen does not expand",
+                    problem_mark=event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark
+                )
+    try:
+        return yaml.load(text, Loader=loader)
+    except RecursionError:  # the pure-Python parser (libyaml stops at 1,000 levels itself)
+        raise yaml.MarkedYAMLError(problem="nested too deeply") from None
+
+
 def dump_front_matter(meta: dict[str, Any]) -> str:
     ordered = {k: meta[k] for k in KEY_ORDER if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
@@ -125,7 +152,7 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
             "add a line '---' after the last front matter key",
         ) from None
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
+        meta = load_yaml("\n".join(lines[1:end])) or {}
     except yaml.MarkedYAMLError as exc:
         raise yaml_error(exc, source, "front matter", first_line=2) from None
     if not isinstance(meta, dict):
@@ -164,7 +191,7 @@ def yaml_error(exc: yaml.YAMLError, source: str, what: str, first_line: int = 1)
     message = f"{what}: {exc.problem}"
     if exc.context and exc.context_mark:
         message += f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
-    return SitegenError(message, f"{source}:{line}", YAML_HINT)
+    return SitegenError(message, f"{source}:{line}", getattr(exc, "hint", YAML_HINT))
 
 
 def _line_of(text: str, key: str) -> int:
