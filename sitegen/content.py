@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,12 @@ class AliasRefused(yaml.MarkedYAMLError):
     )
 
 
+class SurrogateRefused(yaml.MarkedYAMLError):
+    """A `\\ud800`-style escape: half of a UTF-16 pair, which no UTF-8 page can hold."""
+
+    hint = "write the character itself, or an emoji as \\U0001F600 (eight digits)"
+
+
 def load_yaml(text: str, loader: type[yaml.SafeLoader] = _Loader) -> Any:
     """`text` parsed by `loader` (front matter's by default), refusing aliases and nesting too
     deep to parse; both raise a yaml.MarkedYAMLError that `yaml_error` turns into a message."""
@@ -101,9 +108,38 @@ def load_yaml(text: str, loader: type[yaml.SafeLoader] = _Loader) -> Any:
                     problem_mark=event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark
                 )
     try:
-        return yaml.load(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
     except RecursionError:  # the pure-Python parser (libyaml stops at 1,000 levels itself)
         raise yaml.MarkedYAMLError(problem="nested too deeply") from None
+    escape = _SURROGATE_ESCAPE.search(text)
+    if escape and _has_surrogate(data):
+        # libyaml refuses `"\ud800"`; PyYAML's own parser makes a text no page can be written in.
+        line = text.count("\n", 0, escape.start())
+        column = escape.start() - (text.rfind("\n", 0, escape.start()) + 1)
+        raise SurrogateRefused(
+            problem=f"found a lone surrogate escape ({escape.group()}), half of a UTF-16 pair",
+            problem_mark=yaml.Mark("", escape.start(), line, column, "", 0),
+        )
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:  # no aliases, so a tree: every value is visited once
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def dump_front_matter(meta: dict[str, Any]) -> str:
