@@ -3,9 +3,12 @@ the iframe allow-list and "is this link to our own site?" at import."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from cli_support import SITE, sitegen
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -159,3 +162,12 @@ def test_an_allowed_iframe_names_its_host_plainly(url: str) -> None:
     assert "@" not in authority
     host = authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
     assert host.replace("%2e", ".").lower() in DEFAULT_IFRAME_HOSTS, url
+
+
+def test_a_link_no_parser_accepts_is_a_warning_at_build_not_a_traceback(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    post = site / "content/posts/2022/12/year-end.md"
+    post.write_text(post.read_text() + '\n<a href="http://[::1/x">there</a>\n')
+    result = sitegen(site, "build")  # was: ValueError "Invalid IPv6 URL" from the link check
+    assert result.exit_code == 0, result.output
+    assert "broken link http://[::1/x (not a valid URL)" in result.output
