@@ -5,15 +5,19 @@ nothing published that WordPress did not mark public."""
 from __future__ import annotations
 
 import json
+import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cli_support import seed_post, sitegen
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from sitegen.errors import Problems
 from sitegen.importer import ImportOptions, import_paths
+from sitegen.wp.jsonfields import read_json
 
 GOOD = seed_post()
 SURROGATE_HINT = "the text was cut or mis-encoded in WordPress"
@@ -285,3 +289,27 @@ def test_a_lone_surrogate_from_a_live_site_is_repaired_too(tmp_path: Path) -> No
     assert result.exception is None, result.output  # before: UnicodeEncodeError saving current/
     assert "title.rendered: warning: a lone surrogate" in result.output
     assert result.output.splitlines()[-1].startswith("imported 2,")
+
+
+_TRICKY = st.text(
+    st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "🚀", "\\", "u", "D", "8", "c", "a"])
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TRICKY, max_size=4), st.booleans())
+@example(["\\ud83d\ude80"], True)  # a backslash, the text "ud83d", then a lone low half
+@example(["\ud83d\ude80"], True)  # two halves that pair up: an emoji, not broken
+def test_no_lone_surrogate_survives_reading(texts: list[str], ascii_only: bool) -> None:
+    # The files not walked are the ones the text proves clean: never a surrogate let through.
+    raw = json.dumps({"t": texts, **{t: 1 for t in texts}}, ensure_ascii=ascii_only)
+    data = raw.encode("utf-8", "backslashreplace")  # as sitegen saves what it fetched
+    truth = json.dumps(json.loads(data.decode()), ensure_ascii=False)
+    with tempfile.NamedTemporaryFile(suffix=".json") as fh:
+        fh.write(data)
+        fh.flush()
+        problems = Problems()
+        got = read_json(Path(fh.name), "f.json", problems)
+    assert not _SURROGATE.search(json.dumps(got, ensure_ascii=False))
+    assert bool(problems.warnings) == bool(_SURROGATE.search(truth))

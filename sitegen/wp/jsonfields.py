@@ -55,11 +55,19 @@ def read_json(path: Path, name: str, problems: Problems | None = None) -> Any:
             f"invalid JSON: {exc.msg}", f"{name}:{exc.lineno}:{exc.colno}", hint
         ) from None
     # Lone surrogates only come from `\uD800`-`\uDFFF` escapes (the UTF-8 decoder refuses
-    # them raw), so files without one, most of them, are not walked.
-    return repair_surrogates(data, name, problems) if _SURROGATE_ESCAPE.search(text) else data
+    # them raw); only a file with an unpaired one (or an escaped backslash before `uD`, where
+    # the text alone cannot tell) is walked. Emoji escaped as pairs are the common case.
+    lone = _LONE_ESCAPE.search(text) or _BACKSLASH_U_D.search(text)
+    return repair_surrogates(data, name, problems) if lone else data
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_ESCAPE = re.compile(
+    r"\\u[dD](?:"
+    r"[89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"  # a high half with no low after it
+    r"|[c-fC-F][0-9a-fA-F]{2}(?<!\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r")"  # ... or a low half with no high before it
+)
+_BACKSLASH_U_D = re.compile(r"\\\\u[dD]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATES_NAMED = 20  # per file; a file broken throughout gets one more line, not thousands
 
