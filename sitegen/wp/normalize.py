@@ -314,6 +314,12 @@ def front_matter(
             post.modified, post.modified_gmt, maps.tz, f"{post.where}.modified_gmt"
         ),
     }
+    if post.content_missing:  # said here, where only the copy of a post that is written is
+        problems.warn(
+            "no content.rendered: imported with an empty body",
+            f"{post.where}.content",
+            "save the post again from /wp-json/wp/v2/ (with the default context=view)",
+        )
     author = _author(post, maps, problems)
     if author:
         meta["author"] = author

@@ -115,12 +115,6 @@ def _learn(
                 "is public",
             )
         return
-    if post.content_missing and src.content:
-        problems.warn(
-            "no content.rendered: imported with an empty body",
-            f"{post.where}.content",
-            "save the post again from /wp-json/wp/v2/ (with the default context=view)",
-        )
     stub = Stub(
         where=post.where,
         id=post.id,
