@@ -86,8 +86,8 @@ def repair_surrogates(data: Any, name: str, problems: Problems | None) -> Any:
         return _LONE_SURROGATE.sub("\ufffd", text)
 
     holder = {"": data}
-    # Containers to walk, with their JSON path; not recursive, as json.loads accepts nesting
-    # deeper than Python's stack.
+    # Containers to walk, with their JSON path; a loop, not recursion: json.loads accepts
+    # nesting right up to Python's recursion limit, which a recursive walk would then pass.
     stack: list[tuple[Any, str]] = [(holder, name)]
     while stack:
         container, where = stack.pop()
