@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,68 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class AliasRefused(yaml.MarkedYAMLError):
+    """A YAML alias (`*name`) where sitegen reads YAML. Its own writers never emit one, and a
+    few lines of nested aliases stand for billions of values ("billion laughs"): a hand-edited
+    file must not be able to make every later step of a build walk them."""
+
+    hint = (
+        "write the value out in full: sitegen does not expand YAML aliases (*name) or merge "
+        "keys (<<: *name)"
+    )
+
+
+class SurrogateRefused(yaml.MarkedYAMLError):
+    """A `\\ud800`-style escape: half of a UTF-16 pair, which no UTF-8 page can hold."""
+
+    hint = "write the character itself, or an emoji as \\U0001F600 (eight digits)"
+
+
+def load_yaml(text: str, loader: type[yaml.SafeLoader] = _Loader) -> Any:
+    """`text` parsed by `loader` (front matter's by default), refusing aliases and nesting too
+    deep to parse; both raise a yaml.MarkedYAMLError that `yaml_error` turns into a message."""
+    if "*" in text:  # no alias without a star: most files are not parsed twice
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise AliasRefused(
+                    problem=f"found an alias (*{event.anchor}), which sitegen does not expand",
+                    problem_mark=event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark
+                )
+    try:
+        data = yaml.load(text, Loader=loader)
+    except RecursionError:  # the pure-Python parser (libyaml stops at 1,000 levels itself)
+        raise yaml.MarkedYAMLError(problem="nested too deeply") from None
+    escape = _SURROGATE_ESCAPE.search(text)
+    if escape and _has_surrogate(data):
+        # libyaml refuses `"\ud800"`; PyYAML's own parser makes a text no page can be written in.
+        line = text.count("\n", 0, escape.start())
+        column = escape.start() - (text.rfind("\n", 0, escape.start()) + 1)
+        raise SurrogateRefused(
+            problem=f"found a lone surrogate escape ({escape.group()}), half of a UTF-16 pair",
+            problem_mark=yaml.Mark("", escape.start(), line, column, "", 0),
+        )
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:  # no aliases, so a tree: every value is visited once
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def dump_front_matter(meta: dict[str, Any]) -> str:
     ordered = {k: meta[k] for k in KEY_ORDER if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
@@ -125,7 +188,7 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
             "add a line '---' after the last front matter key",
         ) from None
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
+        meta = load_yaml("\n".join(lines[1:end])) or {}
     except yaml.MarkedYAMLError as exc:
         raise yaml_error(exc, source, "front matter", first_line=2) from None
     if not isinstance(meta, dict):
@@ -164,7 +227,7 @@ def yaml_error(exc: yaml.YAMLError, source: str, what: str, first_line: int = 1)
     message = f"{what}: {exc.problem}"
     if exc.context and exc.context_mark:
         message += f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
-    return SitegenError(message, f"{source}:{line}", YAML_HINT)
+    return SitegenError(message, f"{source}:{line}", getattr(exc, "hint", YAML_HINT))
 
 
 def _line_of(text: str, key: str) -> int:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sitegen.errors import SitegenError
 from sitegen.wp.jsonfields import JsonObject, kind
@@ -95,6 +96,7 @@ class WpPost:
     embedded_author: WpUser | None = None
     embedded_terms: tuple[WpTerm, ...] = ()
     embedded_media: WpMedia | None = None
+    content_missing: bool = False  # no `content.rendered` at all (not an empty one)
 
 
 class ErrorResponse(SitegenError):
@@ -169,22 +171,24 @@ def parse_post(obj: Any, where: str) -> WpPost:
     date = f.date("date")
     assert date is not None  # required
     modified = f.date("modified", required=False) or date
+    content = f.rendered_or_none("content")
     embedded = f.get("_embedded", {})
     emb = JsonObject(embedded, f.loc("_embedded"), "embedded objects") if embedded else None
     return WpPost(
         where=where,
         id=f.int_("id"),
         type=f.str_("type", "post"),
-        status=f.str_("status", "publish"),
+        # No status is not "publish": only what WordPress says is public is published.
+        status=f.str_("status", ""),
         slug=f.str_("slug"),
-        link=f.str_("link"),
+        link=f.url("link"),
         guid=f.rendered("guid", required=False),
         date=date,
         date_gmt=f.date("date_gmt", required=False),
         modified=modified,
         modified_gmt=f.date("modified_gmt", required=False),
         title_html=f.rendered("title"),
-        content_html=f.rendered("content", required=False),
+        content_html=content or "",
         excerpt_html=f.rendered("excerpt", required=False),
         protected=_protected(f),
         author=f.int_("author", 0),
@@ -200,6 +204,7 @@ def parse_post(obj: Any, where: str) -> WpPost:
         embedded_author=_embedded_author(emb),
         embedded_terms=_embedded_terms(emb),
         embedded_media=_embedded_media(emb),
+        content_missing=content is None,
     )
 
 
@@ -320,7 +325,18 @@ def parse_site(obj: Any, where: str) -> WpSite:
             offset = float(offset)
         except ValueError:
             offset = None
-    home = f.str_("home", "") or f.str_("url", "")
+    # WordPress offers -12 to +14 hours; anything else (99, NaN, 1e308) is no UTC offset.
+    if isinstance(offset, int | float) and not -24 < offset < 24:
+        raise SitegenError(
+            f"not a UTC offset in hours: {offset}", f.loc("gmt_offset"), "WordPress writes 5.5"
+        )
+    home = f.url("home") if f.get("home") else f.url("url") if f.get("url") else ""
+    if home and urlsplit(home).scheme not in ("http", "https"):
+        raise SitegenError(
+            f"the site's home is not an http(s) address: {home!r}",
+            f.loc("home" if f.get("home") else "url"),
+            "WordPress's home is the site's address, such as https://example.org/",
+        )
     return WpSite(
         name=f.str_("name", ""),
         description=f.str_("description", ""),

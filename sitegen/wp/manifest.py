@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.content import yaml_error
+from sitegen.content import load_yaml, yaml_error
 from sitegen.errors import SitegenError
 from sitegen.fsutil import write_if_changed
 
@@ -92,7 +92,7 @@ def load_site(content_dir: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), yaml.SafeLoader)
     except yaml.YAMLError as exc:
         err = yaml_error(exc, f"content/{SITE_FILE}", "not valid YAML")
         err.hint = "fix the YAML or delete the file; the import writes it again"

@@ -20,6 +20,7 @@ from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, html_to_markdown
 from sitegen.wp.text import plain_text
+from sitegen.wp.urlhost import web_authority
 
 # Paths under the home that stay WordPress's own in the mirror (DESIGN.md, principle 8), so a
 # link to them becomes root-relative. Anything else under the home (uploads, wp-admin) stays
@@ -80,10 +81,12 @@ class Normalized:
 
 def url_key(url: str) -> str:
     """A permalink as a map key: scheme, default port, `%XX` case and trailing slash ignored."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port not in (80, 443):
-        host += f":{parts.port}"
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # `https://[::1`: a key no valid URL has, so it matches nothing
+        return f"\0{url}"
+    # The host as a browser reads it: `https://evil.example\@site/x` is not a link to `site`.
+    host = web_authority(url)
     path = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group(0).lower(), parts.path)
     return f"{host}{path.rstrip('/')}/"
 
@@ -91,7 +94,7 @@ def url_key(url: str) -> str:
 def relative_path(link: str, home: str) -> str | None:
     """`https://site/web/2023/09/01/x/` -> `2023/09/01/x/` (encoding kept); None if elsewhere."""
     key, home_key = url_key(link), url_key(home)
-    if not key.startswith(home_key):
+    if not key.startswith(home_key) or key.startswith("\0"):
         return None
     # Cut the home's path from the link's own path, so `%E2` stays `%E2` as WordPress wrote it.
     path = urlsplit(link.strip()).path
@@ -116,7 +119,10 @@ def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
         return answer
 
     def rewrite(url: str) -> str:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # `https://[::1/x` in a post: left as written, like any other link
+            return url
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return url
         rel = relative_path(url, maps.home)
@@ -308,6 +314,12 @@ def front_matter(
             post.modified, post.modified_gmt, maps.tz, f"{post.where}.modified_gmt"
         ),
     }
+    if post.content_missing:  # said here, where only the copy of a post that is written is
+        problems.warn(
+            "no content.rendered: imported with an empty body",
+            f"{post.where}.content",
+            "save the post again from /wp-json/wp/v2/ (with the default context=view)",
+        )
     author = _author(post, maps, problems)
     if author:
         meta["author"] = author

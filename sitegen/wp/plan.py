@@ -76,7 +76,7 @@ def first_pass(
     first = First()
     for src in sources:
         try:
-            posts = iter_posts(read_json(src.path, src.name), src.name)
+            posts = iter_posts(read_json(src.path, src.name, problems), src.name)
             for post in posts:
                 if isinstance(post, SitegenError):
                     problems.add(post)
@@ -107,6 +107,13 @@ def _learn(
     reason = _skip_reason(post, drafts)
     if reason:
         skip(reason)
+        if not post.status and src.content:
+            problems.warn(
+                "no status: not imported (only what WordPress marks public is published)",
+                f"{post.where}.status",
+                'save the post again from /wp-json/wp/v2/, or add "status": "publish" if it '
+                "is public",
+            )
         return
     stub = Stub(
         where=post.where,
@@ -159,6 +166,8 @@ def _skip_reason(post: WpPost, drafts: bool) -> str:
         return "password-protected"
     if post.status == "publish" or (post.status == "draft" and drafts):
         return ""
+    if not post.status:
+        return "no status"
     return _SKIP_STATUS.get(post.status, f"status {post.status}")
 
 

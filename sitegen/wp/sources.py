@@ -106,7 +106,7 @@ def read_sides(sources: list[Source], problems: Problems) -> SideData:
     side = SideData()
     for src in sources:
         try:
-            data = read_json(src.path, src.name)
+            data = read_json(src.path, src.name, problems)
         except SitegenError as err:
             problems.add(err)
             continue

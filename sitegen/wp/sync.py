@@ -350,7 +350,10 @@ def _newest_first(items: Iterable[Any]) -> list[Any]:
 
 
 def _dump(items: Any) -> bytes:
-    return json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+    # A lone surrogate (WordPress cut an emoji in half) stays the JSON escape it came as;
+    # the import repairs and reports it.
+    text = json.dumps(items, ensure_ascii=False, sort_keys=True)
+    return text.encode("utf-8", "backslashreplace") + b"\n"
 
 
 def locations(known: dict[str, dict[int, Any]], folder: str) -> dict[tuple[str, int], str]:
