@@ -44,6 +44,12 @@ def test_version_is_the_installed_distributions() -> None:
     assert importlib.metadata.version("sitegen") == sitegen.__version__
 
 
+def test_the_readme_shows_this_version() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert f"sitegen, version {sitegen.__version__}\n" in readme
+    assert f"dist/sitegen-{sitegen.__version__}-py3-none-any.whl" in readme
+
+
 def test_every_package_of_the_checkout_is_in_the_wheel() -> None:
     # pyproject.toml lists the packages (so that sitegen.themes can come from themes/): a
     # subpackage added to sitegen/ without being listed would be missing from `pip install`.
