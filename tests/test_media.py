@@ -199,3 +199,15 @@ def test_rewrite_post_and_media_item_leave_their_input_alone() -> None:
     assert post["content"]["rendered"] == '<img src="http://h/a.jpg">'
     assert media["source_url"] == "http://h/a.jpg"
     assert rewrite_post(post, lambda u: None) is post
+
+
+def test_a_url_that_is_not_a_url_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    bad = "http://[x/broken.png"
+    mirror = MediaMirror(tmp_path, "https://example.org/", HttpClient(FetchOptions(retries=0)))
+    problems = Problems()
+    report = mirror.mirror([(bad, "posts.json[0].content.rendered")], problems)
+    assert report.downloaded == 0
+    assert [p.location for p in problems.warnings] == [bad]
+    assert "not a valid URL; used by posts.json[0].content.rendered" in problems.warnings[0].message
+    assert mirror.rewrite(bad) is None
+    assert not is_image_url(bad)

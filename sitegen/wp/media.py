@@ -72,7 +72,11 @@ def srcset_urls(srcset: str) -> list[str]:
 
 
 def is_image_url(url: str) -> bool:
-    return PurePosixPath(unquote(urlsplit(url).path)).suffix.lower() in IMAGE_EXTS
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # `http://[x`: not a URL at all, so not an image to mirror
+        return False
+    return PurePosixPath(unquote(path)).suffix.lower() in IMAGE_EXTS
 
 
 def image_urls(html: str) -> list[str]:
@@ -145,8 +149,11 @@ class MediaMirror:
 
     def rewrite(self, url: str) -> str | None:
         """The root-relative local URL for an image URL, or None if it is not mirrored."""
-        full = self.absolute(url)
-        return self.mapping.get(best_url(full, self.index)) or self.mapping.get(full)
+        try:
+            full = self.absolute(url)
+            return self.mapping.get(best_url(full, self.index)) or self.mapping.get(full)
+        except ValueError:  # not a URL (`http://[x`): never mirrored
+            return None
 
     def mirror(
         self,
@@ -167,8 +174,16 @@ class MediaMirror:
         users: dict[str, list[str]] = {}
         for item in urls:
             raw, where = (item, "") if isinstance(item, str) else item
-            if raw.strip():
+            if not raw.strip():
+                continue
+            try:
                 users.setdefault(best_url(self.absolute(raw), self.index), []).append(where)
+            except ValueError:
+                problems.warn(
+                    f"image not mirrored: not a valid URL{_used_by([where])}",
+                    raw,
+                    "the content keeps its URL",
+                )
         wanted = sorted(u for u in users if urlsplit(u).scheme in ("http", "https"))
         for url in sorted(u for u in users if urlsplit(u).scheme not in _QUIET_SCHEMES):
             # file:, ftp:, gopher: …: never fetched; said, since a post naming one is odd.
