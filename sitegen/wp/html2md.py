@@ -31,7 +31,7 @@ from sitegen.wp.html2md_tree import Context, classes, is_blank, nodes, parse, ta
 from sitegen.wp.sanitize import DEFAULT_IFRAME_HOSTS
 from sitegen.wp.text import plain_text
 
-__all__ = ["DEFAULT_IFRAME_HOSTS", "ConvertOptions", "html_to_markdown"]
+__all__ = ["DEFAULT_IFRAME_HOSTS", "Conversion", "ConvertOptions", "convert", "html_to_markdown"]
 
 
 @dataclass(frozen=True)
@@ -40,24 +40,37 @@ class ConvertOptions:
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
 
 
+@dataclass(frozen=True)
+class Conversion:
+    markdown: str
+    # Elements nested too deep (beyond html5parse.MAX_DEPTH levels, or more formatting
+    # elements open at once than html5parse.MAX_FORMATTING) whose tags went, text kept.
+    flattened: int = 0
+
+
 def html_to_markdown(html: str, options: ConvertOptions | None = None) -> str:
     """Markdown for a WordPress HTML fragment; "" for one that shows nothing. Never raises."""
+    return convert(html, options).markdown
+
+
+def convert(html: str, options: ConvertOptions | None = None) -> Conversion:
+    """`html_to_markdown`, and what the conversion had to give up (for a warning)."""
     options = options or ConvertOptions()
     try:
         return _convert(html, options)
     except RecursionError:
-        # Pathologically deep markup (thousands of nested tags): keep the text, lose the form.
-        return _flat_text(html)
+        # Not expected (the tree's depth is bounded); if it happens, keep the text anyway.
+        return Conversion(_flat_text(html), flattened=1)
 
 
-def _convert(html: str, options: ConvertOptions) -> str:
-    root = parse(html)
+def _convert(html: str, options: ConvertOptions) -> Conversion:
     ctx = Context(options.rewrite_url, tuple(options.iframe_hosts))
+    root = parse(html, ctx)
     containers = _find_footnotes(root, ctx)
     blocks = convert_blocks(ctx, nodes(root))
     notes = [_definition(ctx, item) for container in containers for item in _items(container)]
     text = "\n\n".join([b.text for b in blocks] + notes)
-    return text + "\n" if text else ""
+    return Conversion(text + "\n" if text else "", ctx.flattened)
 
 
 def _items(container: Element) -> list[Element]:
