@@ -9,7 +9,7 @@ tight or loose and adjacent lists can be kept apart.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -32,7 +32,7 @@ from sitegen.wp.html2md_tree import (
     nodes,
     tag,
 )
-from sitegen.wp.sanitize import iframe_allowed, safe_url
+from sitegen.wp.sanitize import iframe_allowed, safe_url, tag_set
 
 
 @dataclass(frozen=True)
@@ -44,26 +44,48 @@ class Block:
 
 
 _HTML_KEPT = frozenset({"dl", "details", "video", "audio"})
+# Elements `block` writes as something of their own.
+_SPECIAL = tag_set("h1 h2 h3 h4 h5 h6 ul ol blockquote pre hr table figure iframe")
 _DEFINITION = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]:", re.S)
 _LANG = re.compile(r"(?:^|\s)(?:language-|lang-|brush:\s*)([\w+#.-]+)", re.I)
 
 
-def convert_blocks(ctx: Context, items: Iterable[Node]) -> list[Block]:
-    blocks: list[Block] = []
+def convert_blocks(
+    ctx: Context, items: Iterable[Node], into: list[Block] | None = None
+) -> list[Block]:
+    """The blocks of a container's children; with `into`, appended to those blocks (as the
+    container's parent would append them: a wrapper's blocks are the parent's blocks)."""
+    blocks: list[Block] = [] if into is None else into
+    add = blocks.append if into is None else lambda new: _append(blocks, [new])
     run: list[Node] = []
     for node in items:
         name = tag(node)
         if name == "#comment" and isinstance(node, Element) and _is_nextpage(node):
-            _flush(ctx, run, blocks)
-            blocks.append(Block("rule", "---"))
+            _flush(ctx, run, add)
+            add(Block("rule", "---"))
         elif isinstance(node, str) or not _is_block(ctx, node, name):
             run.append(node)
         else:
-            _flush(ctx, run, blocks)
-            if id(node) not in ctx.skip:
+            _flush(ctx, run, add)
+            if id(node) in ctx.skip:
+                continue
+            if _is_wrapper(node, name):
+                # Straight into this list, not through a list of its own that every level
+                # would copy again: wrappers nest hundreds deep around thousands of blocks.
+                convert_blocks(ctx, nodes(node), blocks)
+            else:
                 _append(blocks, block(ctx, node))
-    _flush(ctx, run, blocks)
+    _flush(ctx, run, add)
     return blocks
+
+
+def _is_wrapper(el: Element, name: str) -> bool:
+    """True for an element that leaves only its content (see `block`)."""
+    if name in _SPECIAL or name in _HTML_KEPT or name == "a":
+        return False
+    if name in {"dl", "div"} and classes(el) & {"gallery-item", "wp-caption"}:
+        return False
+    return el.get("dir", "").lower() != "rtl"
 
 
 def _is_nextpage(comment: Element) -> bool:
@@ -92,11 +114,11 @@ def _append(blocks: list[Block], new: Iterable[Block]) -> None:
         blocks.append(block)
 
 
-def _flush(ctx: Context, run: list[Node], blocks: list[Block]) -> None:
+def _flush(ctx: Context, run: list[Node], add: Callable[[Block], None]) -> None:
     if run:
         text = paragraph(ctx, run)
         if text:
-            blocks.append(Block("para", text))
+            add(Block("para", text))
         run.clear()
 
 
