@@ -133,7 +133,11 @@ def _skip_separator(outer: Element, parents: dict[Element, Element], ctx: Contex
 
 def _definition(ctx: Context, item: Element) -> str:
     label = ctx.footnotes[item.get("id", "")]
-    blocks: list[Block] = convert_blocks(ctx, nodes(item))
+    ctx.nesting += 1  # a footnote definition is a Markdown container too
+    try:
+        blocks: list[Block] = convert_blocks(ctx, nodes(item))
+    finally:
+        ctx.nesting -= 1
     lines = "\n\n".join(b.text for b in blocks).split("\n")
     rest = ["    " + line if line else "" for line in lines[1:]]
     return "\n".join([f"[^{label}]: {lines[0]}", *rest])

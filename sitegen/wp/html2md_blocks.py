@@ -44,6 +44,10 @@ class Block:
 
 
 _HTML_KEPT = frozenset({"dl", "details", "video", "audio"})
+# The renderer (sitegen.markdown: markdown-it's CommonMark preset, maxNesting 20) drops what
+# is nested 20 levels deep; a quote is one level, a list item two (list and item). Deeper
+# quotes and lists are written as their content: shown, if not indented as deep.
+MAX_NESTING = 19
 # Elements `block` writes as something of their own.
 _SPECIAL = tag_set("h1 h2 h3 h4 h5 h6 ul ol blockquote pre hr table figure iframe")
 _DEFINITION = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]:", re.S)
@@ -145,9 +149,9 @@ def block(ctx: Context, el: Element) -> list[Block]:
     if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
         return [_heading(ctx, el, int(name[1]))]
     if name in {"ul", "ol"}:
-        return [_list(ctx, el)]
+        return _list(ctx, el)
     if name == "blockquote":
-        return [_quote(ctx, el)]
+        return _quote(ctx, el)
     if name == "pre":
         return [_code(ctx, el)]
     if name == "hr":
@@ -218,13 +222,21 @@ def _alternate(block: Block) -> Block:
     return Block("list", "\n".join(lines), block.start, swap[marker])
 
 
-def _list(ctx: Context, el: Element) -> Block:
+def _list(ctx: Context, el: Element) -> list[Block]:
     items = [child for child in el if tag(child) == "li" or not is_blank(child)]
     contents = []
-    for item in items:
-        blocks = convert_blocks(ctx, nodes(item) if isinstance(item, Element) else [item])
-        if blocks:
-            contents.append((item, blocks))
+    flat = ctx.nesting + 2 > MAX_NESTING  # a list and its item: two levels
+    ctx.nesting += 0 if flat else 2
+    try:
+        for item in items:
+            blocks = convert_blocks(ctx, nodes(item) if isinstance(item, Element) else [item])
+            if blocks:
+                contents.append((item, blocks))
+    finally:
+        ctx.nesting -= 0 if flat else 2
+    if flat:
+        ctx.flattened += 1
+        return [b for _, blocks in contents for b in blocks]
     loose = any(not _tight_item(item, blocks) for item, blocks in contents)
     name = tag(el)
     start = _start(el) if name == "ol" else 1
@@ -234,7 +246,7 @@ def _list(ctx: Context, el: Element) -> Block:
         marker = f"{number}{delim}" if name == "ol" else delim
         body = ("\n\n" if loose else "\n").join(b.text for b in blocks)
         out.append(_indent_item(marker, body))
-    return Block("list", ("\n\n" if loose else "\n").join(out), start, delim)
+    return [Block("list", ("\n\n" if loose else "\n").join(out), start, delim)]
 
 
 def _tight_item(item: Node, blocks: list[Block]) -> bool:
@@ -265,11 +277,19 @@ def _indent_item(marker: str, body: str) -> str:
     return "\n".join([f"{marker} {lines[0]}", *rest])
 
 
-def _quote(ctx: Context, el: Element) -> Block:
-    inner = "\n\n".join(b.text for b in convert_blocks(ctx, nodes(el)))
+def _quote(ctx: Context, el: Element) -> list[Block]:
+    if ctx.nesting + 1 > MAX_NESTING:
+        ctx.flattened += 1
+        return convert_blocks(ctx, nodes(el))
+    ctx.nesting += 1
+    try:
+        inner = "\n\n".join(b.text for b in convert_blocks(ctx, nodes(el)))
+    finally:
+        ctx.nesting -= 1
     if not inner:
-        return Block("quote", "")  # an empty quote is an empty wrapper
-    return Block("quote", "\n".join(f"> {line}" if line else ">" for line in inner.split("\n")))
+        return [Block("quote", "")]  # an empty quote is an empty wrapper
+    lines = inner.split("\n")
+    return [Block("quote", "\n".join(f"> {line}" if line else ">" for line in lines))]
 
 
 def _code(ctx: Context, el: Element) -> Block:

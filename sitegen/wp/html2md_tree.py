@@ -45,6 +45,7 @@ class Context:
     skip: set[int] = field(default_factory=set)  # id() of elements already dealt with
     link: str = ""  # inside <a href> that holds blocks: every paragraph links there
     flattened: int = 0  # elements whose structure went for being nested too deep
+    nesting: int = 0  # Markdown container levels around what is being converted
 
     def url(self, raw: str | None) -> str | None:
         """The URL to write for an href/src, or None when it must not be written."""
