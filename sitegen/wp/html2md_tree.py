@@ -31,6 +31,8 @@ BLOCKS = tag_set(
     "ol p pre section summary table tbody td tfoot th thead tr ul video audio legend"
 )
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+# Elements whose own text the converter does not write (whitespace between items or rows).
+_TEXTLESS = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup"})
 
 
 @dataclass
@@ -77,10 +79,16 @@ def _bound_depth(root: Element) -> int:
         element, depth = stack.pop()
         if depth < MAX_DEPTH:
             stack.extend((child, depth + 1) for child in element)
-        elif len(element):
+            continue
+        if len(element):
             flattened += sum(1 for _ in element.iter()) - 1
             element.text = _visible_text(element)
             element[:] = []
+        if tag(element) in _TEXTLESS and not is_blank(element.text or ""):
+            # A list or table shows no text of its own; what was flattened into one must
+            # still show. (The parser leaves a dropped tag's text there too.)
+            element.tag = "div"
+            element.attrib.clear()
     return flattened
 
 

@@ -19,7 +19,8 @@ from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, convert
-from sitegen.wp.html5parse import MAX_DEPTH
+from sitegen.wp.html2md_blocks import MAX_NESTING
+from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
 from sitegen.wp.text import plain_text
 
 # Paths under the home that stay WordPress's own in the mirror (DESIGN.md, principle 8), so a
@@ -297,13 +298,13 @@ def body_markdown(post: WpPost, rewrite: Callable[[str], str], problems: Problem
     converted = convert(post.content_html, ConvertOptions(rewrite_url=rewrite))
     if converted.flattened:
         problems.warn(
-            f"post {post.id}: HTML nested more than {MAX_DEPTH} levels deep (or with too many "
-            f"formatting tags open at once); {converted.flattened} elements were flattened "
-            "to their text",
+            f"post {post.id}: HTML nested too deep; {converted.flattened} elements were "
+            "flattened to their text",
             f"{post.where}.content.rendered",
-            "the text is kept, its structure beyond that depth is not; unclosed tags in the "
-            "post (each one nests everything after it) are the usual cause: close them in "
-            "WordPress and import again",
+            f"the text is kept, not its structure: the mirror keeps {MAX_DEPTH} levels of "
+            f"HTML, {MAX_NESTING} levels of quotes and lists (a list counts two) and "
+            f"{MAX_FORMATTING} formatting tags open at once; unclosed tags (each one nests "
+            "everything after it) are the usual cause: close them in WordPress, import again",
         )
     return converted.markdown
 
