@@ -16,6 +16,10 @@ Decisions (docs: README "HTML to Markdown"):
   WordPress post embed's iframe goes (its <blockquote> already links to the post).
 - `rewrite_url` sees every URL that is written (links, images, iframes, URLs in kept HTML),
   after unsafe ones (`javascript:`, `data:`...) are dropped; what it returns is checked again.
+- Nesting is bounded, so that hostile markup costs time in proportion to its length: HTML
+  deeper than html5parse.MAX_DEPTH levels, formatting tags beyond html5parse.MAX_FORMATTING
+  open at once, and quotes and lists deeper than the renderer shows (html2md_blocks.
+  MAX_NESTING) are flattened: their text is kept, and `convert` counts them for a warning.
 """
 
 from __future__ import annotations
