@@ -31,7 +31,8 @@ from sitegen.wp.sanitize import tag_set
 
 # Chrome's parser stops nesting at 512; this is lower because the converter walks the tree
 # recursively, up to 3 Python frames per level, and must stay inside Python's default limit of
-# 1,000 frames with room for its callers. Real posts nest far less (page builders ~30).
+# 1,000 frames with room for its callers; and because the scope checks above cost up to this
+# much per tag. Real posts nest far less (the WordPress corpus in tests/: 5 levels at most).
 MAX_DEPTH = 256
 # Formatting elements (b, i, a, font...) open at once, after the last table cell or similar
 # boundary. Each run of text reopens those that misnested markup closed (`<p><b>x</p>y`), so
@@ -65,20 +66,19 @@ class _Tokenizer(_tokenizer.HTMLTokenizer):  # type: ignore[misc]
     deeper than the limits. It is pulled one token at a time by the tree builder, so the tree
     it consults is up to date."""
 
-    def __init__(self, stream: Any, parser: Any, **kwargs: Any) -> None:
-        super().__init__(stream, parser=parser, **kwargs)
-        self.dropped = 0
-        self.open_dropped: dict[str, int] = {}
+    dropped = 0
+    open_dropped: dict[str, int]  # tag name -> start tags dropped whose end tag is to come
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        self.dropped, self.open_dropped = 0, {}
         tree = self.parser.tree
         for token in super().__iter__():
             kind = token["type"]
             if kind == _START and token["name"] not in voidElements and self._too_deep(tree, token):
                 self.dropped += 1
                 name = token["name"]
-                if not token["selfClosing"]:
-                    self.open_dropped[name] = self.open_dropped.get(name, 0) + 1
+                # (`<div/>` opens a div in HTML: its end tag is dropped with it too.)
+                self.open_dropped[name] = self.open_dropped.get(name, 0) + 1
                 if name not in _INLINE:
                     yield {"type": _SPACE, "data": " "}  # keep the words of two blocks apart
                 continue
