@@ -220,7 +220,7 @@ def test_the_import_reports_the_flattened_post_and_imports_it(
     if pool:  # converted ahead in worker processes: the warning must come back with the file
         monkeypatch.setenv(parallel.ENV, "2")
         monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
-        monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+        monkeypatch.setattr("sitegen.parallel.threading.active_count", lambda: 1)
     dump = tmp_path / "dump"
     dump.mkdir()
     posts = [_other(11, "deep", nested("table", DEEP)), _other(12, "fine", "<p>fine</p>")]
