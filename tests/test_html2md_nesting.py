@@ -151,8 +151,8 @@ def test_deep_quotes_in_footnotes_still_show_their_text(levels: int) -> None:
 
 
 def test_flattened_blocks_keep_their_words_apart() -> None:
-    html = "<div>" * 1000 + "<p>one</p><p>two</p><h2>three</h2>four" + "</div>" * 1000
-    assert "one two three four" in html_to_markdown(html)
+    html = "<div>" * 1000 + "<p>one</p><p>two</p><h2>three</h2>four<div>five" + "</div>" * 1000
+    assert "one two three four five" in html_to_markdown(html)
 
 
 def test_flattened_scripts_and_styles_stay_hidden() -> None:
