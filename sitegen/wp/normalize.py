@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
-from sitegen.wp.html2md import ConvertOptions, html_to_markdown
+from sitegen.wp.html2md import ConvertOptions, convert
+from sitegen.wp.html2md_blocks import MAX_NESTING
+from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
 from sitegen.wp.text import plain_text
 from sitegen.wp.urlhost import web_authority
 
@@ -294,11 +296,23 @@ def normalize(
 ) -> Normalized:
     """The content file of one post or page. `path` was decided by the first pass."""
     meta = front_matter(post, path, maps, problems, aliases)
-    return Normalized(meta, body_markdown(post, make_rewriter(maps)))
+    return Normalized(meta, body_markdown(post, make_rewriter(maps), problems))
 
 
-def body_markdown(post: WpPost, rewrite: Callable[[str], str]) -> str:
-    return html_to_markdown(post.content_html, ConvertOptions(rewrite_url=rewrite))
+def body_markdown(post: WpPost, rewrite: Callable[[str], str], problems: Problems) -> str:
+    """The post's body as Markdown; markup nested too deep to convert is flattened, and said."""
+    converted = convert(post.content_html, ConvertOptions(rewrite_url=rewrite))
+    if converted.flattened:
+        problems.warn(
+            f"post {post.id}: HTML nested too deep; {converted.flattened} elements were "
+            "flattened to their text",
+            f"{post.where}.content.rendered",
+            f"the text is kept, not its structure: the mirror keeps {MAX_DEPTH} levels of "
+            f"HTML, {MAX_NESTING} levels of quotes and lists (a list counts two) and "
+            f"{MAX_FORMATTING} formatting tags open at once; unclosed tags (each one nests "
+            "everything after it) are the usual cause: close them in WordPress, import again",
+        )
+    return converted.markdown
 
 
 def front_matter(
