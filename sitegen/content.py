@@ -293,7 +293,7 @@ def _page_path(value: str, key: str, where: Any) -> str:
     try:
         return safepath.check_page_path(value)
     except safepath.UnsafePath as exc:
-        raise SitegenError(f"{key}: {exc}", where(key), PATH_HINT) from None
+        raise SitegenError(f"{key}: {value!r}: {exc}", where(key), PATH_HINT) from None
 
 
 def _checked_parent(value: str, where: Any) -> str:
