@@ -80,8 +80,7 @@ class StagedDirSink:
         self.stats: dict[str, os.stat_result] = {}  # after commit: every output file's stat
 
     def write(self, rel: str, data: bytes) -> bool:
-        target = _checked(rel, self.stage)
-        previous = self.live / rel
+        previous = self.live / _checked(rel)
         try:
             if previous.stat().st_size == len(data) and previous.read_bytes() == data:
                 self.kept.add(rel)
@@ -90,6 +89,7 @@ class StagedDirSink:
             pass
         # No fsync per file: a staged file only goes live through a rename in commit(), so a
         # crash mid-build cannot leave a half-written page in the live output.
+        target = _checked(rel, self.stage)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.changed.add(rel)
@@ -140,11 +140,11 @@ class StagedDirSink:
 
 def _checked(rel: str, root: Path | None = None) -> Path:
     """The last line of defence, whatever the caller: an output name that is not a safe
-    relative file name, or a file under `root` that would land outside it, is never written."""
+    relative file name, or a file under `root` that would land outside it, is never written
+    (nor read: the name is checked before the live file is compared)."""
     try:
         if root is None:
-            safepath.check_relative_file(rel)
-            return Path(rel)
+            return Path(safepath.check_relative_file(rel))
         return safepath.inside(root, rel)
     except safepath.UnsafePath as exc:
         raise SitegenError(
