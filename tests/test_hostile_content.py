@@ -109,14 +109,6 @@ def test_serve_memo_loads_through_the_same_check(site: Path) -> None:
     assert not any(".." in rel for rel in sink.files)
 
 
-def test_a_document_cache_from_before_the_check_is_not_trusted(site: Path) -> None:
-    # A cache entry is a parsed document: one made before paths were checked must be parsed
-    # again, not trusted by its stamp.
-    from sitegen import doccache
-
-    assert doccache.FORMAT >= 3
-
-
 def test_hostile_site_yaml_terms_and_authors_are_left_out_with_file_and_key(site: Path) -> None:
     info = site / "content" / "_site.yaml"
     text = info.read_text()

@@ -9,6 +9,7 @@ the tree outside the site is compared before and after.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -280,3 +281,22 @@ def test_the_home_of_the_export_cannot_smuggle_a_rule_through_the_base_path(run:
     assert run.build_code == 1
     assert "base_url: not a usable site address:" in out
     assert not (run.site / "public").exists()
+
+
+def test_a_manifest_naming_a_file_outside_content_is_not_trusted(run: Run) -> None:
+    # The import deletes the old file of a post that moved: a manifest entry pointing outside
+    # content/ must not make it delete (or write) there.
+    run.write("posts.json", [GOOD])
+    run.import_()
+    manifest = run.site / "content" / ".import" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    (entry,) = data["entries"].values()
+    entry["file"] = "../../../../victim/index.html"
+    entry["sha256"] = hashlib.sha256(b"the victim's own file").hexdigest()  # "written by us"
+    entry["path"] = "2023/09/01/old-news/"  # the post moved: its old file would be removed
+    manifest.write_text(json.dumps(data))
+    (run.site / "content" / "posts" / "2023" / "09" / "good-news.md").unlink()
+    out = run.import_()
+    assert run.import_code == 1
+    assert "content/.import/manifest.json: error: unreadable import manifest" in out
+    assert "'..' is not a file name" in out
