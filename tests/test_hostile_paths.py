@@ -131,13 +131,18 @@ def test_a_raw_dotdot_link_and_a_percent_encoded_slug_never_become_a_path(run: R
     # Off-site link: the path is made of the slug, which must not decode to `../`.
     encoded = _post(3, f"{UP}enc", link="https://elsewhere.example/?p=3")
     page = _post(4, f"{UP}page", link="https://elsewhere.example/?page_id=4", type="page")
-    run.write("posts.json", [GOOD, raw, encoded, page])
+    # `.` and `..` as the slug: two names for one folder (or its parent), never a page's own.
+    dot = _post(5, ".", link="https://elsewhere.example/?p=5")
+    dotdot = _post(6, "..", link=f"{HOME}2023/09/01/../")
+    run.write("posts.json", [GOOD, raw, encoded, page, dot, dotdot])
     out = run.import_()
     assert run.import_code == 1
     assert f"{run.where('posts.json')}[1].link: error: unsafe permalink" in out
     assert f"{run.where('posts.json')}[2].slug: error: unsafe permalink" in out
     assert f"{run.where('posts.json')}[3].slug: error: unsafe permalink" in out
-    assert "skipped 3 (3 unsafe permalink)" in out
+    assert f"{run.where('posts.json')}[4].slug: error: unsafe permalink" in out
+    assert f"{run.where('posts.json')}[5].link: error: unsafe permalink" in out
+    assert "skipped 5 (5 unsafe permalink)" in out
     _good_built(run)
 
 
