@@ -215,3 +215,13 @@ def test_the_output_file_of_a_path_comes_from_the_gate() -> None:
     assert RenderJob(path="%e0%a4%b9/", kind="page").output == "ह/index.html"
     with pytest.raises(safepath.UnsafePath):
         _ = RenderJob(path="%2e%2e/x/", kind="page").output
+
+
+def test_a_static_file_with_an_unpublishable_name_is_named_not_a_crash(site: Path) -> None:
+    (site / "static" / "Icon\r").write_bytes(b"")  # what some sync tools leave in folders
+    before = _public(site)
+    result = sitegen(site, "build")
+    assert result.exit_code == 1
+    assert "static/Icon\r: error: not published: 'Icon\\r' holds" in result.output
+    assert "hint: rename or remove the file" in result.output
+    assert _public(site) == before
