@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from sitegen import safepath
 from sitegen.errors import SitegenError
 from sitegen.model import Author, Document, Image, Term
 from sitegen.yaml_emit import emit
@@ -284,7 +285,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
     path = need_str("path", "")
     if not path:
         raise SitegenError("path: missing", where("---"), "add 'path: 2024/01/31/my-post/'")
-    path = path.strip("/") + "/" if path.strip("/") else ""
+    path = _page_path(path, "path", where)
     known = set(KEY_ORDER)
     return Document(
         source=source,
@@ -308,7 +309,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         format=need_str("format", "standard"),
         sticky=bool(meta.get("sticky", False)),
         aliases=_aliases(meta.get("aliases"), where),
-        parent=need_str("parent", ""),
+        parent=_checked_parent(need_str("parent", ""), where),
         menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
         extra=tuple(sorted((k, str(v)) for k, v in meta.items() if k not in known)),
     )
@@ -320,14 +321,56 @@ def _aliases(value: Any, where: Any) -> tuple[str, ...]:
     if not value:
         return ()
     if isinstance(value, str):
-        return (value,)
+        value = [value]
     if isinstance(value, list) and all(isinstance(a, str) for a in value):
+        for alias in value:
+            if not _page_path(alias, "aliases", where):
+                raise SitegenError(
+                    f"aliases: {alias!r} is the home, not an old path of this page",
+                    where("aliases"),
+                    "remove it: the home cannot redirect to a post",
+                )
         return tuple(value)
     raise SitegenError(
         f"aliases: expected a list of paths, got {value!r}",
         where("aliases"),
         "write aliases: [2019/05/old-slug/] or one path per '- ' line",
     )
+
+
+# Every path and slug in front matter becomes a file name and a line of `_redirects`: checked
+# here, on every way a document is loaded, so that no later stage sees one the gate refused.
+PATH_HINT = (
+    "write a path under the site as WordPress publishes it (percent-encoded, e.g. "
+    "2024/01/31/my-post/): no '..', '.', empty or over-long segments, no white space or "
+    "control characters"
+)
+SLUG_HINT = (
+    "a slug is one URL path segment as WordPress writes it (e.g. 5g or %e0%a4%b9): "
+    "no '/', '..', white space or control characters"
+)
+
+
+def _page_path(value: str, key: str, where: Any) -> str:
+    """`value` as a checked page path (`a/b/`, "" for the home)."""
+    try:
+        return safepath.check_page_path(value)
+    except safepath.UnsafePath as exc:
+        raise SitegenError(f"{key}: {value!r}: {exc}", where(key), PATH_HINT) from None
+
+
+def _checked_parent(value: str, where: Any) -> str:
+    """A page's parent: a page path, kept as written (it is matched against paths)."""
+    if value:
+        _page_path(value, "parent", where)
+    return value
+
+
+def _slug(value: str, key: str, where: Any) -> str:
+    try:
+        return safepath.check_slug(value)
+    except safepath.UnsafePath as exc:
+        raise SitegenError(f"{key}: {exc}", where(key), SLUG_HINT) from None
 
 
 def _int(value: Any, key: str, where: Any) -> int:
@@ -340,9 +383,10 @@ def _author(value: Any, where: Any) -> Author | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return Author(slug=value, name=value)
+        return Author(slug=_slug(value, "author", where), name=value)
     if isinstance(value, dict) and value.get("slug"):
-        return Author(slug=str(value["slug"]), name=str(value.get("name") or value["slug"]))
+        slug = _slug(str(value["slug"]), "author", where)
+        return Author(slug=slug, name=str(value.get("name") or value["slug"]))
     raise SitegenError("author: expected {name: ..., slug: ...}", where("author"))
 
 
@@ -353,13 +397,14 @@ def _terms(meta: dict[str, Any], key: str, where: Any) -> tuple[Term, ...]:
     terms = []
     for item in value:
         if isinstance(item, str):
-            terms.append(Term(slug=item, name=item))
+            terms.append(Term(slug=_slug(item, key, where), name=item))
         elif isinstance(item, dict) and item.get("slug"):
+            parent = str(item.get("parent") or "")
             terms.append(
                 Term(
-                    slug=str(item["slug"]),
+                    slug=_slug(str(item["slug"]), key, where),
                     name=str(item.get("name") or item["slug"]),
-                    parent=str(item.get("parent") or ""),
+                    parent=_slug(parent, key, where) if parent else "",
                 )
             )
         else:

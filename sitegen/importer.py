@@ -106,7 +106,7 @@ def import_paths(
         )
     side = read_sides(sides, report.errors)
     first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
-    placed = plan.place(first, side, manifest, old_site, report.errors)
+    placed = plan.place(first, side, manifest, old_site, report.errors, report.skip)
     if options.on_total:
         options.on_total(len(placed.stubs))
     fingerprints = skipcache.load(site_dir)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen import safepath
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
@@ -207,7 +208,7 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
     # class_list (WordPress 6.5+) names every term of the post by slug: the fallback when
     # neither the side file nor _embedded knows an id. The name is then made from the slug.
     from_classes = [c[len(prefix) :] for c in post.class_list if c.startswith(prefix)]
-    extra = [s for s in from_classes if s and s not in have]
+    extra = [s for s in from_classes if s and s not in have and _safe_class(s, post, problems)]
     for slug in extra:
         # One unknown id and one unknown slug are the same term; more cannot be paired.
         wp_id = missing[0][1] if len(missing) == len(extra) == 1 else 0
@@ -225,6 +226,20 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
             "posts, or fetch them with _embed",
         )
     return terms
+
+
+def _safe_class(slug: str, post: WpPost, problems: Problems) -> bool:
+    """A slug read from class_list names an archive folder like any other: the gate decides."""
+    try:
+        safepath.check_slug(slug)
+    except safepath.UnsafePath as exc:
+        problems.error(
+            f"unsafe term slug in class_list: {exc}; left out",
+            f"{post.where}.class_list",
+            "a slug is one URL path segment; fix the term in WordPress",
+        )
+        return False
+    return True
 
 
 def name_from_slug(slug: str) -> str:
