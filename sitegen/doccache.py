@@ -19,17 +19,14 @@ wrong with one means parsing its files again, never a wrong site.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import os
 import pickle
 import time
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import __version__
+from sitegen import __version__, speedups
 from sitegen.cache import CACHE_DIR, digest
 from sitegen.fsutil import atomic_write
 from sitegen.model import Document
@@ -79,24 +76,11 @@ def _bucket_path(site_dir: Path, n: int) -> Path:
     return site_dir / CACHE_DIR / DOCS_DIR / f"{n:02d}.pickle"
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Unpickling 10,000 documents creates ~1 M objects; the cyclic collector would walk them
-    all several times over (3x the time) and there is no garbage to find."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load(site_dir: Path) -> tuple[dict[str, Entry], str]:
     """The saved entries by content file, and why some were not usable ("" if all were)."""
     entries: dict[str, Entry] = {}
     damaged = []
-    with _no_gc():
+    with speedups.no_gc():
         for n in range(BUCKETS):
             found = _load_bucket(_bucket_path(site_dir, n))
             if found is None:

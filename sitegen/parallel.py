@@ -23,10 +23,11 @@ from collections.abc import Callable, Iterator
 from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
+from sitegen import tuning
+
 R = TypeVar("R")
 
 ENV = "SITEGEN_JOBS"
-MIN_ITEMS = 200  # below this, starting processes costs more than it saves
 CHUNKS_PER_WORKER = 8  # small enough to balance uneven items, big enough to amortise the IPC
 # At most this many items per chunk, and at most AHEAD chunks per worker computed before the
 # parent took their results: what the parent holds does not grow with the site. (imap sent all
@@ -63,7 +64,7 @@ def forks(count: int, workers: int = 0) -> bool:
     """Whether `ordered_map` over `count` items would use processes (else it runs serially,
     in this process, where the work's side effects are this process's own)."""
     workers = workers or jobs()
-    return workers > 1 and count >= MIN_ITEMS and _work is None and _can_fork()
+    return workers > 1 and count >= tuning.current.pool_min_items and _work is None and _can_fork()
 
 
 def _run(bounds: tuple[int, int]) -> list[Any]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import jinja2
 
+from sitegen import speedups
 from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
 from sitegen.feedjobs import render_feed
@@ -145,41 +146,6 @@ def _undecodable(dirs: list[Path]) -> str:
     return ""
 
 
-def memoize_macro(env: jinja2.Environment, template: str, name: str) -> None:
-    """Make the macro `name` of `template` answer from a memo for arguments it saw before.
-
-    A post's card is on the home pages, its categories', tags', author's and date archives'
-    pages and under three related posts: ~13 renders of the same card, a quarter of all Jinja
-    time at 10,000 posts. An imported macro (`{% from ... import card %}`, without context) sees
-    only its arguments and the environment's globals, so its output is a function of its
-    arguments, and `import` reuses the template's one cached module, whose attribute this
-    replaces. Arguments that do not hash, and `{% call %}` blocks, are rendered every time."""
-    try:
-        module = env.get_template(template).module
-    except (jinja2.TemplateError, UnicodeDecodeError):
-        return  # missing or broken: rendering a page that imports it says so
-    macro = getattr(module, name, None)
-    macro = getattr(macro, "__wrapped__", macro)  # a memo of an earlier build: a fresh one
-    if not isinstance(macro, jinja2.runtime.Macro):
-        return
-    memo: dict[Any, Any] = {}  # for one build (an environment may serve several: serve)
-
-    def memoized(*args: Any, **kwargs: Any) -> Any:
-        if "caller" in kwargs:
-            return macro(*args, **kwargs)
-        key = (args, tuple(sorted(kwargs.items())))
-        try:
-            found = memo.get(key, memo)  # the memo itself: not there yet
-        except TypeError:  # an argument that does not hash
-            return macro(*args, **kwargs)
-        if found is memo:
-            found = memo[key] = macro(*args, **kwargs)
-        return found
-
-    memoized.__wrapped__ = macro  # type: ignore[attr-defined]
-    setattr(module, name, memoized)
-
-
 class Renderer:
     """Renders any RenderJob of one build; holds the Jinja environment and the views."""
 
@@ -189,7 +155,7 @@ class Renderer:
         self.site, self.config = site, config
         self.dirs = theme_dirs(config)
         self.env = make_env(self.dirs)
-        memoize_macro(self.env, "_partials/card.html", "card")
+        speedups.memoize_macro(self.env, "_partials/card.html", "card")
         self.views = Views(site, config, bodies, local_files)
         self.common = {"site": self._site_context()}
         self._feed_items: dict[str, FeedItem] = {}  # post path -> its feed item, for this build

@@ -32,7 +32,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from sitegen import __version__, search
+from sitegen import __version__, search, tuning
 from sitegen.cache import CACHE_DIR, digest
 from sitegen.fsutil import atomic_write
 from sitegen.parallel import ordered_map
@@ -43,7 +43,6 @@ from sitegen.site import Site
 STATE_FILE = "search-state.bin"
 FORMAT = 1
 MAGIC = b"sitegen search state\n"
-MAX_CHANGED = 64  # more changed documents than this: assembling every shard is cheaper
 
 Reader = Callable[[str], bytes | None]  # last build's bytes of an output file, if any
 
@@ -128,7 +127,7 @@ def index_files(
     old = _Previous(previous, read) if previous is not None else None
     if old is not None and len(old.state.keys) == len(keys):
         changed = [n for n, key in enumerate(keys) if key != old.state.keys[n]]
-        if len(changed) <= MAX_CHANGED:
+        if len(changed) <= tuning.current.search_max_patched:  # else assembling is cheaper
             try:
                 return _patched(docs, keys, changed, old)
             except _Stale:

@@ -12,10 +12,11 @@ from xml.etree.ElementTree import Element
 
 import pytest
 
-from sitegen import parallel
+from sitegen import parallel, tuning
 from sitegen.errors import Problems
 from sitegen.importer import ImportOptions, import_paths
 from sitegen.markdown import render_markdown
+from sitegen.tuning import Tuning
 from sitegen.wp import html2md
 from sitegen.wp.export import parse_post
 from sitegen.wp.html2md import convert, html_to_markdown
@@ -219,7 +220,7 @@ def test_the_import_reports_the_flattened_post_and_imports_it(
 ) -> None:
     if pool:  # converted ahead in worker processes: the warning must come back with the file
         monkeypatch.setenv(parallel.ENV, "2")
-        monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+        monkeypatch.setattr(tuning, "current", Tuning(pool_min_items=1))
         monkeypatch.setattr("sitegen.parallel.threading.active_count", lambda: 1)
     dump = tmp_path / "dump"
     dump.mkdir()

@@ -1,4 +1,5 @@
-"""The import's html5lib parser builds the very tree html5lib.parseFragment builds."""
+"""The import's html5lib parser builds the very tree html5lib.parseFragment builds: with its
+speed-ups (sitegen.speedups: one parser reused per thread, no code point count) and without."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import html5lib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen import speedups
+from sitegen.tuning import tuned
 from sitegen.wp.html5parse import parse_fragment
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -79,7 +82,11 @@ html_texts = st.lists(st.sampled_from(PIECES) | st.text(max_size=5), max_size=30
 @settings(max_examples=400)
 @given(html_texts)
 def test_same_tree_as_html5lib(html: str) -> None:
-    assert shape(parse_fragment(html)) == shape(reference(html))
+    expected = shape(reference(html))
+    assert speedups.enabled()
+    assert shape(parse_fragment(html)) == expected
+    with tuned(speedups=False):
+        assert shape(parse_fragment(html)) == expected
 
 
 def test_same_tree_for_the_real_corpus_and_is_reusable() -> None:
@@ -94,5 +101,16 @@ def test_same_tree_for_the_real_corpus_and_is_reusable() -> None:
     ]
     assert len(bodies) > 20
     trees = [parse_fragment(body) for body in bodies]
-    for body, tree in zip(bodies, trees, strict=True):
-        assert shape(tree) == shape(reference(body))
+    with tuned(speedups=False):
+        plain = [parse_fragment(body) for body in bodies]
+    for body, tree, plain_tree in zip(bodies, trees, plain, strict=True):
+        assert shape(tree) == shape(reference(body)) == shape(plain_tree)
+
+
+def test_the_speedups_apply_only_when_switched_on() -> None:
+    """(So that the comparisons above do compare two paths.)"""
+    parse_fragment("<p>x")
+    with tuned(speedups=False):
+        assert speedups.reused("html5parse", object) is not speedups.reused("html5parse", object)
+    first = speedups.reused("html5parse", object)
+    assert speedups.reused("html5parse", object) is first

@@ -12,20 +12,21 @@ from typing import Any
 
 import pytest
 
-from sitegen import importer, parallel
+from sitegen import importer, parallel, tuning
 from sitegen.build import BuildReport, build_site
 from sitegen.checks.files import DirFiles
 from sitegen.importer import ImportOptions, import_paths
 from sitegen.render import DEFAULT_THEME
+from sitegen.tuning import Tuning
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
 
 def force_pool(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pool even for the fixture's few pages (normally only from MIN_ITEMS items on), and even
+    """A pool even for the fixture's few pages (normally from 200 items on), and even
     though other tests of this process may have left idle threads behind (sitegen forks only in
     a single-threaded process; see test_no_pool_while_other_threads_run)."""
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(tuning, "current", Tuning(pool_min_items=1))
     monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
 
 
@@ -36,7 +37,7 @@ def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_no_pool_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(tuning, "current", Tuning(pool_min_items=1))
     monkeypatch.setenv(parallel.ENV, "2")
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
@@ -76,7 +77,7 @@ def test_the_parent_holds_a_bounded_number_of_results(
 
 
 def test_ordered_map_is_serial_with_one_job(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setattr(tuning, "current", Tuning(pool_min_items=1))
     monkeypatch.setenv(parallel.ENV, "1")
     assert {pid for pid in parallel.ordered_map(lambda i: os.getpid(), 50)} == {os.getpid()}
 

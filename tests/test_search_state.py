@@ -9,7 +9,6 @@ from array import array
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -24,6 +23,7 @@ from sitegen.output import MemorySink
 from sitegen.search import Compact, SearchDoc, build_index
 from sitegen.searchstate import Docs, SearchState, index_files
 from sitegen.searchweights import Weights
+from sitegen.tuning import Tuning, tuned
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
@@ -75,13 +75,13 @@ def apply(docs: list[SearchDoc], kind: str, at: int, new: SearchDoc) -> list[Sea
 @given(
     st.lists(doc, min_size=1, max_size=25),
     st.lists(edit, min_size=1, max_size=6),
-    st.sampled_from([searchstate.MAX_CHANGED, 1]),  # 1: a few changes already mean assembling
+    st.sampled_from([Tuning().search_max_patched, 1]),  # 1: a few changes already mean assembling
     st.booleans(),  # the state goes through its file between builds, as with `sitegen build`
 )
 def test_every_sequence_of_changes_gives_a_clean_builds_files(
     start: list[SearchDoc], edits: list[tuple[str, int, SearchDoc]], limit: int, disk: bool
 ) -> None:
-    with mock.patch.object(searchstate, "MAX_CHANGED", limit), tempfile.TemporaryDirectory() as tmp:
+    with tuned(search_max_patched=limit), tempfile.TemporaryDirectory() as tmp:
         changes_give_a_clean_builds_files(start, edits, Path(tmp) if disk else None)
 
 

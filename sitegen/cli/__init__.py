@@ -6,7 +6,6 @@ package, prints the summary and maps `SitegenError`s to a clear message and a no
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 import sys
@@ -14,6 +13,8 @@ from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
 import click
+
+from sitegen import speedups
 
 # One module per command; each defines `command`, a click.Command. A command added by a later
 # change is one line here.
@@ -83,10 +84,7 @@ def main(ctx: click.Context, site_dir: Path) -> None:
       sitegen publish s3://bucket        upload what changed; `archive` keeps snapshots
     """
     ctx.obj = site_dir.resolve()
-    # A build allocates millions of objects that live until it ends (documents, pages, jobs);
-    # with the default thresholds the cycle collector walks them over and over (~10 % of a
-    # 10,000-post build's CPU). Collect young objects less often; cycles are rare here.
-    gc.set_threshold(50_000, 20, 100)
+    speedups.tune_gc()
 
 
 main.commands = _LazyCommands(COMMAND_MODULES)

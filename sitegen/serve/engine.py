@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-import gc
 from collections.abc import Callable
 from pathlib import Path
 
+from sitegen import speedups
 from sitegen.build import build_site
 from sitegen.errors import Problems
 from sitegen.incremental import Memo
@@ -40,7 +40,7 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
             defer=defer,
         )
         if report.committed and not frozen:
-            _freeze()
+            speedups.freeze_gc()
             frozen = True
         files = MemoryFiles(sink.files) if report.committed else None
         later = None
@@ -49,15 +49,6 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
         return BuildOutcome(files, report.problems, later)
 
     return lambda changed: build(not_a_page)
-
-
-def _freeze() -> None:
-    """After the first build the process holds millions of objects that live as long as it
-    does (documents, bodies, outputs); each rebuild's allocations would make the cycle
-    collector walk them all again (a third of a rebuild at 10,000 posts). Frozen, it skips
-    them; what later builds allocate is collected as usual."""
-    gc.collect()
-    gc.freeze()
 
 
 def not_a_page(rel: str) -> bool:

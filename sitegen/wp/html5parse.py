@@ -1,10 +1,7 @@
-"""html5lib's fragment parser, minus two costs the import does not need.
+"""html5lib's fragment parser, with bounded nesting.
 
-`html5lib.parseFragment` builds a new parser (tree builder, phases) for every fragment, and
-its input stream runs a regex over all the text to *count* invalid code points for the
-parse-error list, which nothing here reads. Together ~20 % of the parsing time of an import.
-This parser skips the count (html5lib itself does, on platforms where Python catches them
-earlier: `reportCharacterErrors = None`) and is reused, one per thread. The tree is the one
+Two speed-ups apply unless SITEGEN_NO_SPEEDUPS is set (sitegen.speedups): the parser is
+reused, one per thread, and skips counting invalid code points. The tree is the one
 `html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)` builds
 (tests/test_html5parse.py compares them) -- up to a nesting limit.
 
@@ -18,7 +15,6 @@ says how many tags it dropped, so the caller can report the flattening.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +23,7 @@ from xml.etree.ElementTree import Element
 from html5lib import _tokenizer, html5parser, treebuilders
 from html5lib.constants import tokenTypes, voidElements
 
+from sitegen import speedups
 from sitegen.wp.sanitize import tag_set
 
 # Chrome's parser stops nesting at 512; this is lower because the converter walks the tree
@@ -119,12 +116,13 @@ class _Parser(html5parser.HTMLParser):  # type: ignore[misc]
         scripting: bool = False,
         **kwargs: Any,
     ) -> None:
-        # html5lib 1.1's HTMLParser._parse, with the code point count switched off.
+        # html5lib 1.1's HTMLParser._parse, with the depth-limiting tokenizer (and, as a
+        # speed-up, the code point count switched off).
         self.innerHTMLMode = innerHTML
         self.container = container
         self.scripting = scripting
         self.tokenizer = _Tokenizer(stream, parser=self, **kwargs)
-        self.tokenizer.stream.reportCharacterErrors = None
+        speedups.skip_character_count(self.tokenizer)
         self.reset()
         try:
             self.mainLoop()
@@ -133,7 +131,8 @@ class _Parser(html5parser.HTMLParser):  # type: ignore[misc]
             self.mainLoop()
 
 
-_local = threading.local()
+def _new_parser() -> _Parser:
+    return _Parser(treebuilders.getTreeBuilder("etree"), namespaceHTMLElements=False)
 
 
 def parse_fragment(html: str) -> Element:
@@ -143,9 +142,6 @@ def parse_fragment(html: str) -> Element:
 
 def parse(html: str) -> Parsed:
     """`parse_fragment`, and how many tags it dropped to stay within the nesting limits."""
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        etree = treebuilders.getTreeBuilder("etree")
-        parser = _local.parser = _Parser(etree, namespaceHTMLElements=False)
+    parser = speedups.reused("html5parse", _new_parser)
     root: Element = parser.parseFragment(html)
     return Parsed(root, parser.tokenizer.dropped)
