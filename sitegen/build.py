@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, doccache, safepath, searchstate
+from sitegen import __version__, doccache, safepath, searchstate, tuning
 from sitegen.cache import BuildState, digest, load_state, output_stamps, save_state
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
@@ -286,8 +286,9 @@ def build_site(
 ) -> BuildReport:
     """Build the site in `site_dir`; the output is replaced only if the build succeeded.
 
-    Without `memo` the incremental state is read from and saved to `.sitegen/`; with one, it
-    stays in the memo. `check_links=False` skips the broken-link warnings (serve's rebuilds).
+    Without `memo` the incremental state is read from and saved to `.sitegen/` (unless
+    SITEGEN_NO_CACHE, sitegen.tuning: then nothing is, and each build is a clean one); with
+    one, it stays in the memo. `check_links=False` skips the broken-link warnings (serve).
     `full=True` renders everything and records a fresh state. `defer`: outputs (by path) that
     may keep last build's bytes this time if their inputs changed (and the search index, if it
     says yes to "search/"); they are named in `report.deferred`, and the next build without
@@ -296,7 +297,7 @@ def build_site(
     start = time.perf_counter()
     report = BuildReport()
     problems = report.problems
-    on_disk = memo is None
+    on_disk = memo is None and tuning.current.cache  # SITEGEN_NO_CACHE: no state at all
     memo = memo or Memo()
     if not (site_dir / "content").is_dir():  # alone: every other message would follow from it
         problems.error(f"no content/ folder in {site_dir}", hint="run `sitegen import` first, or "

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from sitegen import tuning
 from sitegen.content import dump_document
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.fsutil import write_if_changed
@@ -109,13 +110,15 @@ def import_paths(
     placed = plan.place(first, side, manifest, old_site, report.errors, report.skip)
     if options.on_total:
         options.on_total(len(placed.stubs))
-    fingerprints = skipcache.load(site_dir)
+    cache = tuning.current.cache  # SITEGEN_NO_CACHE: convert everything, remember nothing
+    fingerprints = skipcache.load(site_dir) if cache else {}
     writer = _Writer(placed, manifest, content_dir, options, report, progress, fingerprints)
     for src in sources:
         if src.content:
             writer.source(src)
     writer.flush()
-    skipcache.save(site_dir, fingerprints)
+    if cache:
+        skipcache.save(site_dir, fingerprints)
     placed.maps.count_missing()
     site = merge_site(old_site, plan.site_yaml(side, placed.maps, first))
     if save_site(content_dir, site):

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from sitegen.build import build_site
+from sitegen.tuning import tuned
 
 PROGRESS_FROM = 200  # jobs; smaller builds finish before a bar would be worth drawing
 
@@ -39,17 +40,25 @@ class _Bar:
 @click.option("--drafts", is_flag=True, help="Also build posts with status: draft.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too (broken links, unknown terms).")
 @click.option("--full", is_flag=True, help="Render every page, ignoring what .sitegen/ remembers.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Neither read nor write .sitegen/: a clean build (also SITEGEN_NO_CACHE=1).",
+)
 @click.pass_obj
-def command(site_dir: Path, base_url: str | None, drafts: bool, strict: bool, full: bool) -> None:
+def command(
+    site_dir: Path, base_url: str | None, drafts: bool, strict: bool, full: bool, no_cache: bool
+) -> None:
     """Build the static site from content/ into the output folder (default public/).
 
     The previous output stays in place unless the build succeeds. Only pages whose inputs
     changed since the last build are rendered again (state in .sitegen/, safe to delete).
     """
     overrides = {"base_url": base_url} if base_url else {}
-    report = build_site(
-        site_dir, overrides, drafts=drafts, strict=strict, progress=_Bar(), full=full
-    )
+    with tuned(**({"cache": False} if no_cache else {})):
+        report = build_site(
+            site_dir, overrides, drafts=drafts, strict=strict, progress=_Bar(), full=full
+        )
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     if len(report.problems):

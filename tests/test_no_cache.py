@@ -1,0 +1,83 @@
+"""SITEGEN_NO_CACHE=1 / `build --no-cache`: a build (and an import) without any build state --
+nothing under .sitegen/ read or written -- whose output is a clean build's."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from cli_support import sitegen
+
+from sitegen import tuning
+from sitegen.build import build_site
+from sitegen.checks.files import DirFiles
+from sitegen.tuning import tuned
+
+SITE = Path(__file__).parent / "fixtures" / "site"
+WP = Path(__file__).parent / "fixtures" / "wp-local-dev"
+
+
+def copy(name: str, into: Path) -> Path:
+    return Path(shutil.copytree(SITE, into / name, ignore=shutil.ignore_patterns(".sitegen")))
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_same_output_and_no_state(tmp_path: Path) -> None:
+    cached = Path(
+        shutil.copytree(SITE, tmp_path / "cached", ignore=shutil.ignore_patterns(".sitegen"))
+    )
+    plain = Path(
+        shutil.copytree(SITE, tmp_path / "plain", ignore=shutil.ignore_patterns(".sitegen"))
+    )
+    assert build_site(cached).committed
+    assert files_under(cached / ".sitegen")  # (else the check below checks nothing)
+    with tuned(cache=False):
+        for _ in range(2):
+            report = build_site(plain)
+            assert report.committed, report.problems.render()
+            assert report.reused == 0 and len(report.rendered) == len(report.jobs)
+    assert not (plain / ".sitegen").exists()
+    assert dict(DirFiles(plain / "public")) == dict(DirFiles(cached / "public"))
+
+
+def test_a_state_left_behind_is_not_read(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    assert build_site(site).committed
+    before = {p: p.read_bytes() for p in files_under(site / ".sitegen")}
+    post = next((site / "content").rglob("*.md"))
+    post.write_text(post.read_text() + "\nOne more line.\n")
+    with tuned(cache=False):
+        report = build_site(site)
+    assert report.reused == 0 and report.committed
+    assert {p: p.read_bytes() for p in files_under(site / ".sitegen")} == before
+
+
+def test_the_command_line_switches(tmp_path: Path) -> None:
+    site = copy("flag", tmp_path)
+    result = sitegen(site, "build", "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert not (site / ".sitegen").exists() and (site / "public" / "index.html").is_file()
+    assert tuning.current.cache  # the flag is for that build only
+
+    site = copy("env", tmp_path)
+    env = {**os.environ, "SITEGEN_NO_CACHE": "1"}
+    run = [sys.executable, "-m", "sitegen", "--site", str(site), "build"]
+    subprocess.run(run, env=env, check=True, capture_output=True)
+    assert not (site / ".sitegen").exists() and (site / "public" / "index.html").is_file()
+    assert not tuning.from_env({"SITEGEN_NO_CACHE": "1"}).cache
+
+
+def test_import_remembers_nothing(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    with tuned(cache=False):
+        result = sitegen(site, "import", WP)
+    assert result.exit_code == 0, result.output
+    assert list((site / "content").rglob("*.md"))
+    assert not (site / ".sitegen").exists()
