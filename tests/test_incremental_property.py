@@ -3,20 +3,30 @@ changes, each followed by an incremental build, the output equals a clean build 
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import tempfile
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from benchmarks import formats, generate
+from sitegen import parallel, searchstate
 from sitegen.build import build_site
 from sitegen.checks.files import DirFiles
 from sitegen.content import dump_document, split_document
+from sitegen.importer import ImportOptions, import_paths
 from sitegen.render import DEFAULT_THEME
 from sitegen.serve import MemoryFiles, site_builder
+from sitegen.tuning import tuned
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 BASE_URL = "https://news.example.org/web/"  # the fixture's own, so both ways build the same
@@ -131,3 +141,162 @@ def test_incremental_equals_clean_build(sequence: list[Op]) -> None:
         clean = clean_build(site, Path(tmp) / "clean")
         assert dict(DirFiles(site / "public")) == clean
         assert served == clean
+
+
+# --- The same contract at the size of a small real site: ~300 generated posts (the benchmarks'
+# generator, seeded), with the thresholds lowered (sitegen.tuning) so that every incremental
+# build renders in worker processes and the search index is patched or assembled from scratch
+# depending on how much changed; then once more without any build state (SITEGEN_NO_CACHE).
+
+GENERATED_POSTS = 300
+LIGHT_CONFIG = (
+    'posts_per_page = 20\n\n[feeds]\nitems = 10\nformats = ["rss", "atom"]\ntaxonomies = true\n'
+)
+LOWERED = {"pool_min_items": 2, "search_max_patched": 3}
+LEAF_CATEGORIES = ["5g", "ai", "spectrum", "cloud"]  # categories no other is the child of
+
+big_edit = st.tuples(st.just("edit"), st.integers(0, 10**6), st.tuples(words, st.booleans()))
+big_add = st.tuples(st.just("add"), st.integers(0, 3000), words)
+big_delete = st.tuples(st.just("delete"), st.integers(0, 10**6), st.none())
+rename = st.tuples(st.just("rename"), st.integers(0, len(LEAF_CATEGORIES) - 1), st.none())
+touch = st.tuples(st.just("touch"), st.integers(0, 10**6), st.none())
+big_ops = st.lists(st.one_of(big_edit, big_add, big_delete, rename, touch), min_size=1, max_size=4)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site imported from the generated corpus, built once (public/ and .sitegen/)."""
+    root = tmp_path_factory.mktemp("generated")
+    formats.write_wp(generate.generate(GENERATED_POSTS, seed=17), root / "wp")
+    site = root / "site"
+    site.mkdir()
+    (site / "sitegen.toml").write_text(LIGHT_CONFIG)
+    imported = import_paths(site, [root / "wp"], ImportOptions())
+    assert imported.imported == GENERATED_POSTS and not imported.errors.items
+    assert build_site(site).committed
+    return site
+
+
+def apply_big(site: Path, op: Op, step: int) -> None:
+    kind, a, b = op
+    all_posts = posts(site)
+    path = all_posts[a % len(all_posts)] if kind != "add" else site
+    if kind == "edit":
+        meta, body, _ = split_document(path.read_text(), path.name)
+        text, in_title = b
+        if in_title:
+            meta["title"] = f"{meta['title']} {text}"
+        else:
+            body = f"{body}\n\n{text}\n"
+        path.write_text(dump_document(meta, body))
+    elif kind == "add":
+        date = datetime(2015, 1, 2, 10, 0, tzinfo=IST) + timedelta(hours=a)
+        slug = f"added-{step}"
+        meta = {
+            "title": b, "slug": slug, "date": date,
+            "categories": [{"slug": "5g", "name": "5G", "parent": "telecom"}],
+            "tags": [{"slug": "5g", "name": "5G"}],
+            "path": f"{date:%Y/%m/%d}/{slug}/",
+        }  # fmt: skip
+        (site / "content" / "posts" / f"{slug}.md").write_text(dump_document(meta, f"{b}."))
+    elif kind == "delete" and len(all_posts) > 1:
+        path.unlink()
+    elif kind == "rename":  # a new slug and name: its archive moves, every post of it changes
+        site_yaml = site / "content" / "_site.yaml"
+        text = site_yaml.read_text()
+        found = re.search(rf"{{slug: ({LEAF_CATEGORIES[a]}(?:-\d+)*), name: ([^,]+),", text)
+        assert found, LEAF_CATEGORIES[a]
+        old, new = found.groups(), (f"{found[1]}-{step}", f"{found[2]} {step}")
+        for post in all_posts:
+            before = post.read_text()
+            after = before.replace("- slug: {}\n  name: {}\n".format(*old),
+                                   "- slug: {}\n  name: {}\n".format(*new))  # fmt: skip
+            if after != before:
+                post.write_text(after)
+        site_yaml.write_text(text.replace("{{slug: {}, name: {},".format(*old),
+                                          "{{slug: {}, name: {},".format(*new)))  # fmt: skip
+    elif kind == "touch":  # the same bytes, a new mtime
+        os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
+
+
+def clean_files(site: Path, into: Path) -> dict[str, bytes]:
+    """A clean build of `site`'s sources, serially (the other path) and without link checks
+    (they only warn)."""
+    shutil.rmtree(into, ignore_errors=True)
+    shutil.copytree(site, into, ignore=shutil.ignore_patterns("public", ".sitegen"))
+    with tuned(pool_min_items=10**9):
+        report = build_site(into, check_links=False)
+    assert report.committed, report.problems.render()
+    return dict(DirFiles(into / "public"))
+
+
+class Paths:
+    """Which of the paths the lowered thresholds are there for did run."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def spy(self, module: Any, name: str, when: Callable[[Any], bool] = bool) -> Any:
+        real = getattr(module, name)
+
+        def spied(*args: Any, **kwargs: Any) -> Any:
+            result = real(*args, **kwargs)
+            if when(result):
+                self.seen.add(name)
+            return result
+
+        return mock.patch.object(module, name, spied)
+
+
+RAN = Paths()
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=1, deadline=None, derandomize=False,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)  # fmt: skip
+@example([("edit", 7, ("new words", False)), ("touch", 8, None), ("edit", 9, ("title", True))])
+@example([("rename", 0, None), ("add", 40, "A new post"), ("delete", 3, None)])
+@given(big_ops)
+def test_incremental_equals_clean_at_300_posts(generated: Path, sequence: list[Op]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(shutil.copytree(generated, Path(tmp) / "site", symlinks=True))
+        spies = (
+            RAN.spy(parallel, "forks"),
+            RAN.spy(searchstate, "_patched"),
+            RAN.spy(searchstate, "_assembled"),
+        )
+        with spies[0], spies[1], spies[2]:
+            for step, op in enumerate(sequence):
+                apply_big(site, op, step)
+                with tuned(**LOWERED):
+                    report = build_site(site)
+                assert report.committed, (op, report.problems.render())
+                assert dict(DirFiles(site / "public")) == clean_files(site, Path(tmp) / "clean")
+
+
+@pytest.mark.slow
+def test_every_lowered_path_ran() -> None:
+    """(Run after the test above: the comparisons did go through the pool, and the search
+    index was both patched and assembled.)"""
+    assert RAN.seen == {"forks", "_patched", "_assembled"}
+
+
+@pytest.mark.slow
+def test_without_build_state_at_300_posts(generated: Path, tmp_path: Path) -> None:
+    site = Path(
+        shutil.copytree(generated, tmp_path / "site", ignore=shutil.ignore_patterns(".sitegen"))
+    )
+    sequence: list[Op] = [
+        ("edit", 5, ("more words", False)),
+        ("rename", 1, None),
+        ("delete", 2, None),
+    ]
+    with tuned(cache=False, **LOWERED):
+        for step, op in enumerate(sequence):
+            apply_big(site, op, step)
+            report = build_site(site)
+            assert report.committed and report.reused == 0, report.problems.render()
+    assert not (site / ".sitegen").exists()
+    assert dict(DirFiles(site / "public")) == clean_files(site, tmp_path / "clean")
