@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jinja2
 
-from sitegen.render import memoize_macro
+from sitegen.speedups import memoize_macro
 
 MACRO = (
     "{% macro card(p, h='h2') %}{{ calls.append(p) or '' }}<{{ h }}>{{ p }}</{{ h }}>{% endmacro %}"
