@@ -9,10 +9,12 @@ plain path -- slower, with the same output.
 from __future__ import annotations
 
 import gc
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from sitegen import tuning
 
@@ -129,3 +131,17 @@ def freeze_gc() -> None:
     if enabled():
         gc.collect()
         gc.freeze()
+
+
+def fast_exit(code: int) -> NoReturn:
+    """End the process now. Freeing a 10,000-post build's millions of objects one by one at
+    interpreter exit takes ~0.3 s and achieves nothing; `os._exit` skips the interpreter's
+    shutdown (atexit handlers, finalizers, buffered output), so everything that must reach the
+    disk or the terminal has to be written or flushed before: the commands close their pools,
+    servers and files before they return, and the standard streams are flushed here. Without
+    the speed-ups, the ordinary `sys.exit`."""
+    if not enabled():
+        sys.exit(code)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

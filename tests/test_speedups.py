@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import jinja2
+import pytest
 
 from sitegen import speedups, tuning
 from sitegen.build import build_site
@@ -91,3 +92,10 @@ def test_gc_is_left_alone_without_speedups() -> None:
 
 def test_defaults() -> None:
     assert Tuning() == tuning.from_env({})
+
+
+def test_the_plain_exit_without_speedups() -> None:
+    """(The fast one, `os._exit`, is what every `sitegen` run above ends with.)"""
+    with tuned(speedups=False), pytest.raises(SystemExit) as exited:
+        speedups.fast_exit(3)
+    assert exited.value.code == 3

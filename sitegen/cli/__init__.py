@@ -7,7 +7,6 @@ package, prints the summary and maps `SitegenError`s to a clear message and a no
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -91,10 +90,7 @@ main.commands = _LazyCommands(COMMAND_MODULES)
 
 
 def run() -> None:
-    """The `sitegen` command: `main`, then a fast exit. Freeing a 10,000-post build's millions
-    of objects one by one at interpreter exit takes ~0.3 s and achieves nothing; everything
-    that must reach the disk or the terminal is written or flushed by then (the commands
-    close their pools, servers and files before they return)."""
+    """The `sitegen` command: `main`, then a fast exit (sitegen.speedups.fast_exit)."""
     try:
         main()
         code: object = 0
@@ -103,6 +99,4 @@ def run() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code or 0)
+    speedups.fast_exit(code or 0)
