@@ -288,7 +288,8 @@ def build_site(
 
     Without `memo` the incremental state is read from and saved to `.sitegen/` (unless
     SITEGEN_NO_CACHE, sitegen.tuning: then nothing is, and each build is a clean one); with
-    one, it stays in the memo. `check_links=False` skips the broken-link warnings (serve).
+    one, it stays in the memo (not even there with SITEGEN_NO_CACHE). `check_links=False`
+    skips the broken-link warnings (serve).
     `full=True` renders everything and records a fresh state. `defer`: outputs (by path) that
     may keep last build's bytes this time if their inputs changed (and the search index, if it
     says yes to "search/"); they are named in `report.deferred`, and the next build without
@@ -297,8 +298,9 @@ def build_site(
     start = time.perf_counter()
     report = BuildReport()
     problems = report.problems
-    on_disk = memo is None and tuning.current.cache  # SITEGEN_NO_CACHE: no state at all
-    memo = memo or Memo()
+    cache = tuning.current.cache  # SITEGEN_NO_CACHE: no state at all, on disk or in serve's memo
+    on_disk = memo is None and cache
+    memo = (memo if cache else None) or Memo()
     if not (site_dir / "content").is_dir():  # alone: every other message would follow from it
         problems.error(f"no content/ folder in {site_dir}", hint="run `sitegen import` first, or "
                        "choose the site with `sitegen --site DIR build`")  # fmt: skip

@@ -8,12 +8,16 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 from cli_support import sitegen
 
 from sitegen import tuning
 from sitegen.build import build_site
 from sitegen.checks.files import DirFiles
+from sitegen.plan import RenderJob
+from sitegen.render import Renderer
+from sitegen.serve import site_builder
 from sitegen.tuning import tuned
 
 SITE = Path(__file__).parent / "fixtures" / "site"
@@ -80,4 +84,27 @@ def test_import_remembers_nothing(tmp_path: Path) -> None:
         result = sitegen(site, "import", WP)
     assert result.exit_code == 0, result.output
     assert list((site / "content").rglob("*.md"))
+    assert not (site / ".sitegen").exists()
+
+
+def test_serve_rebuilds_everything_without_state(tmp_path: Path) -> None:
+    site = copy("serve", tmp_path)
+    rendered: list[str] = []
+    real = Renderer.render
+
+    def counted(self: Renderer, job: RenderJob) -> bytes:
+        rendered.append(job.output)
+        return real(self, job)
+
+    with tuned(cache=False), mock.patch.object(Renderer, "render", counted):
+        builder = site_builder(site, "http://127.0.0.1:8000/")
+        first = builder(frozenset())
+        assert first.files is not None and not first.problems.failed()
+        everything = len(rendered)
+        post = next((site / "content").rglob("*.md"))
+        post.write_text(post.read_text() + "\nOne more line.\n")
+        rendered.clear()
+        again = builder(frozenset())
+        assert again.later is None  # nothing deferred: there is no last build to keep from
+        assert again.files is not None and len(rendered) == everything
     assert not (site / ".sitegen").exists()
