@@ -152,7 +152,7 @@ GENERATED_POSTS = 300
 LIGHT_CONFIG = (
     'posts_per_page = 20\n\n[feeds]\nitems = 10\nformats = ["rss", "atom"]\ntaxonomies = false\n'
 )
-LOWERED = {"pool_min_items": 2, "search_max_patched": 3}
+LOWERED = {"pool_min_items": 2, "search_max_patched": 3, "cache": True}
 LEAF_CATEGORIES = ["5g", "ai", "spectrum", "cloud"]  # categories no other is the child of
 
 big_edit = st.tuples(st.just("edit"), st.integers(0, 10**6), st.tuples(words, st.booleans()))

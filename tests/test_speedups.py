@@ -32,7 +32,8 @@ def built(site: Path) -> dict[str, bytes]:
 
 
 def test_same_site_with_and_without_speedups(tmp_path: Path) -> None:
-    fast = built(Path(shutil.copytree(SITE, tmp_path / "fast")))
+    with tuned(speedups=True):
+        fast = built(Path(shutil.copytree(SITE, tmp_path / "fast")))
     with tuned(speedups=False):
         plain = built(Path(shutil.copytree(SITE, tmp_path / "plain")))
     assert len(fast) > 50
@@ -64,7 +65,8 @@ def card(env: jinja2.Environment) -> object:
 def test_the_card_macro_is_memoized_only_with_speedups(tmp_path: Path) -> None:
     site = Path(shutil.copytree(SITE, tmp_path / "site"))
     env = make_env(theme_dirs(build_site(site).config))  # type: ignore[arg-type]
-    speedups.memoize_macro(env, "_partials/card.html", "card")
+    with tuned(speedups=True):
+        speedups.memoize_macro(env, "_partials/card.html", "card")
     memoized = card(env)
     assert not isinstance(memoized, jinja2.runtime.Macro)
     assert isinstance(getattr(memoized, "__wrapped__", None), jinja2.runtime.Macro)
@@ -81,10 +83,11 @@ def test_gc_is_left_alone_without_speedups() -> None:
             assert gc.get_threshold() == before
             with speedups.no_gc():
                 assert gc.isenabled()
-        speedups.tune_gc()
-        assert gc.get_threshold() == (50_000, 20, 100)
-        with speedups.no_gc():
-            assert not gc.isenabled()
+        with tuned(speedups=True):
+            speedups.tune_gc()
+            assert gc.get_threshold() == (50_000, 20, 100)
+            with speedups.no_gc():
+                assert not gc.isenabled()
         assert gc.isenabled()
     finally:
         gc.set_threshold(*before)
