@@ -294,7 +294,7 @@ def test_without_build_state_at_300_posts(generated: Path, tmp_path: Path) -> No
         ("rename", 1, None),
         ("delete", 2, None),
     ]
-    with tuned(cache=False, **LOWERED):
+    with tuned(**{**LOWERED, "cache": False}):
         for step, op in enumerate(sequence):
             apply_big(site, op, step)
             report = build_site(site)
