@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from sitegen import speedups
 from sitegen.tuning import tuned
-from sitegen.wp.html5parse import parse_fragment
+from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING, parse, parse_fragment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -116,3 +116,39 @@ def test_the_speedups_apply_only_when_switched_on() -> None:
     with tuned(speedups=True):
         first = speedups.reused("html5parse", object)
         assert speedups.reused("html5parse", object) is first
+
+
+FORMATTING = [
+    "b",
+    "i",
+    "em",
+    "strong",
+    "u",
+    "s",
+    "small",
+    "big",
+    "tt",
+    "code",
+    "font",
+    "nobr",
+    "strike",
+]
+
+
+def test_same_flattening_with_and_without_speedups() -> None:
+    """Beyond the nesting limits the trees are no longer html5lib's, but the reused parser must
+    still drop exactly what a fresh one drops (its counts start anew for each fragment)."""
+    deep = [
+        "<div>" * (MAX_DEPTH + 20) + "deep" + "</div>" * (MAX_DEPTH + 20),
+        "".join(f"<{t}>" for t in FORMATTING * 2) + "x<p>after</p>",
+        "<span>" * (MAX_DEPTH + 3) + "<div>a</div>",  # end tags never come
+        "<p>plain</p>",
+    ]
+    assert len(FORMATTING) * 2 > MAX_FORMATTING
+    with tuned(speedups=True):
+        fast = [parse(html) for html in deep + deep]
+    with tuned(speedups=False):
+        plain = [parse(html) for html in deep + deep]
+    assert [p.dropped for p in fast] == [p.dropped for p in plain]
+    assert fast[0].dropped > 0 and fast[1].dropped > 0
+    assert [shape(p.root) for p in fast] == [shape(p.root) for p in plain]
