@@ -266,8 +266,12 @@ def test_incremental_equals_clean_at_300_posts(generated: Path, sequence: list[O
         RAN.spy(parallel, "forks"),
         RAN.spy(searchstate, "_patched"),
         RAN.spy(searchstate, "_assembled"),
+        # Two workers even on one CPU, and even if other tests of this process left idle
+        # threads behind (sitegen forks only when single-threaded; tests/test_parallel.py).
+        mock.patch.dict(os.environ, {parallel.ENV: "2"}),
+        mock.patch.object(parallel.threading, "active_count", lambda: 1),
     )
-    with spies[0], spies[1], spies[2]:
+    with spies[0], spies[1], spies[2], spies[3], spies[4]:
         for step, op in enumerate(sequence):
             apply_big(generated, op, step)
             with tuned(**LOWERED):
