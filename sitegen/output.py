@@ -2,8 +2,9 @@
 
 Disk builds are staged (the project's write_if_changed/atomic_write discipline applied to the
 whole tree): a file whose bytes changed goes to a sibling folder `.<out>.new/`, and only a build
-without errors moves those files into place (one rename each) and prunes the files that
-vanished from the site, so a failed build leaves the previous `public/` intact. A file whose
+without errors moves those files into place (a rename each) and prunes the files that vanished
+from the site, as one journalled transaction (sitegen.transaction), so a failed or killed build
+leaves the previous `public/` intact. A file whose
 bytes did not change is not touched at all: its mtime stays, so rsync/S3 deploys and
 `git status` see only real changes, and a build that changes one post costs a few renames
 instead of re-creating 20,000 folders (the whole-tree swap it replaces did that every time).
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from sitegen import transaction
 from sitegen.errors import Problems
 from sitegen.fsutil import walk_files
 
@@ -70,7 +72,10 @@ class StagedDirSink:
 
     def __init__(self, live: Path) -> None:
         self.live = live
-        self.stage = live.with_name(f".{live.name}.new")
+        self.stage = transaction.stage_dir(live)
+        # A commit interrupted by a crash is undone (or finished) before anything else reads
+        # the live folder or clears the stage it may still need.
+        self.recovered = transaction.recover(live)
         shutil.rmtree(self.stage, ignore_errors=True)
         self.stage.mkdir(parents=True)
         self.kept: set[str] = set()  # written with the bytes `live` already has
@@ -100,40 +105,35 @@ class StagedDirSink:
         return _Overlay(self)
 
     def commit(self) -> None:
-        """Remove what this build did not write, then move the staged files in. Leaves the
-        stat of every output file in `stats` (what the next build may trust)."""
+        """Move the staged files in and remove what this build did not write, as one
+        transaction (sitegen.transaction): on any failure, even a crash, the live folder stays
+        or becomes again exactly the previous build. Leaves the stat of every output file in
+        `stats` (what the next build may trust)."""
         self.live.mkdir(parents=True, exist_ok=True)
-        self._prune()
-        for rel in sorted(self.changed):
-            target = self.live / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.stage / rel, target)
-            self.stats[rel] = os.stat(target)
-        shutil.rmtree(self.stage, ignore_errors=True)
+        new, replace, remove = self._plan()
+        transaction.commit(self.live, new, replace, remove)
+        for rel in self.changed:
+            self.stats[rel] = os.stat(self.live.joinpath(*rel.split("/")))
 
-    def _prune(self) -> None:
-        """One walk: files this build did not write are removed (then the folders left empty),
-        those it kept are stat'ed."""
-        wanted = self.kept | self.changed
-        emptied: set[str] = set()  # folders something was removed from
+    def _plan(self) -> tuple[list[str], list[str], list[str]]:
+        """One walk of the live folder: the staged files that are new and those that replace
+        a live file, and the live files this build did not write; kept files are stat'ed."""
+        replace, remove = [], []
         for path, rel in walk_files(self.live):
             if rel in self.kept:
                 self.stats[rel] = os.stat(path)
-            elif rel not in wanted:
-                os.unlink(path)
-                emptied.add(os.path.dirname(path))
-        root = os.fspath(self.live)
-        # Deepest first, then up the tree while folders are left empty.
-        for folder in sorted(emptied, key=lambda f: f.count(os.sep), reverse=True):
-            while folder != root:
-                try:
-                    os.rmdir(folder)
-                except OSError:  # not empty: it holds wanted files or folders
-                    break
-                folder = os.path.dirname(folder)
+            elif rel in self.changed:
+                replace.append(rel)
+            else:
+                remove.append(rel)
+        new = self.changed.difference(replace)
+        # A symbolic link to a folder is not among the walk's files, yet the file replaces it.
+        links = {rel for rel in new if os.path.islink(self.live.joinpath(*rel.split("/")))}
+        return sorted(new - links), sorted(replace + list(links)), sorted(remove)
 
     def abort(self) -> None:
-        shutil.rmtree(self.stage, ignore_errors=True)
+        if not transaction.journal_file(self.live).exists():  # else recovery may need it
+            shutil.rmtree(self.stage, ignore_errors=True)
 
 
 class _Overlay(Mapping[str, bytes]):
