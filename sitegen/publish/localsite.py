@@ -12,10 +12,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import SitegenError
+from sitegen import transaction
+from sitegen.errors import Problems, SitegenError
 from sitegen.publish.mimetypes import content_type, is_compressible, is_feed
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
+from sitegen.safepath import UnsafePath, inside
 
 _JUNK = {".DS_Store", "Thumbs.db", ".git"}
 
@@ -36,26 +38,50 @@ class LocalObject:
 
 
 def scan_site(
-    source: Path, settings: PublishSettings, *, compress: bool, feed_index_html: bool
+    source: Path,
+    settings: PublishSettings,
+    *,
+    compress: bool,
+    feed_index_html: bool,
+    problems: Problems | None = None,
 ) -> list[LocalObject]:
     """Every file under `source` as a LocalObject, sorted by key.
 
     `feed_index_html` adds the `feed_aliases`, for stores that serve `dir/index.html` only.
+    A commit of a build that was interrupted is undone first (the site is then the previous
+    build, never a mix of two). A symbolic link is never followed: its target may be any file
+    of the machine (`passwd -> /etc/passwd`); it is skipped with a warning in `problems`.
     """
+    problems = Problems() if problems is None else problems
     if not source.is_dir():
         raise SitegenError(
             "no built site here",
             str(source),
             hint="run `sitegen build` first, or pass --source DIR",
         )
+    note = transaction.recover(source)
+    if note:
+        problems.warn(note, str(source))
     objects = []
     for dirpath, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(d for d in dirnames if d not in _JUNK)
-        for filename in filenames:
+        # os.walk lists a link to a folder among the folders (and does not enter it).
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        dirnames[:] = sorted(d for d in dirnames if d not in _JUNK and d not in links)
+        for filename in filenames + links:
             if filename in _JUNK:
                 continue
             path = Path(dirpath, filename)
             key = path.relative_to(source).as_posix()
+            try:
+                inside(source, key)
+            except UnsafePath as exc:
+                problems.warn(
+                    f"not published: {exc}",
+                    str(path),
+                    hint="a published site holds its own files: copy the file into the site "
+                    "instead of linking to it",
+                )
+                continue
             objects.append(LocalObject(key, path, _meta(key, path, settings, compress)))
     if not objects:
         raise SitegenError("the built site is empty", str(source), hint="run `sitegen build` first")
