@@ -14,7 +14,9 @@ instead of re-creating 20,000 folders (the whole-tree swap it replaces did that 
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from typing import Protocol
 from sitegen import transaction
 from sitegen.errors import Problems
 from sitegen.fsutil import walk_files
+from sitegen.safepath import UnsafePath, check_relative_file
 
 
 class Sink(Protocol):
@@ -165,20 +168,58 @@ class Output:
 
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
-        self.owners: dict[str, str] = {}
+        self.owners: dict[str, str] = {}  # file (as `file_key` names it) -> its producer
+        self._claimed: dict[str, str] = {}  # file -> the path it was claimed as
+        self._folders: dict[str, tuple[str, str]] = {}  # folder -> (a path in it, its owner)
         self.written = 0
         self.unchanged = 0
 
     def claim(self, rel: str, owner: str, problems: Problems) -> bool:
-        """Reserve `rel` for `owner`; a second claim is a URL collision (an error)."""
-        first = self.owners.setdefault(rel, owner)
-        if first != owner:
+        """Reserve `rel` for `owner`. A second claim of the same file, under any spelling
+        (`a/`, `a/./index.html`, another Unicode form), or of a file where another output
+        needs a folder (`a` and `a/index.html`) is a URL collision; a path that is not a safe
+        relative file is refused. Both are errors, reported before anything is written."""
+        key = file_key(rel)
+        clash = self._clash(key, owner)
+        if clash is not None:
+            other, other_owner = clash
+            same = other if other == rel else f"{rel} and {other}"
             problems.error(
-                f"URL collision: {rel} is written by both {first} and {owner}",
+                f"URL collision: {same} {'are' if other != rel else 'is'} written by both "
+                f"{other_owner} and {owner}"
+                + ("" if file_key(other) == key else ": one needs a folder of the other's name")
+                + (
+                    " (one name in two Unicode forms)"
+                    if other != rel and _nfc(other) == _nfc(rel)
+                    else ""
+                ),
                 hint="change the path of one of them",
             )
             return False
+        if key in self.owners:
+            return True  # the same producer again
+        try:
+            check_relative_file(rel)
+        except UnsafePath as exc:
+            problems.error(f"unsafe output path from {owner}: {exc}", hint=_UNSAFE_HINT)
+            return False
+        self.owners[key], self._claimed[key] = owner, rel
+        for folder in _folders(key):
+            self._folders.setdefault(folder, (rel, owner))
         return True
+
+    def _clash(self, key: str, owner: str) -> tuple[str, str] | None:
+        """(path, owner) of an earlier claim another owner made that `key` cannot coexist
+        with: the same file, a file where `key` needs a folder, or a folder `key` would be."""
+        first = self.owners.get(key)
+        if first is not None:
+            return None if first == owner else (self._claimed[key], first)
+        if key in self._folders:
+            return self._folders[key]
+        for folder in _folders(key):
+            if folder in self.owners:
+                return self._claimed[folder], self.owners[folder]
+        return None
 
     def write(self, rel: str, data: bytes) -> None:
         if self.sink.write(rel, data):
@@ -189,3 +230,29 @@ class Output:
     def keep(self, rel: str) -> None:
         self.sink.keep(rel)
         self.unchanged += 1
+
+
+_UNSAFE_HINT = "a path segment may not be empty, `.` or `..`, nor hold control characters"
+
+
+def file_key(rel: str) -> str:
+    """The file an output path lands on, in one spelling: a folder path (`a/`) names its
+    `index.html`, `.`, `..` and doubled slashes are resolved as a file system would, and
+    Unicode is composed (NFC), because macOS file systems and browsers treat the composed and
+    decomposed forms of a name as one."""
+    rel = _nfc(rel)
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return posixpath.normpath(rel)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _folders(key: str) -> Iterator[str]:
+    """`a/b/c.html` -> `a`, `a/b`."""
+    start = key.find("/")
+    while start != -1:
+        yield key[:start]
+        start = key.find("/", start + 1)
