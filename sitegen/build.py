@@ -359,7 +359,7 @@ def build_site(
     sink = sink or StagedDirSink(config.output_dir)
     out = Output(sink)
     jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
-    statics = static_files(config, theme_dirs(config))
+    statics = static_files(config, theme_dirs(config), problems)
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from sitegen.errors import Problems, SitegenError
 from sitegen.publish.mimetypes import content_type, is_compressible, is_feed
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
-from sitegen.safepath import UnsafePath, inside
+from sitegen.safepath import UnsafePath, files_inside
 
 _JUNK = {".DS_Store", "Thumbs.db", ".git"}
 
@@ -62,27 +61,21 @@ def scan_site(
     note = transaction.recover(source)
     if note:
         problems.warn(note, str(source))
-    objects = []
-    for dirpath, dirnames, filenames in os.walk(source):
-        # os.walk lists a link to a folder among the folders (and does not enter it).
-        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
-        dirnames[:] = sorted(d for d in dirnames if d not in _JUNK and d not in links)
-        for filename in filenames + links:
-            if filename in _JUNK:
-                continue
-            path = Path(dirpath, filename)
-            key = path.relative_to(source).as_posix()
-            try:
-                inside(source, key)
-            except UnsafePath as exc:
-                problems.warn(
-                    f"not published: {exc}",
-                    str(path),
-                    hint="a published site holds its own files: copy the file into the site "
-                    "instead of linking to it",
-                )
-                continue
-            objects.append(LocalObject(key, path, _meta(key, path, settings, compress)))
+
+    def refused(key: str, why: UnsafePath) -> None:
+        if key.rpartition("/")[2] not in _JUNK:
+            problems.warn(
+                f"not published: {why}",
+                str(source / key),
+                hint="a published site holds its own files: put the file itself in the site "
+                "instead of a link to it",
+            )
+
+    objects = [
+        LocalObject(key, path, _meta(key, path, settings, compress))
+        for key, path in files_inside(source, refused)
+        if not _JUNK.intersection(key.split("/"))
+    ]
     if not objects:
         raise SitegenError("the built site is empty", str(source), hint="run `sitegen build` first")
     if feed_index_html:
