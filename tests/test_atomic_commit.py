@@ -6,13 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from kill_support import install_hook, run
 
 from sitegen import transaction
 from sitegen.output import StagedDirSink
@@ -251,42 +250,6 @@ def test_an_unreadable_journal_is_reported_and_changes_nothing(tmp_path: Path) -
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POSTS = "content/posts/2023/09"
 
-# Loaded at start-up by the child interpreter (PYTHONPATH): kills the process with SIGKILL
-# just before the KILL_AT-th rename or link that touches the output's commit folders, or
-# counts them into COUNT_TO. Test machinery only; the code under test has no hook for it.
-SITECUSTOMIZE = """
-import os, signal
-_at = int(os.environ.get("KILL_AT", "0"))
-_count_to = os.environ.get("COUNT_TO")
-if _at or _count_to:
-    _calls = [0]
-    _real = {"replace": os.replace, "link": os.link}
-    def _tick(*paths):
-        if any(".public." in os.fspath(p) for p in paths):
-            _calls[0] += 1
-            if _count_to:
-                with open(_count_to, "w") as fh:
-                    fh.write(str(_calls[0]))
-            if _calls[0] == _at:
-                os.kill(os.getpid(), signal.SIGKILL)
-    def replace(src, dst, **kw):
-        _tick(src, dst)
-        return _real["replace"](src, dst, **kw)
-    def link(src, dst, **kw):
-        _tick(src, dst)
-        return _real["link"](src, dst, **kw)
-    os.replace, os.link = replace, link
-"""
-
-
-def run(
-    site: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "sitegen", "--site", str(site), *args],
-        capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})},
-    )  # fmt: skip
-
 
 def edit(site: Path) -> None:
     """A change that replaces, adds and removes output files."""
@@ -300,9 +263,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The fixture site built once (`old`), the edited site built clean (`new`, the expected
     output), and the number of commit steps of the old -> new build."""
     base = tmp_path_factory.mktemp("kill")
-    hook = base / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(SITECUSTOMIZE)
+    hook = install_hook(base / "hook")
     old = Path(shutil.copytree(FIXTURE, base / "old"))
     assert run(old, "build").returncode == 0
     new = Path(shutil.copytree(FIXTURE, base / "new"))
@@ -311,7 +272,7 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     counted = Path(shutil.copytree(old, base / "counted"))
     edit(counted)
     count = base / "count.txt"
-    env = {"PYTHONPATH": str(hook), "COUNT_TO": str(count)}
+    env = {"PYTHONPATH": str(hook), "KILL_MATCH": ".public.", "COUNT_TO": str(count)}
     assert run(counted, "build", env=env).returncode == 0
     assert contents(counted / "public") == contents(new / "public")
     (base / "steps").write_text(count.read_text())
@@ -321,7 +282,11 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def killed_build(sites: dict[str, Path], name: str, at: int) -> Path:
     site = Path(shutil.copytree(sites["old"], sites["base"] / name))
     edit(site)
-    done = run(site, "build", env={"PYTHONPATH": str(sites["hook"]), "KILL_AT": str(at)})
+    done = run(
+        site,
+        "build",
+        env={"PYTHONPATH": str(sites["hook"]), "KILL_MATCH": ".public.", "KILL_AT": str(at)},
+    )
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert transaction.journal_file(site / "public").exists() or at == 1
     return site
