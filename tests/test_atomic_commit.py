@@ -320,3 +320,59 @@ def test_the_next_command_recovers_from_a_kill_9_mid_commit(
             assert run(site, "build").returncode == 0
             assert contents(site / "public") == new
         assert leftovers(site / "public") == []
+
+
+def crashed_commit(tmp_path: Path, at: int) -> tuple[Path, Tree]:
+    """OLD committed over by NEW, the process "killed" at step `at` of the commit."""
+    live = make_live(tmp_path)
+    before = tree(live)
+    sink = staged_sink(live)
+    replace, link = fail_at(at, Killed)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(transaction, "_backward", lambda *args: None)
+        mp.setattr(os, "replace", replace)
+        mp.setattr(os, "link", link)
+        with pytest.raises(Killed):
+            sink.commit()
+    assert transaction.journal_file(live).exists()
+    return live, before
+
+
+def test_serve_dir_recovers_before_serving(tmp_path: Path) -> None:
+    from sitegen.serve import directory_builder
+
+    live, before = crashed_commit(tmp_path, 6)
+    outcome = directory_builder(live)(frozenset())
+    assert outcome.files is not None and not outcome.problems.failed()
+    assert "undid the commit" in outcome.problems.warnings[0].message
+    assert tree(live) == before
+
+
+def test_a_failed_commit_in_a_build_is_an_error_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cli_support import sitegen
+
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    assert sitegen(site, "build").exit_code == 0
+    before = tree(site / "public")
+    edit(site)
+    real_replace, installs = os.replace, [0]
+
+    def replace(src: Any, dst: Any, **kw: Any) -> None:
+        if os.sep + "public" + os.sep in os.fspath(dst):  # a file moved into public/
+            installs[0] += 1
+            if installs[0] == 2:
+                raise PermissionError(13, "Permission denied", os.fspath(dst))
+        real_replace(src, dst, **kw)
+
+    monkeypatch.setattr(os, "replace", replace)
+    result = sitegen(site, "build")
+    monkeypatch.undo()
+    assert installs[0] >= 2  # it failed (and the roll back moved files too)
+    assert result.exit_code == 1
+    assert "error: could not write the output: Permission denied" in result.output
+    assert "public/ is left as the previous build made it" in result.output
+    assert tree(site / "public") == before
+    assert leftovers(site / "public") == []
+    assert sitegen(site, "build").exit_code == 0  # and the next build goes through
