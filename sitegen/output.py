@@ -13,6 +13,7 @@ instead of re-creating 20,000 folders (the whole-tree swap it replaces did that 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -112,9 +113,16 @@ class StagedDirSink:
         transaction (sitegen.transaction): on any failure, even a crash, the live folder stays
         or becomes again exactly the previous build. Leaves the stat of every output file in
         `stats` (what the next build may trust)."""
+        first = not self.live.exists()
         self.live.mkdir(parents=True, exist_ok=True)
         new, replace, remove = self._plan()
-        transaction.commit(self.live, new, replace, remove)
+        try:
+            transaction.commit(self.live, new, replace, remove)
+        except BaseException:
+            if first:  # there was no output before: there is none after
+                with contextlib.suppress(OSError):
+                    self.live.rmdir()
+            raise
         for rel in self.changed:
             self.stats[rel] = os.stat(self.live.joinpath(*rel.split("/")))
 

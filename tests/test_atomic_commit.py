@@ -376,3 +376,14 @@ def test_a_failed_commit_in_a_build_is_an_error_not_a_traceback(
     assert tree(site / "public") == before
     assert leftovers(site / "public") == []
     assert sitegen(site, "build").exit_code == 0  # and the next build goes through
+
+
+def test_a_failed_first_commit_leaves_no_output_folder(tmp_path: Path) -> None:
+    live = tmp_path / "public"
+    sink = staged_sink(live)
+    replace, _ = fail_at(3, lambda: OSError(28, "No space left on device"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "replace", replace)
+        with pytest.raises(OSError):
+            sink.commit()
+    assert not live.exists()
