@@ -56,14 +56,17 @@ def commit(live: Path, new: list[str], replace: list[str], remove: list[str]) ->
     _write_journal(live, journal)
     try:
         _forward(live, new, replace, remove)
-        _write_journal(live, {**journal, "done": True})
+        # Finishing needs only the removals (to tidy the folders they emptied).
+        _write_journal(live, {**journal, "done": True, "new": [], "replace": []})
     except BaseException:
         # A failed roll back keeps the journal (and the exception of the commit is the news):
         # the next command tries again.
         with contextlib.suppress(Exception):
             _backward(live, new, replace, remove)
         raise
-    _finish(live, remove)
+    # The new build is in place; tidying up that fails is left, journalled, to the next command.
+    with contextlib.suppress(OSError):
+        _finish(live, remove)
 
 
 def recover(live: Path) -> str | None:
