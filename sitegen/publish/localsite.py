@@ -63,7 +63,7 @@ def scan_site(
         problems.warn(note, str(source))
 
     def refused(key: str, why: UnsafePath) -> None:
-        if key.rpartition("/")[2] not in _JUNK:
+        if not _JUNK.intersection(key.split("/")):
             problems.warn(
                 f"not published: {why}",
                 str(source / key),
