@@ -7,9 +7,9 @@ exception or a `kill -9` half way would leave a mix of two builds. So the commit
 1. The journal `.<out>.journal` (beside the output, never published) lists every file the commit
    installs (new, or replacing a live file) and every live file it removes. It is written to a
    temporary file, fsync'd and renamed into place before the first change.
-2. Each live file about to be replaced is hard-linked into the backup folder `.<out>.old/` (so it
-   stays live until the one rename that replaces it: a web server reading the folder never sees
-   it missing), and each file to remove is moved there.
+2. Each live file about to be replaced is hard-linked into the backup folder `.<out>.old/` (so
+   it stays live until the one rename that replaces it: a web server reading the folder never
+   sees it missing), and each file to remove is moved there (flat, numbered by the journal).
 3. The staged files are renamed into place; then the journal is marked done.
 4. The backup, the emptied folders and the stage are removed, and last the journal.
 
@@ -141,18 +141,16 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _forward(live: Path, new: list[str], replace: list[str], remove: list[str]) -> None:
-    stage, backup = stage_dir(live), backup_dir(live)
-    for rel in replace:
-        kept = _child(backup, rel)
-        kept.parent.mkdir(parents=True, exist_ok=True)
+    stage = stage_dir(live)
+    backup_dir(live).mkdir()
+    for i, rel in enumerate(replace):
+        kept = _backup(live, "r", i)
         try:
             os.link(_child(live, rel), kept, follow_symlinks=False)
         except OSError:  # a file system without hard links: move it aside instead
             os.replace(_child(live, rel), kept)
-    for rel in remove:
-        gone = _child(backup, rel)
-        gone.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(_child(live, rel), gone)
+    for i, rel in enumerate(remove):
+        os.replace(_child(live, rel), _backup(live, "d", i))
     for rel in [*new, *replace]:
         target = _child(live, rel)
         if target.is_dir() and not target.is_symlink():
@@ -165,22 +163,23 @@ def _backward(live: Path, new: list[str], replace: list[str], remove: list[str])
     """Undo `_forward`, whatever part of it happened. Decided by what is on disk, so that it
     can be run again after an interruption of its own: a staged file that is no longer in the
     stage was installed; a file in the backup was moved or linked there."""
-    stage, backup = stage_dir(live), backup_dir(live)
+    stage = stage_dir(live)
     for rel in new:
         staged, target = _child(stage, rel), _child(live, rel)
         if not os.path.lexists(staged) and os.path.lexists(target):
             staged.parent.mkdir(parents=True, exist_ok=True)
             os.replace(target, staged)
         _remove_empty_parents(live, target.parent)  # made for it, whether it got there or not
-    for rel in [*replace, *remove]:
-        kept = _child(backup, rel)
+    backed = [(_backup(live, "r", i), rel) for i, rel in enumerate(replace)]
+    backed += [(_backup(live, "d", i), rel) for i, rel in enumerate(remove)]
+    for kept, rel in backed:
         if os.path.lexists(kept):
             target = _child(live, rel)
             if target.is_dir() and not target.is_symlink():
                 _remove_empty_tree(target)  # a file became a folder, now emptied above
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(kept, target)  # over the installed file, if it was: atomic
-    shutil.rmtree(backup, ignore_errors=True)
+    shutil.rmtree(backup_dir(live), ignore_errors=True)
     journal_file(live).unlink(missing_ok=True)
 
 
@@ -193,6 +192,13 @@ def _finish(live: Path, remove: Iterable[str]) -> None:
     shutil.rmtree(stage_dir(live), ignore_errors=True)
     journal_file(live).unlink(missing_ok=True)
     _fsync_dir(live.parent)
+
+
+def _backup(live: Path, kind: str, index: int) -> Path:
+    """Where the `index`-th file of the journal's `replace` ("r") or `remove` ("d") list is
+    kept until the commit is done: one flat folder, numbered by the journal, because making
+    and removing a copy of the output's folder tree cost more than the commit itself."""
+    return backup_dir(live) / f"{kind}{index}"
 
 
 def _child(root: Path, rel: str) -> Path:
