@@ -8,6 +8,7 @@ changed (new items, new page count) or one of its deps changed; templates, confi
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -230,10 +231,13 @@ def _not_copied(
     shown = root.relative_to(site_dir) if root.is_relative_to(site_dir) else root
 
     def warn(rel: str, why: UnsafePath) -> None:
+        link = os.path.islink(root.joinpath(*rel.split("/")))
         problems.warn(
             f"not copied: {why}",
             (shown / rel).as_posix(),
-            hint="put the file itself in the folder: a link may point anywhere on the machine",
+            hint="put the file itself in the folder: a link may point anywhere on the machine"
+            if link
+            else "rename or remove the file: no web address can name it",
         )
 
     return warn
