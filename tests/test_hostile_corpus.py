@@ -29,8 +29,6 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-
-
 from hostile_support import (
     HOME,
     TRACEBACK,
@@ -189,7 +187,8 @@ def _run(box: Sandbox, step: dict[str, Any], where: str) -> None:
     shown = f"{where}: `sitegen {step['run']}` exited {done.returncode}:\n{output}"
     assert TRACEBACK not in output, shown
     assert done.returncode in (0, 1, 2), shown  # 2: click's usage errors; never a crash code
-    assert (done.returncode != 0) == reports_error(output), "exit status and messages disagree\n" + shown
+    truthful = (done.returncode != 0) == reports_error(output)
+    assert truthful, "the exit status and the messages disagree\n" + shown
     if "exit" in step:
         assert done.returncode == step["exit"], shown
     for name in step.get("names", []):
