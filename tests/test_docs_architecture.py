@@ -1,0 +1,78 @@
+"""docs/architecture.md stays true: the modules it names exist, every module is in it, and
+the `module.name` it cites is defined in that module."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "architecture.md"
+PACKAGE = ROOT / "sitegen"
+
+# A module path as the document writes it: `sitegen/wp/plan.py`, or `wp/plan.py` relative to
+# the package (the diagram and the tables use the short form).
+_PATH = re.compile(r"(?<![\w/.])(?:sitegen/)?((?:[a-z_0-9]+/)*[a-z_0-9]+\.py)\b")
+# `module.name` or `module.Class.method` in backquotes (not a file name: `plan.py`).
+FILE_SUFFIXES = {"py", "html", "xml", "json", "toml", "yaml", "txt", "md", "bin", "pickle"}
+_DOTTED = re.compile(r"`([a-z_0-9]+)\.([A-Za-z_][A-Za-z_0-9]*)")
+
+
+def _text() -> str:
+    return DOC.read_text(encoding="utf-8")
+
+
+def _modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_module_path_named_exists() -> None:
+    named = {m.group(1) for m in _PATH.finditer(_text())}
+    assert named, "the pattern found no module paths: is it still right?"
+    root = {"tests", "benchmarks"}  # paths of the repository, not of the package
+    missing = sorted(
+        rel for rel in named if not ((ROOT if rel.split("/")[0] in root else PACKAGE) / rel).is_file()
+    )
+    assert not missing, f"docs/architecture.md names modules that do not exist: {missing}"
+
+
+def test_every_module_is_in_the_module_map() -> None:
+    text = _text()
+    absent = [
+        p.relative_to(ROOT).as_posix()
+        for p in _modules()
+        if f"`{p.relative_to(ROOT).as_posix()}`" not in text
+    ]
+    assert not absent, f"add these modules to docs/architecture.md's module map: {absent}"
+
+
+def _defines(source: str, name: str) -> bool:
+    """Whether `name` is defined at any level of a module (function, class, method,
+    constant, attribute or dataclass field)."""
+    pattern = (
+        rf"^\s*(?:async\s+)?(?:def|class)\s+{name}\b"
+        rf"|^\s*{name}\s*(?::[^=\n]*)?="
+        rf"|^\s*{name}\s*:"
+        rf"|\bself\.{name}\s*(?::[^=\n]*)?="
+        rf"|^from\s+\S+\s+import\s+[^\n]*\b{name}\b"  # re-exported
+    )
+    return re.search(pattern, source, re.M) is not None
+
+
+def test_every_cited_name_is_defined_where_it_is_cited() -> None:
+    by_stem: dict[str, list[Path]] = {}
+    for path in _modules():
+        stem = path.parent.name if path.name == "__init__.py" else path.stem
+        by_stem.setdefault(stem, []).append(path)
+    wrong = []
+    checked = 0
+    for module, name in sorted(set(_DOTTED.findall(_text()))):
+        candidates = [] if name in FILE_SUFFIXES else by_stem.get(module, [])
+        if not candidates:
+            continue  # not a module of the package (`sitegen.toml`, `content.rendered` ...)
+        checked += 1
+        sources = [p.read_text(encoding="utf-8") for p in candidates]
+        if not any(_defines(source, name) for source in sources):
+            wrong.append(f"{module}.{name}")
+    assert checked > 20, "the pattern found few citations: is it still right?"
+    assert not wrong, f"docs/architecture.md cites names these modules do not define: {wrong}"
