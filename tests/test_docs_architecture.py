@@ -29,10 +29,9 @@ def _modules() -> list[Path]:
 def test_every_module_path_named_exists() -> None:
     named = {m.group(1) for m in _PATH.finditer(_text())}
     assert named, "the pattern found no module paths: is it still right?"
-    root = {"tests", "benchmarks"}  # paths of the repository, not of the package
-    missing = sorted(
-        rel for rel in named if not ((ROOT if rel.split("/")[0] in root else PACKAGE) / rel).is_file()
-    )
+    top = {"tests", "benchmarks"}  # paths of the repository, not of the package
+    base = {rel: ROOT if rel.split("/")[0] in top else PACKAGE for rel in named}
+    missing = sorted(rel for rel in named if not (base[rel] / rel).is_file())
     assert not missing, f"docs/architecture.md names modules that do not exist: {missing}"
 
 
