@@ -75,3 +75,23 @@ def test_every_cited_name_is_defined_where_it_is_cited() -> None:
             wrong.append(f"{module}.{name}")
     assert checked > 20, "the pattern found few citations: is it still right?"
     assert not wrong, f"docs/architecture.md cites names these modules do not define: {wrong}"
+
+
+def _readme_map() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Development")
+    return text[start : text.index("\n```\n", text.index("```", start) + 3)]
+
+
+def test_readme_map_names_every_module_and_points_to_the_architecture() -> None:
+    """The README's short map: every top-level module and package, every module of the
+    import side (`html2md_*` spelt as the suffixes it lists), and the pointer to the rest."""
+    block = _readme_map()
+    words = set(re.findall(r"[a-z_0-9]+", block))
+    words |= {f"html2md_{w}" for w in words}  # "html2md_* (blocks, inline ...)"
+    names = [p.stem for p in PACKAGE.glob("*.py") if p.stem not in ("__init__", "__main__")]
+    names += [p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()]
+    names += [p.stem for p in (PACKAGE / "wp").glob("*.py") if p.stem != "__init__"]
+    missing = sorted(set(names) - words)
+    assert not missing, f"add these modules to README.md's map: {missing}"
+    assert "docs/architecture.md" in block
