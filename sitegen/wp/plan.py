@@ -90,19 +90,9 @@ def first_pass(
                 skip("XML file that is not an export")
             else:
                 problems.add(err)
-    _public_authors(side)
+    if side.wxr is not None:
+        side.wxr.finish(side)
     return first
-
-
-def _public_authors(side: SideData) -> None:
-    """An export lists every user who wrote anything; the site lists, as WordPress's REST API
-    does, those with something published."""
-    if side.wxr is None:
-        return
-    exported = set(side.wxr.logins.values())
-    for user_id in list(side.users):
-        if user_id in exported and user_id not in side.wxr.authors_published:
-            del side.users[user_id]
 
 
 def _ignore(reason: str) -> None:

@@ -63,11 +63,26 @@ class WxrData:
     children: dict[int, list[int]] = field(default_factory=dict)  # post id -> attachment ids
     logins: dict[str, int] = field(default_factory=dict)
     terms: dict[tuple[str, str], int] = field(default_factory=dict)  # (taxonomy, slug) -> id
-    authors_published: set[int] = field(default_factory=set)
+    authors_published: set[str] = field(default_factory=set)  # logins
+    pending_terms: dict[tuple[str, str], str] = field(default_factory=dict)  # -> name
     unknown_shortcodes: Counter[str] = field(default_factory=Counter)
     unknown_where: dict[str, str] = field(default_factory=dict)
     missing_embeds: int = 0
     missing_embed_where: str = ""
+
+    def finish(self, side: SideData) -> None:
+        """After the first pass, once every file's header is known: terms no header lists
+        (a filtered export) get an id, and only authors with something published are kept,
+        as WordPress's REST API lists them."""
+        for (taxonomy, slug), name in self.pending_terms.items():
+            if (taxonomy, slug) not in self.terms:
+                term_id = self.terms[(taxonomy, slug)] = _synthetic_id(taxonomy, slug)
+                terms = side.categories if taxonomy == "category" else side.tags
+                terms.setdefault(term_id, WpTerm(term_id, slug, name, taxonomy))
+        published = {self.logins.get(login) for login in self.authors_published}
+        for user_id in self.logins.values():
+            if user_id not in published:
+                side.users.pop(user_id, None)
 
     def report(self, problems: Problems) -> None:
         """The shortcodes kept as text and the embeds left as links, counted."""
@@ -144,7 +159,7 @@ class _Reader:
             line, column = getattr(exc, "position", (0, 0))
             raise SitegenError(
                 f"not well-formed XML: {_expat_message(exc)}",
-                f"{self.name}:{line}:{column}",
+                f"{self.name}:{line}:{column + 1}",  # expat counts columns from 0, editors 1
                 "the items before this point were read; the file looks cut short or "
                 "edited by hand: export it again"
                 if self.count
@@ -263,9 +278,10 @@ class _Reader:
                 self.attachment(post_id, f, meta)
             return None
         status = f.get("wp:status", "publish")
-        author = self.wxr.logins.get(f.get("dc:creator", ""), 0)
+        login = f.get("dc:creator", "")
+        author = self.wxr.logins.get(login, 0)
         if self.learn and status == "publish" and post_type in ("post", "page"):
-            self.wxr.authors_published.add(author)
+            self.wxr.authors_published.add(login)
         categories, tags, post_format = self.terms_of(elem, where)
         date = _date(f, "wp:post_date", where)
         assert date is not None
@@ -339,11 +355,9 @@ class _Reader:
             if into is None or not slug:
                 continue
             term_id = self.wxr.terms.get((domain, slug))
-            if term_id is None:  # a term no channel header lists (a filtered export)
-                term_id = _synthetic_id(domain, slug)
-                self.wxr.terms[(domain, slug)] = term_id
-                terms = self.side.categories if domain == "category" else self.side.tags
-                terms.setdefault(term_id, WpTerm(term_id, slug, child.text or slug, domain))
+            if term_id is None:  # in another piece's header, or in none (WxrData.finish)
+                self.wxr.pending_terms.setdefault((domain, slug), child.text or slug)
+                continue
             if term_id not in into:
                 into.append(term_id)
         return tuple(categories), tuple(tags), post_format
