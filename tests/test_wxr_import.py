@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,26 @@ def test_shortcodes_embeds_and_statuses(tmp_path: Path) -> None:
     assert any("shortcode [poll] is not one of WordPress's own; kept as text (1 time)" in w
                for w in warnings)  # fmt: skip
     assert any("1 embed(s) not in the export's oEmbed cache" in w for w in warnings)
+
+
+def test_the_reader_streams_with_flat_memory(tmp_path: Path) -> None:
+    """Reading an export keeps one item at a time: the Python heap's peak stays far below the
+    file's size, and does not grow when the file does (benchmarks/wxr_memory.py measures RSS
+    at 1 GB)."""
+    from benchmarks.wxr_memory import generate
+    from sitegen.wp.sources import SideData, Source, read_posts
+
+    peaks = []
+    for size_mb in (4, 16):
+        export = tmp_path / f"{size_mb}.xml"
+        generate(export, size_mb, body_kb=8)
+        src = Source(export, export.name, True, export=True)
+        side = SideData()
+        tracemalloc.start()
+        posts = sum(1 for _ in read_posts(src, side, first=True))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert posts > size_mb * 50
+    # Without dropping each item once read, the peak would be the file's size and more.
+    assert peaks[1] < 3 * 1024 * 1024
+    assert peaks[1] < peaks[0] * 1.5

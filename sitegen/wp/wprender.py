@@ -96,17 +96,18 @@ def the_content(raw: str, ctx: RenderContext) -> str:
     return wpformat.convert_smilies(text)
 
 
-def auto_excerpt(raw: str, ctx: RenderContext) -> str:
+def auto_excerpt(raw: str, ctx: RenderContext, rendered: str = "") -> str:
     """wp_trim_excerpt for a post without a manual excerpt: the first 55 words of the teaser
-    (what comes before `<!--more-->` on the first page), shortcodes and embeds left out."""
+    (what comes before `<!--more-->` on the first page), shortcodes and embeds left out.
+    `rendered`: the_content(raw), reused when the teaser is the whole post as it is."""
     page = raw.split("<!--nextpage-->", 1)[0]
     more = re.search(r"<!--more(.*?)?-->", page)
     if more:
         page = page[: more.start()]
-    text = strip_shortcodes(page)
-    text = _excerpt_remove_blocks(text)
-    text = the_content(text, ctx).replace("]]>", "]]&gt;")
-    return wpformat.the_excerpt(wpformat.trim_words(text))
+    text = _excerpt_remove_blocks(strip_shortcodes(page))
+    if text != raw or not rendered:
+        rendered = the_content(text, ctx)
+    return wpformat.the_excerpt(wpformat.trim_words(rendered.replace("]]>", "]]&gt;")))
 
 
 # Blocks whose HTML an auto-excerpt keeps (excerpt_remove_blocks); the others are dropped.

@@ -331,7 +331,7 @@ class _Reader:
         if excerpt_raw.strip():
             excerpt = wpformat.the_excerpt(excerpt_raw)
         else:
-            excerpt = wprender.auto_excerpt(raw, _quiet(ctx))
+            excerpt = wprender.auto_excerpt(raw, _quiet(ctx), content)
         for name, count in ctx.unknown_shortcodes.items():
             wxr.unknown_shortcodes[name] += count
             wxr.unknown_where.setdefault(name, f"{post.where} (post {post.id})")
