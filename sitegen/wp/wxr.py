@@ -50,6 +50,11 @@ _NS = {
 _NO_WP_DATA = "an RSS file without WordPress's export data (wp: elements), a feed maybe"
 
 
+# expat's codes for input that stops short: no element, unclosed token, partial character,
+# unclosed CDATA section.
+_AT_THE_END = frozenset({3, 5, 6, 20})
+
+
 class NotAnExport(SitegenError):
     """The file is XML but not a WordPress export (a feed, a sitemap...)."""
 
@@ -157,13 +162,13 @@ class _Reader:
                 channel.remove(elem)  # what was read is dropped: memory stays flat
         except ParseError as exc:
             line, column = getattr(exc, "position", (0, 0))
+            cut = getattr(exc, "code", 0) in _AT_THE_END
             raise SitegenError(
                 f"not well-formed XML: {_expat_message(exc)}",
                 f"{self.name}:{line}:{column + 1}",  # expat counts columns from 0, editors 1
-                "the items before this point were read; the file looks cut short or "
-                "edited by hand: export it again"
-                if self.count
-                else "export the site again (Tools -> Export in WordPress, or wp export)",
+                ("the file ends before the export does: it looks truncated; " if cut else "")
+                + ("the items before this point were read; " if self.count else "")
+                + "export the site again (Tools -> Export in WordPress, or wp export)",
             ) from None
         except DefusedXmlException:
             raise SitegenError(
