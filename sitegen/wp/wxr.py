@@ -22,7 +22,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -321,8 +321,6 @@ class _Reader:
         return self.render(post, f, meta)
 
     def render(self, post: WpPost, f: dict[str, str], meta: dict[str, str]) -> WpPost:
-        from dataclasses import replace
-
         wxr = self.wxr
         ctx = RenderContext(
             post_id=post.id,
