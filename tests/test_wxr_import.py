@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 import tracemalloc
 from pathlib import Path
 
 import pytest
 from cli_support import sitegen
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sitegen.build import build_site
 from sitegen.importer import ImportOptions, ImportReport, import_paths
@@ -324,3 +327,20 @@ def _without_content_tags(html: str) -> str:
 
     html = re.sub(r"<img [^>]*>", img, html)
     return html.replace('<iframe loading="lazy" ', "<iframe ")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    cut=st.integers(min_value=0, max_value=len(SMALL.read_bytes())),
+    junk=st.binary(max_size=12),
+    at=st.integers(min_value=0, max_value=len(SMALL.read_bytes())),
+)
+def test_any_damaged_export_is_a_message_never_a_traceback(cut: int, junk: bytes, at: int) -> None:
+    data = SMALL.read_bytes()
+    damaged = data[:at] + junk + data[at:cut] if at < cut else data[:cut] + junk
+    with tempfile.TemporaryDirectory() as work:
+        export = Path(work) / "export.xml"
+        export.write_bytes(damaged)
+        report = import_paths(Path(work) / "site", [export], ImportOptions())
+        if report.failed and report.imported == 0:
+            assert not (Path(work) / "site" / "content").exists()

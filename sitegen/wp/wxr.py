@@ -453,7 +453,7 @@ def _int(f: dict[str, str], key: str, where: str) -> int:
 
 def _int_or_zero(text: str) -> int:
     text = text.strip()
-    return int(text) if text.isdigit() else 0
+    return int(text) if text.isascii() and text.isdigit() else 0  # "²".isdigit() is True
 
 
 def _dim(value: Any) -> int:
