@@ -152,3 +152,20 @@ def test_attachment_metadata_is_read() -> None:
 def test_anything_else_is_refused(text: str) -> None:
     with pytest.raises(phpserial.NotSerialized):
         phpserial.loads(text)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["<p" * 50_000, "a < b " * 20_000, "<p" * 50_000 + ">", "<!--" + "<x" * 40_000],
+)
+def test_stray_angle_brackets_are_defused_before_the_quadratic_regexes(hostile: str) -> None:
+    # WordPress's regexes scan from every `<` to the next `>`: on these, quadratic (minutes
+    # for 100 KB). Past a bound no real post nears, stray `<` are written `&lt;`.
+    safe = wpformat.bounded(hostile)
+    assert safe != hostile
+    assert safe.count("&lt;") >= hostile.count("<") - 1  # all but a real tag at the end
+
+
+def test_ordinary_text_is_left_as_it_is() -> None:
+    texts = [*_corpus_texts(), *TRICKY, "latency < 10 ms, and <em>x</em> > y " * 50]
+    assert all(wpformat.bounded(t) is t for t in texts)

@@ -378,7 +378,7 @@ _IGNORE_SMILIES = re.compile(r"^<(code|pre|style|script|textarea)[^>]*>")
 
 def convert_smilies(text: str) -> str:
     """`:)` -> 🙂 in text, never inside tags or code."""
-    parts = re.split(r"(<.*?>)", text)
+    parts = re.split(r"(<[^>\n]*>)", text)  # PHP's ungreedy `<.*>`: the same matches
     ignoring = ""
     for i, content in enumerate(parts):
         if not ignoring:
@@ -424,7 +424,36 @@ def trim_words(text: str, num_words: int = 55, more: str = " [&hellip;]") -> str
 
 def the_excerpt(text: str) -> str:
     """The `the_excerpt` filters: what `excerpt.rendered` is made of an excerpt's text."""
-    return shortcode_unautop(wpautop(convert_smilies(wptexturize(text))))
+    return shortcode_unautop(wpautop(convert_smilies(wptexturize(bounded(text)))))
+
+
+# ---- hostile input
+
+
+def bounded(text: str) -> str:
+    """`text`, or, when its `<`s are so many and so far from any `>` that the regexes above
+    (WordPress's, which scan from each `<` to the next `>`) would take quadratic time, `text`
+    with those stray `<` written `&lt;`. Real posts never come near the limit: the scan of
+    ordinary HTML costs about its length; WordPress itself fails on such input (PCRE's
+    backtrack limit)."""
+    limit = 8 * len(text) + 100_000
+    cost, nxt, i = 0, -1, text.find("<")
+    while i != -1:
+        if nxt < i:
+            nxt = text.find(">", i)
+        cost += (len(text) if nxt == -1 else nxt) - i
+        if cost > limit:
+            return _escape_stray(text)
+        i = text.find("<", i + 1)
+    return text
+
+
+_STRAY = re.compile(r"<(?=[^<>]*(?:<|\Z))")
+
+
+def _escape_stray(text: str) -> str:
+    """Every `<` that another `<` (or the end) follows before any `>` becomes `&lt;`."""
+    return _STRAY.sub("&lt;", text)
 
 
 def title(text: str) -> str:

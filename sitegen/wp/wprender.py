@@ -82,7 +82,7 @@ def do_blocks(content: str) -> str:
 
 def the_content(raw: str, ctx: RenderContext) -> str:
     """`content.rendered` of a post whose `post_content` is `raw`."""
-    text = _run_embed_shortcodes(raw, ctx)
+    text = _run_embed_shortcodes(wpformat.bounded(raw), ctx)
     text = autoembed(text, ctx)
     blocks = has_blocks(text)
     if blocks:
@@ -168,7 +168,7 @@ _ATTS = re.compile(
     r"([\w-]+)\s*=\s*([^\s'\"]+)(?:\s|$)|\"([^\"]*)\"(?:\s|$)|'([^']*)'(?:\s|$)|(\S+)(?:\s|$)"
 )
 # What looks like a shortcode of a plugin: `[name attr=...]`, `[name/]` or `[name]...[/name]`.
-_LOOKS_LIKE = re.compile(r"\[([A-Za-z][\w-]*)(?:\s[^\[\]]*=[^\[\]]*\]|\s*/\]|\][^\[]*\[/\1\])")
+_LOOKS_LIKE = re.compile(r"\[([A-Za-z][\w-]*)(?:\s[^\[\]=]*=[^\[\]]*\]|\s*/\]|\][^\[]*\[/\1\])")
 
 
 def parse_atts(text: str) -> dict[str, str]:
