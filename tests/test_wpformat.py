@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.wp import phpserial, wpformat
+from sitegen.wp import phpserial, wpformat, wprender
 
 HERE = Path(__file__).parent
 EXPORT = HERE / "fixtures" / "wp-local-dev" / "export.xml"
@@ -169,3 +169,23 @@ def test_stray_angle_brackets_are_defused_before_the_quadratic_regexes(hostile: 
 def test_ordinary_text_is_left_as_it_is() -> None:
     texts = [*_corpus_texts(), *TRICKY, "latency < 10 ms, and <em>x</em> > y " * 50]
     assert all(wpformat.bounded(t) is t for t in texts)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "[embed]" * 20_000,  # openers with no closing tag: the enclosing form is not tried
+        '[gallery ids="1"]' * 20_000,
+        "<p>[gallery]" * 30_000,
+        '[caption]x[/caption][gallery ids="1"]' + "[gallery]" * 20_000,  # mixed: two passes
+        "<!--more" * 20_000,  # no `-->`: <!--more--> is looked for without a regex
+        "<!-- wp:a " * 30_000,
+    ],
+)
+def test_many_shortcodes_or_markers_render_in_linear_time(hostile: str) -> None:
+    # Each of these took 10-50 s with WordPress's regexes as they are (quadratic); now well
+    # under a second. No timing is asserted (a shared machine); a regression shows as a test
+    # that takes minutes.
+    ctx = wprender.RenderContext(1, lambda _: None, lambda _: [])
+    assert wprender.the_content(hostile, ctx)
+    wprender.auto_excerpt(hostile, ctx)

@@ -11,6 +11,7 @@ PHP runs these regexes on bytes without the `u` flag, so `\\d`, `\\w` and `\\b` 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -328,22 +329,43 @@ def wpautop(text: str, br: bool = True) -> str:
     return text
 
 
-def _unautop_regex() -> re.Pattern[str]:
-    names = "|".join(re.escape(t) for t in SHORTCODES)
+# The enclosing form of a shortcode (`[name]...[/name]`) scans from each opening tag to the
+# closing one, to the end of the text when there is none: quadratic for a text of many
+# shortcodes without closing tags. WordPress's regexes are used as they are, but without the
+# enclosing form for names that no closing tag follows (it cannot match them anyway).
+ENCLOSED = r"([^\[]*+(?:\[(?!/\2\])[^\[]*+)*+)\[/\2\]"
+_NEVER = r"(?!)()"  # the same group, never matching
+
+
+def shortcode_passes(text: str, names: tuple[str, ...] | list[str]) -> list[tuple[str, ...]]:
+    """The names to match, in one pass or, when many shortcodes mix names with and without
+    closing tags, in two: those with first. Each pass is (names..., "enclosed"?)."""
+    present = [n for n in names if f"[{n}" in text]
+    closing = [n for n in present if f"[/{n}]" in text]
+    if not closing:
+        return [(*present, "")] if present else []
+    if len(closing) == len(present) or text.count("[") <= 200:
+        return [(*present, "enclosed")]
+    return [(*closing, "enclosed"), (*(n for n in present if n not in closing), "")]
+
+
+@functools.cache
+def _unautop_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    *tags, enclosed = names
+    alternation = "|".join(re.escape(t) for t in tags)
     return re.compile(
         "<p>" + _SPACES + "*+"
-        r"(\[(" + names + r")(?![\w-])[^\]/]*(?:/(?!\])[^\]/]*)*?"
-        r"(?:/\]|\](?:[^\[]*+(?:\[(?!/\2\])[^\[]*+)*+\[/\2\])?))" + _SPACES + "*+</p>",
+        r"(\[(" + alternation + r")(?![\w-])[^\]/]*(?:/(?!\])[^\]/]*)*?"
+        r"(?:/\]|\](?:" + (ENCLOSED if enclosed else _NEVER) + r")?))" + _SPACES + "*+</p>",
         _A,
     )
 
 
-_UNAUTOP = _unautop_regex()
-
-
 def shortcode_unautop(text: str) -> str:
     """A shortcode alone in its paragraph is not wrapped in `<p>`."""
-    return _UNAUTOP.sub(r"\1", text)
+    for names in shortcode_passes(text, SHORTCODES):
+        text = _unautop_regex(names).sub(r"\1", text)
+    return text
 
 
 # ---- smilies and the capital P

@@ -18,6 +18,7 @@ query of media players.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -101,13 +102,32 @@ def auto_excerpt(raw: str, ctx: RenderContext, rendered: str = "") -> str:
     (what comes before `<!--more-->` on the first page), shortcodes and embeds left out.
     `rendered`: the_content(raw), reused when the teaser is the whole post as it is."""
     page = raw.split("<!--nextpage-->", 1)[0]
-    more = re.search(r"<!--more(.*?)?-->", page)
-    if more:
-        page = page[: more.start()]
+    more = _more(page)
+    if more != -1:
+        page = page[:more]
     text = _excerpt_remove_blocks(strip_shortcodes(page))
     if text != raw or not rendered:
         rendered = the_content(text, ctx)
     return wpformat.the_excerpt(wpformat.trim_words(rendered.replace("]]>", "]]&gt;")))
+
+
+def _more(text: str) -> int:
+    """Where `<!--more(.*?)?-->` matches (`.` stops at a line's end), or -1; without the
+    regex's scan to the end from every `<!--more` that has no `-->`."""
+    start = text.find("<!--more")
+    end = newline = -1
+    while start != -1:
+        if end < start:
+            end = text.find("-->", start + 8)
+        if end == -1:
+            return -1
+        if newline < start:
+            newline = text.find("\n", start)
+            newline = len(text) if newline == -1 else newline
+        if newline > end:
+            return start
+        start = text.find("<!--more", newline)
+    return -1
 
 
 # Blocks whose HTML an auto-excerpt keeps (excerpt_remove_blocks); the others are dropped.
@@ -152,14 +172,22 @@ def _excerpt_remove_blocks(content: str) -> str:
 # ---- shortcodes
 
 
-def shortcode_regex(names: tuple[str, ...] | list[str]) -> re.Pattern[str]:
-    """get_shortcode_regex(): groups 1 `[` (escaped), 2 name, 3 attributes, 4 `/` (self-
-    closing), 5 content, 6 `]` (escaped)."""
-    tags = "|".join(re.escape(n) for n in names)
+@functools.cache
+def shortcode_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    """get_shortcode_regex() for `names` (the last: "enclosed" or "", wpformat.shortcode_passes):
+    groups 1 `[` (escaped), 2 name, 3 attributes, 4 `/` (self-closing), 5 content, 6 `]`."""
+    *tags, enclosed = names
+    alternation = "|".join(re.escape(n) for n in tags)
     return re.compile(
-        r"\[(\[?)(" + tags + r")(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)"
-        r"(?:(/)\]|\](?:([^\[]*+(?:\[(?!/\2\])[^\[]*+)*+)\[/\2\])?)(\]?)"
+        r"\[(\[?)(" + alternation + r")(?![\w-])([^\]/]*(?:/(?!\])[^\]/]*)*?)"
+        r"(?:(/)\]|\](?:" + (wpformat.ENCLOSED if enclosed else r"(?!)()") + r")?)(\]?)"
     )
+
+
+def _sub_shortcodes(content: str, names: list[str], replace: Callable[[re.Match[str]], str]) -> str:
+    for group in wpformat.shortcode_passes(content, names):
+        content = shortcode_regex(group).sub(replace, content)
+    return content
 
 
 _NAMES_IN = re.compile(r"\[([^<>&/\[\]\x00-\x20=]++)")
@@ -201,7 +229,7 @@ def do_shortcode(content: str, ctx: RenderContext) -> str:
     names = [n for n in SHORTCODES if n in present and n != "embed"]
     if not names:
         return content
-    return shortcode_regex(names).sub(lambda m: _do_tag(m, ctx), content)
+    return _sub_shortcodes(content, names, lambda m: _do_tag(m, ctx))
 
 
 def _count_unknown(content: str, ctx: RenderContext) -> None:
@@ -233,7 +261,7 @@ def strip_shortcodes(content: str) -> str:
             return m.group(0)[1:-1]
         return m.group(1) + m.group(6)
 
-    return shortcode_regex(names).sub(strip, content)
+    return _sub_shortcodes(content, names, strip)
 
 
 def _attr(value: str) -> str:
@@ -406,7 +434,7 @@ def _run_embed_shortcodes(content: str, ctx: RenderContext) -> str:
         atts = parse_atts(m.group(3))
         return m.group(1) + _embed(url, atts, ctx, link_unknown=True) + m.group(6)
 
-    return shortcode_regex(["embed"]).sub(embed, content)
+    return _sub_shortcodes(content, ["embed"], embed)
 
 
 _OWN_LINE = re.compile(r"^(\s*)(https?://[^\s<>\"]+)(\s*)$", re.I | re.M)
