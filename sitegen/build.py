@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, doccache, searchstate
+from sitegen import __version__, doccache, safepath, searchstate
 from sitegen.cache import BuildState, digest, load_state, output_stamps, save_state
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
@@ -45,7 +45,7 @@ from sitegen.incremental import (
 )
 from sitegen.model import Document, SiteInfo
 from sitegen.output import Output, Sink, StagedDirSink
-from sitegen.plan import RenderJob, plan_site, static_files
+from sitegen.plan import RenderJob, StaticFile, plan_site, static_files
 from sitegen.quick import forget as forget_quick
 from sitegen.quick import input_roots as quick_inputs
 from sitegen.quick import nothing_changed
@@ -95,6 +95,17 @@ def _owner(job: RenderJob, site: Site) -> str:
     if job.kind in ("post", "page"):
         return site.docs[job.key].source
     return f"the {job.kind} page /{job.path}"
+
+
+def _safe_static(static: StaticFile, problems: Problems) -> bool:
+    """Whether a static file's name may be published (the sink would refuse it anyway, but
+    here the problem names the file: a stray `Icon\\r` or `notes.txt ` in static/)."""
+    try:
+        safepath.check_relative_file(static.path)
+    except safepath.UnsafePath as exc:
+        problems.error(f"not published: {exc}", static.dep, "rename or remove the file")
+        return False
+    return True
 
 
 def _link_warnings(
@@ -323,6 +334,7 @@ def build_site(
     out = Output(sink)
     jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
     statics = static_files(config, theme_dirs(config))
+    statics = [s for s in statics if _safe_static(s, problems)]
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)

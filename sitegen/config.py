@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen import safepath
 from sitegen.errors import Problems
 from sitegen.model import SiteInfo
 
@@ -181,12 +182,19 @@ def load_config(
 
 def _base_url(value: str, reader: _Reader, from_cli: bool = False) -> str:
     parts = urlsplit(value)
+    message = ""
     if parts.scheme not in ("http", "https") or not parts.netloc:
         message = (
             f"not an absolute http(s) URL: {value!r}"
             if value
             else "not set, and content/_site.yaml has no home URL"
         )
+    else:
+        try:  # its path starts every link and every server rule (_redirects, _headers)
+            safepath.check_url_path(parts.path)
+        except safepath.UnsafePath as exc:
+            message = f"not a usable site address: {exc}"
+    if message:
         if from_cli:  # point at the option the user typed, not at a sitegen.toml without it
             reader.problems.error(
                 f"--base-url: {message}", hint="give the full address, e.g. https://example.org/"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from sitegen import safepath
 from sitegen.errors import SitegenError
 from sitegen.model import Author, Document, Image, Term
 from sitegen.yaml_emit import emit
@@ -79,6 +81,68 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+class AliasRefused(yaml.MarkedYAMLError):
+    """A YAML alias (`*name`) where sitegen reads YAML. Its own writers never emit one, and a
+    few lines of nested aliases stand for billions of values ("billion laughs"): a hand-edited
+    file must not be able to make every later step of a build walk them."""
+
+    hint = (
+        "write the value out in full: sitegen does not expand YAML aliases (*name) or merge "
+        "keys (<<: *name)"
+    )
+
+
+class SurrogateRefused(yaml.MarkedYAMLError):
+    """A `\\ud800`-style escape: half of a UTF-16 pair, which no UTF-8 page can hold."""
+
+    hint = "write the character itself, or an emoji as \\U0001F600 (eight digits)"
+
+
+def load_yaml(text: str, loader: type[yaml.SafeLoader] = _Loader) -> Any:
+    """`text` parsed by `loader` (front matter's by default), refusing aliases and nesting too
+    deep to parse; both raise a yaml.MarkedYAMLError that `yaml_error` turns into a message."""
+    if "*" in text:  # no alias without a star: most files are not parsed twice
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise AliasRefused(
+                    problem=f"found an alias (*{event.anchor}), which sitegen does not expand",
+                    problem_mark=event.start_mark,  # type: ignore[arg-type]  # libyaml's Mark
+                )
+    try:
+        data = yaml.load(text, Loader=loader)
+    except RecursionError:  # the pure-Python parser (libyaml stops at 1,000 levels itself)
+        raise yaml.MarkedYAMLError(problem="nested too deeply") from None
+    escape = _SURROGATE_ESCAPE.search(text)
+    if escape and _has_surrogate(data):
+        # libyaml refuses `"\ud800"`; PyYAML's own parser makes a text no page can be written in.
+        line = text.count("\n", 0, escape.start())
+        column = escape.start() - (text.rfind("\n", 0, escape.start()) + 1)
+        raise SurrogateRefused(
+            problem=f"found a lone surrogate escape ({escape.group()}), half of a UTF-16 pair",
+            problem_mark=yaml.Mark("", escape.start(), line, column, "", 0),
+        )
+    return data
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:  # no aliases, so a tree: every value is visited once
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def dump_front_matter(meta: dict[str, Any]) -> str:
     ordered = {k: meta[k] for k in KEY_ORDER if k in meta}
     ordered.update({k: v for k, v in meta.items() if k not in ordered})
@@ -125,7 +189,7 @@ def split_document(text: str, source: str) -> tuple[dict[str, Any], str, int]:
             "add a line '---' after the last front matter key",
         ) from None
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_Loader) or {}
+        meta = load_yaml("\n".join(lines[1:end])) or {}
     except yaml.MarkedYAMLError as exc:
         raise yaml_error(exc, source, "front matter", first_line=2) from None
     if not isinstance(meta, dict):
@@ -164,7 +228,7 @@ def yaml_error(exc: yaml.YAMLError, source: str, what: str, first_line: int = 1)
     message = f"{what}: {exc.problem}"
     if exc.context and exc.context_mark:
         message += f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
-    return SitegenError(message, f"{source}:{line}", YAML_HINT)
+    return SitegenError(message, f"{source}:{line}", getattr(exc, "hint", YAML_HINT))
 
 
 def _line_of(text: str, key: str) -> int:
@@ -221,7 +285,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
     path = need_str("path", "")
     if not path:
         raise SitegenError("path: missing", where("---"), "add 'path: 2024/01/31/my-post/'")
-    path = path.strip("/") + "/" if path.strip("/") else ""
+    path = _page_path(path, "path", where)
     known = set(KEY_ORDER)
     return Document(
         source=source,
@@ -245,7 +309,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         format=need_str("format", "standard"),
         sticky=bool(meta.get("sticky", False)),
         aliases=_aliases(meta.get("aliases"), where),
-        parent=need_str("parent", ""),
+        parent=_checked_parent(need_str("parent", ""), where),
         menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
         extra=tuple(sorted((k, str(v)) for k, v in meta.items() if k not in known)),
     )
@@ -257,14 +321,56 @@ def _aliases(value: Any, where: Any) -> tuple[str, ...]:
     if not value:
         return ()
     if isinstance(value, str):
-        return (value,)
+        value = [value]
     if isinstance(value, list) and all(isinstance(a, str) for a in value):
+        for alias in value:
+            if not _page_path(alias, "aliases", where):
+                raise SitegenError(
+                    f"aliases: {alias!r} is the home, not an old path of this page",
+                    where("aliases"),
+                    "remove it: the home cannot redirect to a post",
+                )
         return tuple(value)
     raise SitegenError(
         f"aliases: expected a list of paths, got {value!r}",
         where("aliases"),
         "write aliases: [2019/05/old-slug/] or one path per '- ' line",
     )
+
+
+# Every path and slug in front matter becomes a file name and a line of `_redirects`: checked
+# here, on every way a document is loaded, so that no later stage sees one the gate refused.
+PATH_HINT = (
+    "write a path under the site as WordPress publishes it (percent-encoded, e.g. "
+    "2024/01/31/my-post/): no '..', '.', empty or over-long segments, no white space or "
+    "control characters"
+)
+SLUG_HINT = (
+    "a slug is one URL path segment as WordPress writes it (e.g. 5g or %e0%a4%b9): "
+    "no '/', '..', white space or control characters"
+)
+
+
+def _page_path(value: str, key: str, where: Any) -> str:
+    """`value` as a checked page path (`a/b/`, "" for the home)."""
+    try:
+        return safepath.check_page_path(value)
+    except safepath.UnsafePath as exc:
+        raise SitegenError(f"{key}: {value!r}: {exc}", where(key), PATH_HINT) from None
+
+
+def _checked_parent(value: str, where: Any) -> str:
+    """A page's parent: a page path, kept as written (it is matched against paths)."""
+    if value:
+        _page_path(value, "parent", where)
+    return value
+
+
+def _slug(value: str, key: str, where: Any) -> str:
+    try:
+        return safepath.check_slug(value)
+    except safepath.UnsafePath as exc:
+        raise SitegenError(f"{key}: {exc}", where(key), SLUG_HINT) from None
 
 
 def _int(value: Any, key: str, where: Any) -> int:
@@ -277,9 +383,10 @@ def _author(value: Any, where: Any) -> Author | None:
     if value is None:
         return None
     if isinstance(value, str):
-        return Author(slug=value, name=value)
+        return Author(slug=_slug(value, "author", where), name=value)
     if isinstance(value, dict) and value.get("slug"):
-        return Author(slug=str(value["slug"]), name=str(value.get("name") or value["slug"]))
+        slug = _slug(str(value["slug"]), "author", where)
+        return Author(slug=slug, name=str(value.get("name") or value["slug"]))
     raise SitegenError("author: expected {name: ..., slug: ...}", where("author"))
 
 
@@ -290,13 +397,14 @@ def _terms(meta: dict[str, Any], key: str, where: Any) -> tuple[Term, ...]:
     terms = []
     for item in value:
         if isinstance(item, str):
-            terms.append(Term(slug=item, name=item))
+            terms.append(Term(slug=_slug(item, key, where), name=item))
         elif isinstance(item, dict) and item.get("slug"):
+            parent = str(item.get("parent") or "")
             terms.append(
                 Term(
-                    slug=str(item["slug"]),
+                    slug=_slug(str(item["slug"]), key, where),
                     name=str(item.get("name") or item["slug"]),
-                    parent=str(item.get("parent") or ""),
+                    parent=_slug(parent, key, where) if parent else "",
                 )
             )
         else:

@@ -36,7 +36,7 @@ from sitegen.model import Document
 
 DOCS_DIR = "documents"
 BUCKETS = 64  # one edit rewrites 1/64 of the cache, not 70 MB
-FORMAT = 2  # 2: `meta`
+FORMAT = 3  # 2: `meta`; 3: documents whose paths and slugs passed sitegen.safepath
 RACY_SECONDS = 2.0
 
 Stamp = tuple[int, int, int]  # size, mtime in ns, inode

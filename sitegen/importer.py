@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from sitegen.content import dump_document
-from sitegen.errors import Problems, SitegenError
+from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.parallel import forks, ordered_map
 from sitegen.wp import plan, skipcache
@@ -110,7 +110,7 @@ def import_paths(
         )
     side = read_sides(sides, report.errors)
     first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
-    placed = plan.place(first, side, manifest, old_site, report.errors)
+    placed = plan.place(first, side, manifest, old_site, report.errors, report.skip)
     if report.failed and not placed.stubs:
         return report  # nothing could be read: write nothing, not even the site's details
     if options.on_total:
@@ -138,6 +138,7 @@ class _Ahead(NamedTuple):
 
     fingerprint: str  # skipcache.fingerprint of what the post's file is made of
     data: bytes | None  # the file's bytes; None when nothing changed (the post is not converted)
+    problems: tuple[Problem, ...] = ()  # what converting the body had to say (with `data`)
 
 
 BATCH = 1000  # posts converted per pool run: enough to keep both cores busy, few in memory
@@ -198,7 +199,9 @@ class _Writer:
             print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
             if self.untouched(post.id, print_, old, stub, current):
                 return _Ahead(print_, None)
-            return _Ahead(print_, dump_document(meta, body_markdown(post, self.rewrite)).encode())
+            said = Problems()
+            body = body_markdown(post, self.rewrite, said)
+            return _Ahead(print_, dump_document(meta, body).encode(), tuple(said.items))
         except SitegenError:
             return None
 
@@ -236,9 +239,12 @@ class _Writer:
             self.report.unchanged += 1
             return
         self.report.converted += 1
-        data = (ahead and ahead.data) or dump_document(
-            meta, body_markdown(post, self.rewrite)
-        ).encode()
+        if ahead and ahead.data:
+            data = ahead.data
+            self.report.errors.items.extend(ahead.problems)
+        else:
+            body = body_markdown(post, self.rewrite, self.report.errors)
+            data = dump_document(meta, body).encode()
         modified = (post.modified_gmt or post.modified).isoformat()
         entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)
         if current == data:

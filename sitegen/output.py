@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from sitegen.errors import Problems
+from sitegen import safepath
+from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import walk_files
 
 
@@ -49,6 +50,7 @@ class MemorySink:
     _next: dict[str, bytes] = field(default_factory=dict)
 
     def write(self, rel: str, data: bytes) -> bool:
+        _checked(rel)
         self._next[rel] = data
         return self.files.get(rel) != data
 
@@ -78,7 +80,7 @@ class StagedDirSink:
         self.stats: dict[str, os.stat_result] = {}  # after commit: every output file's stat
 
     def write(self, rel: str, data: bytes) -> bool:
-        previous = self.live / rel
+        previous = self.live / _checked(rel)
         try:
             if previous.stat().st_size == len(data) and previous.read_bytes() == data:
                 self.kept.add(rel)
@@ -87,7 +89,7 @@ class StagedDirSink:
             pass
         # No fsync per file: a staged file only goes live through a rename in commit(), so a
         # crash mid-build cannot leave a half-written page in the live output.
-        target = self.stage / rel
+        target = _checked(rel, self.stage)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         self.changed.add(rel)
@@ -134,6 +136,21 @@ class StagedDirSink:
 
     def abort(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def _checked(rel: str, root: Path | None = None) -> Path:
+    """The last line of defence, whatever the caller: an output name that is not a safe
+    relative file name, or a file under `root` that would land outside it, is never written
+    (nor read: the name is checked before the live file is compared)."""
+    try:
+        if root is None:
+            return Path(safepath.check_relative_file(rel))
+        return safepath.inside(root, rel)
+    except safepath.UnsafePath as exc:
+        raise SitegenError(
+            f"output file refused: {exc}",
+            hint="every path is checked when content is read; please report this as a bug",
+        ) from None
 
 
 class _Overlay(Mapping[str, bytes]):

@@ -14,8 +14,9 @@ from functools import cached_property
 from pathlib import Path
 
 from sitegen.config import SiteConfig
+from sitegen.safepath import output_file
 from sitegen.site import Site, neighbours, related_posts
-from sitegen.urls import output_file, page_path
+from sitegen.urls import page_path
 
 SITE_KEY = "content/_site.yaml"
 SITEMAP_KINDS = ("post", "page", "home", "category", "tag", "author", "archive", "terms")

@@ -29,7 +29,19 @@ from sitegen.site import Site, neighbours, related_posts
 from sitegen.sitemap import render_robots, render_sitemap
 from sitegen.views import Link, Views
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+def default_theme(package: Path) -> Path:
+    """The default theme's folder: `sitegen/themes/default/` inside the installed package (a
+    wheel carries it there), else `themes/default/` beside the package folder, where the
+    repository keeps it (an editable install or a source checkout)."""
+    candidates = [package / "themes" / "default", package.parent / "themes" / "default"]
+    return next((c for c in candidates if (c / "templates").is_dir()), candidates[0])
+
+
+# Jinja's FileSystemLoader, the build's hashing and serve's watcher need real files, so the
+# package's own folder it is (what importlib.resources would give for a package installed as
+# files, without its few milliseconds of imports on every command).
+DEFAULT_THEME = default_theme(Path(__file__).resolve().parent)
 FEED_LINKS = (
     ("rss", "feed/", "application/rss+xml", "RSS"),
     ("atom", "feed/atom/", "application/atom+xml", "Atom"),

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from sitegen import safepath
+from sitegen.errors import SitegenError
 from sitegen.model import Document
 from sitegen.site import Site
 
@@ -242,7 +244,7 @@ def listing_files(ordered: list[SearchDoc], files: Iterable[str]) -> dict[str, b
             categories[slug] = name
             filters[("category", slug)].append(number)
     for (kind, value), numbers in filters.items():
-        out[f"search/filter/{kind}/{value}.json"] = dump(numbers)
+        out[f"search/filter/{kind}/{_filter_name(value)}"] = dump(numbers)
     for start in range(0, len(ordered), DOC_CHUNK):
         rows = [
             {"u": d.url, "t": d.title, "d": d.date, "s": d.summary}
@@ -262,6 +264,20 @@ def listing_files(ordered: list[SearchDoc], files: Iterable[str]) -> dict[str, b
         }
     )
     return out
+
+
+def _filter_name(value: str) -> str:
+    """The file of one filter value (a category slug, as the search page asks for it, or a
+    year). Slugs were checked when the content was read; the gate is asked again because
+    this name is the index's own path into the output folder."""
+    try:
+        return safepath.check_name(f"{value}.json")
+    except safepath.UnsafePath as exc:
+        raise SitegenError(
+            f"search filter refused: {exc}",
+            "search index",
+            "every slug is checked when content is read; please report this as a bug",
+        ) from None
 
 
 def site_documents(site: Site, base_path: str) -> dict[str, SearchDoc]:

@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from sitegen.content import KEY_ORDER, read_document, yaml_error
+from sitegen import safepath
+from sitegen.content import KEY_ORDER, PATH_HINT, SLUG_HINT, load_yaml, read_document, yaml_error
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import walk_files
 from sitegen.model import Author, Document, SiteInfo, Term
@@ -104,7 +105,7 @@ def _yaml_file(site_dir: Path, rel: str, problems: Problems) -> Any:
     if not path.is_file():
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"), yaml.SafeLoader)
     except yaml.YAMLError as exc:
         problems.add(yaml_error(exc, rel, "not valid YAML"))
     except UnicodeDecodeError as exc:  # was a traceback
@@ -126,14 +127,28 @@ def _is_id(value: Any) -> bool:
 
 def _records(data: dict[str, Any], key: str, problems: Problems) -> list[dict[str, Any]]:
     value = data.get(key) or []
-    good = (
-        [v for v in value if isinstance(v, dict) and v.get("slug") and _is_id(v.get("wp_id"))]
-        if isinstance(value, list)
-        else []
-    )
+    items = list(enumerate(value)) if isinstance(value, list) else []
+    good = [
+        (i, v) for i, v in items if isinstance(v, dict) and v.get("slug") and _is_id(v.get("wp_id"))
+    ]
     if not isinstance(value, list) or len(good) != len(value):
         problems.error(f"{key}: expected a list of {{slug: ..., name: ...}}", SITE_FILE)
-    return good
+    return [v for i, v in good if _safe_slugs(v, f"{key}[{i}]", problems)]
+
+
+def _safe_slugs(record: dict[str, Any], where: str, problems: Problems) -> bool:
+    """Whether the entry's slug (and parent) pass the gate; one that does not is left out:
+    a slug names an archive's folder and its `_redirects` rules."""
+    for field_ in ("slug", "parent"):
+        value = record.get(field_)
+        if field_ == "parent" and not value:
+            continue
+        try:
+            safepath.check_slug(str(value))
+        except safepath.UnsafePath as exc:
+            problems.error(f"{where}.{field_}: {exc}; left out", SITE_FILE, SLUG_HINT)
+            return False
+    return True
 
 
 def load_site_info(site_dir: Path, problems: Problems) -> SiteInfo:
@@ -222,7 +237,12 @@ def load_gone(site_dir: Path, problems: Problems) -> tuple[Gone, ...]:
             and isinstance(item.get("path"), str)
             and _is_id(item.get("wp_id"))
         ):
-            gone.append(Gone(str(item["path"]).strip("/") + "/", int(item.get("wp_id") or 0)))
+            try:  # each path becomes a rule of `_redirects`
+                path = safepath.check_page_path(item["path"]) or "/"
+            except safepath.UnsafePath as exc:
+                problems.error(f"entry {i}: path: {exc}; left out", GONE_FILE, PATH_HINT)
+                continue
+            gone.append(Gone(path, int(item.get("wp_id") or 0)))
         else:
             problems.error(f"entry {i}: expected {{path: 2023/09/01/x/, wp_id: 1}}", GONE_FILE)
     return tuple(sorted(gone, key=lambda g: g.path))

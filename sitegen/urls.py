@@ -7,23 +7,17 @@ Paths stay percent-encoded exactly as WordPress published them; links are writte
 Files on disk use the *decoded* UTF-8 name (`%e0%a4%b9/` is written as `ह/`): every static
 server we target (Python's http.server, nginx, Netlify, S3 website hosting) percent-decodes the
 request path before looking up the file or key, so an encoded directory name would never be found.
-tests/test_build_urls.py proves both halves against a real server.
+tests/test_build_urls.py proves both halves against a real server. Which file serves a path is
+decided by `sitegen.safepath.output_file`, which refuses a path that would lead elsewhere.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import unquote
 
 _ROOT_LINK = re.compile(r'(\s(?:href|src|poster)=")/(?!/)')
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
-
-
-def output_file(path: str) -> str:
-    """The file (relative to the output root) that serves `path`."""
-    decoded = unquote(path, encoding="utf-8", errors="strict")
-    return decoded + "index.html" if decoded == "" or decoded.endswith("/") else decoded
 
 
 def page_path(base: str, number: int) -> str:

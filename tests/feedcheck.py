@@ -201,3 +201,11 @@ def check_json_feed(data: bytes) -> list[str]:
         if not isinstance(authors, list) or not all(isinstance(a, dict) for a in authors):
             err(f"{where}: authors must be an array of objects")
     return problems
+
+
+def shown_html(html: str) -> tuple[str, list[str]]:
+    """What a reader that renders HTML shows for a fragment: its text and its elements."""
+    import html5lib
+
+    root: Any = html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)
+    return "".join(root.itertext()), [el.tag for el in root.iter()][1:]

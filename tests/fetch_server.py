@@ -7,10 +7,11 @@ A test gives it a function `answer(path_and_query) -> Reply`; every request is r
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,10 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (to provoke client time-outs)
     drop: bool = False  # close the connection without answering
+    # A body sent chunk by chunk with no Content-Length, until the client hangs up; how many
+    # bytes went out is appended to `sent` when the answer ends.
+    stream: Iterable[bytes] | None = None
+    sent: list[int] = field(default_factory=list)
 
     def data(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -51,6 +56,9 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.drop:
             self.close_connection = True
             return
+        if reply.stream is not None:
+            self._stream(reply)
+            return
         data = reply.data()
         self.send_response_only(reply.status)  # no automatic Date: a test may send its own
         headers = {
@@ -65,6 +73,22 @@ class _Handler(BaseHTTPRequestHandler):
         with suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(data)
 
+    def _stream(self, reply: Reply) -> None:
+        self.close_connection = True
+        self.send_response_only(reply.status)
+        for k, v in {"Connection": "close", **reply.headers}.items():
+            self.send_header(k, v)
+        self.end_headers()
+        sent = 0
+        try:
+            for chunk in reply.stream or ():
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            reply.sent.append(sent)
+
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
 
@@ -76,15 +100,20 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve(answer: Callable[[str], Reply]) -> Iterator[tuple[str, list[Seen]]]:
-    """Run the server; yields (base URL, list of requests seen)."""
+def serve(
+    answer: Callable[[str], Reply], tls: ssl.SSLContext | None = None
+) -> Iterator[tuple[str, list[Seen]]]:
+    """Run the server (HTTPS with a server-side `tls`); yields (base URL, requests seen)."""
     server = _Server(("127.0.0.1", 0), _Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.answer = answer
     server.seen = []
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", server.seen
+        scheme = "https" if tls is not None else "http"
+        yield f"{scheme}://127.0.0.1:{server.server_address[1]}", server.seen
     finally:
         server.shutdown()
         server.server_close()

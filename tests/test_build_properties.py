@@ -18,7 +18,7 @@ from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
 from sitegen.content import dump_document
 from sitegen.output import MemorySink
-from sitegen.urls import output_file
+from sitegen.safepath import output_file
 
 BASE = "https://mirror.example/sub/"
 IST = timezone(timedelta(hours=5, minutes=30))

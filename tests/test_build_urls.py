@@ -15,7 +15,8 @@ from pathlib import Path
 from sitehelpers import static_server
 
 from sitegen.build import build_site
-from sitegen.urls import output_file, prefix_root_links
+from sitegen.safepath import output_file
+from sitegen.urls import prefix_root_links
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 ENCODED = "2023/09/03/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80-news/"

@@ -110,7 +110,8 @@ def test_mirror_stores_each_file_once_and_rewrites(tmp_path: Path) -> None:
             cdn + "/login.png",  # an HTML page, not an image
         ]
         problems = Problems()
-        http = HttpClient(FetchOptions(retries=0, jobs=2))
+        # Both servers are on 127.0.0.1: each must be named to be trusted (a real CDN is public).
+        http = HttpClient(FetchOptions(retries=0, jobs=2, trusted=(base, cdn)))
         mirror = MediaMirror(tmp_path, home, http)
         report = mirror.mirror(urls, problems)
 
@@ -132,7 +133,10 @@ def test_mirror_stores_each_file_once_and_rewrites(tmp_path: Path) -> None:
         )
         assert mirror.rewrite(cdn + "/gone.jpg") is None
         assert (report.downloaded, report.reused, report.stored) == (3, 0, 2)
-        assert sorted(why for _, why in report.failed) == ["HTTP 404", "not an image (text/html)"]
+        assert sorted(why for _, why in report.failed) == [
+            "HTTP 404",
+            "not an image, audio, video or PDF file (HTML, served as text/html)",
+        ]
         assert len(problems.warnings) == 2 and not problems.errors
         assert "image not mirrored: HTTP 404" in problems.render()
 
@@ -146,20 +150,23 @@ def test_mirror_stores_each_file_once_and_rewrites(tmp_path: Path) -> None:
 
 
 def test_mirror_downloads_the_original_instead_of_the_thumbnail(tmp_path: Path) -> None:
-    with serve(lambda path: Reply(200, path.encode(), {"Content-Type": "image/png"})) as (
+    with serve(lambda path: Reply(200, PNG + path.encode(), {"Content-Type": "image/png"})) as (
         base,
         seen,
     ):
         sizes = {"medium": {"source_url": base + "/u/x-300x200.png"}}
         media = [{"id": 1, "source_url": base + "/u/x.png", "media_details": {"sizes": sizes}}]
         mirror = MediaMirror(
-            tmp_path, base + "/", HttpClient(FetchOptions(retries=0)), originals(media)
+            tmp_path,
+            base + "/",
+            HttpClient(FetchOptions(retries=0)).trusting(base),
+            originals(media),
         )
         mirror.mirror([base + "/u/x-300x200.png", base + "/u/x.png"], Problems())
         assert [s.path for s in seen] == ["/u/x.png"]
         local = mirror.rewrite(base + "/u/x-300x200.png")
         assert local is not None and local == mirror.rewrite(base + "/u/x.png")
-        assert (tmp_path / "static" / local.lstrip("/")).read_bytes() == b"/u/x.png"
+        assert (tmp_path / "static" / local.lstrip("/")).read_bytes() == PNG + b"/u/x.png"
 
 
 def test_rewrite_html_replaces_only_mirrored_urls() -> None:
@@ -192,3 +199,15 @@ def test_rewrite_post_and_media_item_leave_their_input_alone() -> None:
     assert post["content"]["rendered"] == '<img src="http://h/a.jpg">'
     assert media["source_url"] == "http://h/a.jpg"
     assert rewrite_post(post, lambda u: None) is post
+
+
+def test_a_url_that_is_not_a_url_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    bad = "http://[x/broken.png"
+    mirror = MediaMirror(tmp_path, "https://example.org/", HttpClient(FetchOptions(retries=0)))
+    problems = Problems()
+    report = mirror.mirror([(bad, "posts.json[0].content.rendered")], problems)
+    assert report.downloaded == 0
+    assert [p.location for p in problems.warnings] == [bad]
+    assert "not a valid URL; used by posts.json[0].content.rendered" in problems.warnings[0].message
+    assert mirror.rewrite(bad) is None
+    assert not is_image_url(bad)

@@ -191,14 +191,13 @@ class _Checker:
 
     def _check_one(self, link: str, page_url: str) -> tuple[str, str]:
         """(the problem with `link`, or ""; the page whose ids its #fragment was checked in)."""
-        if (
-            not link
-            or link.startswith(SKIP_SCHEMES)
-            or urlsplit(link).netloc
-            or link.startswith("//")
-        ):
+        try:
+            elsewhere = bool(urlsplit(link).netloc)
+            url = urlsplit(urljoin(page_url, link))
+        except ValueError:  # `https://[::1/x`: no browser can follow it either
+            return "not a valid URL", ""
+        if not link or link.startswith(SKIP_SCHEMES) or elsewhere or link.startswith("//"):
             return "", ""
-        url = urlsplit(urljoin(page_url, link))
         if not url.path.startswith(self.base_path):
             return f"outside the site's base path {self.base_path}", ""
         rel = url.path[len(self.base_path) :]

@@ -15,8 +15,6 @@ from pathlib import Path
 
 import click
 
-from sitegen import __version__
-
 # One module per command; each defines `command`, a click.Command. A command added by a later
 # change is one line here.
 COMMAND_MODULES = {
@@ -61,7 +59,9 @@ class _LazyCommands(MutableMapping[str, click.Command]):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="sitegen")
+# The installed distribution's version (pyproject.toml takes it from sitegen.__version__), read
+# only when --version is asked for.
+@click.version_option(package_name="sitegen", prog_name="sitegen")
 @click.option(
     "--site",
     "site_dir",

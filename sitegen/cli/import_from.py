@@ -60,11 +60,12 @@ class Bars:
 
 def run_from(
     site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
-    drafts: bool, quiet: bool,
+    drafts: bool, quiet: bool, max_download: int = 50,
 ) -> None:  # fmt: skip
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
+    fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000)
     options = MirrorOptions(
-        sync=SyncOptions(full=full, fetch=FetchOptions(jobs=jobs)),
+        sync=SyncOptions(full=full, fetch=fetch),
         media=media,
         import_options=ImportOptions(force=force, drafts=drafts),
     )
@@ -99,13 +100,14 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "--from", metavar="URL",  # the parameter is named "from": a keyword, so read via kwargs
         help="Mirror a live WordPress site through its REST API instead of reading files: "
         "the first run fetches everything, later runs only what changed, and posts the site "
-        "no longer publishes leave content/ (their paths go to content/_gone.yaml).",
+        "no longer publishes leave content/ (their paths go to content/_gone.yaml). "
+        "This URL's origin is the only one fetched from a private or loopback address.",
     )  # fmt: skip
     @click.option(
         "--media/--no-media", default=None,
         help="With --from: download the images posts use into static/media/ and point the "
-        "content at those copies. Remembered: later runs keep mirroring images until "
-        "--no-media.",
+        "content at those copies (only files that really are images, audio, video or PDF; "
+        "SVG is refused). Remembered: later runs keep mirroring images until --no-media.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
@@ -114,15 +116,23 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     @click.option(
         "--full", is_flag=True, help="With --from: fetch everything again, not only changes."
     )
+    @click.option(
+        "--max-download", metavar="MB", type=click.IntRange(1, 100_000), default=None,
+        help="With --media: refuse media files larger than this many megabytes "
+        "(default 50); a download stops as soon as it passes the limit.",
+    )  # fmt: skip
     @functools.wraps(func)
     def wrapper(
-        site_dir: Path, *args: Any, media: bool | None, jobs: int, full: bool, **kwargs: Any
+        site_dir: Path, *args: Any, media: bool | None, jobs: int, full: bool,
+        max_download: int | None, **kwargs: Any,
     ) -> None:  # fmt: skip
         from_url: str | None = kwargs.pop("from", None)
         paths = kwargs.get("paths") or ()
         if from_url is None:
-            if media is not None or full:
-                raise click.UsageError("--media and --full go with --from URL")
+            if media is not None or full or max_download is not None:
+                raise click.UsageError(
+                    "--media and --full go with --from URL, and so does --max-download"
+                )
             if not paths:
                 raise click.UsageError("give JSON files or folders to import, or --from URL")
             func(site_dir, *args, **kwargs)
@@ -133,7 +143,7 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         run_from(
             site_dir, from_url, media=media, jobs=jobs, full=full,
             force=bool(kwargs.get("force")), drafts=bool(kwargs.get("drafts")),
-            quiet=bool(kwargs.get("quiet")),
+            quiet=bool(kwargs.get("quiet")), max_download=max_download or 50,
         )  # fmt: skip
 
     return wrapper

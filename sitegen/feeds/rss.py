@@ -10,7 +10,14 @@ from urllib.parse import urljoin
 
 from sitegen.feeds.absolute import absolutize_html
 from sitegen.feeds.items import FeedItem, FeedMeta
-from sitegen.feeds.xmltext import XmlWriter, image_type, require_absolute, rfc822, unique
+from sitegen.feeds.xmltext import (
+    XmlWriter,
+    html_text,
+    image_type,
+    require_absolute,
+    rfc822,
+    unique,
+)
 
 NAMESPACES = (
     ("xmlns:atom", "http://www.w3.org/2005/Atom"),
@@ -29,7 +36,8 @@ def render_rss(meta: FeedMeta, items: Sequence[FeedItem]) -> bytes:
     xml.leaf("title", meta.title)
     xml.leaf("link", home)
     # <description> is required; a site without a tagline gets its title, as WordPress does.
-    xml.leaf("description", meta.subtitle or meta.title)
+    # Readers show a description as HTML, so plain text is escaped as HTML, then as XML.
+    xml.leaf("description", html_text(meta.subtitle or meta.title))
     xml.empty(
         "atom:link",
         ("href", require_absolute(meta.feed_url, "feed URL")),
@@ -60,8 +68,8 @@ def _item(xml: XmlWriter, item: FeedItem, home: str) -> None:
         xml.leaf("dc:creator", item.author)
     for name in unique(item.categories):
         xml.leaf("category", name)
-    if item.summary:
-        xml.leaf("description", item.summary)
+    if item.summary:  # plain text, read as HTML (an article *about* `<script>` stays text)
+        xml.leaf("description", html_text(item.summary))
     if item.content_html:  # empty for summary-only feeds ([feeds] full_text = false)
         xml.leaf("content:encoded", absolutize_html(item.content_html, url))
     if item.image_url:

@@ -38,6 +38,18 @@ def escape_text(text: str) -> str:
     )
 
 
+# Where the HTML tokenizer leaves plain text: `&` before a letter, digit or `#` may start a
+# character reference, `<` before a letter, `!`, `/` or `?` starts markup. Anywhere else (`a & b`,
+# `x < 3`) the character is already text, so escaping only here keeps ordinary text as it was.
+_HTML_SPECIAL = re.compile(r"&(?=[A-Za-z0-9#])|<(?=[A-Za-z!/?])")
+
+
+def html_text(text: str) -> str:
+    """Plain `text` as HTML that shows exactly that text (for an element readers read as HTML)."""
+    # Cleaned first: dropping a character afterwards could join `<` and a letter again.
+    return _HTML_SPECIAL.sub(lambda m: "&amp;" if m.group() == "&" else "&lt;", clean_text(text))
+
+
 def escape_attr(text: str) -> str:
     # Tab, LF and CR as references: a parser would normalise them to spaces otherwise.
     return escape_text(text).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from sitegen import safepath
 from sitegen.errors import SitegenError
 from sitegen.wp.jsonfields import JsonObject, kind
 
@@ -96,6 +98,26 @@ class WpPost:
     embedded_author: WpUser | None = None
     embedded_terms: tuple[WpTerm, ...] = ()
     embedded_media: WpMedia | None = None
+    content_missing: bool = False  # no `content.rendered` at all (not an empty one)
+    refused: tuple[SitegenError, ...] = ()  # embedded terms and authors the gate refused
+
+
+class UnsafeSlug(SitegenError):
+    """A term or user slug that cannot be a URL path segment: it names archive folders and
+    server rules, so the record is left out (the rest of the import goes on)."""
+
+
+def _slug(f: JsonObject) -> str:
+    slug = f.str_("slug")
+    try:
+        return safepath.check_slug(slug)
+    except safepath.UnsafePath as exc:
+        raise UnsafeSlug(
+            f"unsafe slug: {exc}; left out",
+            f.loc("slug"),
+            "a slug is one URL path segment (WordPress percent-encodes anything else); "
+            "fix it in WordPress",
+        ) from None
 
 
 class ErrorResponse(SitegenError):
@@ -170,22 +192,25 @@ def parse_post(obj: Any, where: str) -> WpPost:
     date = f.date("date")
     assert date is not None  # required
     modified = f.date("modified", required=False) or date
+    content = f.rendered_or_none("content")
     embedded = f.get("_embedded", {})
     emb = JsonObject(embedded, f.loc("_embedded"), "embedded objects") if embedded else None
+    refused: list[SitegenError] = []
     return WpPost(
         where=where,
         id=f.int_("id"),
         type=f.str_("type", "post"),
-        status=f.str_("status", "publish"),
+        # No status is not "publish": only what WordPress says is public is published.
+        status=f.str_("status", ""),
         slug=f.str_("slug"),
-        link=f.str_("link"),
+        link=f.url("link"),
         guid=f.rendered("guid", required=False),
         date=date,
         date_gmt=f.date("date_gmt", required=False),
         modified=modified,
         modified_gmt=f.date("modified_gmt", required=False),
         title_html=f.rendered("title"),
-        content_html=f.rendered("content", required=False),
+        content_html=content or "",
         excerpt_html=f.rendered("excerpt", required=False),
         protected=_protected(f),
         author=f.int_("author", 0),
@@ -198,9 +223,11 @@ def parse_post(obj: Any, where: str) -> WpPost:
         parent=f.int_("parent", 0),
         menu_order=f.int_("menu_order", 0),
         api_root=_api_root(f.get("_links", {})),
-        embedded_author=_embedded_author(emb),
-        embedded_terms=_embedded_terms(emb),
+        embedded_author=_embedded_author(emb, refused),
+        embedded_terms=_embedded_terms(emb, refused),
         embedded_media=_embedded_media(emb),
+        content_missing=content is None,
+        refused=tuple(refused),
     )
 
 
@@ -230,17 +257,20 @@ def _api_root(links: Any) -> str:
     return href[: href.index("/wp-json/") + len("/wp-json/")]
 
 
-def _embedded_author(emb: JsonObject | None) -> WpUser | None:
+def _embedded_author(emb: JsonObject | None, refused: list[SitegenError]) -> WpUser | None:
     authors = emb.get("author", []) if emb else []
     if not isinstance(authors, list) or not authors:
         return None
     try:  # an embedded error ({"code": "rest_user_invalid_id"}) is no author, not bad input
         return parse_user(authors[0], f"{emb.loc('author') if emb else ''}[0]")
+    except UnsafeSlug as err:
+        refused.append(err)
     except SitegenError:
-        return None
+        pass
+    return None
 
 
-def _embedded_terms(emb: JsonObject | None) -> tuple[WpTerm, ...]:
+def _embedded_terms(emb: JsonObject | None, refused: list[SitegenError]) -> tuple[WpTerm, ...]:
     groups = emb.get("wp:term", []) if emb else []
     terms: list[WpTerm] = []
     if not isinstance(groups, list):
@@ -250,6 +280,8 @@ def _embedded_terms(emb: JsonObject | None) -> tuple[WpTerm, ...]:
             loc = f"{emb.loc('wp:term') if emb else ''}[{g}][{i}]"
             try:
                 terms.append(parse_term(item, loc, ""))
+            except UnsafeSlug as err:
+                refused.append(err)
             except SitegenError:
                 continue  # an embedded error object, not a term
     return tuple(terms)
@@ -270,29 +302,33 @@ def parse_term(obj: Any, where: str, taxonomy: str) -> WpTerm:
     tax = f.str_("taxonomy", taxonomy) or taxonomy
     return WpTerm(
         id=f.int_("id"),
-        slug=f.str_("slug"),
+        slug=_slug(f),
         name=f.str_("name"),
         taxonomy=tax,
         parent=f.int_("parent", 0),
-        parent_slug=_parent_slug(f.str_("link", ""), tax),
+        parent_slug=_parent_slug(f.str_("link", ""), tax, f.loc("link")),
         description=f.str_("description", ""),
     )
 
 
-def _parent_slug(link: str, taxonomy: str) -> str:
+def _parent_slug(link: str, taxonomy: str, where: str) -> str:
     """`.../category/telecom/5g/` -> `telecom`: embedded terms carry no parent id, but the link
     of a child category spells out its ancestors."""
     if taxonomy != "category" or "/category/" not in link:
         return ""
     parts = [p for p in link.split("/category/", 1)[1].split("/") if p]
-    return parts[-2] if len(parts) >= 2 else ""
+    parent = parts[-2] if len(parts) >= 2 else ""
+    try:
+        return safepath.check_slug(parent) if parent else ""
+    except safepath.UnsafePath as exc:
+        raise UnsafeSlug(f"unsafe parent slug in the link: {exc}; left out", where) from None
 
 
 def parse_user(obj: Any, where: str) -> WpUser:
     f = JsonObject(obj, where, "a user")
     return WpUser(
         id=f.int_("id"),
-        slug=f.str_("slug"),
+        slug=_slug(f),
         name=f.str_("name"),
         description=f.str_("description", ""),
     )
@@ -321,7 +357,18 @@ def parse_site(obj: Any, where: str) -> WpSite:
             offset = float(offset)
         except ValueError:
             offset = None
-    home = f.str_("home", "") or f.str_("url", "")
+    # WordPress offers -12 to +14 hours; anything else (99, NaN, 1e308) is no UTC offset.
+    if isinstance(offset, int | float) and not -24 < offset < 24:
+        raise SitegenError(
+            f"not a UTC offset in hours: {offset}", f.loc("gmt_offset"), "WordPress writes 5.5"
+        )
+    home = f.url("home") if f.get("home") else f.url("url") if f.get("url") else ""
+    if home and urlsplit(home).scheme not in ("http", "https"):
+        raise SitegenError(
+            f"the site's home is not an http(s) address: {home!r}",
+            f.loc("home" if f.get("home") else "url"),
+            "WordPress's home is the site's address, such as https://example.org/",
+        )
     return WpSite(
         name=f.str_("name", ""),
         description=f.str_("description", ""),

@@ -1,9 +1,10 @@
-"""A polite, robust client for a live WordPress REST API (stdlib urllib only).
+"""A polite, robust client for a live WordPress REST API (stdlib http.client only).
 
-Why urllib and not a third-party HTTP library: we only GET, one request at a time per thread, and
-we need exact control over what is retried (429 with Retry-After, 5xx, time-outs, dropped
-connections) and what is a clear user error (401/403, a disabled API, HTML instead of JSON).
-That is a few dozen lines on top of urllib, and one dependency less to keep current.
+Why not a third-party HTTP library: we only GET, one request at a time per thread, and we need
+exact control over what is retried (429 with Retry-After, 5xx, time-outs, dropped connections),
+what is a clear user error (401/403, a disabled API, HTML instead of JSON), and where a request
+may go (transport.py: every redirect hop vetted, no internal address unless it is the origin the
+user named, bodies capped while they stream). One dependency less to keep current.
 
 `RestClient.discover()` finds the API root the way WordPress advertises it (the
 `Link: <…>; rel="https://api.w.org/"` header), falling back to `/wp-json/` and then to
@@ -18,29 +19,22 @@ import random
 import re
 import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.message import Message
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 from sitegen import __version__
-from sitegen.errors import SitegenError
+from sitegen.wp import transport
+from sitegen.wp.netguard import trusted_origins
+from sitegen.wp.transport import FetchError as FetchError
+from sitegen.wp.transport import iri_to_uri as iri_to_uri
 
 USER_AGENT = f"sitegen/{__version__} (+https://github.com/sitegen/sitegen)"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 API_REL = "https://api.w.org/"
-
-
-class FetchError(SitegenError):
-    """A request that failed in a way the user (or the site's owner) has to fix."""
-
-    def __init__(self, message: str, location: str = "", hint: str = "", code: str = "") -> None:
-        super().__init__(message, location, hint)
-        self.code = code  # WordPress's error code, when it sent one
 
 
 PAST_THE_END = "rest_post_invalid_page_number"
@@ -55,6 +49,11 @@ class FetchOptions:
     max_wait: float = 120.0  # cap on any single wait, Retry-After included
     per_page: int = 100  # the REST API's maximum
     user_agent: str = USER_AGENT
+    # Origins (scheme, host, port of these URLs) that may be on internal addresses: the site the
+    # user named. Every other host must resolve to public addresses only (netguard.py).
+    trusted: tuple[str, ...] = ()
+    max_json: int = 32_000_000  # bytes; a REST page of 100 long posts is a few MB
+    max_media: int = 50_000_000  # bytes per media file (sitegen import --max-download)
 
 
 @dataclass
@@ -79,13 +78,24 @@ class HttpClient:
     sleep: Callable[[float], None] = time.sleep  # injectable so tests can record the waits
     accept: str = "application/json"
 
-    def get(self, url: str, *, accept: str = "") -> Response:
-        uri = iri_to_uri(url)
+    def trusting(self, url: str) -> HttpClient:
+        """A client that also trusts `url`'s origin (this one is shared, so it is left alone)."""
+        if url in self.options.trusted:
+            return self
+        options = replace(self.options, trusted=(*self.options.trusted, url))
+        return replace(self, options=options)
+
+    def get(self, url: str, *, accept: str = "", limit: int = 0) -> Response:
+        """GET with retries; `limit` caps the body (default: options.max_json)."""
+        try:
+            uri = iri_to_uri(url)
+        except (UnicodeError, ValueError) as exc:
+            raise FetchError(f"not a valid address: {exc}", url) from None
         last = ""
         for attempt in range(self.options.retries + 1):
             final = attempt == self.options.retries
             try:
-                resp = self._once(uri, accept or self.accept)
+                resp = self._once(uri, accept or self.accept, limit or self.options.max_json)
             except _TRANSIENT as exc:
                 last = _describe(exc)
                 if final:
@@ -104,22 +114,23 @@ class HttpClient:
             "the site is overloaded or unreachable; try again later, or with fewer --jobs",
         )
 
-    def _once(self, url: str, accept: str) -> Response:
-        req = urllib.request.Request(
-            url, headers={"User-Agent": self.options.user_agent, "Accept": accept}
-        )
+    def _once(self, url: str, accept: str, limit: int) -> Response:
+        headers = {"User-Agent": self.options.user_agent, "Accept": accept}
         try:
-            with urllib.request.urlopen(req, timeout=self.options.timeout) as r:
-                return Response(r.geturl(), r.status, r.headers, r.read())
-        except urllib.error.HTTPError as err:
-            with err:
-                return Response(url, err.code, err.headers, err.read())
-        except urllib.error.URLError as err:
-            if isinstance(err.reason, _TRANSIENT):
-                raise err.reason from None
+            a = transport.get(
+                url,
+                headers,
+                timeout=self.options.timeout,
+                limit=limit,
+                trusted=trusted_origins(self.options.trusted),
+            )
+        except _TRANSIENT:
+            raise
+        except (OSError, http.client.HTTPException, UnicodeError, ValueError) as exc:
             raise FetchError(
-                f"cannot connect: {err.reason}", url, "check the address and that the site is up"
+                f"cannot connect: {_reason(exc)}", url, "check the address and that the site is up"
             ) from None
+        return Response(a.url, a.status, a.headers, a.body)
 
     def _delay(self, attempt: int, resp: Response | None = None) -> float:
         if resp is not None and resp.header("Retry-After"):
@@ -150,6 +161,12 @@ def _describe(exc: BaseException) -> str:
     return f"connection failed ({type(exc).__name__}: {exc})"
 
 
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"[Errno {exc.errno}] {exc.strerror}" if exc.errno else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
 def retry_after_seconds(value: str) -> float | None:
     """Retry-After is either delta-seconds or an HTTP date."""
     value = value.strip()
@@ -160,24 +177,6 @@ def retry_after_seconds(value: str) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def iri_to_uri(url: str) -> str:
-    """Percent-encode what urllib refuses (spaces, non-ASCII) and leave existing escapes alone."""
-    parts = urllib.parse.urlsplit(url)
-    host = parts.netloc
-    if not host.isascii():
-        host = host.encode("idna").decode("ascii")
-    safe = "/:@!$&'()*+,;=%~-._"
-    return urllib.parse.urlunsplit(
-        (
-            parts.scheme,
-            host,
-            urllib.parse.quote(parts.path, safe=safe),
-            urllib.parse.quote(parts.query, safe=safe + "?"),
-            "",
-        )
-    )
 
 
 def parse_json(resp: Response) -> Any:
@@ -240,9 +239,12 @@ def _wp_error(resp: Response) -> tuple[str, str]:
 class RestClient:
     """One WordPress site's REST API: discovery and URL building on top of HttpClient."""
 
-    site_url: str
+    site_url: str  # the site the user named: its origin is trusted (see netguard.py)
     http: HttpClient = field(default_factory=HttpClient)
     api_root: str = ""  # e.g. https://example.com/wp-json/ or https://example.com/?rest_route=/
+
+    def __post_init__(self) -> None:
+        self.http = self.http.trusting(self.site_url)
 
     def discover(self) -> str:
         """Find the API root; FetchError with a hint when the site has none we can use."""
@@ -255,7 +257,15 @@ class RestClient:
         candidates += [home + "wp-json/", home + "?rest_route=/"]
         tried = []
         for root in dict.fromkeys(candidates):
-            resp = self.http.get(root)
+            try:
+                resp = self.http.get(root)
+            except FetchError as err:
+                if root != advertised:
+                    raise
+                # The site's own Link header may name another host (refused if internal): the
+                # usual places on the named site are still worth a try.
+                tried.append(f"{root} -> {err.message}")
+                continue
             tried.append(f"{root} -> HTTP {resp.status}")
             if resp.status in (401, 403):
                 check(resp)

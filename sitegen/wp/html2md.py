@@ -16,6 +16,10 @@ Decisions (docs: README "HTML to Markdown"):
   WordPress post embed's iframe goes (its <blockquote> already links to the post).
 - `rewrite_url` sees every URL that is written (links, images, iframes, URLs in kept HTML),
   after unsafe ones (`javascript:`, `data:`...) are dropped; what it returns is checked again.
+- Nesting is bounded, so that hostile markup costs time in proportion to its length: HTML
+  deeper than html5parse.MAX_DEPTH levels, formatting tags beyond html5parse.MAX_FORMATTING
+  open at once, and quotes and lists deeper than the renderer shows (html2md_blocks.
+  MAX_NESTING) are flattened: their text is kept, and `convert` counts them for a warning.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from sitegen.wp.html2md_tree import Context, classes, is_blank, nodes, parse, ta
 from sitegen.wp.sanitize import DEFAULT_IFRAME_HOSTS
 from sitegen.wp.text import plain_text
 
-__all__ = ["DEFAULT_IFRAME_HOSTS", "ConvertOptions", "html_to_markdown"]
+__all__ = ["DEFAULT_IFRAME_HOSTS", "Conversion", "ConvertOptions", "convert", "html_to_markdown"]
 
 
 @dataclass(frozen=True)
@@ -40,24 +44,37 @@ class ConvertOptions:
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
 
 
+@dataclass(frozen=True)
+class Conversion:
+    markdown: str
+    # Elements nested too deep (beyond html5parse.MAX_DEPTH levels, or more formatting
+    # elements open at once than html5parse.MAX_FORMATTING) whose tags went, text kept.
+    flattened: int = 0
+
+
 def html_to_markdown(html: str, options: ConvertOptions | None = None) -> str:
     """Markdown for a WordPress HTML fragment; "" for one that shows nothing. Never raises."""
+    return convert(html, options).markdown
+
+
+def convert(html: str, options: ConvertOptions | None = None) -> Conversion:
+    """`html_to_markdown`, and what the conversion had to give up (for a warning)."""
     options = options or ConvertOptions()
     try:
         return _convert(html, options)
     except RecursionError:
-        # Pathologically deep markup (thousands of nested tags): keep the text, lose the form.
-        return _flat_text(html)
+        # Not expected (the tree's depth is bounded); if it happens, keep the text anyway.
+        return Conversion(_flat_text(html), flattened=1)
 
 
-def _convert(html: str, options: ConvertOptions) -> str:
-    root = parse(html)
+def _convert(html: str, options: ConvertOptions) -> Conversion:
     ctx = Context(options.rewrite_url, tuple(options.iframe_hosts))
+    root = parse(html, ctx)
     containers = _find_footnotes(root, ctx)
     blocks = convert_blocks(ctx, nodes(root))
     notes = [_definition(ctx, item) for container in containers for item in _items(container)]
     text = "\n\n".join([b.text for b in blocks] + notes)
-    return text + "\n" if text else ""
+    return Conversion(text + "\n" if text else "", ctx.flattened)
 
 
 def _items(container: Element) -> list[Element]:
@@ -120,7 +137,11 @@ def _skip_separator(outer: Element, parents: dict[Element, Element], ctx: Contex
 
 def _definition(ctx: Context, item: Element) -> str:
     label = ctx.footnotes[item.get("id", "")]
-    blocks: list[Block] = convert_blocks(ctx, nodes(item))
+    ctx.nesting += 1  # a footnote definition is a Markdown container too
+    try:
+        blocks: list[Block] = convert_blocks(ctx, nodes(item))
+    finally:
+        ctx.nesting -= 1
     lines = "\n\n".join(b.text for b in blocks).split("\n")
     rest = ["    " + line if line else "" for line in lines[1:]]
     return "\n".join([f"[^{label}]: {lines[0]}", *rest])

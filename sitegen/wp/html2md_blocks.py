@@ -9,7 +9,7 @@ tight or loose and adjacent lists can be kept apart.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
@@ -32,7 +32,7 @@ from sitegen.wp.html2md_tree import (
     nodes,
     tag,
 )
-from sitegen.wp.sanitize import iframe_allowed, safe_url
+from sitegen.wp.sanitize import iframe_allowed, safe_url, tag_set
 
 
 @dataclass(frozen=True)
@@ -44,26 +44,52 @@ class Block:
 
 
 _HTML_KEPT = frozenset({"dl", "details", "video", "audio"})
+# The renderer (sitegen.markdown: markdown-it's CommonMark preset, maxNesting 20) drops what
+# is nested 20 levels deep; a quote is one level, a list item two (list and item). Deeper
+# quotes and lists are written as their content: shown, if not indented as deep.
+MAX_NESTING = 19
+# Elements `block` writes as something of their own.
+_SPECIAL = tag_set("h1 h2 h3 h4 h5 h6 ul ol blockquote pre hr table figure iframe")
 _DEFINITION = re.compile(r"\[(?:[^\[\]\\]|\\.)*\]:", re.S)
 _LANG = re.compile(r"(?:^|\s)(?:language-|lang-|brush:\s*)([\w+#.-]+)", re.I)
 
 
-def convert_blocks(ctx: Context, items: Iterable[Node]) -> list[Block]:
-    blocks: list[Block] = []
+def convert_blocks(
+    ctx: Context, items: Iterable[Node], into: list[Block] | None = None
+) -> list[Block]:
+    """The blocks of a container's children; with `into`, appended to those blocks (as the
+    container's parent would append them: a wrapper's blocks are the parent's blocks)."""
+    blocks: list[Block] = [] if into is None else into
+    add = blocks.append if into is None else lambda new: _append(blocks, [new])
     run: list[Node] = []
     for node in items:
         name = tag(node)
         if name == "#comment" and isinstance(node, Element) and _is_nextpage(node):
-            _flush(ctx, run, blocks)
-            blocks.append(Block("rule", "---"))
+            _flush(ctx, run, add)
+            add(Block("rule", "---"))
         elif isinstance(node, str) or not _is_block(ctx, node, name):
             run.append(node)
         else:
-            _flush(ctx, run, blocks)
-            if id(node) not in ctx.skip:
+            _flush(ctx, run, add)
+            if id(node) in ctx.skip:
+                continue
+            if _is_wrapper(node, name):
+                # Straight into this list, not through a list of its own that every level
+                # would copy again: wrappers nest hundreds deep around thousands of blocks.
+                convert_blocks(ctx, nodes(node), blocks)
+            else:
                 _append(blocks, block(ctx, node))
-    _flush(ctx, run, blocks)
+    _flush(ctx, run, add)
     return blocks
+
+
+def _is_wrapper(el: Element, name: str) -> bool:
+    """True for an element that leaves only its content (see `block`)."""
+    if name in _SPECIAL or name in _HTML_KEPT or name == "a":
+        return False
+    if name in {"dl", "div"} and classes(el) & {"gallery-item", "wp-caption"}:
+        return False
+    return el.get("dir", "").lower() != "rtl"
 
 
 def _is_nextpage(comment: Element) -> bool:
@@ -92,11 +118,11 @@ def _append(blocks: list[Block], new: Iterable[Block]) -> None:
         blocks.append(block)
 
 
-def _flush(ctx: Context, run: list[Node], blocks: list[Block]) -> None:
+def _flush(ctx: Context, run: list[Node], add: Callable[[Block], None]) -> None:
     if run:
         text = paragraph(ctx, run)
         if text:
-            blocks.append(Block("para", text))
+            add(Block("para", text))
         run.clear()
 
 
@@ -123,9 +149,9 @@ def block(ctx: Context, el: Element) -> list[Block]:
     if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
         return [_heading(ctx, el, int(name[1]))]
     if name in {"ul", "ol"}:
-        return [_list(ctx, el)]
+        return _list(ctx, el)
     if name == "blockquote":
-        return [_quote(ctx, el)]
+        return _quote(ctx, el)
     if name == "pre":
         return [_code(ctx, el)]
     if name == "hr":
@@ -196,13 +222,21 @@ def _alternate(block: Block) -> Block:
     return Block("list", "\n".join(lines), block.start, swap[marker])
 
 
-def _list(ctx: Context, el: Element) -> Block:
+def _list(ctx: Context, el: Element) -> list[Block]:
     items = [child for child in el if tag(child) == "li" or not is_blank(child)]
     contents = []
-    for item in items:
-        blocks = convert_blocks(ctx, nodes(item) if isinstance(item, Element) else [item])
-        if blocks:
-            contents.append((item, blocks))
+    flat = ctx.nesting + 2 > MAX_NESTING  # a list and its item: two levels
+    ctx.nesting += 0 if flat else 2
+    try:
+        for item in items:
+            blocks = convert_blocks(ctx, nodes(item) if isinstance(item, Element) else [item])
+            if blocks:
+                contents.append((item, blocks))
+    finally:
+        ctx.nesting -= 0 if flat else 2
+    if flat:
+        ctx.flattened += 1
+        return [b for _, blocks in contents for b in blocks]
     loose = any(not _tight_item(item, blocks) for item, blocks in contents)
     name = tag(el)
     start = _start(el) if name == "ol" else 1
@@ -212,7 +246,7 @@ def _list(ctx: Context, el: Element) -> Block:
         marker = f"{number}{delim}" if name == "ol" else delim
         body = ("\n\n" if loose else "\n").join(b.text for b in blocks)
         out.append(_indent_item(marker, body))
-    return Block("list", ("\n\n" if loose else "\n").join(out), start, delim)
+    return [Block("list", ("\n\n" if loose else "\n").join(out), start, delim)]
 
 
 def _tight_item(item: Node, blocks: list[Block]) -> bool:
@@ -243,11 +277,19 @@ def _indent_item(marker: str, body: str) -> str:
     return "\n".join([f"{marker} {lines[0]}", *rest])
 
 
-def _quote(ctx: Context, el: Element) -> Block:
-    inner = "\n\n".join(b.text for b in convert_blocks(ctx, nodes(el)))
+def _quote(ctx: Context, el: Element) -> list[Block]:
+    if ctx.nesting + 1 > MAX_NESTING:
+        ctx.flattened += 1
+        return convert_blocks(ctx, nodes(el))
+    ctx.nesting += 1
+    try:
+        inner = "\n\n".join(b.text for b in convert_blocks(ctx, nodes(el)))
+    finally:
+        ctx.nesting -= 1
     if not inner:
-        return Block("quote", "")  # an empty quote is an empty wrapper
-    return Block("quote", "\n".join(f"> {line}" if line else ">" for line in inner.split("\n")))
+        return [Block("quote", "")]  # an empty quote is an empty wrapper
+    lines = inner.split("\n")
+    return [Block("quote", "\n".join(f"> {line}" if line else ">" for line in lines))]
 
 
 def _code(ctx: Context, el: Element) -> Block:

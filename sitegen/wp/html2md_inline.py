@@ -76,17 +76,23 @@ def render_inline(ctx: Context, items: Iterable[Node], active: frozenset[str] = 
 
 def _flatten(ctx: Context, items: Iterable[Node], active: frozenset[str]) -> Iterator[Node]:
     """Text and the elements that write something; wrappers that write nothing are opened."""
-    for node in items:
-        if isinstance(node, str):
+    # A stack of iterators, not nested generators: every node would pass through each
+    # generator around it, and wrappers nest hundreds deep.
+    stack: list[Iterator[Node]] = [iter(items)]
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, str):
+                yield node
+                continue
+            name = tag(node)
+            if name in DROPPED or name.startswith("#"):
+                continue
+            if _transparent(ctx, node, name, active):
+                stack.append(nodes(node))
+                break
             yield node
-            continue
-        name = tag(node)
-        if name in DROPPED or name.startswith("#"):
-            continue
-        if _transparent(ctx, node, name, active):
-            yield from _flatten(ctx, nodes(node), active)
         else:
-            yield node
+            stack.pop()
 
 
 def _transparent(ctx: Context, el: Element, name: str, active: frozenset[str]) -> bool:

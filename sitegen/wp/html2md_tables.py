@@ -16,7 +16,7 @@ from sitegen.wp.html2md_emphasis import BREAK, resolve
 from sitegen.wp.html2md_escape import html_escape
 from sitegen.wp.html2md_inline import open_tag, render_inline, tidy
 from sitegen.wp.html2md_tree import DROPPED, Context, Node, fold, has_block, nodes, tag
-from sitegen.wp.sanitize import ALLOWED_TAGS, sanitize_html, tag_set
+from sitegen.wp.sanitize import ALLOWED_TAGS, iframe_allowed, safe_url, sanitize_html, tag_set
 
 _SECTIONS = frozenset({"thead", "tbody", "tfoot"})
 _STRUCTURAL = tag_set("table thead tbody tfoot tr colgroup dl ul ol video audio")
@@ -114,7 +114,7 @@ def serialize(ctx: Context, el: Element, *, in_pre: bool = False) -> str:
     in_pre = in_pre or name == "pre"
     parts: list[str] = []
     text: list[str] = []  # text runs merge across what is dropped, as a browser would see it
-    for node in _stream(el):
+    for node in _stream(ctx, el):
         if isinstance(node, str):
             text.append(node)
             continue
@@ -130,14 +130,19 @@ def serialize(ctx: Context, el: Element, *, in_pre: bool = False) -> str:
     return f"{open_tag(name, el, ctx)}{content}</{name}>{newline}"
 
 
-def _stream(el: Element) -> Iterator[Node]:
-    """Text and allowed elements inside `el`; other elements give their content."""
+def _stream(ctx: Context, el: Element) -> Iterator[Node]:
+    """Text and allowed elements inside `el`; other elements give their content. An iframe the
+    sanitiser would drop is dropped here, so the text around it merges as it will on the page
+    (else converting the result again would fold that text differently)."""
     for node in nodes(el):
         name = tag(node)
-        if isinstance(node, str) or name in ALLOWED_TAGS:
+        if name == "iframe" and isinstance(node, Element):
+            if iframe_allowed(safe_url(node.get("src") or "") or "", ctx.iframe_hosts):
+                yield node
+        elif isinstance(node, str) or name in ALLOWED_TAGS:
             yield node
         elif name not in DROPPED and not name.startswith("#") and isinstance(node, Element):
-            yield from _stream(node)
+            yield from _stream(ctx, node)
 
 
 def _text(run: list[str], parent: str, in_pre: bool) -> str:

@@ -2,6 +2,8 @@
 
 html5lib parses like a browser (WordPress output is rarely valid HTML), into ElementTree
 elements; text lives in `.text`/`.tail`, which `nodes()` turns into one ordered sequence.
+The tree is at most MAX_DEPTH deep: the converter recurses per level, and deeper markup is
+flattened to its text (and counted in `Context.flattened`, for the warning).
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Comment, Element
 
-from sitegen.wp.html5parse import parse_fragment
+from sitegen.wp.html5parse import MAX_DEPTH
+from sitegen.wp.html5parse import parse as parse_html
 from sitegen.wp.sanitize import safe_url, tag_set
 
 Node = Element | str
@@ -28,6 +31,8 @@ BLOCKS = tag_set(
     "ol p pre section summary table tbody td tfoot th thead tr ul video audio legend"
 )
 _SPACE = re.compile(r"[ \t\n\r\f]+")
+# Elements whose own text the converter does not write (whitespace between items or rows).
+_TEXTLESS = frozenset({"ul", "ol", "dl", "table", "thead", "tbody", "tfoot", "tr", "colgroup"})
 
 
 @dataclass
@@ -41,6 +46,8 @@ class Context:
     footnote_refs: set[str] = field(default_factory=set)
     skip: set[int] = field(default_factory=set)  # id() of elements already dealt with
     link: str = ""  # inside <a href> that holds blocks: every paragraph links there
+    flattened: int = 0  # elements whose structure went for being nested too deep
+    nesting: int = 0  # Markdown container levels around what is being converted
 
     def url(self, raw: str | None) -> str | None:
         """The URL to write for an href/src, or None when it must not be written."""
@@ -54,8 +61,61 @@ class Context:
         return url
 
 
-def parse(html: str) -> Element:
-    return parse_fragment(html)
+def parse(html: str, ctx: Context) -> Element:
+    parsed = parse_html(html)
+    ctx.flattened += parsed.dropped + _bound_depth(parsed.root)
+    return parsed.root
+
+
+def _bound_depth(root: Element) -> int:
+    """Flatten every element deeper than MAX_DEPTH into the text of its parent; how many.
+
+    The parser already stops opening elements there; this catches what html5lib's
+    reparenting of misnested markup can still put deeper, so the bound holds for the walk.
+    """
+    flattened = 0
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth < MAX_DEPTH:
+            stack.extend((child, depth + 1) for child in element)
+            continue
+        if len(element):
+            flattened += sum(1 for _ in element.iter()) - 1
+            element.text = _visible_text(element)
+            element[:] = []
+        if tag(element) in _TEXTLESS and not is_blank(element.text or ""):
+            # A list or table shows no text of its own; what was flattened into one must
+            # still show. (The parser leaves a dropped tag's text there too.)
+            element.tag = "div"
+            element.attrib.clear()
+    return flattened
+
+
+def _visible_text(element: Element) -> str:
+    """The text inside `element`, without what never shows; blocks keep words apart."""
+    parts: list[str] = []
+    stack: list[tuple[Node, bool]] = [(element, False)]
+    while stack:
+        node, closing = stack.pop()
+        if isinstance(node, str):
+            parts.append(node)
+            continue
+        name = tag(node)
+        if closing:
+            parts.append(" " if name in BLOCKS else "")
+            continue
+        inner = node is not element
+        if inner:
+            stack.append((node.tail or "", False))
+        if name in DROPPED or name.startswith("#"):
+            continue
+        if inner:
+            parts.append(" " if name in BLOCKS else "")
+            stack.append((node, True))
+        stack.extend((child, False) for child in reversed(node))
+        stack.append((node.text or "", False))
+    return "".join(parts)
 
 
 def nodes(element: Element) -> Iterator[Node]:

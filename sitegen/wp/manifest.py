@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from sitegen.content import yaml_error
+from sitegen import safepath
+from sitegen.content import load_yaml, yaml_error
 from sitegen.errors import SitegenError
 from sitegen.fsutil import write_if_changed
 
@@ -56,11 +57,13 @@ def load_manifest(content_dir: Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = {
             int(k): Entry(
-                file=v["file"],
+                # The import writes and deletes these files and links to these paths: a name
+                # the gate refuses (UnsafePath is a ValueError) makes the manifest unreadable.
+                file=safepath.check_relative_file(v["file"]),
                 sha256=v["sha256"],
-                path=v["path"],
+                path=_checked_path(v["path"]),
                 modified_gmt=v.get("modified_gmt", ""),
-                aliases=tuple(v.get("aliases", ())),
+                aliases=tuple(_checked_path(a) for a in v.get("aliases", ())),
             )
             for k, v in data["entries"].items()
         }
@@ -72,6 +75,11 @@ def load_manifest(content_dir: Path) -> Manifest:
             "then overwritten); or restore it from version control",
         ) from None
     return Manifest(entries)
+
+
+def _checked_path(path: str) -> str:
+    safepath.check_page_path(path)
+    return path
 
 
 def save_manifest(content_dir: Path, manifest: Manifest) -> bool:
@@ -92,7 +100,7 @@ def load_site(content_dir: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"), yaml.SafeLoader)
     except yaml.YAMLError as exc:
         err = yaml_error(exc, f"content/{SITE_FILE}", "not valid YAML")
         err.hint = "fix the YAML or delete the file; the import writes it again"

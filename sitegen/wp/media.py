@@ -8,13 +8,17 @@ Each file is stored once, under the SHA-256 of its bytes (`static/media/ab/ab12�
 build copies `static/` verbatim, so the content refers to it root-relative as `/media/ab/…`.
 `content/.import/media-map.json` remembers which URL became which file, so a later sync
 downloads only new images. A failed download is a warning, never an abort: the URL stays as it was.
+
+What is kept: only files whose bytes are an image, audio, video or PDF format (sniff.py), stored
+under the extension of that format, whatever the URL or Content-Type say; each file at most
+`FetchOptions.max_media` bytes. Hosts other than the `--from` origin must be public (netguard.py).
+Anything refused is a warning naming the URL and the post that uses it, and is never written.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 import re
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -27,11 +31,15 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import atomic_write, write_if_changed
+from sitegen.safepath import UnsafePath, inside
 from sitegen.wp.fetch import HttpClient
+from sitegen.wp.sniff import EXTENSIONS, describe, sniff
 
 MEDIA_DIR = Path("static/media")
 MAP_FILE = Path("content/.import/media-map.json")
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg", ".bmp", ".ico"})
+_QUIET_SCHEMES = frozenset({"http", "https", "data"})  # data: images are inline: nothing to fetch
+_LOCAL = re.compile(r"^/media/([0-9a-f]{2})/\1[0-9a-f]{62}(?P<ext>\.[a-z0-9]{1,5})$")
 _THUMB = re.compile(r"^(?P<stem>.+)-(?P<w>\d+)x(?P<h>\d+)(?P<ext>\.[A-Za-z0-9]+)$")
 
 
@@ -64,7 +72,11 @@ def srcset_urls(srcset: str) -> list[str]:
 
 
 def is_image_url(url: str) -> bool:
-    return PurePosixPath(unquote(urlsplit(url).path)).suffix.lower() in IMAGE_EXTS
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # `http://[x`: not a URL at all, so not an image to mirror
+        return False
+    return PurePosixPath(unquote(path)).suffix.lower() in IMAGE_EXTS
 
 
 def image_urls(html: str) -> list[str]:
@@ -121,6 +133,7 @@ class MediaMirror:
     http: HttpClient
     index: Mapping[str, str] = field(default_factory=dict)  # size URL -> original (media.json)
     mapping: dict[str, str] = field(default_factory=dict)  # absolute URL -> /media/ab/….ext
+    purged: list[str] = field(default_factory=list)  # URLs whose stored file was not media
 
     def __post_init__(self) -> None:
         path = self.site_dir / MAP_FILE
@@ -129,25 +142,57 @@ class MediaMirror:
                 self.mapping = dict(json.loads(path.read_text(encoding="utf-8")))
             except (json.JSONDecodeError, ValueError, TypeError):
                 self.mapping = {}  # a cache: a broken one costs a download, not correctness
-            self.mapping = {u: p for u, p in self.mapping.items() if self._exists(p)}
+            self.mapping = {u: p for u, p in self.mapping.items() if self._valid(u, p)}
 
     def absolute(self, url: str) -> str:
         return urljoin(self.home, url.strip())
 
     def rewrite(self, url: str) -> str | None:
         """The root-relative local URL for an image URL, or None if it is not mirrored."""
-        full = self.absolute(url)
-        return self.mapping.get(best_url(full, self.index)) or self.mapping.get(full)
+        try:
+            full = self.absolute(url)
+            return self.mapping.get(best_url(full, self.index)) or self.mapping.get(full)
+        except ValueError:  # not a URL (`http://[x`): never mirrored
+            return None
 
     def mirror(
         self,
-        urls: Iterable[str],
+        urls: Iterable[str | tuple[str, str]],
         problems: Problems,
         progress: Callable[[int, int], None] | None = None,
     ) -> MediaReport:
+        """Download what is not mirrored yet. `urls` may pair each URL with where it is used
+        (a JSON path), which a warning then names."""
         report = MediaReport()
-        wanted = sorted({best_url(self.absolute(u), self.index) for u in urls if u.strip()})
-        wanted = [u for u in wanted if urlsplit(u).scheme in ("http", "https")]
+        for url in self.purged:
+            problems.warn(
+                "a file an earlier import stored is not an image, audio, video or PDF file: "
+                "deleted from static/media/, and fetched again",
+                url,
+            )
+        self.purged.clear()
+        users: dict[str, list[str]] = {}
+        for item in urls:
+            raw, where = (item, "") if isinstance(item, str) else item
+            if not raw.strip():
+                continue
+            try:
+                users.setdefault(best_url(self.absolute(raw), self.index), []).append(where)
+            except ValueError:
+                problems.warn(
+                    f"image not mirrored: not a valid URL{_used_by([where])}",
+                    raw,
+                    "the content keeps its URL",
+                )
+        wanted = sorted(u for u in users if urlsplit(u).scheme in ("http", "https"))
+        for url in sorted(u for u in users if urlsplit(u).scheme not in _QUIET_SCHEMES):
+            # file:, ftp:, gopher: …: never fetched; said, since a post naming one is odd.
+            problems.warn(
+                f"image not mirrored: refused: only http:// and https:// addresses are fetched"
+                f"{_used_by(users[url])}",
+                url,
+                "the content keeps its URL",
+            )
         todo = [u for u in wanted if u not in self.mapping]
         report.reused = len(wanted) - len(todo)
         done = 0
@@ -166,7 +211,11 @@ class MediaMirror:
                     progress(done, len(todo))
                 if why:
                     report.failed.append((url, why))
-                    problems.warn(f"image not mirrored: {why}", url, "the content keeps its URL")
+                    problems.warn(
+                        f"image not mirrored: {why}{_used_by(users[url])}",
+                        url,
+                        "the content keeps its URL",
+                    )
                     continue
                 self.mapping[url] = local
                 report.downloaded += 1
@@ -179,43 +228,77 @@ class MediaMirror:
         text = json.dumps(self.mapping, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         write_if_changed(self.site_dir / MAP_FILE, text.encode("utf-8"))
 
+    def _valid(self, url: str, local: object) -> bool:
+        """A remembered file this version would have stored. An older sitegen kept any type
+        (an HTML page named .png, an SVG, a script), so a file that is not media is deleted (it
+        would be published) and fetched again, to be judged like any new one."""
+        m = _LOCAL.match(local) if isinstance(local, str) else None
+        if m is None or not self._exists(m[0]):
+            return False
+        path = self.site_dir / "static" / m[0].lstrip("/")
+        with path.open("rb") as f:
+            head = f.read(64)  # enough for every signature sniff() knows
+        if m["ext"] in EXTENSIONS and sniff(head) is not None:
+            return True
+        self.purged.append(url)
+        path.unlink(missing_ok=True)
+        return False
+
     def _exists(self, local: str) -> bool:
-        return (self.site_dir / "static" / local.lstrip("/")).is_file()
+        try:
+            return inside(self.site_dir / "static", local.lstrip("/")).is_file()
+        except UnsafePath:
+            return False
 
     def _download(self, url: str) -> tuple[str, int]:
-        resp = self.http.get(url, accept="image/*,*/*;q=0.5")
+        resp = self.http.get(url, accept="image/*,*/*;q=0.5", limit=self.http.options.max_media)
         if resp.status != 200:
             raise SitegenError(f"HTTP {resp.status}", url)
-        ctype = resp.header("Content-Type").split(";")[0].strip().lower()
-        if ctype.startswith("text/html") or not resp.body:
-            raise SitegenError(f"not an image ({ctype or 'empty answer'})", url)
+        ext = sniff(resp.body)
+        if ext is None:
+            ctype = resp.header("Content-Type").split(";")[0].strip().lower() or "no type"
+            raise SitegenError(
+                f"not an image, audio, video or PDF file ({describe(resp.body)}, "
+                f"served as {ctype})",
+                url,
+            )
         digest = hashlib.sha256(resp.body).hexdigest()
-        rel = f"media/{digest[:2]}/{digest}{_extension(url, ctype)}"
-        target = self.site_dir / "static" / rel
+        rel = f"media/{digest[:2]}/{digest}{ext}"
+        try:
+            target = inside(self.site_dir / "static", rel)
+        except UnsafePath as exc:  # static/media/ is a symbolic link out of the site
+            raise SitegenError(f"not stored: {exc}", url) from None
         if not target.exists():  # content-addressed: the same bytes are stored once
             atomic_write(target, resp.body)
         return "/" + rel, len(resp.body)
 
 
-def _extension(url: str, ctype: str) -> str:
-    suffix = PurePosixPath(unquote(urlsplit(url).path)).suffix.lower()
-    if suffix in IMAGE_EXTS:
-        return ".jpg" if suffix == ".jpeg" else suffix
-    guessed = mimetypes.guess_extension(ctype) if ctype else None
-    return {".jpe": ".jpg", ".jpeg": ".jpg"}.get(guessed or "", guessed or ".bin")
+def _used_by(where: list[str]) -> str:
+    named = sorted({w for w in where if w})
+    if not named:
+        return ""
+    more = f" and {len(named) - 1} more" if len(named) > 1 else ""
+    return f"; used by {named[0]}{more}"
 
 
 def post_image_urls(
     post: Mapping[str, Any], media_by_id: Mapping[int, Mapping[str, Any]]
 ) -> list[str]:
     """The images one REST post uses: its content's images and its featured image."""
+    return [url for url, _ in post_image_refs(post, media_by_id)]
+
+
+def post_image_refs(
+    post: Mapping[str, Any], media_by_id: Mapping[int, Mapping[str, Any]]
+) -> list[tuple[str, str]]:
+    """(URL, the post's field that names it) for each image one REST post uses."""
     content = post.get("content") or {}
     html = content.get("rendered", "") if isinstance(content, dict) else ""
-    urls = image_urls(html) if isinstance(html, str) else []
+    refs = [(u, "content.rendered") for u in image_urls(html)] if isinstance(html, str) else []
     featured = media_by_id.get(post.get("featured_media") or 0)
     if featured and isinstance(featured.get("source_url"), str):
-        urls.append(featured["source_url"])
-    return urls
+        refs.append((featured["source_url"], "featured_media"))
+    return refs
 
 
 # A tag that may carry image URLs, and its URL-valued attributes. WordPress escapes `<` inside

@@ -23,7 +23,7 @@ from sitegen.wp.media import (
     MediaMirror,
     MediaReport,
     originals,
-    post_image_urls,
+    post_image_refs,
     rewrite_media_item,
     rewrite_post,
 )
@@ -36,6 +36,7 @@ from sitegen.wp.sync import (
     fetch_site,
     finish,
     load_current,
+    locations,
     write_input,
 )
 
@@ -149,14 +150,16 @@ def _mirror_media(
     known = load_current(current)
     index_body = (current / "index.json").read_bytes()
     home = _home(index_body) or url.rstrip("/") + "/"
-    mirror = MediaMirror(
-        site_dir, home, HttpClient(options.sync.fetch), originals(known["media"].values())
-    )
+    # The site's claimed home only resolves relative URLs; the one origin trusted to be on an
+    # internal address is the one the user named (`url`), not whatever the site says it is.
+    http = HttpClient(options.sync.fetch).trusting(url)
+    mirror = MediaMirror(site_dir, home, http, originals(known["media"].values()))
+    where = locations(known, (IMPORT_DIR / "current").as_posix())
     urls = [
-        u
+        (u, f"{where.get((kind, post_id), f'{kind} id {post_id}')}.{field}")
         for kind in ("posts", "pages")
-        for post in known[kind].values()
-        for u in post_image_urls(post, known["media"])
+        for post_id, post in known[kind].items()
+        for u, field in post_image_refs(post, known["media"])
     ]
     report = mirror.mirror(
         urls, problems, lambda d, t: progress("media", d, t) if progress else None

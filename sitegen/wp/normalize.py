@@ -15,11 +15,15 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sitegen import safepath
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
-from sitegen.wp.html2md import ConvertOptions, html_to_markdown
+from sitegen.wp.html2md import ConvertOptions, convert
+from sitegen.wp.html2md_blocks import MAX_NESTING
+from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
 from sitegen.wp.text import plain_text
+from sitegen.wp.urlhost import web_authority
 
 # Paths under the home that stay WordPress's own in the mirror (DESIGN.md, principle 8), so a
 # link to them becomes root-relative. Anything else under the home (uploads, wp-admin) stays
@@ -80,10 +84,12 @@ class Normalized:
 
 def url_key(url: str) -> str:
     """A permalink as a map key: scheme, default port, `%XX` case and trailing slash ignored."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.port and parts.port not in (80, 443):
-        host += f":{parts.port}"
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # `https://[::1`: a key no valid URL has, so it matches nothing
+        return f"\0{url}"
+    # The host as a browser reads it: `https://evil.example\@site/x` is not a link to `site`.
+    host = web_authority(url)
     path = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group(0).lower(), parts.path)
     return f"{host}{path.rstrip('/')}/"
 
@@ -91,7 +97,7 @@ def url_key(url: str) -> str:
 def relative_path(link: str, home: str) -> str | None:
     """`https://site/web/2023/09/01/x/` -> `2023/09/01/x/` (encoding kept); None if elsewhere."""
     key, home_key = url_key(link), url_key(home)
-    if not key.startswith(home_key):
+    if not key.startswith(home_key) or key.startswith("\0"):
         return None
     # Cut the home's path from the link's own path, so `%E2` stays `%E2` as WordPress wrote it.
     path = urlsplit(link.strip()).path
@@ -116,7 +122,10 @@ def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
         return answer
 
     def rewrite(url: str) -> str:
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # `https://[::1/x` in a post: left as written, like any other link
+            return url
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return url
         rel = relative_path(url, maps.home)
@@ -199,7 +208,7 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
     # class_list (WordPress 6.5+) names every term of the post by slug: the fallback when
     # neither the side file nor _embedded knows an id. The name is then made from the slug.
     from_classes = [c[len(prefix) :] for c in post.class_list if c.startswith(prefix)]
-    extra = [s for s in from_classes if s and s not in have]
+    extra = [s for s in from_classes if s and s not in have and _safe_class(s, post, problems)]
     for slug in extra:
         # One unknown id and one unknown slug are the same term; more cannot be paired.
         wp_id = missing[0][1] if len(missing) == len(extra) == 1 else 0
@@ -217,6 +226,20 @@ def _terms(post: WpPost, maps: SiteMaps, problems: Problems, taxonomy: str) -> l
             "posts, or fetch them with _embed",
         )
     return terms
+
+
+def _safe_class(slug: str, post: WpPost, problems: Problems) -> bool:
+    """A slug read from class_list names an archive folder like any other: the gate decides."""
+    try:
+        safepath.check_slug(slug)
+    except safepath.UnsafePath as exc:
+        problems.error(
+            f"unsafe term slug in class_list: {exc}; left out",
+            f"{post.where}.class_list",
+            "a slug is one URL path segment; fix the term in WordPress",
+        )
+        return False
+    return True
 
 
 def name_from_slug(slug: str) -> str:
@@ -288,11 +311,23 @@ def normalize(
 ) -> Normalized:
     """The content file of one post or page. `path` was decided by the first pass."""
     meta = front_matter(post, path, maps, problems, aliases)
-    return Normalized(meta, body_markdown(post, make_rewriter(maps)))
+    return Normalized(meta, body_markdown(post, make_rewriter(maps), problems))
 
 
-def body_markdown(post: WpPost, rewrite: Callable[[str], str]) -> str:
-    return html_to_markdown(post.content_html, ConvertOptions(rewrite_url=rewrite))
+def body_markdown(post: WpPost, rewrite: Callable[[str], str], problems: Problems) -> str:
+    """The post's body as Markdown; markup nested too deep to convert is flattened, and said."""
+    converted = convert(post.content_html, ConvertOptions(rewrite_url=rewrite))
+    if converted.flattened:
+        problems.warn(
+            f"post {post.id}: HTML nested too deep; {converted.flattened} elements were "
+            "flattened to their text",
+            f"{post.where}.content.rendered",
+            f"the text is kept, not its structure: the mirror keeps {MAX_DEPTH} levels of "
+            f"HTML, {MAX_NESTING} levels of quotes and lists (a list counts two) and "
+            f"{MAX_FORMATTING} formatting tags open at once; unclosed tags (each one nests "
+            "everything after it) are the usual cause: close them in WordPress, import again",
+        )
+    return converted.markdown
 
 
 def front_matter(
@@ -308,6 +343,12 @@ def front_matter(
             post.modified, post.modified_gmt, maps.tz, f"{post.where}.modified_gmt"
         ),
     }
+    if post.content_missing:  # said here, where only the copy of a post that is written is
+        problems.warn(
+            "no content.rendered: imported with an empty body",
+            f"{post.where}.content",
+            "save the post again from /wp-json/wp/v2/ (with the default context=view)",
+        )
     author = _author(post, maps, problems)
     if author:
         meta["author"] = author

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from sitegen import safepath
 from sitegen.errors import Problems, SitegenError
 from sitegen.wp.export import ErrorResponse, WpPost, WpTerm, WpUser
 from sitegen.wp.manifest import Manifest
@@ -58,6 +59,7 @@ class First:
     users: dict[int, WpUser] = field(default_factory=dict)
     api_root: str = ""
     offsets: Counter[timedelta] = field(default_factory=Counter)
+    refused: set[str] = field(default_factory=set)  # embedded slugs said to be unsafe, once
 
 
 @dataclass
@@ -76,7 +78,7 @@ def first_pass(
     first = First()
     for src in sources:
         try:
-            for post in read_posts(src, side, first=True):
+            for post in read_posts(src, side, first=True, problems=problems):
                 if isinstance(post, SitegenError):
                     problems.add(post)
                 else:
@@ -108,9 +110,20 @@ def _learn(
     skip: Callable[[str], None],
 ) -> None:
     _learn_site(post, first)
+    for err in post.refused:  # one hostile term is embedded in every post that has it
+        if err.message not in first.refused:
+            first.refused.add(err.message)
+            problems.add(err)
     reason = _skip_reason(post, drafts)
     if reason:
         skip(reason)
+        if not post.status and src.content:
+            problems.warn(
+                "no status: not imported (only what WordPress marks public is published)",
+                f"{post.where}.status",
+                'save the post again from /wp-json/wp/v2/, or add "status": "publish" if it '
+                "is public",
+            )
         return
     stub = Stub(
         where=post.where,
@@ -163,6 +176,8 @@ def _skip_reason(post: WpPost, drafts: bool) -> str:
         return "password-protected"
     if post.status == "publish" or (post.status == "draft" and drafts):
         return ""
+    if not post.status:
+        return "no status"
     return _SKIP_STATUS.get(post.status, f"status {post.status}")
 
 
@@ -195,7 +210,12 @@ def _home_from_link(link: str, slug: str) -> str:
 
 
 def place(
-    first: First, side: SideData, manifest: Manifest, old_site: dict[str, Any], problems: Problems
+    first: First,
+    side: SideData,
+    manifest: Manifest,
+    old_site: dict[str, Any],
+    problems: Problems,
+    skip: Callable[[str], None] = _ignore,
 ) -> Placed:
     home = find_home(side, first, old_site)
     maps = SiteMaps(
@@ -213,6 +233,9 @@ def place(
     placed: dict[int, Stub] = {}
     for stub in sorted(first.stubs.values(), key=lambda s: (s.type, s.date, s.id)):
         path = _path(stub, home, problems)
+        if path is None:
+            skip("unsafe permalink")
+            continue
         if by_path.setdefault(path, stub.id) != stub.id:
             problems.error(
                 f"post {stub.id} has the same permalink as post {by_path[path]}; it is left out",
@@ -234,14 +257,18 @@ def place(
     return Placed(placed, maps)
 
 
-def _path(stub: Stub, home: str, problems: Problems) -> str:
+def _path(stub: Stub, home: str, problems: Problems) -> str | None:
+    """The post's URL path, or None (an error said why) if the gate refuses it: the path
+    names the post's folder in the built site and its rules in `_redirects`."""
     rel = None if urlsplit(stub.link).query else relative_path(stub.link, home)
     if rel:
-        return rel
+        return _checked(rel, stub, "link", problems)
     # Plain permalinks (`?p=123`, as drafts have) or a link elsewhere: WordPress's default
     # pretty permalink for posts, the slug for pages.
     slug = stub.slug or str(stub.id)
     path = f"{slug}/" if stub.type == "page" else f"{stub.date:%Y/%m/%d}/{slug}/"
+    if _checked(path, stub, "slug", problems) is None:
+        return None
     if rel == "":  # a static front page: the home itself belongs to the build's index
         problems.warn(f"the site's front page; published at {path}", f"{stub.where}.link")
     elif not stub.draft:
@@ -250,6 +277,19 @@ def _path(stub: Stub, home: str, problems: Problems) -> str:
             f"{stub.where}.link",
         )
     return path
+
+
+def _checked(path: str, stub: Stub, key: str, problems: Problems) -> str | None:
+    try:
+        return safepath.check_page_path(path)
+    except safepath.UnsafePath as exc:
+        problems.error(
+            f"unsafe permalink: {exc}; {stub.type} {stub.id} is left out",
+            f"{stub.where}.{key}",
+            "a permalink must be a path under the site's home, each segment a name a file "
+            "could have (no '..', '/' encoded as %2f, control characters or white space)",
+        )
+        return None
 
 
 def _file(stub: Stub, path: str, taken: dict[str, int]) -> str:
@@ -270,9 +310,13 @@ def _safe(name: str, wp_id: int) -> str:
     name = re.sub(r"[/\\\x00-\x1f]", "-", name).strip() or str(wp_id)
     if name[0] in "._":
         name = f"{wp_id}-{name}"
-    while len(name.encode()) > 200:  # file systems stop at 255 bytes; leave room for -ID.md
-        name = name[:-1]
-    return name
+    # File systems stop at 255 bytes; leave room for -ID.md. Hashed, not cut: two long slugs
+    # that differ only at the end keep two files.
+    name = safepath.hashed_name(name, 200)
+    try:
+        return safepath.check_name(name)
+    except safepath.UnsafePath:  # what no file may be called (a lone surrogate...): the id
+        return str(wp_id)
 
 
 def _timezone(side: SideData, first: First) -> timezone | Any:

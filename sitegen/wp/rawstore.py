@@ -157,6 +157,8 @@ def fetch_merged(
         with ThreadPoolExecutor(max_workers=max(1, client.http.options.jobs)) as pool:
             for more, _, _ in pool.map(one, range(2, pages + 1)):
                 items.extend(more)
-    body = bodies[1] if pages <= 1 else json.dumps(items, ensure_ascii=False).encode("utf-8")
+    # backslashreplace: a lone surrogate stays the JSON escape it came as (see sync._dump).
+    merged = json.dumps(items, ensure_ascii=False).encode("utf-8", "backslashreplace")
+    body = bodies[1] if pages <= 1 else merged
     store.save(name, key, body, total, pages)
     return items

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from urllib.parse import urlsplit
+from functools import lru_cache
 
 import nh3
+
+from sitegen.wp.urlhost import embed_host, host_key, web_host
 
 
 def tag_set(names: str) -> frozenset[str]:
@@ -85,12 +87,15 @@ def safe_url(url: str) -> str | None:
 
 
 def iframe_allowed(src: str, hosts: tuple[str, ...]) -> bool:
-    """True when `src` is an https (or http) URL on one of `hosts` (exact host names)."""
-    try:
-        parts = urlsplit(src)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and (parts.hostname or "") in hosts
+    """True when a browser would load `src` over https (or http) from one of `hosts` (exact host
+    names), whatever page it sits in; a URL with a user name or password is never allowed."""
+    host = embed_host(src)
+    return bool(host) and host in _host_keys(hosts)
+
+
+@lru_cache(maxsize=16)
+def _host_keys(hosts: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(filter(None, map(host_key, hosts)))
 
 
 def iframe_link_text(src: str, title: str) -> str:
@@ -152,9 +157,5 @@ def _iframe_or_link(match: re.Match[str], hosts: tuple[str, ...]) -> str:
 
 
 def http_host(url: str) -> str:
-    """The host of an http(s) URL; "" for anything else."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    return (parts.hostname or "") if parts.scheme in {"http", "https"} else ""
+    """The host a browser would load for an http(s) URL; "" for anything else."""
+    return web_host(url)

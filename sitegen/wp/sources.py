@@ -123,14 +123,17 @@ def _classify(path: Path, name: str, posts: dict[Path, Source], sides: dict[Path
         posts[key] = Source(path, name, True)  # named or in an input folder: imported
 
 
-def read_posts(src: Source, side: SideData, *, first: bool) -> Iterator[WpPost | SitegenError]:
+def read_posts(
+    src: Source, side: SideData, *, first: bool, problems: Problems | None = None
+) -> Iterator[WpPost | SitegenError]:
     """The posts of one input, JSON or export; `first`: the importer's first pass, which
-    learns the exports' site details, terms, authors and attachments into `side`."""
+    learns the exports' site details, terms, authors and attachments into `side`, and
+    reports what reading repaired in `problems`."""
     if src.export:
         if side.wxr is None:
             side.wxr = wxr.WxrData()
         return wxr.read(src.path, src.name, side, learn=first)
-    return iter_posts(read_json(src.path, src.name), src.name)
+    return iter_posts(read_json(src.path, src.name, problems if first else None), src.name)
 
 
 def read_sides(sources: list[Source], problems: Problems) -> SideData:
@@ -138,7 +141,7 @@ def read_sides(sources: list[Source], problems: Problems) -> SideData:
     side = SideData()
     for src in sources:
         try:
-            data = read_json(src.path, src.name)
+            data = read_json(src.path, src.name, problems)
         except SitegenError as err:
             problems.add(err)
             continue

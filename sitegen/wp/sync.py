@@ -350,7 +350,20 @@ def _newest_first(items: Iterable[Any]) -> list[Any]:
 
 
 def _dump(items: Any) -> bytes:
-    return json.dumps(items, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+    # A lone surrogate (WordPress cut an emoji in half) stays the JSON escape it came as;
+    # the import repairs and reports it.
+    text = json.dumps(items, ensure_ascii=False, sort_keys=True)
+    return text.encode("utf-8", "backslashreplace") + b"\n"
+
+
+def locations(known: dict[str, dict[int, Any]], folder: str) -> dict[tuple[str, int], str]:
+    """(kind, id) -> the JSON path of that post or page in the folder write_input writes."""
+    where: dict[tuple[str, int], str] = {}
+    for n, post in enumerate(_newest_first(known["posts"].values())):
+        where["posts", post["id"]] = f"{folder}/posts-page-{n // CHUNK + 1}.json[{n % CHUNK}]"
+    for n, page in enumerate(_newest_first(known["pages"].values())):
+        where["pages", page["id"]] = f"{folder}/pages.json[{n}]"
+    return where
 
 
 def write_input(
