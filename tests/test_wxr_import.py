@@ -344,3 +344,29 @@ def test_any_damaged_export_is_a_message_never_a_traceback(cut: int, junk: bytes
         report = import_paths(Path(work) / "site", [export], ImportOptions())
         if report.failed and report.imported == 0:
             assert not (Path(work) / "site" / "content").exists()
+
+
+def test_hostile_slugs_statuses_and_links_are_refused_by_name(tmp_path: Path) -> None:
+    """The safe-path gate sees an export's slugs as it sees the REST API's: a category slug
+    that climbs out of the site, a tag slug with a newline (a redirect rule smuggled into
+    _redirects), an item without a status (not published), a link that is no URL."""
+    text = SMALL.read_text(encoding="utf-8")
+    text = text.replace(
+        '<category domain="category" nicename="new-one">New one</category>',
+        '<category domain="category" nicename="../../x/config">Up</category>'
+        '<category domain="post_tag" nicename="a&#10;/* https://evil.example/ 302!">T</category>',
+    )
+    text = text.replace("<wp:status>trash</wp:status>", "")
+    text = text.replace("<link>http://x.test/2024/01/03/s/</link>", "<link>http://[x/s/</link>")
+    hostile = tmp_path / "export.xml"
+    hostile.write_text(text, encoding="utf-8")
+    report = import_paths(tmp_path / "s", [hostile], ImportOptions())
+    assert report.imported == 1  # the good post is still imported, without the bad terms
+    rendered = report.errors.render()
+    assert "unsafe slug" in rendered and "../../x/config" in rendered
+    assert "evil.example" in rendered  # the newline slug is named, then left out
+    assert f"{hostile}:item[3].link: error: not a URL" in rendered
+    assert report.skipped.get("no status") == 1
+    body = next((tmp_path / "s" / "content" / "posts").rglob("*.md")).read_text()
+    assert "config" not in body and "evil" not in body
+    assert not (tmp_path / "x").exists()

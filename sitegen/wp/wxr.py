@@ -26,14 +26,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from sitegen import safepath
 from sitegen.errors import Problems, SitegenError
 from sitegen.wp import phpserial, wpformat, wprender
-from sitegen.wp.export import WpMedia, WpPost, WpSite, WpTerm, WpUser
+from sitegen.wp.export import UnsafeSlug, WpMedia, WpPost, WpSite, WpTerm, WpUser
 from sitegen.wp.wprender import Attachment, RenderContext
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ class WxrData:
     unknown_shortcodes: Counter[str] = field(default_factory=Counter)
     unknown_where: dict[str, str] = field(default_factory=dict)
     missing_embeds: int = 0
+    refused_slugs: set[str] = field(default_factory=set)  # reported once each
     missing_embed_where: str = ""
 
     def finish(self, side: SideData) -> None:
@@ -136,6 +139,7 @@ class _Reader:
     is_export: bool = False
     channel: dict[str, str] = field(default_factory=dict)
     count: int = 0
+    refused: list[SitegenError] = field(default_factory=list)  # slugs the gate refused
 
     @property
     def wxr(self) -> WxrData:
@@ -204,6 +208,8 @@ class _Reader:
             self.author(elem)
         elif key in ("wp:category", "wp:tag", "wp:term"):
             self.term(key, elem)
+            yield from self.refused
+            self.refused.clear()
         elif key == "item":
             if not self.is_export:
                 raise self.not_an_export(_NO_WP_DATA)
@@ -215,6 +221,9 @@ class _Reader:
                 return
             if post is not None:
                 yield post
+            if self.learn:
+                yield from self.refused
+            self.refused.clear()
 
     def commit_site(self) -> None:
         c = self.channel
@@ -241,7 +250,7 @@ class _Reader:
             user_id,
             WpUser(
                 id=user_id,
-                slug=sanitize_title(login) or str(user_id),
+                slug=_author_slug(login, user_id),
                 name=f.get("wp:author_display_name", "") or login,
             ),
         )
@@ -266,12 +275,35 @@ class _Reader:
         into = {"category": self.side.categories, "post_tag": self.side.tags}.get(taxonomy)
         if into is None or not slug:
             return  # post formats, nav menus, custom taxonomies: not terms of the mirror
+        if not self.safe(slug, f"{self.name}:{key}[{slug!r}]") or (
+            parent and not self.safe(parent, f"{self.name}:{key}[{slug!r}].parent")
+        ):
+            return
         term_id = term_id or _synthetic_id(taxonomy, slug)
         self.wxr.terms.setdefault((taxonomy, slug), term_id)
         into.setdefault(
             term_id,
             WpTerm(term_id, slug, name, taxonomy, parent_slug=parent, description=description),
         )
+
+    def safe(self, slug: str, where: str) -> bool:
+        """Whether the gate lets `slug` name an archive folder; if not, it is reported."""
+        try:
+            safepath.check_slug(slug)
+            return True
+        except safepath.UnsafePath as exc:
+            if slug in self.wxr.refused_slugs:
+                return False
+            self.wxr.refused_slugs.add(slug)
+            self.refused.append(
+                UnsafeSlug(
+                    f"unsafe slug: {exc}; left out",
+                    where,
+                    "a slug is one URL path segment (WordPress percent-encodes anything "
+                    "else); fix it in WordPress",
+                )
+            )
+            return False
 
     def item(self, elem: Element, where: str) -> WpPost | None:
         f = _fields(elem)
@@ -282,7 +314,7 @@ class _Reader:
             if self.learn:
                 self.attachment(post_id, f, meta)
             return None
-        status = f.get("wp:status", "publish")
+        status = f.get("wp:status", "")  # none is not "publish": only what WordPress says
         login = f.get("dc:creator", "")
         author = self.wxr.logins.get(login, 0)
         if self.learn and status == "publish" and post_type in ("post", "page"):
@@ -297,7 +329,7 @@ class _Reader:
             type=post_type,
             status=status,
             slug=f.get("wp:post_name", ""),
-            link=f.get("link", ""),
+            link=_url(f.get("link", ""), f"{where}.link"),
             guid=f.get("guid", ""),
             date=date,
             date_gmt=_date(f, "wp:post_date_gmt", where),
@@ -315,6 +347,7 @@ class _Reader:
             tags=tags,
             parent=_int_or_zero(f.get("wp:post_parent", "")),
             menu_order=_int_or_zero(f.get("wp:menu_order", "")),
+            content_missing="content:encoded" not in f,
         )
         if self.learn or post_type not in ("post", "page") or post.protected:
             return post  # the first pass needs no body; nobody needs a skipped one's
@@ -355,7 +388,7 @@ class _Reader:
                 post_format = slug.removeprefix("post-format-") or "standard"
                 continue
             into = {"category": categories, "post_tag": tags}.get(domain)
-            if into is None or not slug:
+            if into is None or not slug or not self.safe(slug, f"{where}.category[{slug!r}]"):
                 continue
             term_id = self.wxr.terms.get((domain, slug))
             if term_id is None:  # in another piece's header, or in none (WxrData.finish)
@@ -451,6 +484,19 @@ def _int(f: dict[str, str], key: str, where: str) -> int:
         ) from None
 
 
+def _url(text: str, where: str) -> str:
+    """A permalink Python can split (`https://[::1` is not)."""
+    try:
+        urlsplit(text).port  # noqa: B018 (the port is checked when it is read)
+    except ValueError as exc:
+        raise SitegenError(
+            f"not a URL ({exc}): {text[:60]!r}",
+            where,
+            "WordPress writes a full URL here, such as https://example.org/2023/09/01/slug/",
+        ) from None
+    return text
+
+
 def _int_or_zero(text: str) -> int:
     text = text.strip()
     return int(text) if text.isascii() and text.isdigit() else 0  # "²".isdigit() is True
@@ -494,6 +540,14 @@ def _synthetic_id(taxonomy: str, slug: str) -> int:
 
 def _expat_message(exc: ParseError) -> str:
     return re.sub(r": line \d+, column \d+$", "", str(exc))
+
+
+def _author_slug(login: str, user_id: int) -> str:
+    slug = sanitize_title(login)
+    try:
+        return safepath.check_slug(slug)
+    except safepath.UnsafePath:
+        return str(user_id)  # an empty or odd login: the id names the author's folder
 
 
 def sanitize_title(text: str) -> str:
