@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.errors import SitegenError
+from sitegen.mediatypes import ATOM, RSS, content_type, is_compressible
 from sitegen.publish.localsite import scan_site
-from sitegen.publish.mimetypes import ATOM, RSS, content_type, is_compressible
 from sitegen.publish.plan import ASSETS, FEEDS, HOME, PAGES, SITEMAPS, phase_of, plan_sync
 from sitegen.publish.settings import (
     DAY,
