@@ -17,10 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import safepath
 from sitegen.errors import Problems
+from sitegen.feeds.formats import NAMES as FEED_FORMATS
 from sitegen.model import SiteInfo
 
 CONFIG_FILE = "sitegen.toml"
-FEED_FORMATS = ("rss", "atom", "json")
 
 
 @dataclass(frozen=True)
