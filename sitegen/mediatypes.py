@@ -101,5 +101,10 @@ def xml_type(head: bytes) -> str:
     return _BY_ROOT.get(root.group(1) if root else b"", XML)
 
 
+def essence(content_type: str) -> str:
+    """The type without its parameters (`application/rss+xml`), as a `type` attribute says it."""
+    return content_type.split(";", 1)[0].strip()
+
+
 def is_compressible(content_type: str) -> bool:
     return bool(_COMPRESSIBLE.match(content_type))

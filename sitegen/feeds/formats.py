@@ -35,7 +35,7 @@ class FeedFormat:
     @property
     def mime(self) -> str:
         """The content type without parameters, as a `<link type>` wants it."""
-        return self.content_type.split(";", 1)[0]
+        return mediatypes.essence(self.content_type)
 
 
 RSS = FeedFormat(
