@@ -65,9 +65,10 @@ BY_EXTENSION = {
 # How many first bytes of a file `content_type` looks at (publish reads no more than this).
 HEAD = 2048
 
-# Declarations, comments and a doctype may come before the root element (a feed's
-# `<?xml-stylesheet?>`); a namespace prefix (`rdf:RDF`) does not change what the root is.
-_XML_SKIP = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.S)
+# Declarations, comments and a doctype (with its internal subset) may come before the root
+# element (a feed's `<?xml-stylesheet?>`); a namespace prefix (`rdf:RDF`) does not change what
+# the root is.
+_XML_SKIP = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(\[.*?\])?\s*>)", re.S)
 _XML_ROOT = re.compile(rb"\s*<(?:[\w.-]+:)?([\w.-]+)")
 _BY_ROOT = {b"rss": RSS, b"feed": ATOM, b"RDF": RDF}
 _JSON_FEED = re.compile(rb'"version"\s*:\s*"https://jsonfeed\.org/version/')

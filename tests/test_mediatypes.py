@@ -114,6 +114,7 @@ def test_the_answer_does_not_depend_on_the_machines_mime_types(
         ("feed/index.xml", b'<?xml version="1.0"?>\n<!-- <feed> -->\n<rss version="2.0">', "rss"),
         ("x/index.xml", b'<?xml-stylesheet href="/f.xsl"?>\n<feed xmlns="a">', "atom"),
         ("x.xml", b"<!DOCTYPE rdf:RDF>\n<rdf:RDF xmlns:rdf='x'>", "rdf"),
+        ("x.xml", b'<!DOCTYPE rss [\n<!ENTITY n "&#160;">\n]>\n<rss version="0.91">', "rss"),
         ("x.xml", b"<atom:feed xmlns:atom='http://www.w3.org/2005/Atom'>", "atom"),
         ("sitemap.xml", b"<urlset>", "xml"),
         ("x.xml", b"not xml at all", "xml"),
