@@ -90,7 +90,7 @@ def import_paths(
     report = ImportReport()
     content_dir = site_dir / "content"
     try:
-        manifest = load_manifest(content_dir)
+        manifest = load_manifest(content_dir, report.errors if options.force else None)
         old_site = load_site(content_dir)
     except SitegenError as err:  # nothing safe to do without knowing what was written before
         report.errors.add(err)
