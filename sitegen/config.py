@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import safepath
 from sitegen.errors import Problems
+from sitegen.feeds.formats import NAMES as FEED_FORMATS
 from sitegen.model import SiteInfo
 
 SITE_YAML = "content/_site.yaml"  # where the import writes the WordPress site's details
 
 CONFIG_FILE = "sitegen.toml"
-FEED_FORMATS = ("rss", "atom", "json")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.errors import Problems
+from sitegen.feeds.formats import BY_NAME, FORMATS, FeedFormat
 from sitegen.safepath import UnsafePath, files_inside, output_file
 from sitegen.site import Site, neighbours, related_posts
 from sitegen.urls import page_path
@@ -126,19 +127,19 @@ def list_jobs(site: Site, per_page: int) -> list[RenderJob]:
 
 
 def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
-    """RSS at feed/, Atom at feed/atom/, JSON at feed/json/; RSS + Atom per term and author."""
+    """The site's feeds in the formats it asks for; per term and author, those of them that
+    follow such a list (`sitegen.feeds.formats` says which, and where each is written)."""
     count = config.feeds.items
-    files = {"rss": "index.xml", "atom": "atom/index.xml", "json": "json/index.json"}
     jobs = []
 
     def add(
-        base: str, kind: str, key: str, posts: tuple[str, ...], formats: tuple[str, ...]
+        base: str, kind: str, key: str, posts: tuple[str, ...], formats: tuple[FeedFormat, ...]
     ) -> None:
         items = posts[:count]
         for fmt in formats:
             jobs.append(
                 RenderJob(
-                    path=f"{base}feed/{files[fmt]}",
+                    path=base + fmt.file,
                     kind=f"feed-{kind}",
                     key=key,
                     deps=_sources(site, items),
@@ -146,16 +147,17 @@ def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
                 )
             )
 
-    add("", "home", "", site.posts, config.feeds.formats)
+    site_wide = tuple(BY_NAME[name] for name in config.feeds.formats)  # in the order asked
+    add("", "home", "", site.posts, tuple(f for f in site_wide if "home" in f.kinds))
     if config.feeds.taxonomies:
-        both = tuple(f for f in ("rss", "atom") if f in config.feeds.formats)
         for kind, lists in (
             ("category", site.category_posts),
             ("tag", site.tag_posts),
             ("author", site.author_posts),
         ):
+            wanted = tuple(f for f in FORMATS if kind in f.kinds and f.name in config.feeds.formats)
             for slug, posts in lists.items():
-                add(site.term_path(kind, slug), kind, slug, posts, both)
+                add(site.term_path(kind, slug), kind, slug, posts, wanted)
     return jobs
 
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sitegen import transaction
 from sitegen.errors import Problems, SitegenError
-from sitegen.publish.mimetypes import content_type, is_compressible, is_feed
+from sitegen.feeds.formats import is_feed
+from sitegen.mediatypes import content_type, is_compressible
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
 from sitegen.safepath import UnsafePath, files_inside
@@ -85,7 +86,7 @@ def scan_site(
 
 def _meta(key: str, path: Path, settings: PublishSettings, compress: bool) -> ObjectMeta:
     data = path.read_bytes()
-    ctype = settings.content_type_for(key) or content_type(key, data[:2048])
+    ctype = settings.content_type_for(key) or content_type(key, data)
     return ObjectMeta(
         sha256=hashlib.sha256(data).hexdigest(),
         content_type=ctype,
