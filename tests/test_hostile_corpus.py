@@ -254,10 +254,10 @@ def test_hostile_case(tmp_path: Path, case: dict[str, Any]) -> None:
 
 def test_every_case_states_a_verdict() -> None:
     """A case without an expectation proves nothing: each names what must be refused or
-    built, and says which item of the issue it covers."""
+    built, and says which threat it covers."""
     for param in load_cases():
         (case,) = param.values
-        assert case.get("issue") and case.get("about"), param.id
+        assert case.get("threat") and case.get("about"), param.id
         steps = case.get("steps") or []
         verdicts = ("built", "absent", "missing", "lacks", "has", "xml_lacks", "names")
         stated = any(k in case for k in verdicts) or any("names" in s for s in steps)
