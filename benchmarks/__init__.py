@@ -1,1 +1,1 @@
-"""Benchmarks: sitegen against Hugo and Pelican on the same synthetic news site (issue 8)."""
+"""Benchmarks: sitegen against Hugo and Pelican on the same synthetic news site."""

@@ -21,7 +21,7 @@ from benchmarks.tools import REPO, hugo_binary
 
 SCENARIOS = ("import", "clean build", "nothing changed", "one post edited", "edit to browser")
 NOTES = ("<!-- notes -->", "<!-- /notes -->")
-# Targets of issue 8, for 10,000 posts on 2 cores: (scenario, what, limit).
+# Targets for 10,000 posts on 2 cores: (scenario, what, limit).
 TARGETS = (
     ("clean build", "clean build ≤ 1.5 × Hugo", "hugo-ratio", 1.5),
     ("clean build", "clean build ≥ 4 × faster than Pelican", "pelican-ratio", 4.0),
@@ -218,7 +218,7 @@ def write(path: Path, sessions: Sequence[Session]) -> None:
             "",
             *_ratios(rows),
             "",
-            f"Targets of issue 8 (set for 10,000 posts; shown here for {size:,}):",
+            f"Targets (set for 10,000 posts; shown here for {size:,}):",
             "",
             *_targets(rows),
         ]

@@ -10,7 +10,7 @@ machine): sitegen import, then clean build, build with nothing changed, build af
 post. When this sitegen has `serve`: the edit-to-browser latency in headless Chromium, 5 edits
 on the last run's site. Every step is a fresh process; wall time, CPU time, peak memory and
 files written are recorded. `SITEGEN_SRC=/path/to/checkout` benchmarks another checkout of
-sitegen than this one. Medians, ratios and the issue's targets go to benchmarks/RESULTS.md, the
+sitegen than this one. Medians, ratios and the targets go to benchmarks/RESULTS.md, the
 raw measurements to benchmarks/work/results-SIZES-TOOLS.json.
 """
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, doccache, safepath, searchstate, tuning
+from sitegen import __version__, doccache, searchstate, transaction, tuning
 from sitegen.cache import BuildState, digest, load_state, output_stamps, save_state
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
 from sitegen.config import SiteConfig, load_config
-from sitegen.errors import Problems
+from sitegen.errors import Problems, SitegenError
 from sitegen.incremental import (
     Bodies,
     Loaded,
@@ -45,7 +45,7 @@ from sitegen.incremental import (
 )
 from sitegen.model import Document, SiteInfo
 from sitegen.output import Output, Sink, StagedDirSink
-from sitegen.plan import RenderJob, StaticFile, plan_site, static_files
+from sitegen.plan import RenderJob, plan_site, static_files
 from sitegen.quick import forget as forget_quick
 from sitegen.quick import input_roots as quick_inputs
 from sitegen.quick import nothing_changed
@@ -95,17 +95,6 @@ def _owner(job: RenderJob, site: Site) -> str:
     if job.kind in ("post", "page"):
         return site.docs[job.key].source
     return f"the {job.kind} page /{job.path}"
-
-
-def _safe_static(static: StaticFile, problems: Problems) -> bool:
-    """Whether a static file's name may be published (the sink would refuse it anyway, but
-    here the problem names the file: a stray `Icon\\r` or `notes.txt ` in static/)."""
-    try:
-        safepath.check_relative_file(static.path)
-    except safepath.UnsafePath as exc:
-        problems.error(f"not published: {exc}", static.dep, "rename or remove the file")
-        return False
-    return True
 
 
 def _link_warnings(
@@ -200,6 +189,41 @@ def _remember(
         record_quick(site_dir, quick[0], quick[1], sink.stats)
     elif save[0]:
         forget_quick(site_dir)
+
+
+def _recovered(output_dir: Path, report: BuildReport) -> bool:
+    """Undo (or finish) a commit a crash interrupted, before anything reads the output; False
+    if that was impossible (reported)."""
+    try:
+        note = transaction.recover(output_dir)
+    except SitegenError as err:
+        report.problems.add(err)
+        return False
+    if note:
+        report.notes.append(note)
+    return True
+
+
+def _committed(sink: Sink, output_dir: Path, problems: Problems) -> bool:
+    """Commit the output; a file system error (full disk, permissions) is the user's to fix
+    and leaves the previous output in place, so it is reported, not a traceback."""
+    try:
+        sink.commit()
+    except OSError as exc:
+        problems.add(_write_error(output_dir, exc))
+        sink.abort()
+        return False
+    return True
+
+
+def _write_error(output_dir: Path, exc: OSError) -> SitegenError:
+    where = exc.filename or output_dir
+    return SitegenError(
+        f"could not write the output: {exc.strerror or exc}",
+        str(where),
+        hint=f"{output_dir.name}/ is left as the previous build made it; fix the cause "
+        "(space, permissions) and build again",
+    )
 
 
 def _site_info(site_dir: Path, memo: Memo, problems: Problems) -> SiteInfo:
@@ -312,6 +336,8 @@ def build_site(
     if problems.errors:  # a bad config would make every later message misleading
         return report
     quick = on_disk and sink is None  # the no-op path knows only the default output folder
+    if sink is None and not _recovered(config.output_dir, report):
+        return report
     options = (drafts, strict, check_links, config_overrides)
     roots = quick_inputs(site_dir, theme_dirs(config))
     if quick and not full:
@@ -336,8 +362,7 @@ def build_site(
     sink = sink or StagedDirSink(config.output_dir)
     out = Output(sink)
     jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
-    statics = static_files(config, theme_dirs(config))
-    statics = [s for s in statics if _safe_static(s, problems)]
+    statics = static_files(config, theme_dirs(config), problems)
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)
@@ -373,8 +398,7 @@ def build_site(
         sink.abort()
         if quick:
             forget_quick(site_dir)
-    else:
-        sink.commit()
+    elif _committed(sink, config.output_dir, problems):
         report.committed = True
         memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.kept()

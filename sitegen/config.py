@@ -17,10 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import safepath
 from sitegen.errors import Problems
+from sitegen.feeds.formats import NAMES as FEED_FORMATS
 from sitegen.model import SiteInfo
 
+SITE_YAML = "content/_site.yaml"  # where the import writes the WordPress site's details
+
 CONFIG_FILE = "sitegen.toml"
-FEED_FORMATS = ("rss", "atom", "json")
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,16 @@ _TABLES: dict[str, dict[str, type]] = {
     "sitemap": {"enabled": bool, "max_urls": int},
     "search": {"enabled": bool},
 }
+
+
+def _yaml_line(path: Path, key: str) -> str:
+    """`content/_site.yaml:LINE` of a top-level `key:` (the file alone if it cannot tell)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return SITE_YAML
+    match = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return f"{SITE_YAML}:{text.count(chr(10), 0, match.start()) + 1}" if match else SITE_YAML
 
 
 def _line_of(text: str, key: str) -> int:
@@ -156,13 +168,21 @@ def load_config(
         name: reader.check(top.get(name, {}), schema, f"{name}.")
         for name, schema in _TABLES.items()
     }
-    from_cli = "base_url" in (overrides or {})
-    base_url = _base_url(top.get("base_url") or info.home, reader, from_cli)
+    source = (
+        "cli"
+        if "base_url" in (overrides or {})
+        else "toml"
+        if top.get("base_url")
+        else SITE_YAML
+        if info.home
+        else ""
+    )
+    base_url = _base_url(top.get("base_url") or info.home, reader, source, site_dir)
     return SiteConfig(
         site_dir=site_dir,
         output_dir=_output_dir(site_dir, top.get("output_dir", "public"), reader),
         base_url=base_url,
-        title=top.get("title", info.name or urlsplit(info.home).hostname or "sitegen"),
+        title=top.get("title", info.name or _hostname(info.home) or "sitegen"),
         description=top.get("description", info.description),
         language=top.get("language", info.language or "en"),
         timezone=_timezone(top.get("timezone", info.timezone or "UTC"), reader),
@@ -180,14 +200,27 @@ def load_config(
     )
 
 
-def _base_url(value: str, reader: _Reader, from_cli: bool = False) -> str:
-    parts = urlsplit(value)
+def _hostname(url: str) -> str | None:
+    try:
+        return urlsplit(url).hostname
+    except ValueError:  # `http://[::1`: not a URL at all
+        return None
+
+
+def _base_url(value: str, reader: _Reader, source: str, site_dir: Path) -> str:
+    """`source` says where `value` comes from, so that a bad one is blamed on the right file:
+    "cli" (--base-url), "toml" (sitegen.toml), SITE_YAML (its `home`) or "" (nowhere)."""
+    try:
+        parts = urlsplit(value)
+        good = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        good = False
     message = ""
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not good:
         message = (
             f"not an absolute http(s) URL: {value!r}"
             if value
-            else "not set, and content/_site.yaml has no home URL"
+            else f"not set, and {SITE_YAML} has no home URL"
         )
     else:
         try:  # its path starts every link and every server rule (_redirects, _headers)
@@ -195,9 +228,16 @@ def _base_url(value: str, reader: _Reader, from_cli: bool = False) -> str:
         except safepath.UnsafePath as exc:
             message = f"not a usable site address: {exc}"
     if message:
-        if from_cli:  # point at the option the user typed, not at a sitegen.toml without it
+        if source == "cli":  # point at the option the user typed, not at a sitegen.toml without it
             reader.problems.error(
                 f"--base-url: {message}", hint="give the full address, e.g. https://example.org/"
+            )
+        elif source == SITE_YAML:
+            reader.problems.error(
+                f"home: {message}",
+                _yaml_line(site_dir / SITE_YAML, "home"),
+                hint="write the site's address there (the import copies it from WordPress), "
+                'or set base_url = "https://example.org/" in sitegen.toml, which comes first',
             )
         else:
             reader.bad(

@@ -11,18 +11,13 @@ from datetime import UTC, datetime
 
 from sitegen import feeds
 from sitegen.config import SiteConfig
+from sitegen.feeds import formats
 from sitegen.plan import RenderJob
 from sitegen.site import Site
 from sitegen.views import Views
 
 GENERATOR = "sitegen"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def feed_format(path: str) -> str:
-    if path.endswith("atom/index.xml"):
-        return "atom"
-    return "json" if path.endswith(".json") else "rss"
 
 
 def _meta(
@@ -87,5 +82,7 @@ def render_feed(
             memo[path] = _item(path, site, config, views)
         items.append(memo[path])
     meta = _meta(job, site, config, items)
-    writer = {"rss": feeds.render_rss, "atom": feeds.render_atom, "json": feeds.render_json}
-    return writer[feed_format(job.path)](meta, items)
+    fmt = formats.format_of(job.path)
+    if fmt is None:  # the plan makes feed jobs only at a format's file
+        raise ValueError(f"no feed format is published at {job.path}")
+    return fmt.writer(meta, items)

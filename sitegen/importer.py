@@ -1,10 +1,15 @@
-"""`sitegen import`: WordPress REST JSON -> `content/**/*.md` (docs/content-format.md).
+"""`sitegen import`: WordPress REST JSON or export (WXR) -> `content/**/*.md`
+(docs/content-format.md).
 
 Two passes, so that 100,000 posts never need to be in memory at once:
 
 1. read every input file and keep only small maps: which post lives where (id -> path,
    permalink -> path), terms, authors; decide each post's file, skip what is not public;
 2. read the files again and convert, write and forget one post at a time.
+
+Nothing is written before the first pass is over, and nothing at all when no input gave a post
+and some input could not be read (a file that is not an export): a wrong file named by mistake
+leaves the site as it was.
 
 Re-import safety comes from `content/.import/manifest.json` (sitegen.wp.manifest): a file edited
 by hand since the import wrote it is not overwritten without `force`, and a post whose permalink
@@ -24,8 +29,7 @@ from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.parallel import forks, ordered_map
 from sitegen.wp import plan, skipcache
-from sitegen.wp.export import WpPost, iter_posts
-from sitegen.wp.jsonfields import read_json
+from sitegen.wp.export import WpPost
 from sitegen.wp.manifest import (
     Entry,
     Manifest,
@@ -37,7 +41,7 @@ from sitegen.wp.manifest import (
     sha256,
 )
 from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
-from sitegen.wp.sources import Source, collect, read_sides
+from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
 
 
 @dataclass
@@ -91,7 +95,7 @@ def import_paths(
     report = ImportReport()
     content_dir = site_dir / "content"
     try:
-        manifest = load_manifest(content_dir)
+        manifest = load_manifest(content_dir, report.errors if options.force else None)
         old_site = load_site(content_dir)
     except SitegenError as err:  # nothing safe to do without knowing what was written before
         report.errors.add(err)
@@ -108,15 +112,19 @@ def import_paths(
     side = read_sides(sides, report.errors)
     first = plan.first_pass(sources, side, options.drafts, report.errors, report.skip)
     placed = plan.place(first, side, manifest, old_site, report.errors, report.skip)
+    if report.failed and not placed.stubs:
+        return report  # nothing could be read: write nothing, not even the site's details
     if options.on_total:
         options.on_total(len(placed.stubs))
     cache = tuning.current.cache  # SITEGEN_NO_CACHE: convert everything, remember nothing
     fingerprints = skipcache.load(site_dir) if cache else {}
-    writer = _Writer(placed, manifest, content_dir, options, report, progress, fingerprints)
+    writer = _Writer(placed, manifest, content_dir, options, report, progress, fingerprints, side)
     for src in sources:
         if src.content:
             writer.source(src)
     writer.flush()
+    if side.wxr is not None:
+        side.wxr.report(report.errors)
     if cache:
         skipcache.save(site_dir, fingerprints)
     placed.maps.count_missing()
@@ -158,6 +166,7 @@ class _Writer:
     report: ImportReport
     progress: Callable[[int], None] | None
     fingerprints: dict[str, str]  # wp_id -> skipcache.fingerprint of what its file was made of
+    side: SideData
     rewrite: Callable[[str], str] = field(init=False)  # links to the site -> root-relative
 
     queue: list[tuple[WpPost, plan.Stub]] = field(init=False, default_factory=list)
@@ -200,19 +209,20 @@ class _Writer:
             return None
 
     def source(self, src: Source) -> None:
+        # Streamed: an export of several GB is never in memory whole. What stops a file
+        # (bad XML halfway) was reported by the first pass, which read the same posts.
         try:
-            posts = list(iter_posts(read_json(src.path, src.name), src.name))
+            for post in read_posts(src, self.side, first=False):
+                if isinstance(post, SitegenError):
+                    continue  # reported by the first pass
+                stub = self.placed.stubs.get(post.id)
+                if stub is None or stub.where != post.where:
+                    continue  # skipped or a duplicate: counted by the first pass
+                self.queue.append((post, stub))
+                if len(self.queue) >= BATCH:
+                    self.flush()
         except SitegenError:
-            return  # reported by the first pass
-        for post in posts:
-            if isinstance(post, SitegenError):
-                continue  # reported by the first pass
-            stub = self.placed.stubs.get(post.id)
-            if stub is None or stub.where != post.where:
-                continue  # skipped or a duplicate: counted by the first pass
-            self.queue.append((post, stub))
-            if len(self.queue) >= BATCH:
-                self.flush()
+            return
 
     def post(self, post: WpPost, stub: plan.Stub, ahead: _Ahead | None = None) -> None:
         """Convert and write one post; `ahead`: what a worker made of it already, if one did."""

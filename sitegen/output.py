@@ -2,8 +2,9 @@
 
 Disk builds are staged (the project's write_if_changed/atomic_write discipline applied to the
 whole tree): a file whose bytes changed goes to a sibling folder `.<out>.new/`, and only a build
-without errors moves those files into place (one rename each) and prunes the files that
-vanished from the site, so a failed build leaves the previous `public/` intact. A file whose
+without errors moves those files into place (a rename each) and prunes the files that vanished
+from the site, as one journalled transaction (sitegen.transaction), so a failed or killed build
+leaves the previous `public/` intact. A file whose
 bytes did not change is not touched at all: its mtime stays, so rsync/S3 deploys and
 `git status` see only real changes, and a build that changes one post costs a few renames
 instead of re-creating 20,000 folders (the whole-tree swap it replaces did that every time).
@@ -12,16 +13,20 @@ instead of re-creating 20,000 folders (the whole-tree swap it replaces did that 
 
 from __future__ import annotations
 
+import contextlib
 import os
+import posixpath
 import shutil
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from sitegen import safepath
+from sitegen import safepath, transaction
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import walk_files
+from sitegen.safepath import UnsafePath, check_relative_file
 
 
 class Sink(Protocol):
@@ -72,7 +77,10 @@ class StagedDirSink:
 
     def __init__(self, live: Path) -> None:
         self.live = live
-        self.stage = live.with_name(f".{live.name}.new")
+        self.stage = transaction.stage_dir(live)
+        # A commit interrupted by a crash is undone (or finished) before anything else reads
+        # the live folder or clears the stage it may still need.
+        self.recovered = transaction.recover(live)
         shutil.rmtree(self.stage, ignore_errors=True)
         self.stage.mkdir(parents=True)
         self.kept: set[str] = set()  # written with the bytes `live` already has
@@ -102,40 +110,42 @@ class StagedDirSink:
         return _Overlay(self)
 
     def commit(self) -> None:
-        """Remove what this build did not write, then move the staged files in. Leaves the
-        stat of every output file in `stats` (what the next build may trust)."""
+        """Move the staged files in and remove what this build did not write, as one
+        transaction (sitegen.transaction): on any failure, even a crash, the live folder stays
+        or becomes again exactly the previous build. Leaves the stat of every output file in
+        `stats` (what the next build may trust)."""
+        first = not self.live.exists()
         self.live.mkdir(parents=True, exist_ok=True)
-        self._prune()
-        for rel in sorted(self.changed):
-            target = self.live / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.stage / rel, target)
-            self.stats[rel] = os.stat(target)
-        shutil.rmtree(self.stage, ignore_errors=True)
+        new, replace, remove = self._plan()
+        try:
+            transaction.commit(self.live, new, replace, remove)
+        except BaseException:
+            if first:  # there was no output before: there is none after
+                with contextlib.suppress(OSError):
+                    self.live.rmdir()
+            raise
+        for rel in self.changed:
+            self.stats[rel] = os.stat(self.live.joinpath(*rel.split("/")))
 
-    def _prune(self) -> None:
-        """One walk: files this build did not write are removed (then the folders left empty),
-        those it kept are stat'ed."""
-        wanted = self.kept | self.changed
-        emptied: set[str] = set()  # folders something was removed from
+    def _plan(self) -> tuple[list[str], list[str], list[str]]:
+        """One walk of the live folder: the staged files that are new and those that replace
+        a live file, and the live files this build did not write; kept files are stat'ed."""
+        replace, remove = [], []
         for path, rel in walk_files(self.live):
             if rel in self.kept:
                 self.stats[rel] = os.stat(path)
-            elif rel not in wanted:
-                os.unlink(path)
-                emptied.add(os.path.dirname(path))
-        root = os.fspath(self.live)
-        # Deepest first, then up the tree while folders are left empty.
-        for folder in sorted(emptied, key=lambda f: f.count(os.sep), reverse=True):
-            while folder != root:
-                try:
-                    os.rmdir(folder)
-                except OSError:  # not empty: it holds wanted files or folders
-                    break
-                folder = os.path.dirname(folder)
+            elif rel in self.changed:
+                replace.append(rel)
+            else:
+                remove.append(rel)
+        new = self.changed.difference(replace)
+        # A symbolic link to a folder is not among the walk's files, yet the file replaces it.
+        links = {rel for rel in new if os.path.islink(self.live.joinpath(*rel.split("/")))}
+        return sorted(new - links), sorted(replace + list(links)), sorted(remove)
 
     def abort(self) -> None:
-        shutil.rmtree(self.stage, ignore_errors=True)
+        if not transaction.journal_file(self.live).exists():  # else recovery may need it
+            shutil.rmtree(self.stage, ignore_errors=True)
 
 
 def _checked(rel: str, root: Path | None = None) -> Path:
@@ -182,20 +192,58 @@ class Output:
 
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
-        self.owners: dict[str, str] = {}
+        self.owners: dict[str, str] = {}  # file (as `file_key` names it) -> its producer
+        self._claimed: dict[str, str] = {}  # file -> the path it was claimed as
+        self._folders: dict[str, tuple[str, str]] = {}  # folder -> (a path in it, its owner)
         self.written = 0
         self.unchanged = 0
 
     def claim(self, rel: str, owner: str, problems: Problems) -> bool:
-        """Reserve `rel` for `owner`; a second claim is a URL collision (an error)."""
-        first = self.owners.setdefault(rel, owner)
-        if first != owner:
+        """Reserve `rel` for `owner`. A second claim of the same file, under any spelling
+        (`a/`, `a/./index.html`, another Unicode form), or of a file where another output
+        needs a folder (`a` and `a/index.html`) is a URL collision; a path that is not a safe
+        relative file is refused. Both are errors, reported before anything is written."""
+        key = file_key(rel)
+        clash = self._clash(key, owner)
+        if clash is not None:
+            other, other_owner = clash
+            same = other if other == rel else f"{rel} and {other}"
             problems.error(
-                f"URL collision: {rel} is written by both {first} and {owner}",
+                f"URL collision: {same} {'are' if other != rel else 'is'} written by both "
+                f"{other_owner} and {owner}"
+                + ("" if file_key(other) == key else ": one needs a folder of the other's name")
+                + (
+                    " (one name in two Unicode forms)"
+                    if other != rel and _nfc(other) == _nfc(rel)
+                    else ""
+                ),
                 hint="change the path of one of them",
             )
             return False
+        if key in self.owners:
+            return True  # the same producer again
+        try:
+            check_relative_file(rel)
+        except UnsafePath as exc:
+            problems.error(f"unsafe output path from {owner}: {exc}", hint=_UNSAFE_HINT)
+            return False
+        self.owners[key], self._claimed[key] = owner, rel
+        for folder in _folders(key):
+            self._folders.setdefault(folder, (rel, owner))
         return True
+
+    def _clash(self, key: str, owner: str) -> tuple[str, str] | None:
+        """(path, owner) of an earlier claim another owner made that `key` cannot coexist
+        with: the same file, a file where `key` needs a folder, or a folder `key` would be."""
+        first = self.owners.get(key)
+        if first is not None:
+            return None if first == owner else (self._claimed[key], first)
+        if key in self._folders:
+            return self._folders[key]
+        for folder in _folders(key):
+            if folder in self.owners:
+                return self._claimed[folder], self.owners[folder]
+        return None
 
     def write(self, rel: str, data: bytes) -> None:
         if self.sink.write(rel, data):
@@ -206,3 +254,29 @@ class Output:
     def keep(self, rel: str) -> None:
         self.sink.keep(rel)
         self.unchanged += 1
+
+
+_UNSAFE_HINT = "a path segment may not be empty, `.` or `..`, nor hold control characters"
+
+
+def file_key(rel: str) -> str:
+    """The file an output path lands on, in one spelling: a folder path (`a/`) names its
+    `index.html`, `.`, `..` and doubled slashes are resolved as a file system would, and
+    Unicode is composed (NFC), because macOS file systems and browsers treat the composed and
+    decomposed forms of a name as one."""
+    rel = _nfc(rel)
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    return posixpath.normpath(rel)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _folders(key: str) -> Iterator[str]:
+    """`a/b/c.html` -> `a`, `a/b`."""
+    start = key.find("/")
+    while start != -1:
+        yield key[:start]
+        start = key.find("/", start + 1)

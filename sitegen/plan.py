@@ -8,13 +8,17 @@ changed (new items, new page count) or one of its deps changed; templates, confi
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
 from sitegen.config import SiteConfig
-from sitegen.safepath import output_file
+from sitegen.errors import Problems
+from sitegen.feeds.formats import BY_NAME, FORMATS, FeedFormat
+from sitegen.safepath import UnsafePath, files_inside, output_file
 from sitegen.site import Site, neighbours, related_posts
 from sitegen.urls import page_path
 
@@ -123,19 +127,19 @@ def list_jobs(site: Site, per_page: int) -> list[RenderJob]:
 
 
 def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
-    """RSS at feed/, Atom at feed/atom/, JSON at feed/json/; RSS + Atom per term and author."""
+    """The site's feeds in the formats it asks for; per term and author, those of them that
+    follow such a list (`sitegen.feeds.formats` says which, and where each is written)."""
     count = config.feeds.items
-    files = {"rss": "index.xml", "atom": "atom/index.xml", "json": "json/index.json"}
     jobs = []
 
     def add(
-        base: str, kind: str, key: str, posts: tuple[str, ...], formats: tuple[str, ...]
+        base: str, kind: str, key: str, posts: tuple[str, ...], formats: tuple[FeedFormat, ...]
     ) -> None:
         items = posts[:count]
         for fmt in formats:
             jobs.append(
                 RenderJob(
-                    path=f"{base}feed/{files[fmt]}",
+                    path=base + fmt.file,
                     kind=f"feed-{kind}",
                     key=key,
                     deps=_sources(site, items),
@@ -143,16 +147,17 @@ def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
                 )
             )
 
-    add("", "home", "", site.posts, config.feeds.formats)
+    site_wide = tuple(BY_NAME[name] for name in config.feeds.formats)  # in the order asked
+    add("", "home", "", site.posts, tuple(f for f in site_wide if "home" in f.kinds))
     if config.feeds.taxonomies:
-        both = tuple(f for f in ("rss", "atom") if f in config.feeds.formats)
         for kind, lists in (
             ("category", site.category_posts),
             ("tag", site.tag_posts),
             ("author", site.author_posts),
         ):
+            wanted = tuple(f for f in FORMATS if kind in f.kinds and f.name in config.feeds.formats)
             for slug, posts in lists.items():
-                add(site.term_path(kind, slug), kind, slug, posts, both)
+                add(site.term_path(kind, slug), kind, slug, posts, wanted)
     return jobs
 
 
@@ -201,22 +206,40 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
     return sorted(jobs, key=lambda j: j.output)
 
 
-def static_files(config: SiteConfig, theme_dirs: list[Path]) -> list[StaticFile]:
-    """Theme static files under assets/ (site theme over default), then the site's static/."""
+def static_files(
+    config: SiteConfig, theme_dirs: list[Path], problems: Problems
+) -> list[StaticFile]:
+    """Theme static files under assets/ (site theme over default), then the site's static/.
+
+    A symbolic link is not copied (a warning says so): it may point anywhere on the machine,
+    and the build would publish what it points to."""
     files: dict[str, StaticFile] = {}
     for theme_dir in reversed(theme_dirs):  # default first, so the site's theme wins
         root = theme_dir / "static"
-        for src in sorted(p for p in root.rglob("*") if p.is_file()):
-            rel = src.relative_to(root).as_posix()
+        for rel, src in files_inside(root, _not_copied(root, config.site_dir, problems)):
             files[f"assets/{rel}"] = StaticFile(
                 f"assets/{rel}", src, f"theme:{theme_dir.name}/static/{rel}"
             )
     root = config.site_dir / "static"
     out = list(files.values())
-    if root.is_dir():
-        out += [
-            StaticFile(p.relative_to(root).as_posix(), p, p.relative_to(config.site_dir).as_posix())
-            for p in sorted(root.rglob("*"))
-            if p.is_file()
-        ]
+    for rel, src in files_inside(root, _not_copied(root, config.site_dir, problems)):
+        out.append(StaticFile(rel, src, src.relative_to(config.site_dir).as_posix()))
     return out
+
+
+def _not_copied(
+    root: Path, site_dir: Path, problems: Problems
+) -> Callable[[str, UnsafePath], None]:
+    shown = root.relative_to(site_dir) if root.is_relative_to(site_dir) else root
+
+    def warn(rel: str, why: UnsafePath) -> None:
+        link = os.path.islink(root.joinpath(*rel.split("/")))
+        problems.warn(
+            f"not copied: {why}",
+            (shown / rel).as_posix(),
+            hint="put the file itself in the folder: a link may point anywhere on the machine"
+            if link
+            else "rename or remove the file: no web address can name it",
+        )
+
+    return warn

@@ -23,6 +23,7 @@ from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
 from sitegen.feedjobs import render_feed
 from sitegen.feeds import FeedItem
+from sitegen.feeds import formats as feed_formats
 from sitegen.jsonld import news_article
 from sitegen.plan import RenderJob
 from sitegen.redirects import render_headers, render_redirects
@@ -43,10 +44,7 @@ def default_theme(package: Path) -> Path:
 # package's own folder it is (what importlib.resources would give for a package installed as
 # files, without its few milliseconds of imports on every command).
 DEFAULT_THEME = default_theme(Path(__file__).resolve().parent)
-FEED_LINKS = (
-    ("rss", "feed/", "application/rss+xml", "RSS"),
-    ("atom", "feed/atom/", "application/atom+xml", "Atom"),
-)
+FEED_LINKS = tuple(f for f in feed_formats.FORMATS if f.in_head)
 
 
 def theme_dirs(config: SiteConfig) -> list[Path]:
@@ -173,7 +171,7 @@ class Renderer:
             "search_enabled": c.search_enabled,
             "nav": self.views.nav(),
             "pages": self.views.pages(),
-            "feed_url": c.base_path + "feed/",
+            "feed_url": c.base_path + feed_formats.RSS.url,
             "original_home": self.site.info.home,
         }
 
@@ -235,15 +233,15 @@ class Renderer:
         return {"page": self._meta(job, title, title, noindex=True)}
 
     def _meta(self, job: RenderJob, title: str, description: str, **extra: Any) -> PageMeta:
-        on = [row for row in FEED_LINKS if row[0] in self.config.feeds.formats]
+        on = [f for f in FEED_LINKS if f.name in self.config.feeds.formats]
         root = self.config.base_path
-        feeds = [
-            Link(f"{self.config.title} {name}", root + path, rel=mime) for _, path, mime, name in on
-        ]
+        feeds = [Link(f"{self.config.title} {f.label}", root + f.url, rel=f.mime) for f in on]
         if job.kind in ("category", "tag", "author") and self.config.feeds.taxonomies:
             base = self.site.term_path(job.kind, job.key)
             feeds += [
-                Link(f"{title} {name}", root + base + path, rel=mime) for _, path, mime, name in on
+                Link(f"{title} {f.label}", root + base + f.url, rel=f.mime)
+                for f in on
+                if job.kind in f.kinds
             ]
         canonical = self.config.base_url + job.path if job.kind not in ("404", "410") else ""
         return PageMeta(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -167,3 +168,40 @@ def rule_path(path: str) -> str:
     """A checked URL path in the form every server-rule writer emits: nothing in it can end a
     rule, start a placeholder or a splat, or smuggle a second rule in."""
     return quote(check_url_path(path), safe=_RULE_SAFE)
+
+
+# --- Walking a folder without leaving it --------------------------------------------------------
+
+
+def files_inside(root: Path, refused: Callable[[str, UnsafePath], None]) -> list[tuple[str, Path]]:
+    """Every file under `root` as (relative path with "/", path), sorted, that is really inside
+    it: no symbolic link is followed, whether to a file or a folder (its target may be any file
+    of the machine, `passwd -> /etc/passwd`), and every name must pass `check_name`. Each one
+    left out is passed to `refused` (with why), and a folder left out is not entered.
+
+    The walk's answer for the files it yields is `inside()`'s, at a fraction of its cost (a
+    tree walked from `root` without following links cannot leave it): it runs for every static
+    file of a build and every file of a publish.
+    """
+    found: list[tuple[str, Path]] = []
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                rel = prefix + entry.name
+                try:
+                    check_name(entry.name)
+                    if entry.is_symlink():
+                        raise UnsafePath(f"{rel!r} is a symbolic link")
+                except UnsafePath as exc:
+                    refused(rel, exc)
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, rel + "/")
+                elif entry.is_file(follow_symlinks=False):
+                    found.append((rel, Path(entry.path)))
+                # anything else (a FIFO, a socket, a device) is no file to copy or publish
+
+    if os.path.isdir(root):
+        walk(os.fspath(root), "")
+    return found

@@ -49,7 +49,7 @@ def test_a_folder_without_json_is_an_error_not_a_silent_success(tmp_path: Path) 
     (empty / "notes.txt").write_text("not an export")
     result = sitegen(tmp_path / "s", "import", empty)
     assert result.exit_code == 1
-    assert f"{empty}: error: no .json files in this folder" in result.output
+    assert f"{empty}: error: no .json or .xml files in this folder" in result.output
     assert "hint: give the folder you saved the /wp-json/wp/v2/ answers in" in result.output
 
 
@@ -75,16 +75,18 @@ def test_json_one_folder_down_is_named_and_side_files_alone_warn(tmp_path: Path)
     assert alone.output.splitlines()[-1].endswith("errors 0, warnings 1")
 
 
-def test_a_wordpress_export_or_feed_is_named_as_such(tmp_path: Path) -> None:
-    # Before: "invalid JSON: Expecting value / hint: ... was it saved from an error page?" for
-    # the WXR export.xml a WordPress user is most likely to have at hand.
+def test_a_feed_is_named_as_not_an_export_and_nothing_is_written(tmp_path: Path) -> None:
+    # Before: "invalid JSON: Expecting value" for the export, and content/_site.yaml and the
+    # manifest were written into the empty site all the same.
     corpus = FIXTURES / "wp-local-dev"
-    result = sitegen(tmp_path / "s", "import", corpus / "export.xml", corpus / "feed.xml")
+    result = sitegen(tmp_path / "s", "import", corpus / "feed.xml")
     assert result.exit_code == 1
-    for name in ("export.xml", "feed.xml"):
-        assert f"{corpus / name}:1:1: error: invalid JSON: Expecting value" in result.output
-    assert result.output.count("hint: this is XML (a WordPress export or a feed), not the") == 2
-    assert "errors 2" in result.output.splitlines()[-1]
+    assert (
+        f"{corpus / 'feed.xml'}: error: not a WordPress export (WXR): an RSS file without "
+        "WordPress's export data (wp: elements), a feed maybe"
+    ) in result.output
+    assert "errors 1" in result.output.splitlines()[-1]
+    assert not (tmp_path / "s" / "content").exists()
 
 
 def test_broken_site_yaml_is_one_error_with_its_lines_in_build_and_import(site: Path) -> None:

@@ -283,7 +283,7 @@ def test_the_home_of_the_export_cannot_smuggle_a_rule_through_the_base_path(run:
     run.import_()
     out = run.build()
     assert run.build_code == 1
-    assert "base_url: not a usable site address:" in out
+    assert "content/_site.yaml:3: error: home: not a usable site address:" in out
     assert not (run.site / "public").exists()
 
 

@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.errors import SitegenError
+from sitegen.feeds.formats import FORMATS
+from sitegen.mediatypes import ATOM, RSS, content_type, is_compressible
 from sitegen.publish.localsite import scan_site
-from sitegen.publish.mimetypes import ATOM, RSS, content_type, is_compressible
 from sitegen.publish.plan import ASSETS, FEEDS, HOME, PAGES, SITEMAPS, phase_of, plan_sync
 from sitegen.publish.settings import (
     DAY,
@@ -159,6 +160,9 @@ def test_cache_control_defaults_and_rules() -> None:
     settings = PublishSettings()
     assert settings.cache_control_for("index.html", HTML) == SHORT
     assert settings.cache_control_for("feed/index.xml", RSS) == SHORT
+    # Every feed format, the JSON Feed too: a new post must reach subscribers within minutes.
+    for feed in FORMATS:
+        assert settings.cache_control_for(feed.file, feed.content_type) == SHORT
     assert settings.cache_control_for("assets/style.3f2a9c1e.css", "text/css") == IMMUTABLE
     assert settings.cache_control_for("wp-content/uploads/a.png", "image/png") == DAY
     ruled = parse_settings({"cache_control": {"wp-content/uploads/**": "public, max-age=600"}}, "t")

@@ -1,10 +1,11 @@
 """Offline feed check: what a feed reader relies on, in every feed of a built site.
 
 The RSS 2.0, Atom 1.0 and JSON Feed 1.1 files sitegen writes (`…/feed/index.xml`,
-`…/feed/atom/index.xml`, `feed/json/index.json`) must be well-formed, have their required
-elements, RFC 822 / RFC 3339 dates with an offset and unique item ids, name where they are served
-as rel=self, and link every item to a page of this build. The test suite validates further
-(RFC 4287's RELAX NG, feedparser); this layer needs nothing but the standard library.
+`…/feed/atom/index.xml`, `feed/json/index.json`, as `sitegen.feeds.formats` declares them) must
+be well-formed, have their required elements, RFC 822 / RFC 3339 dates with an offset and unique
+item ids, name where they are served as rel=self, and link every item to a page of this build.
+The test suite validates further (RFC 4287's RELAX NG, feedparser); this layer needs nothing but
+the standard library.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from urllib.parse import unquote
 
 from sitegen.checks.files import as_files
 from sitegen.errors import Problem
+from sitegen.feeds import formats
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-FEED_FILES = ("feed/index.xml", "feed/atom/index.xml", "feed/json/index.json")
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 
 
 def feed_names(files: Mapping[str, bytes]) -> list[str]:
-    return [n for n in files if any(n == f or n.endswith(f"/{f}") for f in FEED_FILES)]
+    return [n for n in files if formats.format_of(n) is not None]
 
 
 def check_feeds(site: Path | Mapping[str, bytes], base_url: str) -> list[Problem]:

@@ -115,6 +115,8 @@ def create(
         )
     except SitegenError as err:
         fail(err)
+    if result.problems.items:
+        click.echo(result.problems.render(), err=True)
     click.echo(
         f"Snapshot {name}: {result.files} files ({human_size(result.size)}); stored "
         f"{result.stored} new objects ({human_size(result.stored_bytes)}), {result.reused} "

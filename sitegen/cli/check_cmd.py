@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from sitegen import transaction
 from sitegen.checks.feeds import check_feeds, feed_names
 from sitegen.checks.files import DirFiles
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
 from sitegen.config import load_config
-from sitegen.errors import Problems
+from sitegen.errors import Problems, SitegenError
 from sitegen.site import load_site_info
 
 
@@ -27,6 +28,8 @@ def command(site_dir: Path, base_url: str | None) -> None:
     if not problems.errors and not out.is_dir():
         problems.error(f"no built site in {out}", hint="run `sitegen build` first")
     if not problems.errors:
+        _recover(out, problems)
+    if not problems.errors:
         _same_base_url(out, config.base_url, problems)
     checked = not problems.errors
     if checked:
@@ -40,6 +43,17 @@ def command(site_dir: Path, base_url: str | None) -> None:
     click.echo(_summary(out, problems, checked))
     if len(problems):
         raise SystemExit(1)
+
+
+def _recover(out: Path, problems: Problems) -> None:
+    """A build killed while it moved its files in is undone first: check what is published."""
+    try:
+        note = transaction.recover(out)
+    except SitegenError as err:
+        problems.add(err)
+        return
+    if note:
+        click.echo(f"warning: {note}", err=True)
 
 
 def _summary(out: Path, problems: Problems, checked: bool) -> str:

@@ -42,12 +42,15 @@ def on_terminal() -> bool:
 def command(
     site_dir: Path, paths: tuple[Path, ...], force: bool, drafts: bool, quiet: bool
 ) -> None:
-    """Import WordPress REST API JSON into content/ as Markdown files.
+    """Import WordPress REST API JSON or a WordPress export into content/ as Markdown files.
 
     PATHS are JSON files saved from /wp-json/wp/v2/posts or /wp-json/wp/v2/pages (one post, or
     a list of posts, with or without _embed), or folders of them. Side files next to them are
     used when present: categories.json, tags.json, users.json, media.json, pages.json and
     index.json (the /wp-json/ site index: name, home URL, timezone).
+
+    PATHS can also be WordPress exports (WXR .xml files from Tools -> Export or wp export), or
+    a folder of them: the pieces of one site's export are read together.
 
     \b
     Posts go to content/posts/YYYY/MM/<slug>.md, pages to content/pages/<path>.md, the site's

@@ -86,6 +86,8 @@ def command(
     )
     try:
         deploy = plan_publish(site_dir, request)
+        if deploy.problems.items:
+            click.echo(deploy.problems.render(), err=True)
         plan = deploy.prepared.plan
         for line in plan.lines() if dry_run or verbose else []:
             click.echo(line)

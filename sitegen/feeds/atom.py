@@ -10,6 +10,7 @@ from urllib.parse import urljoin
 from sitegen.feeds.absolute import absolutize_html
 from sitegen.feeds.items import FeedItem, FeedMeta
 from sitegen.feeds.xmltext import XmlWriter, image_type, require_absolute, rfc3339, unique
+from sitegen.mediatypes import ATOM, essence
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 
@@ -27,7 +28,7 @@ def render_atom(meta: FeedMeta, items: Sequence[FeedItem]) -> bytes:
         xml.leaf("subtitle", meta.subtitle, ("type", "text"))
     xml.leaf("updated", rfc3339(meta.updated))
     xml.empty("link", ("rel", "alternate"), ("type", "text/html"), ("href", home))
-    xml.empty("link", ("rel", "self"), ("type", "application/atom+xml"), ("href", feed_url))
+    xml.empty("link", ("rel", "self"), ("type", essence(ATOM)), ("href", feed_url))
     # RFC 4287 §4.1.1: every entry needs an author, its own or the feed's. The site speaks for
     # posts without one (only then, so feed-level author data is not invented otherwise).
     if any(not item.author for item in items):

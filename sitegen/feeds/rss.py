@@ -18,6 +18,7 @@ from sitegen.feeds.xmltext import (
     rfc822,
     unique,
 )
+from sitegen.mediatypes import RSS, essence
 
 NAMESPACES = (
     ("xmlns:atom", "http://www.w3.org/2005/Atom"),
@@ -42,7 +43,7 @@ def render_rss(meta: FeedMeta, items: Sequence[FeedItem]) -> bytes:
         "atom:link",
         ("href", require_absolute(meta.feed_url, "feed URL")),
         ("rel", "self"),
-        ("type", "application/rss+xml"),
+        ("type", essence(RSS)),
     )
     if meta.language:
         xml.leaf("language", meta.language)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
+from sitegen import mediatypes
 from sitegen.errors import SitegenError
 
 # XML 1.0 forbids C0 controls (except tab, LF, CR), lone surrogates and U+FFFE/U+FFFF; one such
@@ -85,26 +86,21 @@ def require_absolute(url: str, what: str) -> str:
     return url
 
 
-_IMAGE_TYPES = {
-    "avif": "image/avif",
-    "gif": "image/gif",
-    "jpeg": "image/jpeg",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "svg": "image/svg+xml",
-    "webp": "image/webp",
-}
+# The image formats feed readers show as an enclosure; their types come from the one table.
+_FEED_IMAGES = frozenset(("avif", "gif", "jpeg", "jpg", "png", "svg", "webp"))
 
 
 def image_type(url: str, given: str) -> str:
     """The MIME type of a featured image: as given, else from the extension, else "".
 
-    A fixed table, not `mimetypes`, whose answers depend on the machine's /etc/mime.types.
+    `sitegen.mediatypes`' fixed table, not `mimetypes`, whose answers depend on the machine's
+    /etc/mime.types.
     """
     if given:
         return given
     path = urlsplit(url).path
-    return _IMAGE_TYPES.get(path.rsplit(".", 1)[-1].lower(), "") if "." in path else ""
+    ext = path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return mediatypes.BY_EXTENSION[ext] if ext in _FEED_IMAGES else ""
 
 
 def unique(values: Iterable[str]) -> list[str]:

@@ -34,6 +34,7 @@ from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
 from sitegen.publish.store import AlreadyExistsError, NotFoundError, ObjectMeta, ObjectStore
 from sitegen.publish.sync import ARCHIVE_MARKER, SyncOptions, with_retries
+from sitegen.safepath import UnsafePath, check_relative_file, inside
 
 # progress(done, total): called with (0, total) before the transfers, then after each object.
 Progress = Callable[[int, int], None]
@@ -46,6 +47,7 @@ def _no_progress(done: int, total: int) -> None:
 OBJECTS = "objects/sha256/"
 SNAPSHOTS = "snapshots/"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _JSON = ObjectMeta(content_type="application/json", cache_control=IMMUTABLE)
 _TEXT = ObjectMeta(content_type="text/plain; charset=utf-8", cache_control=IMMUTABLE)
 
@@ -58,6 +60,7 @@ class ArchiveResult:
     stored: int = 0  # objects written by this snapshot
     stored_bytes: int = 0
     reused: int = 0  # distinct contents already archived by an earlier snapshot
+    problems: Problems = field(default_factory=Problems)  # warnings: files skipped
 
 
 @dataclass
@@ -106,9 +109,13 @@ def create_snapshot(
     key = snapshot_key(name)
     if with_retries(lambda: store.head(key), options) is not None:
         raise _exists(store, name)
-    files = scan_site(source, PublishSettings(), compress=False, feed_index_html=False)
+    problems = Problems()
+    files = scan_site(
+        source, PublishSettings(), compress=False, feed_index_html=False, problems=problems
+    )
     _mark_archive(store, options)
     result = ArchiveResult(name, len(files), sum(f.source.stat().st_size for f in files))
+    result.problems = problems
     have = {o.key for o in with_retries(lambda: store.list(OBJECTS), options)}
     todo = {f.meta.sha256: f for f in files if object_key(f.meta.sha256) not in have}
     result.reused = len({f.meta.sha256 for f in files}) - len(todo)
@@ -242,6 +249,8 @@ def read_snapshot(store: ObjectStore, name: str, options: SyncOptions) -> dict[s
         for entry in files:
             if not (isinstance(entry["path"], str) and isinstance(entry["sha256"], str)):
                 raise ValueError("bad file entry")
+            if not _SHA256.fullmatch(entry["sha256"]):
+                raise ValueError(f"bad sha256 {entry['sha256']!r} of {entry['path']!r}")
     except (ValueError, KeyError, TypeError) as exc:
         raise SitegenError(f"not a sitegen snapshot manifest ({exc})", store.name + key) from None
     result: dict[str, Any] = doc
@@ -280,9 +289,13 @@ def restore_snapshot(
     result = RestoreResult()
     for entry in doc["files"]:
         path = entry["path"]
-        if not _safe_path(path):
+        try:
+            check_relative_file(path)
+        except UnsafePath as exc:
             result.problems.error(
-                f"unsafe path {path!r} in the snapshot, skipped", store.name + snapshot_key(name)
+                f"unsafe path {path!r} in the snapshot, skipped: {exc}",
+                store.name + snapshot_key(name),
+                hint="the snapshot was altered after it was made: restore another one",
             )
             continue
         by_hash.setdefault(entry["sha256"], []).append(path)
@@ -293,16 +306,6 @@ def restore_snapshot(
             _write_verified(dest, sha, body, by_hash[sha], result)
             progress(done, len(by_hash))
     return result
-
-
-def _safe_path(path: str) -> bool:
-    parts = path.split("/")
-    return (
-        bool(path)
-        and not path.startswith("/")
-        and "\\" not in path
-        and all(p not in ("", ".", "..") for p in parts)
-    )
 
 
 def _fetch(store: ObjectStore, sha: str, options: SyncOptions) -> tuple[str, bytes | None]:
@@ -331,6 +334,10 @@ def _write_verified(
                 hint="the archive is damaged: restore another snapshot",
             )
         else:
-            atomic_write(dest.joinpath(*path.split("/")), body)
+            try:
+                atomic_write(inside(dest, path), body)
+            except (UnsafePath, OSError) as exc:  # `a` and `a/b` both, a link in the way
+                result.problems.error(f"not restored: {exc}", path)
+                continue
             result.files += 1
             result.size += len(body)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import SitegenError
+from sitegen.errors import Problems, SitegenError
 from sitegen.publish.local import LocalStore
 from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import load_settings
@@ -36,6 +36,7 @@ class Deployment:
     objects: list[LocalObject]
     options: SyncOptions
     prepared: Prepared
+    problems: Problems  # warnings about the source (files skipped, a commit undone)
 
 
 def plan_publish(site_dir: Path, request: PublishRequest) -> Deployment:
@@ -56,17 +57,19 @@ def plan_publish(site_dir: Path, request: PublishRequest) -> Deployment:
     source = request.source or site_dir / settings.output_dir
     if isinstance(store, LocalStore):
         _refuse_own_files(store, site_dir, source)
+    problems = Problems()
     objects = scan_site(
         source,
         settings,
         compress=compress,
         feed_index_html=store.keeps_metadata,  # only object stores need the feed copies
+        problems=problems,
     )
     max_deletes = settings.max_deletes if request.max_deletes is None else request.max_deletes
     options = SyncOptions(
         dry_run=request.dry_run, max_deletes=max_deletes, jobs=jobs, keep=settings.keep
     )
-    return Deployment(store, objects, options, prepare(store, objects, options))
+    return Deployment(store, objects, options, prepare(store, objects, options), problems)
 
 
 # A publish deletes what the source does not have: into content/ it would delete every post

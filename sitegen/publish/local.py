@@ -6,8 +6,10 @@ Hashing local files is cheap, so `head` hashes the file itself and no manifest i
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +21,11 @@ from sitegen.publish.store import (
     RemoteObject,
     StoreError,
 )
+from sitegen.safepath import UnsafePath, check_name, inside
+
+# The temporary names of sitegen's writes here: atomic_write's mkstemp (`.<name>.` + 8 random
+# characters + `.tmp`) and put(if_absent)'s `.<name>.new.tmp`.
+_TEMPORARY = re.compile(r"\..+\.(?:[a-z0-9_]{8}|new)\.tmp", re.DOTALL)
 
 
 class LocalStore:
@@ -36,12 +43,32 @@ class LocalStore:
     def check(self) -> None:
         if self.root.exists() and not self.root.is_dir():
             raise StoreError("target exists and is not a folder", str(self.root))
+        self._remove_temporaries()
 
-    def _path(self, key: str) -> Path:
-        parts = key.split("/")
-        if not key or any(p in ("", ".", "..") for p in parts):
-            raise StoreError(f"unsafe object key {key!r}", str(self.root))
-        return self.root.joinpath(*parts)
+    def _remove_temporaries(self) -> None:
+        """Remove the temporary files a run killed mid-write left here (`atomic_write`'s
+        `.<name>.<random>.tmp`, `put`'s `.<name>.new.tmp`): whoever serves this folder would
+        publish them. Only names of that exact form are touched."""
+        if not self.root.is_dir():
+            return
+        for dirpath, _dirnames, filenames in os.walk(self.root):
+            for filename in filenames:
+                if _TEMPORARY.fullmatch(filename):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(os.path.join(dirpath, filename))
+
+    def _path(self, key: str, *, link_ok: bool = False) -> Path:
+        """The file of `key`, through the gate: no `..`, and no symbolic link on the way that
+        would make a read or write land outside the target. `link_ok`: the file itself may be
+        a link, for what replaces or removes the link itself (a rename or an unlink of it
+        never touches what it points to)."""
+        try:
+            if not link_ok:
+                return inside(self.root, key)
+            folder, _, name = key.rpartition("/")
+            return (inside(self.root, folder) if folder else self.root) / check_name(name)
+        except UnsafePath as exc:
+            raise StoreError(f"unsafe object key {key!r}: {exc}", str(self.root)) from None
 
     def list(self, prefix: str = "") -> list[RemoteObject]:
         if not self.root.is_dir():
@@ -50,8 +77,8 @@ class LocalStore:
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames.sort()
             for filename in filenames:
-                # Skip atomic_write's temporaries left by an interrupted run: not objects.
-                if filename.startswith(".") and filename.endswith(".tmp"):
+                # Temporaries of a write in progress (or of a killed run): not objects.
+                if _TEMPORARY.fullmatch(filename):
                     continue
                 path = Path(dirpath, filename)
                 key = path.relative_to(self.root).as_posix()
@@ -62,8 +89,11 @@ class LocalStore:
         return sorted(found, key=lambda o: o.key)
 
     def head(self, key: str) -> ObjectMeta | None:
+        path = self._path(key, link_ok=True)
+        if path.is_symlink():
+            return ObjectMeta()  # never read through it: unknown, so the upload replaces it
         try:
-            data = self._path(key).read_bytes()
+            data = path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
         return ObjectMeta(sha256=hashlib.sha256(data).hexdigest())
@@ -75,7 +105,7 @@ class LocalStore:
             raise NotFoundError("no such object", self.name + key) from None
 
     def put(self, key: str, body: bytes, meta: ObjectMeta, *, if_absent: bool = False) -> None:
-        path = self._path(key)
+        path = self._path(key, link_ok=True)
         if not if_absent:
             atomic_write(path, body)
             return
@@ -92,7 +122,7 @@ class LocalStore:
 
     def delete(self, keys: Sequence[str]) -> None:
         for key in keys:
-            path = self._path(key)
+            path = self._path(key, link_ok=True)
             path.unlink(missing_ok=True)
             # Remove folders the delete emptied, so a deleted page leaves no empty directory.
             parent = path.parent

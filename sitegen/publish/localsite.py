@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import SitegenError
-from sitegen.publish.mimetypes import content_type, is_compressible, is_feed
+from sitegen import transaction
+from sitegen.errors import Problems, SitegenError
+from sitegen.feeds.formats import is_feed
+from sitegen.mediatypes import content_type, is_compressible
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
+from sitegen.safepath import UnsafePath, files_inside
 
 _JUNK = {".DS_Store", "Thumbs.db", ".git"}
 
@@ -36,27 +38,45 @@ class LocalObject:
 
 
 def scan_site(
-    source: Path, settings: PublishSettings, *, compress: bool, feed_index_html: bool
+    source: Path,
+    settings: PublishSettings,
+    *,
+    compress: bool,
+    feed_index_html: bool,
+    problems: Problems | None = None,
 ) -> list[LocalObject]:
     """Every file under `source` as a LocalObject, sorted by key.
 
     `feed_index_html` adds the `feed_aliases`, for stores that serve `dir/index.html` only.
+    A commit of a build that was interrupted is undone first (the site is then the previous
+    build, never a mix of two). A symbolic link is never followed: its target may be any file
+    of the machine (`passwd -> /etc/passwd`); it is skipped with a warning in `problems`.
     """
+    problems = Problems() if problems is None else problems
     if not source.is_dir():
         raise SitegenError(
             "no built site here",
             str(source),
             hint="run `sitegen build` first, or pass --source DIR",
         )
-    objects = []
-    for dirpath, dirnames, filenames in os.walk(source):
-        dirnames[:] = sorted(d for d in dirnames if d not in _JUNK)
-        for filename in filenames:
-            if filename in _JUNK:
-                continue
-            path = Path(dirpath, filename)
-            key = path.relative_to(source).as_posix()
-            objects.append(LocalObject(key, path, _meta(key, path, settings, compress)))
+    note = transaction.recover(source)
+    if note:
+        problems.warn(note, str(source))
+
+    def refused(key: str, why: UnsafePath) -> None:
+        if not _JUNK.intersection(key.split("/")):
+            problems.warn(
+                f"not published: {why}",
+                str(source / key),
+                hint="a published site holds its own files: put the file itself in the site "
+                "instead of a link to it",
+            )
+
+    objects = [
+        LocalObject(key, path, _meta(key, path, settings, compress))
+        for key, path in files_inside(source, refused)
+        if not _JUNK.intersection(key.split("/"))
+    ]
     if not objects:
         raise SitegenError("the built site is empty", str(source), hint="run `sitegen build` first")
     if feed_index_html:
@@ -66,7 +86,7 @@ def scan_site(
 
 def _meta(key: str, path: Path, settings: PublishSettings, compress: bool) -> ObjectMeta:
     data = path.read_bytes()
-    ctype = settings.content_type_for(key) or content_type(key, data[:2048])
+    ctype = settings.content_type_for(key) or content_type(key, data)
     return ObjectMeta(
         sha256=hashlib.sha256(data).hexdigest(),
         content_type=ctype,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sitegen.publish.mimetypes import is_feed
+from sitegen.feeds.formats import is_feed
 from sitegen.publish.store import ObjectMeta
 
 # Upload order, so that a visitor never meets a page whose assets are not there yet, nor a feed

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import SitegenError
+from sitegen.feeds import formats as feed_formats
 from sitegen.publish.store import StoreOptions
 
 SHORT = "public, max-age=300"  # pages and feeds: a new post must show up within minutes
@@ -40,8 +41,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 _FINGERPRINT = re.compile(r"[._-][0-9a-f]{7,}\.[A-Za-z0-9_]+$")
 _SHORT_TYPES = (
     "text/html",
-    "application/rss+xml",
-    "application/atom+xml",
+    *(feed.mime for feed in feed_formats.FORMATS),
     "application/xml",
     "application/json",
     "text/plain",

@@ -6,9 +6,9 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from sitegen import speedups
+from sitegen import speedups, transaction
 from sitegen.build import build_site
-from sitegen.errors import Problems
+from sitegen.errors import Problems, SitegenError
 from sitegen.incremental import Memo
 from sitegen.output import MemorySink
 from sitegen.render import DEFAULT_THEME
@@ -68,10 +68,17 @@ def directory_builder(root: Path) -> Builder:
     """Serve an already built folder as it is; "rebuilding" is looking at it again."""
 
     def build(changed: frozenset[Path]) -> BuildOutcome:
+        problems = Problems()
         if not root.is_dir():
-            problems = Problems()
             problems.error("no such folder", str(root), "run `sitegen build` first")
             return BuildOutcome(None, problems)
-        return BuildOutcome(DirectoryFiles(root))
+        try:  # a build killed while it moved its files in: serve the previous one, not a mix
+            note = transaction.recover(root)
+        except SitegenError as err:
+            problems.add(err)
+            return BuildOutcome(None, problems)
+        if note:
+            problems.warn(note, str(root))
+        return BuildOutcome(DirectoryFiles(root), problems)
 
     return build

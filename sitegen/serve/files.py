@@ -9,12 +9,13 @@ rest of the disk.
 from __future__ import annotations
 
 import bisect
-import mimetypes
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote
+
+from sitegen import mediatypes
 
 
 class SiteFiles(Protocol):
@@ -110,49 +111,7 @@ def url_candidates(url_path: str) -> list[str]:
     return list(dict.fromkeys(c for c in (decoded, raw, lowered) if c is not None))
 
 
-_FEED_TYPES = {
-    b"rss": "application/rss+xml; charset=utf-8",
-    b"feed": "application/atom+xml; charset=utf-8",
-    b"RDF": "application/rdf+xml; charset=utf-8",
-}
-_TEXT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".txt": "text/plain; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".webmanifest": "application/manifest+json",
-    ".xsl": "text/xsl; charset=utf-8",
-}
-_XML_SKIP = re.compile(rb"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)", re.S)
-_XML_ROOT = re.compile(rb"\s*<(?:[\w.-]+:)?([\w.-]+)")
-
-
 def content_type(rel: str, data: bytes) -> str:
-    """The Content-Type for a site file; XML is sniffed so feeds get their feed type.
-
-    Feeds live at `feed/index.xml` whatever their flavour (RSS, Atom, RDF), so the name cannot
-    tell them apart; the root element can.
-    """
-    suffix = Path(rel).suffix.lower()
-    if suffix == ".xml":
-        return xml_type(data)
-    if suffix == ".json" and b"jsonfeed.org/version/" in data[:1024]:
-        return "application/feed+json; charset=utf-8"  # as the build's _headers says
-    if suffix in _TEXT_TYPES:
-        return _TEXT_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(rel, strict=False)
-    return guessed or "application/octet-stream"
-
-
-def xml_type(data: bytes) -> str:
-    head = data[:4096]
-    pos = 0
-    while match := _XML_SKIP.match(head, pos):
-        pos = match.end()
-    root = _XML_ROOT.match(head, pos)
-    name = root.group(1) if root else b""
-    return _FEED_TYPES.get(name, "application/xml; charset=utf-8")
+    """The Content-Type for a site file: the one table publish and `_headers` use too, so a
+    preview answers as the published site will (feeds, told apart by their root element)."""
+    return mediatypes.content_type(rel, data)

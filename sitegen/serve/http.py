@@ -23,6 +23,9 @@ from sitegen.serve.reload import CLIENT_JS, EVENTS_PATH, SCRIPT_PATH, LiveState,
 INDEX_NAMES = ("index.html", "index.xml", "index.json")
 HIDDEN = frozenset({"_redirects", "_headers"})  # host configuration, not pages
 KEEPALIVE_SECONDS = 15.0
+# A connection that sends no request (or does not take its answer) for this long is closed:
+# each one holds a thread, and 600 idle connections were 600 threads that never ended.
+IDLE_SECONDS = 30.0
 URL_SAFE = "/:?&=%#+@!$'()*,;~[]"  # what may stay as it is in a Location header
 
 
@@ -110,6 +113,13 @@ class Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "sitegen-serve"
 
+    def setup(self) -> None:
+        super().setup()
+        # A read or write that waits longer ends the connection (handle_one_request catches
+        # the TimeoutError). An event stream writes at least every KEEPALIVE_SECONDS, so it is
+        # never idle that long.
+        self.connection.settimeout(self.server.idle_timeout)
+
     def do_GET(self) -> None:
         self._handle(send_body=True)
 
@@ -185,6 +195,7 @@ class PreviewServer(ThreadingHTTPServer):
             self.address_family = socket.AF_INET6
         self.state = state
         self.verbose = verbose
+        self.idle_timeout = IDLE_SECONDS  # seconds; read by each new connection
         super().__init__((host, port), Handler)
 
     @property

@@ -63,6 +63,7 @@ class WpSite:
     home: str = ""
     timezone: str = ""
     gmt_offset: float | None = None
+    language: str = ""  # known from an export (WXR); the REST index does not say
 
 
 @dataclass(frozen=True)

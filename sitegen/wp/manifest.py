@@ -19,7 +19,7 @@ import yaml
 
 from sitegen import safepath
 from sitegen.content import load_yaml, yaml_error
-from sitegen.errors import SitegenError
+from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 
 MANIFEST = Path(".import") / "manifest.json"
@@ -48,7 +48,10 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_manifest(content_dir: Path) -> Manifest:
+def load_manifest(content_dir: Path, rebuild: Problems | None = None) -> Manifest:
+    """The manifest of earlier imports. An unreadable one is a SitegenError, unless `rebuild`
+    is given (`import --force`, which overwrites what the manifest protects anyway): then the
+    import starts a new one, with a warning there of what that loses."""
     path = content_dir / MANIFEST
     name = f"content/{MANIFEST.as_posix()}"
     if not path.exists():
@@ -68,6 +71,14 @@ def load_manifest(content_dir: Path) -> Manifest:
             for k, v in data["entries"].items()
         }
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        if rebuild is not None:
+            rebuild.warn(
+                f"unreadable import manifest ({exc}): --force starts a new one",
+                name,
+                "files of posts whose permalink changed since an earlier import are not "
+                "removed this time, and their old permalinks are no longer kept as aliases",
+            )
+            return Manifest()
         raise SitegenError(
             f"unreadable import manifest ({exc})",
             name,

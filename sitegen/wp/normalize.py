@@ -189,7 +189,7 @@ def term_entry(term: WpTerm, maps: SiteMaps) -> Term:
         name=plain_text(term.name) or term.slug,
         parent=parent,
         description=plain_text(term.description),
-        wp_id=term.id,
+        wp_id=max(term.id, 0),  # an export's term known only by slug has no id
     )
 
 

@@ -17,12 +17,12 @@ from urllib.parse import unquote, urlsplit
 
 from sitegen import safepath
 from sitegen.errors import Problems, SitegenError
-from sitegen.wp.export import ErrorResponse, WpPost, WpTerm, WpUser, iter_posts
-from sitegen.wp.jsonfields import read_json
+from sitegen.wp.export import ErrorResponse, WpPost, WpTerm, WpUser
 from sitegen.wp.manifest import Manifest
 from sitegen.wp.normalize import SiteMaps, relative_path, site_timezone, term_entry, url_key
-from sitegen.wp.sources import SideData, Source
+from sitegen.wp.sources import SideData, Source, read_posts
 from sitegen.wp.text import plain_text
+from sitegen.wp.wxr import NotAnExport
 
 _SKIP_STATUS = {
     "private": "private",
@@ -78,8 +78,7 @@ def first_pass(
     first = First()
     for src in sources:
         try:
-            posts = iter_posts(read_json(src.path, src.name, problems), src.name)
-            for post in posts:
+            for post in read_posts(src, side, first=True, problems=problems):
                 if isinstance(post, SitegenError):
                     problems.add(post)
                 else:
@@ -88,8 +87,13 @@ def first_pass(
             if isinstance(err, ErrorResponse) and err.past_last_page:
                 problems.add(err, warning=True)  # the page after the last: nothing lost
                 skip("WordPress error response")
+            elif isinstance(err, NotAnExport) and src.in_folder:
+                problems.add(err, warning=True)  # a feed saved beside the export: not ours
+                skip("XML file that is not an export")
             else:
                 problems.add(err)
+    if side.wxr is not None:
+        side.wxr.finish(side)
     return first
 
 
@@ -350,7 +354,7 @@ def site_yaml(side: SideData, maps: SiteMaps, first: First) -> dict[str, Any]:
         "description": plain_text(site.description) if site else "",
         "home": maps.home,
         "timezone": tz,
-        "language": "en",
+        "language": (site.language if site else "") or "en",
         "categories": categories,
         "tags": tags,
         "authors": authors,
