@@ -352,7 +352,7 @@ def build_site(
         report.notes += [n for n in (note, docs_note) if n]
     if full:
         memo.state, memo.docs, memo.shape = None, {}, None
-    loaded = load_documents(site_dir, problems, memo, drafts)
+    loaded = load_documents(site_dir, problems, memo, drafts, config.timezone)
     docs, sources = loaded.docs, loaded.digests
     if on_disk and loaded.reread:
         doccache.save(site_dir, memo.docs, loaded.reread)  # valid whether or not the build succeeds

@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import safepath
 from sitegen.errors import Problems
 from sitegen.feeds.formats import NAMES as FEED_FORMATS
 from sitegen.model import SiteInfo
+from sitegen.zones import site_zone
 
 SITE_YAML = "content/_site.yaml"  # where the import writes the WordPress site's details
 
@@ -54,6 +55,11 @@ class SiteConfig:
     sitemap: SitemapConfig = field(default_factory=SitemapConfig)
     iframe_hosts: tuple[str, ...] = ()
     search_enabled: bool = True
+
+    @property
+    def zone(self) -> tzinfo:
+        """The site's time zone: dates without an offset are read in it, and shown in it."""
+        return site_zone(self.timezone) or UTC
 
     @property
     def base_path(self) -> str:
@@ -275,10 +281,12 @@ def _output_dir(site_dir: Path, value: str, reader: _Reader) -> Path:
 
 
 def _timezone(value: str, reader: _Reader) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        reader.bad("timezone", f"unknown time zone {value!r}", "use an IANA name like Asia/Kolkata")
+    if site_zone(value) is None:
+        reader.bad(
+            "timezone",
+            f"unknown time zone {value!r}",
+            'use an IANA name like "Asia/Kolkata", or a fixed UTC offset like "+05:30"',
+        )
         return "UTC"
     return value
 

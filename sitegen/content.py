@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -430,10 +431,16 @@ def _image(value: Any, where: Any) -> Image | None:
     )
 
 
+def in_zone(doc: Document, tz: tzinfo) -> Document:
+    """`doc` with its dates shown in the site's zone (the same instants): pages, feeds and
+    date archives all read a post's date as the site's local time, as WordPress does."""
+    return replace(doc, date=doc.date.astimezone(tz), updated=doc.updated.astimezone(tz))
+
+
 def read_document(site_dir: Path, path: Path, tz: tzinfo = UTC) -> Document:
     source = path.relative_to(site_dir).as_posix()
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SitegenError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source) from None
-    return parse_document(text, source, tz)
+    return in_zone(parse_document(text, source, tz), tz)

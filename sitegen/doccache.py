@@ -33,7 +33,7 @@ from sitegen.model import Document
 
 DOCS_DIR = "documents"
 BUCKETS = 64  # one edit rewrites 1/64 of the cache, not 70 MB
-FORMAT = 3  # 2: `meta`; 3: documents whose paths and slugs passed sitegen.safepath
+FORMAT = 4  # 2: `meta`; 3: documents whose paths and slugs passed sitegen.safepath; 4: `zone`
 RACY_SECONDS = 2.0
 
 Stamp = tuple[int, int, int]  # size, mtime in ns, inode
@@ -52,12 +52,13 @@ class Entry:
     digest: str  # of the file's bytes
     doc: Document
     meta: str  # what the post's teaser shows is a function of (front_matter_digest)
+    zone: str = "UTC"  # the site's time zone its dates were read and shown in
 
 
-def entry(st: os.stat_result, taken_ns: int, key: str, doc: Document) -> Entry:
+def entry(st: os.stat_result, taken_ns: int, key: str, doc: Document, zone: str = "UTC") -> Entry:
     """An entry for a file stat'ed (before it was read) in a run that started at `taken_ns`."""
     trusted = st.st_mtime_ns < taken_ns - RACY_SECONDS * 1e9
-    return Entry(stamp_of(st), trusted, key, doc, front_matter_digest(doc, key))
+    return Entry(stamp_of(st), trusted, key, doc, front_matter_digest(doc, key), zone)
 
 
 def front_matter_digest(doc: Document, file_digest: str) -> str:

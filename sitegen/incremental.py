@@ -36,6 +36,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ from jinja2 import meta
 from sitegen import __version__, doccache
 from sitegen.cache import BuildState, digest, stamp
 from sitegen.config import SiteConfig
-from sitegen.content import parse_document
+from sitegen.content import in_zone, parse_document
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.markdown import render_markdown
 from sitegen.model import Document, SiteInfo
@@ -60,6 +61,7 @@ from sitegen.site import (
     Site,
     content_sources,
 )
+from sitegen.zones import site_zone
 
 Progress = Callable[[int, int], None]
 
@@ -101,15 +103,18 @@ class Loaded:
     reread: set[str]
 
 
-def load_documents(site_dir: Path, problems: Problems, memo: Memo, drafts: bool) -> Loaded:
+def load_documents(
+    site_dir: Path, problems: Problems, memo: Memo, drafts: bool, timezone: str = "UTC"
+) -> Loaded:
     """As site.load_documents, reading only files whose stamp changed and parsing only those
-    whose bytes did (sitegen.doccache)."""
+    whose bytes did (sitegen.doccache). Dates are read and shown in the site's zone
+    (`timezone`, as SiteConfig names it); a file parsed in another zone is parsed again."""
     taken = doccache.now_ns()
     docs, digests, metas, seen, changed = [], {}, {}, {}, set()
     for source, path in _listing(site_dir, memo):
         known = memo.docs.get(source)
         try:
-            found = _load_one(path, source, known, taken)
+            found = _load_one(path, source, known, taken, timezone)
         except SitegenError as err:
             problems.add(err)
             continue
@@ -155,11 +160,15 @@ def _mtime(folder: str) -> int:
         return -1
 
 
-def _load_one(path: str, source: str, known: doccache.Entry | None, taken: int) -> doccache.Entry:
+def _load_one(
+    path: str, source: str, known: doccache.Entry | None, taken: int, timezone: str
+) -> doccache.Entry:
     """`known` if the file is provably as it was; else the file read, digested and (if its
     bytes changed) parsed. Stat'ed before it is read, so that a save in between makes the
     stamp stale rather than pairing a new text with an old stamp."""
     st = os.stat(path)
+    if known is not None and known.zone != timezone:
+        known = None  # its dates were read in another zone
     if known is not None and known.trusted and known.stamp == doccache.stamp_of(st):
         return known
     with open(path, "rb") as fh:
@@ -174,8 +183,9 @@ def _load_one(path: str, source: str, known: doccache.Entry | None, taken: int) 
             raise SitegenError(
                 f"not UTF-8 text ({exc.reason} at byte {exc.start})", source
             ) from None
-        doc = parse_document(text, source)
-    fresh = doccache.entry(st, taken, key, doc)
+        tz = site_zone(timezone) or UTC
+        doc = in_zone(parse_document(text, source, tz), tz)
+    fresh = doccache.entry(st, taken, key, doc, timezone)
     same = known is not None and (known.stamp, known.trusted, known.doc) == (
         fresh.stamp,
         fresh.trusted,

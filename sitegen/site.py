@@ -11,6 +11,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -210,11 +211,14 @@ def content_sources(site_dir: Path) -> list[tuple[str, str]]:
     return [(f"content/{rel}", path) for _, rel, path in sorted(found)]
 
 
-def load_documents(site_dir: Path, problems: Problems, *, drafts: bool = False) -> list[Document]:
+def load_documents(
+    site_dir: Path, problems: Problems, *, drafts: bool = False, tz: tzinfo = UTC
+) -> list[Document]:
+    """The documents to build, their dates in the site's zone `tz`."""
     docs = []
     for path in content_files(site_dir):
         try:
-            doc = read_document(site_dir, path)
+            doc = read_document(site_dir, path, tz)
         except SitegenError as err:
             problems.add(err)
             continue

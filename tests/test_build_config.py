@@ -61,7 +61,7 @@ def test_every_bad_key_is_named_with_its_line(tmp_path: Path) -> None:
         "sitemap, theme, timezone, title",
         "sitegen.toml:5: error: feeds.items: expected int, got 'many'",
         "sitegen.toml:3: error: timezone: unknown time zone 'Mars/Olympus'\n"
-        "  hint: use an IANA name like Asia/Kolkata",
+        '  hint: use an IANA name like "Asia/Kolkata", or a fixed UTC offset like "+05:30"',
         "sitegen.toml:7: error: sitemap.max_urls: must be between 1 and 50000, got 60000",
     ]
 

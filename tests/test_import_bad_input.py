@@ -77,7 +77,31 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
             json.dumps(
                 [dict(_other(5, "b"), date="2023-09-01T23:00:00", date_gmt="2023-08-31T01:00:00")]
             ),
-            "bad.json[0].date_gmt: error: date and its GMT twin are 1 day, 22:00:00 apart",
+            "bad.json[0].date_gmt: error: post 5 “X won’t use users’ private data to train its "
+            "AI models: Elo…”: the GMT date (date_gmt 2023-08-31T01:00:00) is 1 day and 22 hours "
+            "before the local date (date 2023-09-01T23:00:00); they differ by the site's UTC "
+            "offset, at most 14 hours\n"
+            "  hint: see what WordPress holds: curl -s 'https://telecomlive.in/web/wp-json/wp/v2/"
+            "posts/5?_fields=id,date,date_gmt,modified,modified_gmt'; correct the date in "
+            "WordPress (edit the post, set its date, update) and import again",
+        ),
+        (
+            json.dumps(
+                [
+                    dict(
+                        _other(5, "b"),
+                        type="page",
+                        modified="2022-01-01T00:00:00",
+                        modified_gmt="2023-11-01T04:30:00",
+                    )
+                ]
+            ),
+            "bad.json[0].modified_gmt: error: page 5 “X won’t use users’ private data to train "
+            "its AI models: Elo…”: the GMT date (modified_gmt 2023-11-01T04:30:00) is 669 days, "
+            "4 hours and 30 minutes after the local date (modified 2022-01-01T00:00:00); they "
+            "differ by the site's UTC offset, at most 14 hours\n"
+            "  hint: see what WordPress holds: curl -s 'https://telecomlive.in/web/wp-json/wp/v2/"
+            "pages/5?_fields=id,date,date_gmt,modified,modified_gmt'",
         ),
     ],
     ids=[
@@ -91,6 +115,7 @@ GOOD_FILE = {"good.json": json.dumps([GOOD])}
         "missing-link",
         "ill-typed",
         "far-offset",
+        "far-offset-after",
     ],
 )
 def test_bad_file_is_named_and_others_still_import(tmp_path: Path, text: str, message: str) -> None:

@@ -52,9 +52,9 @@ def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = sitegen.incremental.parse_document  # type: ignore[attr-defined]
 
-    def counting(text: str, source: str) -> object:
+    def counting(text: str, source: str, *zone: object) -> object:
         parsed.append(source)
-        return real(text, source)
+        return real(text, source, *zone)
 
     monkeypatch.setattr(sitegen.incremental, "parse_document", counting)
     return parsed

@@ -8,6 +8,7 @@ stop a post (an author id nobody can resolve) are collected, never dropped silen
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -151,21 +152,69 @@ def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
 
 
 def local_date(
-    local: datetime, gmt: datetime | None, tz: timezone | ZoneInfo, where: str
+    local: datetime,
+    gmt: datetime | None,
+    tz: timezone | ZoneInfo,
+    where: str,
+    *,
+    named: str = "",
+    hint: str = "",
 ) -> datetime:
-    """WordPress's naive local time with the site's UTC offset, found as `date - date_gmt`."""
+    """WordPress's naive local time with the site's UTC offset, found as `date - date_gmt`.
+    `where` is the JSON path of the GMT field (`posts.json[3].date_gmt`); `named` names the
+    post in a problem's message and `hint` says how to look at it."""
     if gmt is None:  # never-published drafts have no date_gmt
         return local.replace(tzinfo=tz)
     offset = local - gmt
     if abs(offset) > _MAX_OFFSET:
+        gmt_key = where.rsplit(".", 1)[-1]
+        local_key = gmt_key.removesuffix("_gmt")
+        side = "before" if offset > timedelta(0) else "after"
         raise SitegenError(
-            f"date and its GMT twin are {offset} apart",
+            f"{named + ': ' if named else ''}the GMT date ({gmt_key} {gmt.isoformat()}) is "
+            f"{_span(abs(offset))} {side} the local date ({local_key} {local.isoformat()}); "
+            "they differ by the site's UTC offset, at most 14 hours",
             where,
-            "a UTC offset is at most 14 hours; is one of them wrong?",
+            hint or "one of the two dates is wrong: correct the post's date in WordPress",
         )
     # Offsets are whole minutes; seconds of difference are rounding in WordPress's database.
     minutes = round(offset.total_seconds() / 60)
     return local.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+
+
+def _span(delta: timedelta) -> str:
+    """A positive duration in words: "669 days, 4 hours and 30 minutes"."""
+    minutes = round(delta.total_seconds() / 60)
+    days, rest = divmod(minutes, 24 * 60)
+    parts = [
+        f"{n} {unit}{'' if n == 1 else 's'}"
+        for n, unit in ((days, "day"), (rest // 60, "hour"), (rest % 60, "minute"))
+        if n
+    ]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
+
+
+def post_dates(post: WpPost, maps: SiteMaps) -> dict[str, datetime]:
+    """The post's `date` and `updated` with the site's UTC offset; a date WordPress gives two
+    irreconcilable ways is a problem naming the post and how to see what WordPress holds."""
+    title = plain_text(post.title_html).strip()
+    short = title if len(title) <= 60 else f"{title[:59]}…"
+    named = f"{post.type} {post.id}" + (f" “{short}”" if title else "")
+    route = {"post": "posts", "page": "pages"}.get(post.type, post.type)
+    fields = "id,date,date_gmt,modified,modified_gmt"
+    hint = (
+        f"see what WordPress holds: curl -s "
+        f"{shlex.quote(f'{maps.home}wp-json/wp/v2/{route}/{post.id}?_fields={fields}')}; "
+        if maps.home
+        else ""
+    ) + "correct the date in WordPress (edit the post, set its date, update) and import again"
+    return {
+        key: local_date(local, gmt, maps.tz, f"{post.where}.{field}_gmt", named=named, hint=hint)
+        for key, field, local, gmt in (
+            ("date", "date", post.date, post.date_gmt),
+            ("updated", "modified", post.modified, post.modified_gmt),
+        )
+    }
 
 
 def site_timezone(name: str, gmt_offset: float | None) -> timezone | ZoneInfo:
@@ -338,10 +387,7 @@ def front_matter(
         "slug": post.slug or path.rstrip("/").rsplit("/", 1)[-1],
         "type": post.type,
         "status": "draft" if post.status != "publish" else "publish",
-        "date": local_date(post.date, post.date_gmt, maps.tz, f"{post.where}.date_gmt"),
-        "updated": local_date(
-            post.modified, post.modified_gmt, maps.tz, f"{post.where}.modified_gmt"
-        ),
+        **post_dates(post, maps),
     }
     if post.content_missing:  # said here, where only the copy of a post that is written is
         problems.warn(

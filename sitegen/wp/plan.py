@@ -23,6 +23,7 @@ from sitegen.wp.normalize import SiteMaps, relative_path, site_timezone, term_en
 from sitegen.wp.sources import SideData, Source, read_posts
 from sitegen.wp.text import plain_text
 from sitegen.wp.wxr import NotAnExport
+from sitegen.zones import offset_name
 
 _SKIP_STATUS = {
     "private": "private",
@@ -383,12 +384,13 @@ _FRACTIONAL = {
 
 
 def zone_name(tz: timezone | Any) -> str:
-    """An IANA name for the site's zone (the build wants one). A fixed offset, as WordPress's
-    manual "UTC+5" setting gives, becomes `Etc/GMT-5` (POSIX signs are inverted)."""
+    """An IANA name for the site's zone where one fits. A fixed offset, as WordPress's manual
+    "UTC+5" setting gives, becomes `Etc/GMT-5` (POSIX signs are inverted); an offset no zone
+    keeps all year is written as itself (`+03:30`), which sitegen.zones reads back."""
     if not isinstance(tz, timezone):
         return str(getattr(tz, "key", "UTC"))
     offset = tz.utcoffset(None)
     minutes = int(offset.total_seconds()) // 60
     if minutes % 60 == 0:
         return f"Etc/GMT{-minutes // 60:+d}" if minutes else "UTC"
-    return _FRACTIONAL.get(minutes, "UTC")
+    return _FRACTIONAL.get(minutes) or offset_name(minutes)
