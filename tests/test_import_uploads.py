@@ -233,3 +233,20 @@ def test_without_uploads_the_import_is_unchanged(tmp_path: Path) -> None:
     assert "uploads:" not in result.output
     assert not (site / "static").exists()
     assert f"({ORIGIN}/2024/04/annual-connectivity-report-2024.pdf#page=2)" in _post(site)
+
+
+def test_a_wordpress_export_links_its_uploads_and_featured_images_too(
+    tmp_path: Path, no_network: list[str]
+) -> None:
+    up, site = _uploads(tmp_path), _site(tmp_path)
+    result = sitegen(site, "import", CORPUS / "export.xml", "--uploads", up)
+    assert result.exit_code == 0, result.output
+    post = (
+        site / "content/posts/2024/10/photos-kestrel-shows-off-foldable-prototype-at-tech-expo.md"
+    )
+    text = post.read_text()
+    assert "url: /wp-content/uploads/2024/10/expo-foldable-1.jpg" in text  # _thumbnail_id
+    assert "(/wp-content/uploads/2024/10/expo-booth.jpg)" in text
+    assert f"({ORIGIN}/2024/10/expo-foldable-2.jpg)" in text  # not in the backup
+    assert (site / COPY / "2024/10/expo-foldable-1.jpg").read_bytes() == JPEG
+    assert no_network == []
