@@ -55,6 +55,8 @@ class ImportOptions:
     # A copy of the site's wp-content/uploads (from a backup): the uploads the content uses
     # are copied into static/ and linked at their old path (sitegen.wp.uploads).
     uploads: Path | None = None
+    # Uploads already in static/ at their old path (downloaded by `--from URL --media`).
+    mirrored_uploads: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -119,6 +121,7 @@ def import_paths(
     placed = plan.place(first, side, manifest, old_site, report.errors, report.skip)
     if report.failed and not placed.stubs:
         return report  # nothing could be read: write nothing, not even the site's details
+    placed.maps.uploads |= options.mirrored_uploads
     if options.uploads is not None:
         report.uploads = _copy_uploads(site_dir, options.uploads, sources, side, placed, report)
     if options.on_total:
@@ -176,7 +179,7 @@ def _copy_uploads(
             yield item.url, f"attachment id {media_id}"
 
     copier.copy_all(refs(), report.errors)
-    placed.maps.uploads = copier.copied
+    placed.maps.uploads |= copier.copied
     return copier.report
 
 

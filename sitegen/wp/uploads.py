@@ -32,10 +32,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
-from sitegen.errors import Problems
+from sitegen.errors import Problems, SitegenError
+from sitegen.fsutil import write_if_changed
 from sitegen.safepath import UnsafePath, check_url_path, decode_segment, inside
+from sitegen.wp.fetch import HttpClient
 from sitegen.wp.sniff import describe, sniff
 from sitegen.wp.urlhost import web_authority
 
@@ -252,3 +254,89 @@ def _used_by(where: list[str]) -> str:
         return ""
     more = f" and {len(named) - 1} more" if len(named) > 1 else ""
     return f"; used by {named[0]}{more}"
+
+
+# --- Downloaded (`--from URL --media`) ----------------------------------------------------------
+
+
+@dataclass
+class UploadsDownloader:
+    """`--media`: the uploads that are not mirrored as images (PDFs, audio, video, documents)
+    are downloaded from the site to their old path, judged like a backup's files. A file already
+    in place and still passive is not fetched again."""
+
+    site_dir: Path
+    home: str
+    http: HttpClient
+    report: UploadsReport = field(default_factory=UploadsReport)
+    copied: set[str] = field(default_factory=set)
+
+    def download_all(self, refs: Iterable[tuple[str, str]], problems: Problems) -> None:
+        users: dict[str, list[str]] = {}
+        urls: dict[str, str] = {}
+        for url, where in refs:
+            try:
+                found = upload_path(url, self.home)
+                if found is None:
+                    continue
+                rel = decoded(found[0])
+            except UnsafePath as exc:
+                self.report.refused += 1
+                problems.warn(
+                    f"upload not mirrored: unsafe path: {exc}{_used_by([where])}",
+                    url,
+                    "the content keeps its URL",
+                )
+                continue
+            users.setdefault(rel, []).append(where)
+            # Fetched without query or fragment: the file, as the folder on the server holds it.
+            urls.setdefault(rel, urljoin(self.home, "/" + uploads_path(self.home) + found[0]))
+        for rel in sorted(users):
+            why = self._one(rel, urls[rel])
+            if why is None:
+                self.copied.add(rel)
+                continue
+            problems.warn(
+                f"upload not mirrored: {why}{_used_by(users[rel])}",
+                urls[rel],
+                "the content keeps its URL",
+            )
+
+    def _one(self, rel: str, url: str) -> str | None:
+        ext = PurePosixPath(rel).suffix.lower()
+        try:
+            target = inside(self.site_dir / TARGET, UPLOADS + rel)
+        except UnsafePath as exc:
+            self.report.refused += 1
+            return f"not written: {exc}"
+        if target.is_file():
+            with target.open("rb") as f:
+                if not _passive(f.read(4096), ext):
+                    self.report.unchanged += 1
+                    return None
+        try:
+            resp = self.http.get(url, limit=self.http.options.max_media)
+        except SitegenError as err:
+            self.report.missing += 1
+            return err.message
+        if resp.status != 200:
+            self.report.missing += 1
+            return f"HTTP {resp.status}"
+        why = _passive(resp.body[:4096], ext)
+        if why:
+            self.report.refused += 1
+            return why
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_if_changed(inside(self.site_dir / TARGET, UPLOADS + rel), resp.body)
+        except (UnsafePath, OSError) as exc:
+            self.report.refused += 1
+            return f"not written: {exc}"
+        self.report.copied += 1
+        return None
+
+
+def uploads_path(home: str) -> str:
+    """The uploads folder's path on the site's host (`web/wp-content/uploads/`)."""
+    inner = urlsplit(home).path.strip("/")
+    return (inner + "/" if inner else "") + UPLOADS
