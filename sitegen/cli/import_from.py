@@ -109,7 +109,9 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "--media/--no-media", default=None,
         help="With --from: download the images posts use into static/media/ and point the "
         "content at those copies (only files that really are images, audio, video or PDF; "
-        "SVG is refused). Remembered: later runs keep mirroring images until --no-media.",
+        "SVG is refused), and the site's other uploads (PDF, audio, video, documents) into "
+        "static/wp-content/uploads/, at their old path. Remembered: later runs keep "
+        "mirroring until --no-media.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
