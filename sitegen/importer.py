@@ -42,7 +42,7 @@ from sitegen.wp.manifest import (
 )
 from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
-from sitegen.wp.uploads import UploadsCopier, UploadsReport, html_urls
+from sitegen.wp.uploads import UploadsCopier, UploadsReport, html_urls, present_uploads
 
 
 @dataclass
@@ -55,8 +55,6 @@ class ImportOptions:
     # A copy of the site's wp-content/uploads (from a backup): the uploads the content uses
     # are copied into static/ and linked at their old path (sitegen.wp.uploads).
     uploads: Path | None = None
-    # Uploads already in static/ at their old path (downloaded by `--from URL --media`).
-    mirrored_uploads: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -121,7 +119,9 @@ def import_paths(
     placed = plan.place(first, side, manifest, old_site, report.errors, report.skip)
     if report.failed and not placed.stubs:
         return report  # nothing could be read: write nothing, not even the site's details
-    placed.maps.uploads |= options.mirrored_uploads
+    # What static/ holds at an upload's old path is published there, whoever put it there (an
+    # earlier --uploads, --media, a person): the content links it, with or without --uploads.
+    placed.maps.uploads |= present_uploads(site_dir)
     if options.uploads is not None:
         report.uploads = _copy_uploads(site_dir, options.uploads, sources, side, placed, report)
     if options.on_total:

@@ -250,3 +250,17 @@ def test_a_wordpress_export_links_its_uploads_and_featured_images_too(
     assert f"({ORIGIN}/2024/10/expo-foldable-2.jpg)" in text  # not in the backup
     assert (site / COPY / "2024/10/expo-foldable-1.jpg").read_bytes() == JPEG
     assert no_network == []
+
+
+def test_a_later_import_without_the_option_still_links_what_static_holds(tmp_path: Path) -> None:
+    dump, up, site = _dump(tmp_path), _uploads(tmp_path), _site(tmp_path)
+    sitegen(site, "import", dump, "--uploads", up)
+    again = sitegen(site, "import", dump)
+    assert "updated 0," in again.output
+    assert "(/wp-content/uploads/2024/04/annual-connectivity-report-2024.pdf#page=2)" in (
+        _post(site)
+    )
+    # The file removed from static/: the content goes back to the origin's URL.
+    (site / COPY / "2024/04/annual-connectivity-report-2024.pdf").unlink()
+    sitegen(site, "import", dump)
+    assert f"({ORIGIN}/2024/04/annual-connectivity-report-2024.pdf#page=2)" in _post(site)

@@ -108,16 +108,12 @@ def mirror_site(
     report = MirrorReport(fetched, ImportReport(), site_dir)
     input_dir = fetched.current_dir
     state.media = state.media if options.media is None else options.media
-    import_options = options.import_options
     if state.media:
-        input_dir, report.media, downloader = _mirror_media(
+        input_dir, report.media, report.uploads = _mirror_media(
             site_dir, url, options, report.problems, progress
         )
-        report.uploads = downloader.report
-        present = import_options.mirrored_uploads | downloader.copied
-        import_options = replace(import_options, mirrored_uploads=frozenset(present))
     report.imported = import_paths(
-        site_dir, [input_dir], _with_total(import_options, progress),
+        site_dir, [input_dir], _with_total(options.import_options, progress),
         _import_progress(progress),
     )  # fmt: skip
     today = datetime.now(UTC).date()
@@ -155,7 +151,7 @@ def _import_progress(progress: Progress | None) -> Callable[[int], None] | None:
 def _mirror_media(
     site_dir: Path, url: str, options: MirrorOptions, problems: Problems,
     progress: Progress | None,
-) -> tuple[Path, MediaReport, UploadsDownloader]:  # fmt: skip
+) -> tuple[Path, MediaReport, UploadsReport]:  # fmt: skip
     """Download the images every post uses; write input/ = current/ pointing at the copies.
     The site's other uploads (PDFs, audio, video, documents) go to their old path, which the
     import links to."""
@@ -196,7 +192,7 @@ def _mirror_media(
     side = {name: _read_list(current / f"{name}.json") for name in SIDE}
     target = site_dir / MEDIA_INPUT_DIR
     write_input(target, rewritten, side, index_body)
-    return target, report, downloader
+    return target, report, downloader.report
 
 
 def _rendered(post: dict[str, Any]) -> str:

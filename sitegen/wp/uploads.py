@@ -36,7 +36,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
-from sitegen.safepath import UnsafePath, check_url_path, decode_segment, inside
+from sitegen.safepath import UnsafePath, check_url_path, decode_segment, files_inside, inside
 from sitegen.wp.fetch import HttpClient
 from sitegen.wp.sniff import describe, sniff
 from sitegen.wp.urlhost import web_authority
@@ -85,6 +85,13 @@ def upload_path(url: str, home: str) -> tuple[str, str] | None:
         f"#{parts.fragment}" if parts.fragment else ""
     )
     return rel, tail
+
+
+def present_uploads(site_dir: Path) -> set[str]:
+    """The paths under wp-content/uploads/ that static/ holds, as the build will publish them
+    (symbolic links are not published, so not counted)."""
+    root = site_dir / TARGET / UPLOADS.rstrip("/")
+    return {rel for rel, _ in files_inside(root, lambda rel, why: None)}
 
 
 def decoded(rel: str) -> str:
