@@ -89,3 +89,19 @@ def _check(tmp_path: Path, wp: UploadingWordPress, site: str, seen: list[Seen]) 
         "(/wp-content/uploads/2024/04/report.pdf#page=2)"
         in (tmp_path / "content/posts/2024/01/post-1.md").read_text()
     )
+
+
+def test_a_live_mirror_takes_uploads_from_a_backup_without_fetching_them(tmp_path: Path) -> None:
+    backup = tmp_path / "uploads"
+    (backup / "2024/04").mkdir(parents=True)
+    (backup / "2024/04/report.pdf").write_bytes(PDF)
+    wp = UploadingWordPress({1: "2024-01-01T00:00:00"})
+    with serve(wp) as (site, seen):
+        wp.site = site
+        args = ["import", "--from", site, "--no-media", "--uploads", str(backup)]
+        result = CliRunner().invoke(main, ["--site", str(tmp_path / "s"), *args])
+    assert result.exit_code == 0, result.output
+    assert not [s.path for s in seen if "/wp-content/" in s.path]
+    assert "uploads: 1 copied, 0 unchanged, 3 missing, 1 refused" in result.output
+    text = (tmp_path / "s/content/posts/2024/01/post-1.md").read_text()
+    assert "(/wp-content/uploads/2024/04/report.pdf#page=2)" in text
