@@ -106,6 +106,8 @@ def local_url(path: str) -> str:
 
 def local_upload(url: str, home: str, copied: set[str]) -> str | None:
     """The root-relative URL of `url` when it names an upload copied into the site."""
+    if "uploads" not in url.lower():
+        return None  # most links: no need to parse them (the import asks for every one)
     try:
         found = upload_path(url, home)
         if found is None or decoded(found[0]) not in copied:
