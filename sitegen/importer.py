@@ -42,7 +42,13 @@ from sitegen.wp.manifest import (
 )
 from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
-from sitegen.wp.uploads import UploadsCopier, UploadsReport, html_urls, present_uploads
+from sitegen.wp.uploads import (
+    UploadsCopier,
+    UploadsReport,
+    html_urls,
+    present_uploads,
+    uploads_root,
+)
 
 
 @dataclass
@@ -153,7 +159,7 @@ def _copy_uploads(
     """Copy the uploads the imported posts use, and every attachment, from `folder`; the site's
     maps then know which ones are in static/ (a third read of the inputs, streamed as the
     others: only with --uploads)."""
-    copier = UploadsCopier(site_dir, folder, placed.maps.home)
+    copier = UploadsCopier(site_dir, uploads_root(folder), placed.maps.home)
 
     def refs() -> Iterator[tuple[str, str]]:
         for src in sources:

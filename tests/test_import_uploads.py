@@ -264,3 +264,26 @@ def test_a_later_import_without_the_option_still_links_what_static_holds(tmp_pat
     (site / COPY / "2024/04/annual-connectivity-report-2024.pdf").unlink()
     sitegen(site, "import", dump)
     assert f"({ORIGIN}/2024/04/annual-connectivity-report-2024.pdf#page=2)" in _post(site)
+
+
+@pytest.mark.parametrize("named", ["backup", "backup/wp-content"])
+def test_the_backup_root_or_its_wp_content_may_be_named(tmp_path: Path, named: str) -> None:
+    dump, site = _dump(tmp_path), _site(tmp_path)
+    up = tmp_path / "backup/wp-content/uploads"
+    (up / "2024/04").mkdir(parents=True)
+    (up / "2024/04/annual-connectivity-report-2024.pdf").write_bytes(PDF)
+    result = sitegen(site, "import", dump, "--uploads", tmp_path / named)
+    assert "uploads: 1 copied," in result.output
+    assert (site / COPY / "2024/04/annual-connectivity-report-2024.pdf").read_bytes() == PDF
+
+
+def test_a_wp_content_that_is_a_link_out_of_the_backup_is_not_followed(tmp_path: Path) -> None:
+    dump, site = _dump(tmp_path), _site(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "uploads/2024/04").mkdir(parents=True)
+    (elsewhere / "uploads/2024/04/annual-connectivity-report-2024.pdf").write_bytes(SECRET)
+    (tmp_path / "backup").mkdir()
+    os.symlink(elsewhere, tmp_path / "backup/wp-content")
+    result = sitegen(site, "import", dump, "--uploads", tmp_path / "backup")
+    assert "uploads: 0 copied," in result.output
+    assert not (site / COPY).exists()

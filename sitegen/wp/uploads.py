@@ -87,6 +87,20 @@ def upload_path(url: str, home: str) -> tuple[str, str] | None:
     return rel, tail
 
 
+def uploads_root(folder: Path) -> Path:
+    """The uploads folder itself when `folder` is the backup's root or its wp-content/ (what a
+    person unpacking a backup is likely to name); `folder` otherwise. No link is followed."""
+    inner = ["wp-content/uploads"] + (["uploads"] if folder.name == "wp-content" else [])
+    for rel in inner:
+        try:
+            found = inside(folder, rel)
+        except UnsafePath:
+            continue
+        if found.is_dir():
+            return found
+    return folder
+
+
 def present_uploads(site_dir: Path) -> set[str]:
     """The paths under wp-content/uploads/ that static/ holds, as the build will publish them
     (symbolic links are not published, so not counted)."""
