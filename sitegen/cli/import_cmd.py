@@ -41,9 +41,8 @@ def on_terminal() -> bool:
     "--uploads", metavar="DIR", default=None,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A copy of the site's wp-content/uploads folder (or the backup holding it): the "
-    "uploads the "
-    "content uses (images, audio, video, PDF, office documents, ZIP) are copied into "
-    "static/wp-content/uploads/ and published at their old URL. Reads no network.",
+    "uploads the content uses (images, audio, video, PDF, office documents, ZIP) are copied "
+    "into static/wp-content/uploads/ and published at their old URL. Reads no network.",
 )  # fmt: skip
 @click.pass_obj
 @live_options  # --from URL, --media, --jobs, --full: sitegen/cli/import_from.py
