@@ -229,8 +229,12 @@ class UploadsCopier:
             target = inside(self.site_dir / TARGET, UPLOADS + rel)  # no link made meanwhile
         except (UnsafePath, OSError) as exc:
             return f"not written: {exc}"
-        size, digest = _hash(src)
-        if target.is_file() and target.stat().st_size == size and _hash(target)[1] == digest:
+        # Hashed only when the sizes agree: a new or resized file is simply copied.
+        if (
+            target.is_file()
+            and target.stat().st_size == src.stat().st_size
+            and _hash(target) == _hash(src)
+        ):
             self.report.unchanged += 1
             return None
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
