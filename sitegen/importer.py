@@ -18,7 +18,7 @@ changed moves and keeps its old path in `aliases`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -42,6 +42,13 @@ from sitegen.wp.manifest import (
 )
 from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
+from sitegen.wp.uploads import (
+    UploadsCopier,
+    UploadsReport,
+    html_urls,
+    present_uploads,
+    uploads_root,
+)
 
 
 @dataclass
@@ -51,6 +58,9 @@ class ImportOptions:
     # Called once, before the second pass, with the number of posts to convert: the cli sizes
     # its progress bar with it; `progress` then reports each post done.
     on_total: Callable[[int], None] | None = None
+    # A copy of the site's wp-content/uploads (from a backup): the uploads the content uses
+    # are copied into static/ and linked at their old path (sitegen.wp.uploads).
+    uploads: Path | None = None
 
 
 @dataclass
@@ -64,6 +74,7 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)  # every file written, content or not
     removed: list[Path] = field(default_factory=list)  # old files of posts that moved
     kept: list[Path] = field(default_factory=list)  # hand-edited files left alone
+    uploads: UploadsReport | None = None  # with ImportOptions.uploads
 
     @property
     def failed(self) -> bool:
@@ -114,6 +125,11 @@ def import_paths(
     placed = plan.place(first, side, manifest, old_site, report.errors, report.skip)
     if report.failed and not placed.stubs:
         return report  # nothing could be read: write nothing, not even the site's details
+    # What static/ holds at an upload's old path is published there, whoever put it there (an
+    # earlier --uploads, --media, a person): the content links it, with or without --uploads.
+    placed.maps.uploads |= present_uploads(site_dir)
+    if options.uploads is not None:
+        report.uploads = _copy_uploads(site_dir, options.uploads, sources, side, placed, report)
     if options.on_total:
         options.on_total(len(placed.stubs))
     cache = tuning.current.cache  # SITEGEN_NO_CACHE: convert everything, remember nothing
@@ -134,6 +150,43 @@ def import_paths(
     if save_manifest(content_dir, manifest):
         report.written.append(content_dir / ".import" / "manifest.json")
     return report
+
+
+def _copy_uploads(
+    site_dir: Path, folder: Path, sources: list[Source], side: SideData, placed: plan.Placed,
+    report: ImportReport,
+) -> UploadsReport:  # fmt: skip
+    """Copy the uploads the imported posts use, and every attachment, from `folder`; the site's
+    maps then know which ones are in static/ (a third read of the inputs, streamed as the
+    others: only with --uploads)."""
+    copier = UploadsCopier(site_dir, uploads_root(folder), placed.maps.home)
+
+    def refs() -> Iterator[tuple[str, str]]:
+        for src in sources:
+            if not src.content:
+                continue
+            try:
+                for post in read_posts(src, side, first=False):
+                    if isinstance(post, SitegenError):
+                        continue  # reported by the first pass
+                    stub = placed.stubs.get(post.id)
+                    if stub is None or stub.where != post.where:
+                        continue
+                    for url in html_urls(post.content_html):
+                        yield url, f"{post.where}.content.rendered"
+                    media = post.embedded_media
+                    if media is None or media.id != post.featured_media:
+                        media = side.media.get(post.featured_media)
+                    if post.featured_media and media is not None:
+                        yield media.url, f"{post.where}.featured_media"
+            except SitegenError:
+                continue  # reported by the first pass
+        for media_id, item in sorted(side.media.items()):
+            yield item.url, f"attachment id {media_id}"
+
+    copier.copy_all(refs(), report.errors)
+    placed.maps.uploads |= copier.copied
+    return copier.report
 
 
 class _Ahead(NamedTuple):

@@ -37,11 +37,19 @@ def on_terminal() -> bool:
     help="Import drafts too, as 'status: draft' (they are skipped by default).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
+@click.option(
+    "--uploads", metavar="DIR", default=None,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A copy of the site's wp-content/uploads folder (or the backup holding it): the "
+    "uploads the content uses (images, audio, video, PDF, office documents, ZIP) are copied "
+    "into static/wp-content/uploads/ and published at their old URL. Reads no network.",
+)  # fmt: skip
 @click.pass_obj
 @live_options  # --from URL, --media, --jobs, --full: sitegen/cli/import_from.py
 def command(
-    site_dir: Path, paths: tuple[Path, ...], force: bool, drafts: bool, quiet: bool
-) -> None:
+    site_dir: Path, paths: tuple[Path, ...], force: bool, drafts: bool, quiet: bool,
+    uploads: Path | None,
+) -> None:  # fmt: skip
     """Import WordPress REST API JSON or a WordPress export into content/ as Markdown files.
 
     PATHS are JSON files saved from /wp-json/wp/v2/posts or /wp-json/wp/v2/pages (one post, or
@@ -75,7 +83,7 @@ def command(
             for bar in bars:
                 bar.update(done)
 
-        options = ImportOptions(force=force, drafts=drafts, on_total=on_total)
+        options = ImportOptions(force=force, drafts=drafts, on_total=on_total, uploads=uploads)
         report = import_paths(site_dir, list(paths), options, progress)
     _print(report, site_dir, quiet)
     if report.failed:
@@ -88,6 +96,8 @@ def _print(report: ImportReport, site_dir: Path, quiet: bool) -> None:
     if not quiet:
         for path in report.removed:
             click.echo(f"removed {_rel(path, site_dir)} (the post moved)")
+    if report.uploads is not None:
+        click.echo(report.uploads.summary())
     click.echo(report.summary())
 
 

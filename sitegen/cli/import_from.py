@@ -60,14 +60,14 @@ class Bars:
 
 def run_from(
     site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
-    drafts: bool, quiet: bool, max_download: int = 50,
+    drafts: bool, quiet: bool, max_download: int = 50, uploads: Path | None = None,
 ) -> None:  # fmt: skip
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
     fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000)
     options = MirrorOptions(
         sync=SyncOptions(full=full, fetch=fetch),
         media=media,
-        import_options=ImportOptions(force=force, drafts=drafts),
+        import_options=ImportOptions(force=force, drafts=drafts, uploads=uploads),
     )
     bars = Bars(enabled=not quiet and sys.stderr.isatty())
     try:
@@ -90,6 +90,8 @@ def _print(report: MirrorReport, quiet: bool) -> None:
         for r in report.removals:
             what = "removed" if r.removed else "kept (edited by hand)"
             click.echo(f"{what} {r.source}: no longer published")
+    if report.imported.uploads is not None:
+        click.echo(report.imported.uploads.summary())
     click.echo(report.summary())
 
 
@@ -107,7 +109,9 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "--media/--no-media", default=None,
         help="With --from: download the images posts use into static/media/ and point the "
         "content at those copies (only files that really are images, audio, video or PDF; "
-        "SVG is refused). Remembered: later runs keep mirroring images until --no-media.",
+        "SVG is refused), and the site's other uploads (PDF, audio, video, documents) into "
+        "static/wp-content/uploads/, at their old path. Remembered: later runs keep "
+        "mirroring until --no-media.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
@@ -144,6 +148,7 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
             site_dir, from_url, media=media, jobs=jobs, full=full,
             force=bool(kwargs.get("force")), drafts=bool(kwargs.get("drafts")),
             quiet=bool(kwargs.get("quiet")), max_download=max_download or 50,
+            uploads=kwargs.get("uploads"),
         )  # fmt: skip
 
     return wrapper

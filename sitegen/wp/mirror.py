@@ -22,6 +22,7 @@ from sitegen.wp.gone import Removal, forget_gone, remove_gone
 from sitegen.wp.media import (
     MediaMirror,
     MediaReport,
+    is_image_url,
     originals,
     post_image_refs,
     rewrite_media_item,
@@ -39,6 +40,7 @@ from sitegen.wp.sync import (
     locations,
     write_input,
 )
+from sitegen.wp.uploads import UploadsDownloader, UploadsReport, html_urls
 
 MEDIA_INPUT_DIR = IMPORT_DIR / "input"  # current/ with image URLs pointing at the mirror
 
@@ -56,6 +58,7 @@ class MirrorReport:
     imported: ImportReport
     site_dir: Path = Path(".")
     media: MediaReport | None = None
+    uploads: UploadsReport | None = None  # other uploads downloaded to their old path
     removals: list[Removal] = field(default_factory=list)
     problems: Problems = field(default_factory=Problems)  # fetch, media and gone problems
 
@@ -91,6 +94,8 @@ class MirrorReport:
                 f"media: {m.downloaded} downloaded ({m.bytes / 1e6:.1f} MB), {m.reused} already "
                 f"mirrored, {len(m.failed)} failed; {m.stored} files in static/media/"
             )
+        if self.uploads is not None:
+            lines.append(self.uploads.summary().replace("copied", "downloaded", 1))
         lines.append(self.imported.summary(self.all_problems()))
         return "\n".join(lines)
 
@@ -104,7 +109,9 @@ def mirror_site(
     input_dir = fetched.current_dir
     state.media = state.media if options.media is None else options.media
     if state.media:
-        input_dir, report.media = _mirror_media(site_dir, url, options, report.problems, progress)
+        input_dir, report.media, report.uploads = _mirror_media(
+            site_dir, url, options, report.problems, progress
+        )
     report.imported = import_paths(
         site_dir, [input_dir], _with_total(options.import_options, progress),
         _import_progress(progress),
@@ -144,8 +151,10 @@ def _import_progress(progress: Progress | None) -> Callable[[int], None] | None:
 def _mirror_media(
     site_dir: Path, url: str, options: MirrorOptions, problems: Problems,
     progress: Progress | None,
-) -> tuple[Path, MediaReport]:  # fmt: skip
-    """Download the images every post uses; write input/ = current/ pointing at the copies."""
+) -> tuple[Path, MediaReport, UploadsReport]:  # fmt: skip
+    """Download the images every post uses; write input/ = current/ pointing at the copies.
+    The site's other uploads (PDFs, audio, video, documents) go to their old path, which the
+    import links to."""
     current = site_dir / IMPORT_DIR / "current"
     known = load_current(current)
     index_body = (current / "index.json").read_bytes()
@@ -164,6 +173,17 @@ def _mirror_media(
     report = mirror.mirror(
         urls, problems, lambda d, t: progress("media", d, t) if progress else None
     )
+    downloader = UploadsDownloader(site_dir, home, http)
+    downloader.download_all(
+        [
+            (u, f"{where.get((kind, post_id), f'{kind} id {post_id}')}.content.rendered")
+            for kind in ("posts", "pages")
+            for post_id, post in known[kind].items()
+            for u in html_urls(_rendered(post))
+            if not is_image_url(u)  # images: the image mirror's, content-addressed
+        ],
+        problems,
+    )
     rewritten = {
         "posts": {i: rewrite_post(p, mirror.rewrite) for i, p in known["posts"].items()},
         "pages": {i: rewrite_post(p, mirror.rewrite) for i, p in known["pages"].items()},
@@ -172,7 +192,13 @@ def _mirror_media(
     side = {name: _read_list(current / f"{name}.json") for name in SIDE}
     target = site_dir / MEDIA_INPUT_DIR
     write_input(target, rewritten, side, index_body)
-    return target, report
+    return target, report, downloader.report
+
+
+def _rendered(post: dict[str, Any]) -> str:
+    content = post.get("content")
+    html = content.get("rendered") if isinstance(content, dict) else None
+    return html if isinstance(html, str) else ""
 
 
 def _home(index_body: bytes) -> str:

@@ -24,6 +24,7 @@ from sitegen.wp.html2md import ConvertOptions, convert
 from sitegen.wp.html2md_blocks import MAX_NESTING
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
 from sitegen.wp.text import plain_text
+from sitegen.wp.uploads import local_upload
 from sitegen.wp.urlhost import web_authority
 
 # Paths under the home that stay WordPress's own in the mirror (DESIGN.md, principle 8), so a
@@ -49,6 +50,9 @@ class SiteMaps:
     found_terms: dict[tuple[str, str], Term] = field(default_factory=dict)
     # Ids nobody could resolve: reported once, at the first post, with how many more have it.
     missing: dict[tuple[str, int], _Missing] = field(default_factory=dict)
+    # Uploads copied into static/ by `--uploads` (decoded paths under wp-content/uploads/):
+    # links to them become root-relative, at their old path.
+    uploads: set[str] = field(default_factory=set)
 
     def not_found(
         self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
@@ -123,6 +127,10 @@ def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
         return answer
 
     def rewrite(url: str) -> str:
+        if maps.uploads:
+            local = local_upload(url, maps.home, maps.uploads)
+            if local is not None:
+                return local
         try:
             parts = urlsplit(url)
         except ValueError:  # `https://[::1/x` in a post: left as written, like any other link
@@ -335,7 +343,8 @@ def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] |
             "or fetch them with _embed",
         )
         return None
-    image: dict[str, Any] = {"url": media.url}
+    local = local_upload(media.url, maps.home, maps.uploads) if maps.uploads else None
+    image: dict[str, Any] = {"url": local or media.url}
     if media.alt:
         image["alt"] = media.alt
     caption = plain_text(media.caption_html)

@@ -25,7 +25,8 @@ from sitegen.fsutil import write_if_changed
 
 CACHE = Path(".sitegen") / "import-fingerprints.json"
 VERSION = 1
-_URL = re.compile(r"https?://[^\s\"'<>]+")
+# Absolute, protocol-relative and root-relative (attribute) URLs: each may be rewritten.
+_URL = re.compile(r"""(?:https?:)?//[^\s"'<>]+|(?<=["'])/[^\s"'<>]+""")
 
 
 @cache
