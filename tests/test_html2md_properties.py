@@ -243,6 +243,8 @@ def test_markdown_is_a_fixpoint(html: str) -> None:
 @given(ANY_HTML)
 # A dropped iframe between spaces in a table cell: the text around it must merge at once.
 @example('<table><tr><td> <iframe src="javascript:alert(1)"></iframe> ')
+@example("&#11")  # a control character: invisible, and white space to markdown-it
+@example("<p>a&#11;b\x01c</p>")
 def test_markdown_of_any_input_is_a_fixpoint(html: str) -> None:
     markdown = html_to_markdown(html)
     assert html_to_markdown(render_markdown(markdown)) == markdown

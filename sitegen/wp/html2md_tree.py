@@ -64,7 +64,29 @@ class Context:
 def parse(html: str, ctx: Context) -> Element:
     parsed = parse_html(html)
     ctx.flattened += parsed.dropped + _bound_depth(parsed.root)
+    if _CONTROL.search(html) or _CONTROL_REF.search(html):  # rare: walk only then
+        _drop_controls(parsed.root)
     return parsed.root
+
+
+# C0 controls other than HTML's white space (tab, LF, FF, CR), and DEL, raw or as a numeric
+# reference: invisible on a page, and white space to markdown-it, so text made of them would
+# not survive a second conversion. (html5lib has already turned NUL into U+FFFD.)
+_CONTROL = re.compile("[\x01-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROL_REF = re.compile(
+    r"&#(?:0*(?:[1-9]|[12]\d|3[01]|127)(?!\d)|[xX]0*(?:[1-9a-fA-F]|1[0-9a-fA-F]|7[fF])(?![0-9a-fA-F]))"
+)
+
+
+def _drop_controls(root: Element) -> None:
+    for element in root.iter():
+        if element.text and _CONTROL.search(element.text):
+            element.text = _CONTROL.sub("", element.text)
+        if element.tail and _CONTROL.search(element.tail):
+            element.tail = _CONTROL.sub("", element.tail)
+        for name, value in element.attrib.items():
+            if _CONTROL.search(value):
+                element.attrib[name] = _CONTROL.sub("", value)
 
 
 def _bound_depth(root: Element) -> int:
