@@ -75,6 +75,7 @@ def _toml_str(value: str) -> str:
 
 def sitegen_toml(site: WpSite, base_url: str, source: str) -> str:
     lang = site.language.split("-")[0] if site.language else "en"
+    lang_why = "from the export" if site.language else "WordPress's REST index does not say"
     zone = site.timezone or "UTC"
     zone_why = (
         "WordPress's own zone name"
@@ -97,7 +98,7 @@ description = {_toml_str(site.description)}
 # WordPress's own address was {site.home or "not given"}.
 base_url = {_toml_str(base_url)}
 
-# Language of the pages (<html lang>, feeds), as an ISO 639 code.
+# Language of the pages (<html lang>, feeds), as an ISO 639 code ({lang_why}).
 language = {_toml_str(lang)}
 # Time zone of the dates shown in pages and feeds ({zone_why}).
 timezone = {_toml_str(zone)}
@@ -108,8 +109,9 @@ output_dir = "public"
 posts_per_page = 10
 
 [feeds]
-# Posts in each feed, and whether they carry the whole text or the excerpt only.
+# Posts in each feed.
 items = 20
+# Whether feed items carry the whole text (true) or the excerpt only (false).
 full_text = true
 """
 
