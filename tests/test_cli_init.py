@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 from fetch_server import FakeWordPress, serve
 
 from sitegen.cli import main
-from sitegen.config import load_config
+from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problems
 from sitegen.model import SiteInfo
 
@@ -28,7 +28,7 @@ def run(site: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["--site", str(site), *args])
 
 
-def config_of(site: Path) -> object:
+def config_of(site: Path) -> SiteConfig:
     problems = Problems()
     config = load_config(site, SiteInfo(), problems)
     assert not len(problems), problems.render()
@@ -42,9 +42,9 @@ def test_init_from_the_dump_then_import_and_build(tmp_path: Path) -> None:
     for name in WRITTEN:
         assert (site / name).is_file(), name
     config = config_of(site)
-    assert config.base_url == "https://news.example.org/"  # type: ignore[attr-defined]
-    assert config.title == "Telecom Live (local mirror test)"  # type: ignore[attr-defined]
-    assert config.timezone == "Asia/Kolkata"  # type: ignore[attr-defined]
+    assert config.base_url == "https://news.example.org/"
+    assert config.title == "Telecom Live (local mirror test)"
+    assert config.timezone == "Asia/Kolkata"
     # Every key written is explained by the comment line just above it.
     lines = (site / "sitegen.toml").read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines):
@@ -72,7 +72,7 @@ def test_init_from_the_export_reads_the_channel(tmp_path: Path) -> None:
     text = (tmp_path / "sitegen.toml").read_text(encoding="utf-8")
     assert 'title = "Telecom Live (local mirror test)"' in text
     assert "WordPress's own address was http://127.0.0.1:8089/web/." in text
-    assert config_of(tmp_path).language == "en"  # type: ignore[attr-defined]
+    assert config_of(tmp_path).language == "en"
 
 
 def test_init_from_a_live_site(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def test_without_a_terminal_the_base_url_is_a_named_placeholder(tmp_path: Path) 
     result = run(tmp_path, "init", str(CORPUS))
     assert result.exit_code == 0, result.output
     assert "base_url is a placeholder" in result.output
-    assert config_of(tmp_path).base_url == "https://mirror.example.org/"  # type: ignore[attr-defined]
+    assert config_of(tmp_path).base_url == "https://mirror.example.org/"
 
 
 def test_existing_files_are_kept_without_force(tmp_path: Path) -> None:

@@ -113,6 +113,12 @@ posts_per_page = 10
 items = 20
 # Whether feed items carry the whole text (true) or the excerpt only (false).
 full_text = true
+
+# Where `sitegen publish` uploads the built site (the scheduled sync in
+# .github/workflows/sync.yml and deploy/ runs it with no argument). Uncomment and set one:
+# [publish]
+# target = "s3://my-bucket/"        # Amazon S3; add endpoint_url = "..." for R2, MinIO...
+# target = "/var/www/mirror"        # or a folder a web server serves
 """
 
 
