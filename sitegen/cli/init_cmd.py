@@ -82,7 +82,7 @@ def sitegen_toml(site: WpSite, base_url: str, source: str) -> str:
         if site.timezone
         else "WordPress gave no zone name"
         + (f" (only a UTC offset of {site.gmt_offset:+g} h)" if site.gmt_offset else "")
-        + '; set the site\'s zone, e.g. "Europe/Berlin"'
+        + ';\n# set the site\'s zone, e.g. "Europe/Berlin"'
     )
     return f"""\
 # sitegen.toml: written by `sitegen init` from {source}.
