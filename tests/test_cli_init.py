@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import tomllib
 from pathlib import Path
 
@@ -82,6 +83,36 @@ def test_init_from_a_live_site(tmp_path: Path) -> None:
     assert 'title = "Fake"' in (tmp_path / "sitegen.toml").read_text(encoding="utf-8")
     assert "WordPress gave no zone name" in (tmp_path / "sitegen.toml").read_text()
     assert f"next: sitegen import --from {base}" in result.output
+
+
+def test_an_unreachable_site_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = run(tmp_path / "site", "init", "--from", f"http://127.0.0.1:{port}/")
+    assert result.exit_code == 1
+    assert result.output.startswith("error: ") and "Traceback" not in result.output
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_publish_example_loads_once_uncommented(tmp_path: Path) -> None:
+    assert run(tmp_path, "init", str(CORPUS), "--base-url", "https://m.example/").exit_code == 0
+    toml = tmp_path / "sitegen.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace("# [publish]", "[publish]").replace('# target = "s3:', 'target = "s3:')
+    toml.write_text(text, encoding="utf-8")
+    assert tomllib.loads(text)["publish"]["target"] == "s3://my-bucket/"
+    config_of(tmp_path)
+
+
+def test_a_folder_linked_to_outside_the_site_is_refused(tmp_path: Path) -> None:
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    site.mkdir()
+    outside.mkdir()
+    (site / "deploy").symlink_to(outside)
+    result = run(site, "init", str(CORPUS), "--base-url", "https://m.example/")
+    assert result.exit_code == 1 and "refused" in result.output
+    assert not list(outside.iterdir())
 
 
 def test_without_a_terminal_the_base_url_is_a_named_placeholder(tmp_path: Path) -> None:

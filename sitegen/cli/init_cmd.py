@@ -153,6 +153,7 @@ GITIGNORE = """\
 /public/
 # sitegen's own state (build cache, sync bookkeeping): local to this machine.
 /.sitegen/
+# content/.import/ is kept: a scheduled sync that commits it asks WordPress only for what changed.
 """
 
 
@@ -287,7 +288,11 @@ def _write(site_dir: Path, files: dict[str, str], force: bool) -> list[str]:
 
     kept = []
     for name, text in files.items():
-        target = safepath.inside(site_dir, name)
+        try:
+            target = safepath.inside(site_dir, name)
+        except safepath.UnsafePath as exc:  # e.g. deploy/ is a link to outside the site
+            click.echo(f"error: {site_dir / name}: refused: {exc}", err=True)
+            raise SystemExit(1) from None
         if target.exists() and not force:
             kept.append(name)
             continue
