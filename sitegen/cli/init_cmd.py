@@ -128,6 +128,8 @@ def netlify_toml() -> str:
 # WordPress URLs, ?p=ID, feeds) and public/_headers (feed content types) itself.
 # Netlify serves public/ at the root of the deploy's own address, so the build is told that
 # address: the production URL on the main branch, the preview URL on the others.
+# `pip install sitegen` stands for wherever sitegen comes from (a package index, a wheel's
+# URL, git+https://...).
 [build]
   command = "pip install --quiet sitegen && sitegen build --base-url \\"$DEPLOY_PRIME_URL/\\""
   publish = "public"
@@ -175,6 +177,7 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
+      # Or the wheel / git+https:// address sitegen is installed from.
       - run: pip install sitegen
       - run: sitegen import {import_arg} --media
       - run: sitegen build
