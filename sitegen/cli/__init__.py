@@ -24,6 +24,7 @@ COMMAND_MODULES = {
     "serve": "sitegen.cli.serve_cmd",
     "build": "sitegen.cli.build_cmd",
     "check": "sitegen.cli.check_cmd",
+    "init": "sitegen.cli.init_cmd",
 }
 
 
