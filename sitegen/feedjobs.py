@@ -1,6 +1,6 @@
 """Feed RenderJobs -> bytes, through `sitegen.feeds` (RSS 2.0, Atom 1.0, JSON Feed 1.1).
 
-The feed writers are the feeds engineer's; this module only maps the site onto their FeedMeta
+The feed writers live in `sitegen.feeds`; this module only maps the site onto their FeedMeta
 and FeedItem records: absolute URLs everywhere, the original guid kept as the item id (so feed
 readers do not show every article again after the move), items newest first.
 """

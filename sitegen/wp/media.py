@@ -180,7 +180,7 @@ class MediaMirror:
                 users.setdefault(best_url(self.absolute(raw), self.index), []).append(where)
             except ValueError:
                 problems.warn(
-                    f"image not mirrored: not a valid URL{_used_by([where])}",
+                    f"image not mirrored: not a valid URL{used_by([where])}",
                     raw,
                     "the content keeps its URL",
                 )
@@ -189,7 +189,7 @@ class MediaMirror:
             # file:, ftp:, gopher: …: never fetched; said, since a post naming one is odd.
             problems.warn(
                 f"image not mirrored: refused: only http:// and https:// addresses are fetched"
-                f"{_used_by(users[url])}",
+                f"{used_by(users[url])}",
                 url,
                 "the content keeps its URL",
             )
@@ -212,7 +212,7 @@ class MediaMirror:
                 if why:
                     report.failed.append((url, why))
                     problems.warn(
-                        f"image not mirrored: {why}{_used_by(users[url])}",
+                        f"image not mirrored: {why}{used_by(users[url])}",
                         url,
                         "the content keeps its URL",
                     )
@@ -273,7 +273,8 @@ class MediaMirror:
         return "/" + rel, len(resp.body)
 
 
-def _used_by(where: list[str]) -> str:
+def used_by(where: list[str]) -> str:
+    """`; used by <first place> and N more` for a warning, or nothing."""
     named = sorted({w for w in where if w})
     if not named:
         return ""

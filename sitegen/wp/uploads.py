@@ -38,6 +38,7 @@ from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.safepath import UnsafePath, check_url_path, decode_segment, files_inside, inside
 from sitegen.wp.fetch import HttpClient
+from sitegen.wp.media import used_by as _used_by
 from sitegen.wp.sniff import describe, sniff
 from sitegen.wp.urlhost import web_authority
 
@@ -273,14 +274,6 @@ def _hash(path: Path) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
-
-
-def _used_by(where: list[str]) -> str:
-    named = sorted({w for w in where if w})
-    if not named:
-        return ""
-    more = f" and {len(named) - 1} more" if len(named) > 1 else ""
-    return f"; used by {named[0]}{more}"
 
 
 # --- Downloaded (`--from URL --media`) ----------------------------------------------------------
