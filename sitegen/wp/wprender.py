@@ -362,12 +362,18 @@ _MEDIA_TYPES = {"mp3": "audio/mpeg", "m4a": "audio/mpeg", "ogg": "audio/ogg", "w
 _VIDEO_TYPES = {"mp4": "video/mp4", "m4v": "video/mp4", "webm": "video/webm", "ogv": "video/ogg"}
 
 
-def audio(atts: dict[str, str], inner: str | None, ctx: RenderContext) -> str:
-    """wp_audio_shortcode's player (without the IE shim and the `?_=N` query)."""
-    sources = [(atts[k], t) for k, t in _MEDIA_TYPES.items() if atts.get(k)]
+def _sources(atts: dict[str, str], types: dict[str, str], fallback: str) -> list[tuple[str, str]]:
+    """(URL, type) of a player's sources: `src` first, then one attribute per extension."""
+    sources = [(atts[k], t) for k, t in types.items() if atts.get(k)]
     src = atts.get("src", "")
     if src:
-        sources.insert(0, (src, _MEDIA_TYPES.get(_ext(src), "audio/mpeg")))
+        sources.insert(0, (src, types.get(_ext(src), fallback)))
+    return sources
+
+
+def audio(atts: dict[str, str], inner: str | None, ctx: RenderContext) -> str:
+    """wp_audio_shortcode's player (without the IE shim and the `?_=N` query)."""
+    sources = _sources(atts, _MEDIA_TYPES, "audio/mpeg")
     if not sources:
         return ""
     first = sources[0][0]
@@ -381,10 +387,7 @@ def audio(atts: dict[str, str], inner: str | None, ctx: RenderContext) -> str:
 
 def video(atts: dict[str, str], inner: str | None, ctx: RenderContext) -> str:
     """wp_video_shortcode's player (without the IE shim and the `?_=N` query)."""
-    sources = [(atts[k], t) for k, t in _VIDEO_TYPES.items() if atts.get(k)]
-    src = atts.get("src", "")
-    if src:
-        sources.insert(0, (src, _VIDEO_TYPES.get(_ext(src), "video/mp4")))
+    sources = _sources(atts, _VIDEO_TYPES, "video/mp4")
     if not sources:
         return ""
     width, height = _int(atts.get("width", "640")) or 640, _int(atts.get("height", "360")) or 360
