@@ -7,7 +7,8 @@ the build succeeded.
 
 Every build is incremental (sitegen.incremental): a page whose inputs did not change since the
 last build keeps last build's bytes instead of being rendered again. The state lives in
-`.sitegen/` between runs, or in a `Memo` for as long as `sitegen serve` runs; `full=True`
+`.sitegen/state.sqlite` between runs (sitegen.cache, saved in one transaction after the output's
+commit), or in a `Memo` for as long as `sitegen serve` runs; `full=True`
 ignores it. The contract, tested as a property: the output equals a clean build's, byte for byte.
 """
 
@@ -21,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, doccache, searchstate, transaction, tuning
-from sitegen.cache import BuildState, digest, load_state, output_stamps, save_state
+from sitegen import __version__, doccache, quick, searchstate, transaction, tuning
+from sitegen.cache import BuildState, Changes, Store, digest, output_stamps
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
 from sitegen.config import SiteConfig, load_config
@@ -46,17 +47,12 @@ from sitegen.incremental import (
 from sitegen.model import Document, SiteInfo
 from sitegen.output import Output, Sink, StagedDirSink
 from sitegen.plan import RenderJob, plan_site, static_files
-from sitegen.quick import forget as forget_quick
-from sitegen.quick import input_roots as quick_inputs
-from sitegen.quick import nothing_changed
-from sitegen.quick import record as record_quick
 from sitegen.render import Renderer, theme_dirs
 from sitegen.reuse import Shape, reshaped
 from sitegen.reuse import fingerprints as reuse_fingerprints
 from sitegen.site import SITE_FILE, Gone, Site, assemble_site, load_gone, load_site_info
 
 SEARCH_KEY = "search:index"  # the search index's entry in the build state
-RACY_NS = 2_000_000_000  # a file younger than this when stamped may change and keep its stamp
 
 
 @dataclass
@@ -131,22 +127,21 @@ def _search_index(
     config: SiteConfig,
     out: Output,
     memo: Memo,
-    on_disk: bool,
+    store: Store | None,
     problems: Problems,
 ) -> dict[str, str]:
     """Write the search index, redoing only what changed since the last build
     (sitegen.searchstate); output -> digest."""
     previous = None
     if memo.state is not None:  # no state, or --full: nothing of the last build is trusted
-        previous = memo.search or (searchstate.load(config.site_dir) if on_disk else None)
+        saved = store.blob(searchstate.KEY) if store is not None and memo.search is None else None
+        previous = memo.search or searchstate.from_bytes(saved)
     seen = memo.search.seen if memo.search is not None else {}
     docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
     files, memo.search = searchstate.index_files(
         docs, previous, lambda rel: previous_output(out.sink, rel)
     )
     memo.search.seen = seen
-    if on_disk and memo.search.changed:  # before commit: its file digests tell if it was
-        searchstate.save(config.site_dir, memo.search)
     written = {}
     for rel, data in sorted(files.items()):
         if out.claim(rel, "the search index", problems):
@@ -173,22 +168,31 @@ def _kept_index(
 
 
 def _remember(
-    site_dir: Path,
-    state: BuildState,
+    store: Store | None,
+    state: BuildState | None,
+    memo: Memo,
     sink: Sink,
-    save: tuple[bool, bool],
-    quick: tuple[list[Path], Any],
+    snapshot: tuple[list[Path], Any] | None,
+    reread: set[str],
 ) -> None:
-    """After a commit: stamp the outputs, save the state (if `save[0]`), and record the
-    no-op snapshot (if `save[1]`: a clean build without a warning) or forget the old one."""
-    if isinstance(sink, StagedDirSink):
-        state.stamps = output_stamps(sink.stats, time.time_ns(), RACY_NS)
-    if save[0]:
-        save_state(site_dir, state)
-    if save[1] and isinstance(sink, StagedDirSink):
-        record_quick(site_dir, quick[0], quick[1], sink.stats)
-    elif save[0]:
-        forget_quick(site_dir)
+    """Save what the next build needs, in one transaction, after the output's commit (a
+    failed build: `state` None, only the documents read again, which are right either way):
+    the state with its outputs' stamps, the search index's, and the no-op snapshot (if
+    `snapshot`: a clean build without a warning) or none."""
+    if state is not None and isinstance(sink, StagedDirSink):
+        state.stamps = output_stamps(sink.stats, time.time_ns())
+    if store is None:
+        return
+    changes = Changes(state, documents=doccache.rows(memo.docs, reread))
+    if state is not None and memo.search is not None and memo.search.changed:
+        changes.blobs[searchstate.KEY] = searchstate.to_bytes(memo.search)
+    record = None
+    if state is not None and snapshot is not None and isinstance(sink, StagedDirSink):
+        record = quick.record(snapshot[0], snapshot[1], sink.stats)
+    changes.blobs[quick.KEY] = record
+    store.save(changes)
+    if changes.blobs.get(searchstate.KEY) is not None and memo.search is not None:
+        memo.search.changed = False
 
 
 def _recovered(output_dir: Path, report: BuildReport) -> bool:
@@ -335,27 +339,29 @@ def build_site(
     config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:  # a bad config would make every later message misleading
         return report
-    quick = on_disk and sink is None  # the no-op path knows only the default output folder
+    no_op = on_disk and sink is None  # the no-op path knows only the default output folder
     if sink is None and not _recovered(config.output_dir, report):
         return report
     options = (drafts, strict, check_links, config_overrides)
-    roots = quick_inputs(site_dir, theme_dirs(config))
-    if quick and not full:
-        count = nothing_changed(site_dir, roots, config.output_dir, options)
+    roots = quick.input_roots(site_dir, theme_dirs(config))
+    store = Store(site_dir) if on_disk else None
+    if store is not None and no_op and not full:
+        count = quick.nothing_changed(store, roots, config.output_dir, options)
         if count is not None:
+            store.close()
             report.unchanged, report.committed = count, True
             report.seconds = time.perf_counter() - start
             return report
-    if on_disk and not full:
-        memo.state, note = load_state(site_dir)
-        memo.docs, docs_note = doccache.load(site_dir)
-        report.notes += [n for n in (note, docs_note) if n]
+    if store is not None and not full:
+        memo.state = store.state()
+        memo.docs, docs_note = doccache.load(store.documents())
+        report.notes += [docs_note] if docs_note else []
     if full:
         memo.state, memo.docs, memo.shape = None, {}, None
+    if store is not None:
+        report.notes += store.notes
     loaded = load_documents(site_dir, problems, memo, drafts, config.timezone)
     docs, sources = loaded.docs, loaded.digests
-    if on_disk and loaded.reread:
-        doccache.save(site_dir, memo.docs, loaded.reread)  # valid whether or not the build succeeds
     inputs = (config, info, load_gone(site_dir, problems), drafts)
     site, plan, changed = _site_and_plan(inputs, docs, memo, problems)
     report.site = site
@@ -389,20 +395,21 @@ def build_site(
             fps[SEARCH_KEY] = memo.state.jobs[SEARCH_KEY]  # stale: the next build redoes it
             report.deferred.append("search/")
         else:
-            outputs.update(_search_index(site, bodies, config, out, memo, on_disk, problems))
+            outputs.update(_search_index(site, bodies, config, out, memo, store, problems))
     links = {}
     if check_links:
         links = _link_warnings(sink.staged(), jobs, site, config, problems, (memo.state, outputs))
     report.written, report.unchanged = out.written, out.unchanged
+    snapshot = (roots, options) if no_op and not problems.items else None
     if problems.failed(strict=strict):
         sink.abort()
-        if quick:
-            forget_quick(site_dir)
+        _remember(store, None, memo, sink, None, loaded.reread)
     elif _committed(sink, config.output_dir, problems):
         report.committed = True
         memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.kept()
-        _remember(site_dir, memo.state, sink, (on_disk, quick and not problems.items),
-                  (roots, options))  # fmt: skip
+        _remember(store, memo.state, memo, sink, snapshot, loaded.reread)
+    if store is not None:
+        store.close()
     report.seconds = time.perf_counter() - start
     return report

@@ -1,29 +1,79 @@
-"""Build state kept between runs, under `.sitegen/`: versioned, JSON, and disposable.
+"""Everything a build remembers between runs, in one SQLite database: `.sitegen/state.sqlite`.
 
 What an incremental build needs to know about the last one: a fingerprint of everything that
 changes every page (sitegen's version, the config, the theme), the hash of each content file,
-and for each output the fingerprint of its inputs and the hash of the bytes written. JSON, not
-pickle, so that it can be read, diffed and deleted safely (Pelican's policy). Anything wrong with
-it — missing, unreadable, another format version, another sitegen — means one thing: do a full
-build, and say why. A cache can make a build faster; it must never make a site wrong.
+for each output the fingerprint of its inputs, the hash of the bytes written and their file's
+stamp; the parsed content files (sitegen.doccache); the link check's results; the search
+index's weights (sitegen.searchstate); and the no-op snapshot (sitegen.quick).
+
+One format, one version (`SCHEMA`, in SQLite's `user_version`), one stamp type (`Stamp`), one
+racy rule (`settled`). A build writes its state in ONE transaction after its output is
+committed, so a crash leaves the last state or the new one, never half of each. Anything wrong
+with the database — unreadable, another schema, another sitegen — means one thing: it is
+deleted, the build is a clean one, and the report says why. A cache can make a build faster;
+it must never make a site wrong.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+import shutil
+import sqlite3
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.fsutil import atomic_write
 
 CACHE_DIR = ".sitegen"
-STATE_FILE = "build-state.json"
-FORMAT = 3  # 2: the link check's results (`links`); 3: output stamps (`stamps`)
+DB_FILE = "state.sqlite"
+SCHEMA = 1
+# What earlier sitegens kept under CACHE_DIR, one format each: removed when the database is made.
+_OLD = ("build-state.json", "quick.json", "search-state.bin", "documents")
+
+# Git's "racy clean" problem: a file changed twice within the clock's resolution (and the time a
+# write takes to land) can keep its size and mtime. A stamp is trusted only for a file older than
+# this when the stamp was taken; a younger one is read again (cheap: it was just edited).
+RACY_NS = 2_000_000_000
+
+
+def settled(mtime_ns: int, taken_ns: int) -> bool:
+    """THE racy rule: whether a file last modified at `mtime_ns` can be trusted by its stamp
+    when that stamp was taken at `taken_ns` (it could not change again unseen)."""
+    return 0 <= mtime_ns < taken_ns - RACY_NS
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A file as `stat` sees it: equal stamps of a settled file mean equal bytes."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> Stamp:
+        return cls(st.st_size, st.st_mtime_ns, st.st_ino)
+
+    @classmethod
+    def at(cls, path: Path | str) -> Stamp | None:
+        """The stamp of the file at `path`, or None if it is not there."""
+        try:
+            return cls.of(os.stat(path))
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def encode(self) -> str:
+        return f"{self.size}:{self.mtime_ns}:{self.inode}"
+
+    @classmethod
+    def decode(cls, text: str) -> Stamp:
+        size, mtime, inode = text.split(":")
+        return cls(int(size), int(mtime), int(inode))
 
 
 def digest(data: bytes | str) -> str:
@@ -41,95 +91,200 @@ class BuildState:
     # The link check's: {"inputs": digest of the file names and _redirects, "pages": {page:
     # [[fragment targets], [[message, location], ...]]}} for pages with either (build.py).
     links: dict[str, Any] = field(default_factory=dict)
-    # output -> "size:mtime_ns:inode" of the file as committed, for outputs older than the racy
-    # window when taken: a reused output whose file still has it is not read and hashed again.
-    stamps: dict[str, str] = field(default_factory=dict)
-
-    def to_json(self) -> bytes:
-        data = {
-            "format": FORMAT,
-            "sitegen": __version__,
-            "site": self.site,
-            "sources": self.sources,
-            "jobs": self.jobs,
-            "outputs": self.outputs,
-            "links": self.links,
-            "stamps": self.stamps,
-        }
-        # No indent: json's C encoder only runs without one (5x faster on 100,000 entries).
-        return (json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    # output -> stamp of the file as committed, for settled outputs: a reused output whose file
+    # still has it is not read and hashed again.
+    stamps: dict[str, Stamp] = field(default_factory=dict)
 
 
-def state_path(site_dir: Path) -> Path:
-    return site_dir / CACHE_DIR / STATE_FILE
+# Tables of text by text (BuildState's), then the per-file rows of the other modules.
+_TABLES = ("sources", "jobs", "outputs", "stamps")
+_DDL = [
+    *(
+        f"CREATE TABLE {t} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
+        for t in _TABLES
+    ),
+    "CREATE TABLE blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE documents (source TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID",
+]
 
 
-def load_state(site_dir: Path) -> tuple[BuildState | None, str]:
-    """The saved state, or None and the reason a full build is needed ("" if simply absent)."""
-    path = state_path(site_dir)
-    try:
-        raw = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        return None, ""
-    except (OSError, ValueError) as exc:
-        return None, f"{_shown(path, site_dir)}: unreadable ({exc}); doing a full build"
-    problem = _check(raw)
-    if problem:
-        return None, f"{_shown(path, site_dir)}: {problem}; doing a full build"
-    state = BuildState(
-        raw["site"], raw["sources"], raw["jobs"], raw["outputs"], raw["links"], raw["stamps"]
-    )
-    return state, ""
+def db_path(site_dir: Path) -> Path:
+    return site_dir / CACHE_DIR / DB_FILE
 
 
-def _check(raw: Any) -> str:
-    if not isinstance(raw, dict):
-        return "not a build state"
-    if raw.get("format") != FORMAT:
-        return f"format {raw.get('format')!r}, this sitegen reads format {FORMAT}"
-    if raw.get("sitegen") != __version__:
-        return f"written by sitegen {raw.get('sitegen')}, this is {__version__}"
-    if not isinstance(raw.get("site"), str):
-        return "no site fingerprint"
-    for key in ("sources", "jobs", "outputs", "stamps"):
-        table = raw.get(key)
-        if not isinstance(table, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+@dataclass
+class Changes:
+    """What one build leaves for the next: written in one transaction (`Store.save`)."""
+
+    state: BuildState | None = None  # None: keep the saved one (a failed build)
+    blobs: dict[str, bytes | None] = field(default_factory=dict)  # None: delete it
+    documents: dict[str, bytes | None] = field(default_factory=dict)  # by content file
+
+
+class Store:
+    """The open database. Reads are lazy (a no-op build reads one row); `save` writes only the
+    rows that differ from what `state()` returned, in one transaction."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.path = db_path(site_dir)
+        self.notes: list[str] = []
+        self._saved: BuildState | None = None
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        fresh = not self.path.exists()
+        if fresh:
+            self._remove_old()
+        db: sqlite3.Connection | None = None
+        try:
+            db = self._connect()
+            problem = "" if fresh else self._problem(db)
+        except sqlite3.Error as exc:
+            problem = f"unreadable ({exc})"
+        if problem or db is None:
+            if db is not None:
+                db.close()
+            self.notes.append(f"{CACHE_DIR}/{DB_FILE}: {problem}; doing a full build")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            fresh, db = True, self._connect()
+        if fresh:
+            db.execute("BEGIN IMMEDIATE")
+            for statement in _DDL:
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {SCHEMA}")
+            db.execute("INSERT INTO blobs VALUES ('sitegen', ?)", (__version__.encode(),))
+            db.execute("COMMIT")
+        return db
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode = WAL")  # a reader never waits for a build's commit
+        db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable enough, atomic always
+        return db
+
+    @staticmethod
+    def _problem(db: sqlite3.Connection) -> str:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA:
+            return f"schema {version}, this sitegen reads schema {SCHEMA}"
+        row = db.execute("SELECT value FROM blobs WHERE key = 'sitegen'").fetchone()
+        written = bytes(row[0]).decode() if row else "?"
+        if written != __version__:
+            return f"written by sitegen {written}, this is {__version__}"
+        return ""
+
+    def _remove_old(self) -> None:
+        for name in _OLD:
+            old = self.path.parent / name
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+
+    def _damaged(self, exc: Exception) -> None:
+        """A read failed half way: forget everything, say so; the build goes on clean."""
+        self.notes.append(f"{CACHE_DIR}/{DB_FILE}: unreadable ({exc}); doing a full build")
+        self._db.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._db = self._open()
+
+    def state(self) -> BuildState | None:
+        """The last build's state; None if there is none (a first or clean build)."""
+        try:
+            tables = {t: dict(self._db.execute(f"SELECT key, value FROM {t}")) for t in _TABLES}
+            links = self.blob("links")
+            site = self.blob("site")
+        except (sqlite3.Error, ValueError) as exc:
+            self._damaged(exc)
+            return None
+        if site is None:
+            return None
+        stamps = {rel: Stamp.decode(text) for rel, text in tables["stamps"].items()}
+        self._saved = BuildState(
+            site.decode(),
+            tables["sources"],
+            tables["jobs"],
+            tables["outputs"],
+            json.loads(links) if links else {},
+            stamps,
+        )
+        return self._saved
+
+    def blob(self, key: str) -> bytes | None:
+        row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def documents(self) -> Iterable[tuple[str, bytes]]:
+        try:
+            return [(s, bytes(v)) for s, v in self._db.execute("SELECT * FROM documents")]
+        except sqlite3.Error as exc:
+            self._damaged(exc)
+            return []
+
+    def save(self, changes: Changes) -> None:
+        """Write `changes` in one transaction: all of them or, after a crash, none."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if changes.state is not None:
+                self._write_state(changes.state)
+            for key, data in changes.blobs.items():
+                _put(db, "blobs", key, data)
+            for source, data in changes.documents.items():
+                if data is None:
+                    db.execute("DELETE FROM documents WHERE source = ?", (source,))
+                else:
+                    db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (source, data))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        if changes.state is not None:
+            self._saved = changes.state
+
+    def _write_state(self, state: BuildState) -> None:
+        old = self._saved
+        if old is None:  # what the tables hold is not known: start them afresh
+            for table in _TABLES:
+                self._db.execute(f"DELETE FROM {table}")
+            old = BuildState()
+        encoded = {rel: s.encode() for rel, s in state.stamps.items()}
+        before = {rel: s.encode() for rel, s in old.stamps.items()}
+        for table, new, was in (
+            ("sources", state.sources, old.sources),
+            ("jobs", state.jobs, old.jobs),
+            ("outputs", state.outputs, old.outputs),
+            ("stamps", encoded, before),
         ):
-            return f"'{key}' is not a table of text"
-    links = raw.get("links")
-    if not isinstance(links, dict) or not isinstance(links.get("pages", {}), dict):
-        return "'links' is not a table"
-    return ""
+            _sync(self._db, table, new, was)
+        _put(self._db, "blobs", "site", state.site.encode())
+        _put(self._db, "blobs", "links", json.dumps(state.links, sort_keys=True).encode())
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
 
 
-def save_state(site_dir: Path, state: BuildState) -> None:
-    atomic_write(state_path(site_dir), state.to_json())
+def _put(db: sqlite3.Connection, table: str, key: str, value: bytes | None) -> None:
+    if value is None:
+        db.execute(f"DELETE FROM {table} WHERE key = ?", (key,))
+    else:
+        db.execute(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", (key, value))
 
 
-def _shown(path: Path, site_dir: Path) -> str:
-    try:
-        return path.relative_to(site_dir).as_posix()
-    except ValueError:
-        return str(path)
+def _sync(
+    db: sqlite3.Connection, table: str, new: Mapping[str, str], was: Mapping[str, str]
+) -> None:
+    """Make `table` (holding `was`) hold `new`, touching only the rows that differ."""
+    gone = [(k,) for k in was.keys() - new.keys()]
+    db.executemany(f"DELETE FROM {table} WHERE key = ?", gone)
+    rows = [(k, v) for k, v in new.items() if was.get(k) != v]
+    db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
 
 
-def stamp(path: Path) -> str | None:
-    """The file's "size:mtime_ns:inode", or None if it is not there."""
-    try:
-        st = path.stat()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-
-
-def output_stamps(
-    stats: Mapping[str, os.stat_result], taken_ns: int, racy_ns: int
-) -> dict[str, str]:
-    """Stamps of the outputs last modified more than `racy_ns` before `taken_ns` (a younger
-    file could change again within the clock's resolution and keep its stamp)."""
-    return {
-        rel: f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
-        for rel, st in stats.items()
-        if st.st_mtime_ns < taken_ns - racy_ns
-    }
+def output_stamps(stats: Mapping[str, os.stat_result], taken_ns: int) -> dict[str, Stamp]:
+    """Stamps of the settled outputs (a younger file could change again and keep its stamp)."""
+    return {rel: Stamp.of(st) for rel, st in stats.items() if settled(st.st_mtime_ns, taken_ns)}

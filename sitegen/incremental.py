@@ -26,9 +26,10 @@ Consequences, documented rather than hidden:
   every template count;
 - kinds whose plan lists no dependencies (`terms`, 404, 410, robots, headers) always render.
 
-State between runs of `sitegen build` lives in `.sitegen/` (sitegen.cache); `serve` keeps it in
-memory (a `Memo`), along with parsed documents and rendered bodies. The order of the stages is
-build.py's alone; this module gives it the memoised loaders and the fingerprints.
+State between runs of `sitegen build` lives in `.sitegen/state.sqlite` (sitegen.cache);
+`serve` keeps it in memory (a `Memo`), along with parsed documents and rendered bodies. The
+order of the stages is build.py's alone; this module gives it the memoised loaders and the
+fingerprints.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ import jinja2
 from jinja2 import meta
 
 from sitegen import __version__, doccache
-from sitegen.cache import BuildState, digest, stamp
+from sitegen.cache import BuildState, Stamp, digest, settled
 from sitegen.config import SiteConfig
 from sitegen.content import in_zone, parse_document
 from sitegen.errors import Problem, Problems, SitegenError
@@ -148,8 +149,8 @@ def _listing(site_dir: Path, memo: Memo) -> list[tuple[str, str]]:
     for folder, _dirs, _files in os.walk(site_dir / "content"):
         folders[folder] = _mtime(folder)
     listing = content_sources(site_dir)
-    racy = any(m < 0 or m >= taken - doccache.RACY_SECONDS * 1e9 for m in folders.values())
-    memo.listing = None if racy else (folders, listing)
+    trusted = all(settled(m, taken) for m in folders.values())
+    memo.listing = (folders, listing) if trusted else None
     return listing
 
 
@@ -169,7 +170,7 @@ def _load_one(
     st = os.stat(path)
     if known is not None and known.zone != timezone:
         known = None  # its dates were read in another zone
-    if known is not None and known.trusted and known.stamp == doccache.stamp_of(st):
+    if known is not None and known.trusted and known.stamp == Stamp.of(st):
         return known
     with open(path, "rb") as fh:
         raw = fh.read()
@@ -555,7 +556,7 @@ def unchanged_output(sink: Sink, rel: str, old: BuildState) -> bool:
         return rel in sink.files
     if isinstance(sink, StagedDirSink):
         want = old.stamps.get(rel)
-        return want is not None and want == stamp(sink.live / rel)
+        return want is not None and want == Stamp.at(sink.live / rel)
     return False
 
 

@@ -3,32 +3,30 @@ does nothing, in the time it takes to `stat` the files.
 
 Every incremental build still loads, parses and plans the whole site to find what changed; at
 10,000 posts that alone is seconds. Here the last successful build without a single warning
-records a digest of (path, size, mtime, inode) of every input file (sitegen.toml, content/,
+records a digest of the stamp (sitegen.cache.Stamp) of every input file (sitegen.toml, content/,
 static/, the theme folders) with the options it ran with, and of every output file. The next
 build compares both before loading anything; equal digests mean nothing can have changed.
 
-Racy files (git's "racy clean" problem): a file written in the same clock tick as the snapshot
-could change again without its size or mtime changing. So a snapshot is trusted only if every
-input is older than the moment it was taken by more than `RACY_SECONDS`; otherwise the build
-goes the normal way (which is always correct, only slower). State: `.sitegen/quick.json`,
-disposable like the rest of `.sitegen/`.
+The snapshot is trusted only if every input had settled when it was taken (the build state's
+racy rule); otherwise the build goes the normal way (always correct, only slower). Kept in the
+build state (sitegen.cache) as the `quick` blob.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.cache import CACHE_DIR, STATE_FILE, digest
-from sitegen.fsutil import atomic_write, walk_files
+from sitegen.cache import Stamp, Store, digest, settled
+from sitegen.fsutil import walk_files
 
-QUICK_FILE = "quick.json"
-RACY_SECONDS = 2.0
+KEY = "quick"  # its blob in the build state
 
 
 def _walk(root: Path) -> Iterable[tuple[str, os.stat_result]]:
@@ -44,16 +42,14 @@ def _walk(root: Path) -> Iterable[tuple[str, os.stat_result]]:
             yield path, os.stat(path)
 
 
-def _snapshot(roots: Iterable[Path]) -> tuple[str, int, int]:
-    """(digest of every file's path, size, mtime and inode; newest mtime in ns; file count)."""
-    rows, newest, count = [], 0, 0
+def _snapshot(roots: Iterable[Path]) -> tuple[str, int]:
+    """(digest of every file's path and stamp; newest mtime in ns)."""
+    rows, newest = [], 0
     for root in roots:
         for path, st in _walk(root):
-            rows.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}")
-            count += 1
-            if f"/{CACHE_DIR}/" not in path:  # sitegen's own state is written by the build
-                newest = max(newest, st.st_mtime_ns)
-    return digest("\n".join(rows)), newest, count
+            rows.append(f"{path}\0{Stamp.of(st).encode()}")
+            newest = max(newest, st.st_mtime_ns)
+    return digest("\n".join(rows)), newest
 
 
 def output_stats(output: Path) -> dict[str, os.stat_result]:
@@ -61,48 +57,39 @@ def output_stats(output: Path) -> dict[str, os.stat_result]:
 
 
 def _outputs_digest(stats: Mapping[str, os.stat_result]) -> str:
-    rows = [
-        f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}" for rel, st in sorted(stats.items())
-    ]
-    return digest("\n".join(rows))
+    return digest("\n".join(f"{rel}\0{Stamp.of(st).encode()}" for rel, st in sorted(stats.items())))
 
 
 def input_roots(site_dir: Path, theme_dirs: list[Path]) -> list[Path]:
-    # The build state is an input too: a damaged one must take the normal path, which says so.
-    names = ("sitegen.toml", "content", "static", f"{CACHE_DIR}/{STATE_FILE}")
     # Missing ones too: a folder or file that appears later must change the snapshot.
-    return [*(site_dir / n for n in names), *theme_dirs]
+    return [*(site_dir / n for n in ("sitegen.toml", "content", "static")), *theme_dirs]
 
 
-def nothing_changed(site_dir: Path, roots: list[Path], output: Path, options: Any) -> int | None:
+def nothing_changed(store: Store, roots: list[Path], output: Path, options: Any) -> int | None:
     """The number of output files if the last build's snapshot still holds, else None."""
     try:
-        saved = json.loads((site_dir / CACHE_DIR / QUICK_FILE).read_bytes())
-        inputs, newest, _ = _snapshot(roots)
+        saved = json.loads(store.blob(KEY) or b"null")
+        if saved is None:
+            return None
+        inputs, newest = _snapshot(roots)
         if saved["inputs"] != digest(f"{__version__}\n{options!r}\n{inputs}"):
             return None
-        if newest > saved["taken_ns"] - RACY_SECONDS * 1e9 or not output.is_dir():
+        if not settled(newest, saved["taken_ns"]) or not output.is_dir():
             return None
         stats = output_stats(output)
         return len(stats) if saved["outputs"] == _outputs_digest(stats) else None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
         return None
 
 
-def record(
-    site_dir: Path, roots: list[Path], options: Any, outputs: Mapping[str, os.stat_result]
-) -> None:
-    """Snapshot the inputs now, with `outputs`: the stat of every output file, taken after the
-    build's commit (the commit's own walk of the output: not walked twice)."""
+def record(roots: list[Path], options: Any, outputs: Mapping[str, os.stat_result]) -> bytes:
+    """The snapshot of the inputs now, with `outputs`: the stat of every output file, taken
+    after the build's commit (the commit's own walk of the output: not walked twice)."""
     taken = time.time_ns()
-    inputs, _, _ = _snapshot(roots)
+    inputs, _ = _snapshot(roots)
     data = {
         "inputs": digest(f"{__version__}\n{options!r}\n{inputs}"),
         "outputs": _outputs_digest(outputs),
         "taken_ns": taken,
     }
-    atomic_write(site_dir / CACHE_DIR / QUICK_FILE, json.dumps(data).encode())
-
-
-def forget(site_dir: Path) -> None:
-    (site_dir / CACHE_DIR / QUICK_FILE).unlink(missing_ok=True)
+    return json.dumps(data).encode()

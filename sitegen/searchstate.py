@@ -3,7 +3,7 @@
 THE CONTRACT is the build's: the index files equal what `search.build_index` writes for the
 same posts, byte for byte (tests/test_incremental_property.py, tests/test_search_state.py).
 
-What is kept (a `SearchState`, in the serve `Memo` or in `.sitegen/search-state.bin`): per
+What is kept (a `SearchState`, in the serve `Memo` or in the build state, sitegen.cache): per
 document number, the digest its text is a function of (its body's Markdown), the digest its
 weights are a function of (that, its title and its labels) and the weights themselves, small
 (term numbers and one byte per weight, ~15 MB at 10,000 posts); and the digest of each `idx/`
@@ -29,20 +29,16 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate
-from pathlib import Path
 from typing import Any
 
-from sitegen import __version__, search, tuning
-from sitegen.cache import CACHE_DIR, digest
-from sitegen.fsutil import atomic_write
+from sitegen import search, tuning
+from sitegen.cache import digest
 from sitegen.parallel import ordered_map
 from sitegen.search import MAX_TEXT, TEXT_CHUNK, SearchDoc, Vocab
 from sitegen.searchweights import Weights
 from sitegen.site import Site
 
-STATE_FILE = "search-state.bin"
-FORMAT = 1
-MAGIC = b"sitegen search state\n"
+KEY = "search"  # its blob in the build state
 
 Reader = Callable[[str], bytes | None]  # last build's bytes of an output file, if any
 
@@ -329,20 +325,13 @@ def site_docs(
     )
 
 
-def state_path(site_dir: Path) -> Path:
-    return site_dir / CACHE_DIR / STATE_FILE
-
-
-def save(site_dir: Path, state: SearchState) -> None:
+def to_bytes(state: SearchState) -> bytes:
     """One JSON line (the vocabulary, the digests, the files) then the weights, binary: it
     loads in a fraction of a second where JSON numbers would take seconds."""
     ids, values, offsets = state.weights.flat()
     payload = b"".join([offsets.tobytes(), ids.tobytes(), values])
     header = {
-        "format": FORMAT,
-        "sitegen": __version__,
         "machine": _MACHINE,
-        "payload": digest(payload),  # a damaged file must not give wrong weights
         "count": len(offsets) - 1,
         "total": len(values),
         "vocab": state.vocab.terms,
@@ -351,34 +340,32 @@ def save(site_dir: Path, state: SearchState) -> None:
         "files": state.files,
     }
     line = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode()
-    atomic_write(state_path(site_dir), b"".join([MAGIC, line, b"\n", payload]))
-    state.changed = False
+    return b"".join([line, b"\n", payload])
 
 
 # The binary part's layout: byte order and item sizes of the arrays.
 _MACHINE = f"{sys.byteorder} {array('Q').itemsize} {array('I').itemsize}"
 
 
-def load(site_dir: Path) -> SearchState | None:
-    """The saved state, or None if there is none or anything about it is wrong."""
+def from_bytes(data: bytes | None) -> SearchState | None:
+    """The state `to_bytes` gave, or None if there is none or anything about it is wrong."""
     try:
-        data = state_path(site_dir).read_bytes()
-        return _parsed(data) if data.startswith(MAGIC) else None
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None if data is None else _parsed(data)
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
 
 
 def _parsed(data: bytes) -> SearchState | None:
-    end = data.index(b"\n", len(MAGIC))
-    header: dict[str, Any] = json.loads(data[len(MAGIC) : end])
-    if [header["format"], header["sitegen"], header["machine"]] != [FORMAT, __version__, _MACHINE]:
+    end = data.index(b"\n")
+    header: dict[str, Any] = json.loads(data[:end])
+    if header["machine"] != _MACHINE:
         return None
     payload = data[end + 1 :]
     count, total = header["count"], header["total"]
     vocab, bodies, keys, files = header["vocab"], header["bodies"], header["keys"], header["files"]
     offsets, ids = array("Q"), array("I")
     cut = (count + 1) * offsets.itemsize
-    if digest(payload) != header["payload"] or len(payload) != cut + total * (1 + ids.itemsize):
+    if len(payload) != cut + total * (1 + ids.itemsize):
         return None
     if not len(bodies) == len(keys) == count or not _texts(vocab, bodies, keys, files):
         return None
