@@ -332,6 +332,7 @@ def to_bytes(state: SearchState) -> bytes:
     payload = b"".join([offsets.tobytes(), ids.tobytes(), values])
     header = {
         "machine": _MACHINE,
+        "payload": digest(payload),  # a damaged blob must not give wrong weights
         "count": len(offsets) - 1,
         "total": len(values),
         "vocab": state.vocab.terms,
@@ -365,7 +366,7 @@ def _parsed(data: bytes) -> SearchState | None:
     vocab, bodies, keys, files = header["vocab"], header["bodies"], header["keys"], header["files"]
     offsets, ids = array("Q"), array("I")
     cut = (count + 1) * offsets.itemsize
-    if len(payload) != cut + total * (1 + ids.itemsize):
+    if digest(payload) != header["payload"] or len(payload) != cut + total * (1 + ids.itemsize):
         return None
     if not len(bodies) == len(keys) == count or not _texts(vocab, bodies, keys, files):
         return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,7 +44,7 @@ def mtimes(site: Path) -> dict[str, int]:
 def test_nothing_changed_renders_only_the_untracked_pages(site: Path) -> None:
     first = build_site(site)
     assert first.committed and first.reused == 0 and len(first.rendered) > 30
-    (site / ".sitegen" / "quick.json").unlink()  # not the no-op path: see test_quick.py
+    forget_quick(site)  # not the no-op path: see test_quick.py
     again = build_site(site)
     assert sorted(again.rendered) == [
         "404.html", "410.html", "_headers", "category/index.html", "robots.txt",
@@ -72,21 +74,45 @@ def test_edited_post_renders_what_shows_it_and_keeps_other_mtimes(site: Path) ->
     assert dict(DirFiles(site / "public")) == clean(site)
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        b"{truncated",
-        json.dumps({"format": 999}).encode(),
-        json.dumps({"format": 1, "sitegen": "0.0.1"}).encode(),
-    ],
-)
-def test_corrupt_or_old_cache_means_full_build_with_a_warning(site: Path, damage: bytes) -> None:
+def forget_quick(site: Path) -> None:
+    with contextlib.closing(sqlite3.connect(site / ".sitegen" / "state.sqlite")) as db, db:
+        db.execute("DELETE FROM blobs WHERE key = 'quick'")
+
+
+def _garbage(db: Path) -> str:
+    db.write_bytes(b"{truncated")
+    return "unreadable"
+
+
+def _other_schema(db: Path) -> str:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    return "schema 999"
+
+
+def _other_sitegen(db: Path) -> str:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("UPDATE blobs SET value = ? WHERE key = 'sitegen'", (b"0.0.1",))
+    return "written by sitegen 0.0.1"
+
+
+def _torn_table(db: Path) -> str:
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute("DROP TABLE outputs")
+    return "unreadable"
+
+
+@pytest.mark.parametrize("damage", [_garbage, _other_schema, _other_sitegen, _torn_table])
+def test_corrupt_or_old_cache_means_full_build_with_a_warning(
+    site: Path, damage: Callable[[Path], str]
+) -> None:
     build_site(site)
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "700th city"))
-    (site / ".sitegen" / "build-state.json").write_bytes(damage)
+    why = damage(site / ".sitegen" / "state.sqlite")
     report = build_site(site)
     assert report.notes and "doing a full build" in report.notes[0]
+    assert why in report.notes[0]
     assert report.reused == 0
     assert dict(DirFiles(site / "public")) == clean(site)
     assert build_site(site).notes == []  # and the state is good again
@@ -104,12 +130,23 @@ def test_output_changed_behind_its_back_is_rendered_again(site: Path) -> None:
 def test_failed_build_keeps_site_and_state(site: Path) -> None:
     build_site(site)
     good = dict(DirFiles(site / "public"))
-    state = (site / ".sitegen" / "build-state.json").read_bytes()
+    state = saved_state(site)
     (site / POST).write_text("---\ntitle: [unclosed\n---\n")
     report = build_site(site)
     assert not report.committed and report.problems.errors
     assert dict(DirFiles(site / "public")) == good
-    assert (site / ".sitegen" / "build-state.json").read_bytes() == state
+    assert saved_state(site) == state
+
+
+def saved_state(site: Path) -> list[tuple[str, str, str]]:
+    """Every row of the build state but the documents (a failed build keeps those it read)."""
+    with contextlib.closing(sqlite3.connect(site / ".sitegen" / "state.sqlite")) as db:
+        tables = ("sources", "jobs", "outputs", "stamps")
+        rows = [(t, k, v) for t in tables for k, v in db.execute(f"SELECT * FROM {t}")]
+        rows += [
+            (k, "", v.hex()) for k, v in db.execute("SELECT * FROM blobs WHERE key != 'quick'")
+        ]
+    return sorted(rows)
 
 
 def test_cli_build_keeps_state_and_warns_about_a_bad_one(site: Path) -> None:
@@ -121,12 +158,11 @@ def test_cli_build_keeps_state_and_warns_about_a_bad_one(site: Path) -> None:
 
     first = run()
     assert first.returncode == 0, first.stderr
-    state = json.loads((site / ".sitegen" / "build-state.json").read_text())
-    assert POST_OUT in state["jobs"]
-    (site / ".sitegen" / "build-state.json").write_text("garbage")
+    assert POST_OUT in {k for t, k, _ in saved_state(site) if t == "jobs"}
+    (site / ".sitegen" / "state.sqlite").write_text("garbage")
     second = run()
     assert second.returncode == 0
-    assert "warning: .sitegen/build-state.json: unreadable" in second.stderr
+    assert "warning: .sitegen/state.sqlite: unreadable" in second.stderr
     assert "doing a full build" in second.stderr
     third = run("--full")
     assert third.returncode == 0 and "warning" not in third.stderr

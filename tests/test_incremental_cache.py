@@ -1,52 +1,141 @@
-"""The build state under .sitegen/: round trip, and every way it can be wrong means rebuild."""
+"""The build state (.sitegen/state.sqlite): round trip, one transaction, and every way it can be
+wrong means a clean build with a note."""
 
 from __future__ import annotations
 
-import json
+import contextlib
+import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from sitegen.cache import FORMAT, BuildState, load_state, save_state, state_path
+from sitegen.cache import (
+    RACY_NS,
+    BuildState,
+    Changes,
+    Stamp,
+    Store,
+    db_path,
+    output_stamps,
+    settled,
+)
+
+
+def _state() -> BuildState:
+    return BuildState(
+        "abc",
+        {"content/a.md": "1"},
+        {"a/index.html": "2"},
+        {"a/index.html": "3"},
+        {"inputs": "x", "pages": {}},
+        {"a/index.html": Stamp(10, 20, 30)},
+    )
 
 
 def test_round_trip(tmp_path: Path) -> None:
-    state = BuildState("abc", {"content/a.md": "1"}, {"a/index.html": "2"}, {"a/index.html": "3"})
-    save_state(tmp_path, state)
-    assert load_state(tmp_path) == (state, "")
-    assert state_path(tmp_path) == tmp_path / ".sitegen" / "build-state.json"
+    store = Store(tmp_path)
+    assert store.state() is None and store.notes == []
+    store.save(Changes(_state(), {"quick": b"q"}, {"content/a.md": b"doc"}))
+    store.close()
+    again = Store(tmp_path)
+    assert again.state() == _state() and again.blob("quick") == b"q"
+    assert list(again.documents()) == [("content/a.md", b"doc")]
+    assert db_path(tmp_path) == tmp_path / ".sitegen" / "state.sqlite"
 
 
-def test_absent_is_a_silent_full_build(tmp_path: Path) -> None:
-    assert load_state(tmp_path) == (None, "")
+def test_save_writes_the_difference(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save(Changes(_state()))
+    changed = _state()
+    changed.outputs = {"b/index.html": "4"}
+    changed.stamps = {}
+    store.save(Changes(changed, {"quick": None}, {"content/a.md": None}))
+    assert Store(tmp_path).state() == changed
 
 
-@pytest.mark.parametrize(
-    ("text", "reason"),
-    [
-        (b"{not json", "unreadable"),
-        (b"\xff\xfe", "unreadable"),
-        (b"[]", "not a build state"),
-        (json.dumps({"format": FORMAT + 1}).encode(), f"format {FORMAT + 1}"),
-        (json.dumps({"format": FORMAT, "sitegen": "0.0.0-old"}).encode(), "sitegen 0.0.0-old"),
-    ],
-)
-def test_anything_wrong_means_full_build_with_a_reason(
-    tmp_path: Path, text: bytes, reason: str
-) -> None:
-    path = state_path(tmp_path)
-    path.parent.mkdir()
-    path.write_bytes(text)
-    state, why = load_state(tmp_path)
-    assert state is None
-    assert why.startswith(".sitegen/build-state.json: ") and reason in why
-    assert why.endswith("doing a full build")
+def test_a_crash_in_the_middle_of_saving_leaves_the_last_state(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save(Changes(_state(), {"quick": b"old"}))
+
+    class Crash(Exception):
+        pass
+
+    class Exploding(dict[str, str]):
+        def items(self):  # type: ignore[no-untyped-def]
+            raise Crash  # half the tables written, the rest not
+
+    half = _state()
+    half.site, half.outputs = "new", Exploding()
+    with pytest.raises(Crash):
+        store.save(Changes(half, {"quick": b"new"}))
+    store.close()
+    again = Store(tmp_path)
+    assert again.state() == _state() and again.blob("quick") == b"old"
 
 
-def test_wrong_shapes_are_rejected(tmp_path: Path) -> None:
-    save_state(tmp_path, BuildState("x"))
-    raw = json.loads(state_path(tmp_path).read_text())
-    raw["outputs"] = {"a": 1}
-    state_path(tmp_path).write_text(json.dumps(raw))
-    state, why = load_state(tmp_path)
-    assert state is None and "'outputs' is not a table of text" in why
+def _garbage(path: Path) -> str:
+    path.write_bytes(b"{not a database at all, but long enough to be read as one" * 20)
+    return "unreadable"
+
+
+def _schema(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA user_version = 7")
+    return "schema 7, this sitegen reads schema 1"
+
+
+def _version(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE blobs SET value = x'302e302e30' WHERE key = 'sitegen'")
+    return "written by sitegen 0.0.0"
+
+
+@pytest.mark.parametrize("damage", [_garbage, _schema, _version])
+def test_anything_wrong_means_full_build_with_a_reason(tmp_path: Path, damage: object) -> None:
+    store = Store(tmp_path)
+    store.save(Changes(_state()))
+    store.close()
+    reason = damage(db_path(tmp_path))  # type: ignore[operator]
+    again = Store(tmp_path)
+    assert again.state() is None
+    (note,) = again.notes
+    assert note.startswith(".sitegen/state.sqlite: ") and reason in note
+    assert note.endswith("doing a full build")
+    again.save(Changes(_state()))  # and it is usable again
+    assert Store(tmp_path).notes == []
+
+
+def test_the_old_formats_are_removed(tmp_path: Path) -> None:
+    old = tmp_path / ".sitegen"
+    (old / "documents").mkdir(parents=True)
+    (old / "documents" / "00.pickle").write_bytes(b"x")
+    for name in ("build-state.json", "quick.json", "search-state.bin"):
+        (old / name).write_text("{}")
+    (old / "import-fingerprints.json").write_text("{}")  # the import's: not the build's
+    Store(tmp_path).close()
+    assert sorted(p.name for p in old.iterdir() if not p.name.startswith("state.sqlite")) == [
+        "import-fingerprints.json"
+    ]
+
+
+def test_stamp_encodes_and_decodes() -> None:
+    stamp = Stamp(1, 2_000_000_001, 3)
+    assert Stamp.decode(stamp.encode()) == stamp
+    assert Stamp.at("/nonexistent/file") is None
+
+
+def test_the_racy_rule() -> None:
+    taken = 10 * RACY_NS
+    assert settled(taken - RACY_NS - 1, taken)
+    assert not settled(taken - RACY_NS, taken)  # could still change within the window
+    assert not settled(-1, taken)  # not there
+
+
+def test_output_stamps_are_only_for_settled_files(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.write_text("o")
+    new.write_text("n")
+    os.utime(old, (0, 60))
+    stamps = output_stamps({"old": old.stat(), "new": new.stat()}, os.stat(new).st_mtime_ns)
+    assert stamps == {"old": Stamp.of(old.stat())}

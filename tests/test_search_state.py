@@ -3,7 +3,9 @@ byte, whatever changed; and it redoes only what changed (sitegen.searchstate).""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import sqlite3
 import tempfile
 from array import array
 from dataclasses import replace
@@ -94,8 +96,7 @@ def changes_give_a_clean_builds_files(
     for kind, at, new in edits:
         docs = list({d.url: d for d in apply(docs, kind, at, new)}.values())
         if disk is not None:
-            searchstate.save(disk, state)
-            state = searchstate.load(disk) or SearchState()
+            state = searchstate.from_bytes(searchstate.to_bytes(state)) or SearchState()
             assert state.keys, "the state did not load"
         files, state = index_files(documents(docs), state, files.get)
         assert files == build_index(docs), kind
@@ -158,8 +159,7 @@ def test_a_count_change_reuses_the_kept_weights(monkeypatch: pytest.MonkeyPatch)
 
 def test_the_saved_state_loads_back(tmp_path: Path) -> None:
     _, state = index_files(documents(_docs(40)), None, {}.get)
-    searchstate.save(tmp_path, state)
-    loaded = searchstate.load(tmp_path)
+    loaded = searchstate.from_bytes(searchstate.to_bytes(state))
     assert isinstance(loaded, SearchState) and not loaded.changed
     assert loaded.vocab.terms == state.vocab.terms and loaded.files == state.files
     assert (loaded.bodies, loaded.keys) == (state.bodies, state.keys)
@@ -192,8 +192,7 @@ def test_weights_with_changes_flatten_to_the_changed_list(
     [
         lambda b: b[:-3],  # cut short
         lambda b: b[:-1] + bytes([b[-1] ^ 1]),  # one weight changed
-        lambda b: b.replace(b'"format":1', b'"format":0'),
-        lambda b: b.replace(b'"sitegen":"', b'"sitegen":"0'),
+        lambda b: b.replace(b'"machine":"', b'"machine":"0'),
         lambda b: b.replace(b'"bodies":["', b'"bodies":[1,"'),
         lambda b: b"garbage",
         lambda b: b[:40],
@@ -201,10 +200,7 @@ def test_weights_with_changes_flatten_to_the_changed_list(
 )
 def test_a_damaged_state_is_no_state(tmp_path: Path, damage: Any) -> None:
     _, state = index_files(documents(_docs(40)), None, {}.get)
-    searchstate.save(tmp_path, state)
-    path = searchstate.state_path(tmp_path)
-    path.write_bytes(damage(path.read_bytes()))
-    assert searchstate.load(tmp_path) is None
+    assert searchstate.from_bytes(damage(searchstate.to_bytes(state))) is None
 
 
 def _index(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -234,20 +230,29 @@ def test_build_and_serve_patch_the_last_index(
     assert _index(dict(DirFiles(site / "public"))) == clean == _index(sink.files)
 
 
+def _saved_index(site: Path, damage: bytes | None = None) -> bytes | None:
+    """The search state in the site's build state (replaced by `damage` first, if given)."""
+    with contextlib.closing(sqlite3.connect(site / ".sitegen" / "state.sqlite")) as db, db:
+        if damage is not None:
+            db.execute("UPDATE blobs SET value = ? WHERE key = ?", (damage, searchstate.KEY))
+        row = db.execute("SELECT value FROM blobs WHERE key = ?", (searchstate.KEY,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
 def test_a_damaged_state_file_means_a_full_index(tmp_path: Path) -> None:
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     assert build_site(site).committed
-    searchstate.state_path(site).write_bytes(b"sitegen search state\n{")
+    _saved_index(site, b"{")
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "600th city zanzibar"))
     assert build_site(site).committed
     assert _index(dict(DirFiles(site / "public"))) == _clean(site, tmp_path / "clean")
-    assert searchstate.load(site) is not None  # written again
+    assert searchstate.from_bytes(_saved_index(site)) is not None  # written again
 
 
 def test_a_failed_build_leaves_no_state_that_lies(tmp_path: Path) -> None:
-    """A failed build writes its search state (before it knows it failed) but not its index:
-    the next build must find the state's files missing and not patch them."""
+    """A failed build writes neither its search state nor its index: the next build patches
+    last good build's index and must not believe the failed build's words are in it."""
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     assert build_site(site).committed
     post = site / POST

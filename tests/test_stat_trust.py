@@ -6,8 +6,10 @@ the output equals a clean build's."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -15,7 +17,6 @@ import pytest
 
 import sitegen.incremental
 from sitegen.build import build_site
-from sitegen.doccache import BUCKETS, DOCS_DIR
 from sitegen.incremental import Memo
 from sitegen.output import MemorySink
 
@@ -48,6 +49,14 @@ def _clean(site: Path, tmp_path: Path) -> dict[str, bytes]:
     return _tree(fresh / "public")
 
 
+def _documents(site: Path, garbage: bytes | None = None) -> list[str]:
+    """The content files the build state holds a document for (first damaged if `garbage`)."""
+    with contextlib.closing(sqlite3.connect(site / ".sitegen" / "state.sqlite")) as db, db:
+        if garbage is not None:
+            db.execute("UPDATE documents SET value = ?", (garbage,))
+        return sorted(source for (source,) in db.execute("SELECT source FROM documents"))
+
+
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = sitegen.incremental.parse_document  # type: ignore[attr-defined]
@@ -62,7 +71,7 @@ def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_unchanged_files_are_not_parsed_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert build_site(site).committed
-    assert len(list((site / ".sitegen" / DOCS_DIR).glob("*.pickle"))) <= BUCKETS
+    assert POST in _documents(site)  # one row per content file: an edit rewrites one
     parsed = _count_parses(monkeypatch)
     post = site / POST
     post.write_text(post.read_text().replace("500", "501", 1))
@@ -90,15 +99,14 @@ def test_a_file_saved_in_the_racy_window_is_read_again(
 
 def test_a_damaged_cache_is_parsed_again_with_a_note(site: Path, tmp_path: Path) -> None:
     assert build_site(site).committed
-    for bucket in (site / ".sitegen" / DOCS_DIR).glob("*.pickle"):
-        bucket.write_bytes(b"\x80\x05garbage")
+    _documents(site, garbage=b"\x80\x05garbage")
     post = site / POST
     post.write_text(post.read_text().replace("500", "502", 1))
     _age(site / "content")
     again = build_site(site)
     assert again.committed and any("damaged" in note for note in again.notes)
     assert _tree(site / "public") == _clean(site, tmp_path)
-    assert build_site(site).notes == []  # the buckets were written anew
+    assert build_site(site).notes == []  # the documents were written anew
 
 
 def test_an_output_changed_behind_our_back_is_restored(site: Path) -> None:
