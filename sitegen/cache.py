@@ -17,6 +17,7 @@ it must never make a site wrong.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -24,6 +25,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,35 @@ class Stamp:
 
 def digest(data: bytes | str) -> str:
     return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def canonical(value: object) -> object:
+    """`value` as JSON data, for a fingerprint: EVERY field of a dataclass (`repr=False` or
+    not, so none escapes invalidation), a `digest()` where a type has one; a type with neither
+    (a path, an arbitrary object) is a TypeError, so that what it contributes is decided, not
+    left to its `repr` (which may hold an absolute path or a memory address)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if callable(getattr(value, "digest", None)):
+        return ["digest", value.digest()]  # type: ignore[attr-defined]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        return [type(value).__name__, [[f.name, canonical(getattr(value, f.name))] for f in fields]]
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    if isinstance(value, dict):
+        return [[canonical(k), canonical(v)] for k, v in value.items()]
+    if isinstance(value, set | frozenset):
+        return sorted(json.dumps(canonical(v), sort_keys=True) for v in value)
+    if isinstance(value, date):  # datetime too: its offset is in the ISO form
+        return [type(value).__name__, value.isoformat(), str(getattr(value, "tzinfo", ""))]
+    raise TypeError(f"no fingerprint for a {type(value).__name__}: give it a digest() method")
+
+
+def fingerprint(*parts: object) -> str:
+    """The digest of `parts` in their canonical form (see `canonical`)."""
+    data = [canonical(p) for p in parts]
+    return digest(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 @dataclass

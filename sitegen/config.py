@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import safepath
+from sitegen.cache import fingerprint
 from sitegen.errors import Problems
 from sitegen.feeds.formats import NAMES as FEED_FORMATS
 from sitegen.model import SiteInfo
@@ -40,6 +41,11 @@ class SitemapConfig:
     max_urls: int = 50_000  # per sitemap file; past it, sitemap.xml becomes an index
 
 
+# SiteConfig fields that do not change a byte of the output: left out of its digest (a test
+# holds that every other field changes the digest, so a new field cannot escape invalidation).
+NOT_OUTPUT = frozenset({"site_dir"})  # where the checkout is
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     site_dir: Path
@@ -55,6 +61,17 @@ class SiteConfig:
     sitemap: SitemapConfig = field(default_factory=SitemapConfig)
     iframe_hosts: tuple[str, ...] = ()
     search_enabled: bool = True
+
+    def digest(self) -> str:
+        """What the config contributes to every page's fingerprint: every field but those in
+        NOT_OUTPUT, the output folder relative to the site (a moved checkout keeps its state)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in NOT_OUTPUT}
+        out = self.output_dir
+        values["output_dir"] = (
+            out.relative_to(self.site_dir) if out.is_relative_to(self.site_dir) else out
+        )
+        values["output_dir"] = str(values["output_dir"])
+        return fingerprint(values)
 
     @property
     def zone(self) -> tzinfo:

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen import speedups
-from sitegen.cache import Stamp, digest, settled
+from sitegen.cache import Stamp, fingerprint, settled
 from sitegen.model import Document
 
 
@@ -52,7 +52,7 @@ def front_matter_digest(doc: Document, file_digest: str) -> str:
     the file's own digest when the post has no summary (the teaser's comes from the body)."""
     if not doc.summary:
         return file_digest
-    return digest(repr(dataclasses.replace(doc, body="", body_line=0)))
+    return fingerprint(dataclasses.replace(doc, body="", body_line=0))
 
 
 def load(rows: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Entry], str]:

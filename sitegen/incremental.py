@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ import jinja2
 from jinja2 import meta
 
 from sitegen import __version__, doccache
-from sitegen.cache import BuildState, Stamp, digest, settled
+from sitegen.cache import BuildState, Stamp, digest, fingerprint, settled
 from sitegen.config import SiteConfig
 from sitegen.content import in_zone, parse_document
 from sitegen.errors import Problem, Problems, SitegenError
@@ -315,10 +315,17 @@ def shown_by(
     return shown
 
 
-def _files_digest(roots: list[Path]) -> list[tuple[str, str]]:
+def _theme_label(n: int, dirs: list[Path]) -> str:
+    """Which of the theme folders (theme_dirs: the site's own, then the default) the `n`th
+    is, without where it is: a moved checkout keeps its digests."""
+    return "default" if n == len(dirs) - 1 else "own"
+
+
+def _files_digest(roots: list[Path]) -> list[tuple[str, str, str]]:
+    """(which theme folder, path in it, digest of bytes) of every file."""
     return [
-        (p.as_posix(), digest(p.read_bytes()))
-        for root in roots
+        (_theme_label(n, roots), p.relative_to(root).as_posix(), digest(p.read_bytes()))
+        for n, root in enumerate(roots)
         if root.is_dir()
         for p in sorted(root.rglob("*"))
         if p.is_file()
@@ -337,20 +344,19 @@ def site_fingerprint(
         rel: digest(p.read_bytes()) if (p := site_dir / rel).is_file() else ""
         for rel in ("sitegen.toml", SITE_FILE, GONE_FILE)
     }
-    parts = [
+    return fingerprint(
         __version__,
-        repr(options),
-        repr(sorted(raw.items())),
-        repr(config),
-        repr(site.info),
-        repr(site.categories),
-        repr(site.tags),
-        repr(site.authors),
-        repr(sorted(counts.items())),
-        repr(renderer.common),
-        repr(sorted(renderer.views.local_files)),  # media links point at local copies if any
-    ]
-    return digest("\n".join(parts))
+        options,
+        sorted(raw.items()),
+        config,
+        site.info,
+        site.categories,
+        site.tags,
+        site.authors,
+        sorted(counts.items()),
+        renderer.common,
+        sorted(renderer.views.local_files),  # media links point at local copies if any
+    )
 
 
 class TemplateDigests:
@@ -376,7 +382,14 @@ class TemplateDigests:
             return f"missing {name}"
         except UnicodeDecodeError:
             return f"not UTF-8 {name}"  # rendering it reports the file; was a traceback here
-        return f"{filename}\n{source}"
+        return f"{self._where(filename)}\n{source}"
+
+    def _where(self, filename: str | None) -> str:
+        """Which theme folder a template came from (a site's override or the default)."""
+        for n, folder in enumerate(self.dirs):
+            if filename and Path(filename).is_relative_to(folder):
+                return f"{_theme_label(n, self.dirs)}:{Path(filename).relative_to(folder)}"
+        return str(filename)
 
     def _closure(self, name: str) -> set[str] | None:
         """Every template `name` reads; None if one of them is chosen at run time."""
@@ -411,10 +424,10 @@ class TemplateDigests:
         if name not in self._memo:
             names = self._closure(name)
             if names is None:  # a dynamic include: depend on every template of the theme
-                parts = repr(_files_digest([d / "templates" for d in self.dirs]))
+                files = _files_digest([d / "templates" for d in self.dirs])
+                self._memo[name] = fingerprint(files)
             else:
-                parts = repr(sorted((n, digest(self._source(n))) for n in names))
-            self._memo[name] = digest(parts)
+                self._memo[name] = fingerprint(sorted((n, digest(self._source(n))) for n in names))
         return self._memo[name]
 
 
@@ -433,7 +446,13 @@ def job_fingerprint(
         deps = "\n".join([(sources if d == own else metas).get(d, "") for d in job.deps])
     else:
         deps = "\n".join([sources.get(d, "") for d in job.deps])  # their names are in the job
-    return digest(f"{site_fp}\n{template}\n{job!r}\n{deps}")
+    return digest(f"{site_fp}\n{template}\n{_fields(job)}\n{deps}")
+
+
+def _fields(job: RenderJob) -> str:
+    """Every field of the job (all text, numbers and tuples of text, whose repr is exact): a
+    field hidden from the dataclass's repr must still change the fingerprint."""
+    return repr([getattr(job, f.name) for f in fields(job)])
 
 
 def previous_output(sink: Sink, rel: str) -> bytes | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.cache import Stamp, Store, digest, settled
+from sitegen.cache import Stamp, Store, digest, fingerprint, settled
 from sitegen.fsutil import walk_files
 
 KEY = "quick"  # its blob in the build state
@@ -72,7 +72,7 @@ def nothing_changed(store: Store, roots: list[Path], output: Path, options: Any)
         if saved is None:
             return None
         inputs, newest = _snapshot(roots)
-        if saved["inputs"] != digest(f"{__version__}\n{options!r}\n{inputs}"):
+        if saved["inputs"] != fingerprint(__version__, options, inputs):
             return None
         if not settled(newest, saved["taken_ns"]) or not output.is_dir():
             return None
@@ -88,7 +88,7 @@ def record(roots: list[Path], options: Any, outputs: Mapping[str, os.stat_result
     taken = time.time_ns()
     inputs, _ = _snapshot(roots)
     data = {
-        "inputs": digest(f"{__version__}\n{options!r}\n{inputs}"),
+        "inputs": fingerprint(__version__, options, inputs),
         "outputs": _outputs_digest(outputs),
         "taken_ns": taken,
     }
