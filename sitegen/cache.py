@@ -134,8 +134,10 @@ _DDL = [
         f"CREATE TABLE {t} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
         for t in _TABLES
     ),
-    "CREATE TABLE blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID",
-    "CREATE TABLE documents (source TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID",
+    # Rowid tables for the large values: WITHOUT ROWID keeps them in the key's B-tree, and
+    # reading one small blob then read megabytes of others.
+    "CREATE TABLE blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    "CREATE TABLE documents (source TEXT PRIMARY KEY, value BLOB NOT NULL)",
 ]
 
 

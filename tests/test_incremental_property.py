@@ -261,7 +261,7 @@ RAN = Paths()
 @given(big_ops)
 def test_incremental_equals_clean_at_300_posts(generated: Path, sequence: list[Op]) -> None:
     # The examples go on from one another on the one site: the property holds from any state,
-    # and a copied site would be rendered in full once (its paths are in the fingerprints).
+    # and every example goes on from a site that has a state to be incremental against.
     spies = (
         RAN.spy(parallel, "forks"),
         RAN.spy(searchstate, "_patched"),
