@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -122,9 +122,9 @@ class BuildState:
     # The link check's: {"inputs": digest of the file names and _redirects, "pages": {page:
     # [[fragment targets], [[message, location], ...]]}} for pages with either (build.py).
     links: dict[str, Any] = field(default_factory=dict)
-    # output -> stamp of the file as committed, for settled outputs: a reused output whose file
-    # still has it is not read and hashed again.
-    stamps: dict[str, Stamp] = field(default_factory=dict)
+    # output -> `Stamp.encode()` of the file as committed, for settled outputs: a reused output
+    # whose file still has it is not read and hashed again (kept encoded: most are never asked).
+    stamps: dict[str, str] = field(default_factory=dict)
 
 
 # Tables of text by text (BuildState's), then the per-file rows of the other modules.
@@ -235,14 +235,13 @@ class Store:
             return None
         if site is None:
             return None
-        stamps = {rel: Stamp.decode(text) for rel, text in tables["stamps"].items()}
         self._saved = BuildState(
             site.decode(),
             tables["sources"],
             tables["jobs"],
             tables["outputs"],
             json.loads(links) if links else {},
-            stamps,
+            tables["stamps"],
         )
         return self._saved
 
@@ -250,12 +249,12 @@ class Store:
         row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
         return None if row is None else bytes(row[0])
 
-    def documents(self) -> Iterable[tuple[str, bytes]]:
+    def documents(self) -> Iterator[tuple[str, bytes]]:
+        """The saved documents' rows, one at a time (at 10,000 posts they are 70 MB)."""
         try:
-            return [(s, bytes(v)) for s, v in self._db.execute("SELECT * FROM documents")]
+            yield from self._db.execute("SELECT source, value FROM documents")
         except sqlite3.Error as exc:
             self._damaged(exc)
-            return []
 
     def save(self, changes: Changes) -> None:
         """Write `changes` in one transaction: all of them or, after a crash, none."""
@@ -284,13 +283,11 @@ class Store:
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
             old = BuildState()
-        encoded = {rel: s.encode() for rel, s in state.stamps.items()}
-        before = {rel: s.encode() for rel, s in old.stamps.items()}
         for table, new, was in (
             ("sources", state.sources, old.sources),
             ("jobs", state.jobs, old.jobs),
             ("outputs", state.outputs, old.outputs),
-            ("stamps", encoded, before),
+            ("stamps", state.stamps, old.stamps),
         ):
             _sync(self._db, table, new, was)
         _put(self._db, "blobs", "site", state.site.encode())
@@ -318,6 +315,9 @@ def _sync(
     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
 
 
-def output_stamps(stats: Mapping[str, os.stat_result], taken_ns: int) -> dict[str, Stamp]:
-    """Stamps of the settled outputs (a younger file could change again and keep its stamp)."""
-    return {rel: Stamp.of(st) for rel, st in stats.items() if settled(st.st_mtime_ns, taken_ns)}
+def output_stamps(stats: Mapping[str, os.stat_result], taken_ns: int) -> dict[str, str]:
+    """Stamps of the settled outputs, encoded (a younger file could change again and keep its
+    stamp)."""
+    return {
+        rel: Stamp.of(st).encode() for rel, st in stats.items() if settled(st.st_mtime_ns, taken_ns)
+    }

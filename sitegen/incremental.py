@@ -574,8 +574,8 @@ def unchanged_output(sink: Sink, rel: str, old: BuildState) -> bool:
     if isinstance(sink, MemorySink):
         return rel in sink.files
     if isinstance(sink, StagedDirSink):
-        want = old.stamps.get(rel)
-        return want is not None and want == Stamp.at(sink.live / rel)
+        want, found = old.stamps.get(rel), Stamp.at(sink.live / rel)
+        return want is not None and found is not None and want == found.encode()
     return False
 
 

@@ -29,7 +29,7 @@ def _state() -> BuildState:
         {"a/index.html": "2"},
         {"a/index.html": "3"},
         {"inputs": "x", "pages": {}},
-        {"a/index.html": Stamp(10, 20, 30)},
+        {"a/index.html": Stamp(10, 20, 30).encode()},
     )
 
 
@@ -138,4 +138,4 @@ def test_output_stamps_are_only_for_settled_files(tmp_path: Path) -> None:
     new.write_text("n")
     os.utime(old, (0, 60))
     stamps = output_stamps({"old": old.stat(), "new": new.stat()}, os.stat(new).st_mtime_ns)
-    assert stamps == {"old": Stamp.of(old.stat())}
+    assert stamps == {"old": Stamp.of(old.stat()).encode()}
