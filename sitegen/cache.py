@@ -61,16 +61,13 @@ class Stamp:
     def of(cls, st: os.stat_result) -> Stamp:
         return cls(st.st_size, st.st_mtime_ns, st.st_ino)
 
-    @classmethod
-    def at(cls, path: Path | str) -> Stamp | None:
-        """The stamp of the file at `path`, or None if it is not there."""
-        try:
-            return cls.of(os.stat(path))
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-
     def encode(self) -> str:
         return f"{self.size}:{self.mtime_ns}:{self.inode}"
+
+    @staticmethod
+    def encode_stat(st: os.stat_result) -> str:
+        """`Stamp.of(st).encode()` without the object (asked for every file of a build)."""
+        return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
     @classmethod
     def decode(cls, text: str) -> Stamp:
@@ -319,5 +316,5 @@ def output_stamps(stats: Mapping[str, os.stat_result], taken_ns: int) -> dict[st
     """Stamps of the settled outputs, encoded (a younger file could change again and keep its
     stamp)."""
     return {
-        rel: Stamp.of(st).encode() for rel, st in stats.items() if settled(st.st_mtime_ns, taken_ns)
+        rel: Stamp.encode_stat(st) for rel, st in stats.items() if settled(st.st_mtime_ns, taken_ns)
     }

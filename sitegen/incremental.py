@@ -452,7 +452,10 @@ def job_fingerprint(
 def _fields(job: RenderJob) -> str:
     """Every field of the job (all text, numbers and tuples of text, whose repr is exact): a
     field hidden from the dataclass's repr must still change the fingerprint."""
-    return repr([getattr(job, f.name) for f in fields(job)])
+    return repr([getattr(job, name) for name in _JOB_FIELDS])
+
+
+_JOB_FIELDS = [f.name for f in fields(RenderJob)]
 
 
 def previous_output(sink: Sink, rel: str) -> bytes | None:
@@ -574,8 +577,13 @@ def unchanged_output(sink: Sink, rel: str, old: BuildState) -> bool:
     if isinstance(sink, MemorySink):
         return rel in sink.files
     if isinstance(sink, StagedDirSink):
-        want, found = old.stamps.get(rel), Stamp.at(sink.live / rel)
-        return want is not None and found is not None and want == found.encode()
+        want = old.stamps.get(rel)
+        if want is None:
+            return False
+        try:
+            return want == Stamp.encode_stat(os.stat(sink.live / rel))
+        except (FileNotFoundError, NotADirectoryError):
+            return False
     return False
 
 

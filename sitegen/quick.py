@@ -47,7 +47,7 @@ def _snapshot(roots: Iterable[Path]) -> tuple[str, int]:
     rows, newest = [], 0
     for root in roots:
         for path, st in _walk(root):
-            rows.append(f"{path}\0{Stamp.of(st).encode()}")
+            rows.append(f"{path}\0{Stamp.encode_stat(st)}")
             newest = max(newest, st.st_mtime_ns)
     return digest("\n".join(rows)), newest
 
@@ -57,7 +57,7 @@ def output_stats(output: Path) -> dict[str, os.stat_result]:
 
 
 def _outputs_digest(stats: Mapping[str, os.stat_result]) -> str:
-    return digest("\n".join(f"{rel}\0{Stamp.of(st).encode()}" for rel, st in sorted(stats.items())))
+    return digest("\n".join(f"{rel}\0{Stamp.encode_stat(st)}" for rel, st in sorted(stats.items())))
 
 
 def input_roots(site_dir: Path, theme_dirs: list[Path]) -> list[Path]:

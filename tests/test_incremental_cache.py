@@ -122,7 +122,6 @@ def test_the_old_formats_are_removed(tmp_path: Path) -> None:
 def test_stamp_encodes_and_decodes() -> None:
     stamp = Stamp(1, 2_000_000_001, 3)
     assert Stamp.decode(stamp.encode()) == stamp
-    assert Stamp.at("/nonexistent/file") is None
 
 
 def test_the_racy_rule() -> None:
