@@ -95,8 +95,6 @@ def canonical(value: object) -> object:
         return [canonical(v) for v in value]
     if isinstance(value, dict):
         return [[canonical(k), canonical(v)] for k, v in value.items()]
-    if isinstance(value, set | frozenset):
-        return sorted(json.dumps(canonical(v), sort_keys=True) for v in value)
     if isinstance(value, date):  # datetime too: its offset is in the ISO form
         return [type(value).__name__, value.isoformat(), str(getattr(value, "tzinfo", ""))]
     raise TypeError(f"no fingerprint for a {type(value).__name__}: give it a digest() method")
@@ -124,17 +122,13 @@ class BuildState:
     stamps: dict[str, str] = field(default_factory=dict)
 
 
-# Tables of text by text (BuildState's), then the per-file rows of the other modules.
+# BuildState's tables of text by text, named as its fields; then the large values (`documents`:
+# by content file). Rowid tables for those: WITHOUT ROWID keeps a value in its key's B-tree,
+# and reading one small blob then read megabytes of others.
 _TABLES = ("sources", "jobs", "outputs", "stamps")
 _DDL = [
-    *(
-        f"CREATE TABLE {t} (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID"
-        for t in _TABLES
-    ),
-    # Rowid tables for the large values: WITHOUT ROWID keeps them in the key's B-tree, and
-    # reading one small blob then read megabytes of others.
-    "CREATE TABLE blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL)",
-    "CREATE TABLE documents (source TEXT PRIMARY KEY, value BLOB NOT NULL)",
+    *(f"CREATE TABLE {t} (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID" for t in _TABLES),
+    *(f"CREATE TABLE {t} (key TEXT PRIMARY KEY, value BLOB)" for t in ("blobs", "documents")),
 ]
 
 
@@ -175,8 +169,7 @@ class Store:
             if db is not None:
                 db.close()
             self.notes.append(f"{CACHE_DIR}/{DB_FILE}: {problem}; doing a full build")
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._delete()
             fresh, db = True, self._connect()
         if fresh:
             db.execute("BEGIN IMMEDIATE")
@@ -213,12 +206,15 @@ class Store:
             else:
                 old.unlink(missing_ok=True)
 
+    def _delete(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
     def _damaged(self, exc: Exception) -> None:
         """A read failed half way: forget everything, say so; the build goes on clean."""
         self.notes.append(f"{CACHE_DIR}/{DB_FILE}: unreadable ({exc}); doing a full build")
         self._db.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._delete()
         self._db = self._open()
 
     def state(self) -> BuildState | None:
@@ -232,14 +228,7 @@ class Store:
             return None
         if site is None:
             return None
-        self._saved = BuildState(
-            site.decode(),
-            tables["sources"],
-            tables["jobs"],
-            tables["outputs"],
-            json.loads(links) if links else {},
-            tables["stamps"],
-        )
+        self._saved = BuildState(site.decode(), links=json.loads(links or b"{}"), **tables)
         return self._saved
 
     def blob(self, key: str) -> bytes | None:
@@ -249,7 +238,7 @@ class Store:
     def documents(self) -> Iterator[tuple[str, bytes]]:
         """The saved documents' rows, one at a time (at 10,000 posts they are 70 MB)."""
         try:
-            yield from self._db.execute("SELECT source, value FROM documents")
+            yield from self._db.execute("SELECT key, value FROM documents")
         except sqlite3.Error as exc:
             self._damaged(exc)
 
@@ -260,13 +249,9 @@ class Store:
         try:
             if changes.state is not None:
                 self._write_state(changes.state)
-            for key, data in changes.blobs.items():
-                _put(db, "blobs", key, data)
-            for source, data in changes.documents.items():
-                if data is None:
-                    db.execute("DELETE FROM documents WHERE source = ?", (source,))
-                else:
-                    db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (source, data))
+            for table, rows in (("blobs", changes.blobs), ("documents", changes.documents)):
+                for key, data in rows.items():
+                    _put(db, table, key, data)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -280,13 +265,8 @@ class Store:
             for table in _TABLES:
                 self._db.execute(f"DELETE FROM {table}")
             old = BuildState()
-        for table, new, was in (
-            ("sources", state.sources, old.sources),
-            ("jobs", state.jobs, old.jobs),
-            ("outputs", state.outputs, old.outputs),
-            ("stamps", state.stamps, old.stamps),
-        ):
-            _sync(self._db, table, new, was)
+        for table in _TABLES:
+            _sync(self._db, table, getattr(state, table), getattr(old, table))
         _put(self._db, "blobs", "site", state.site.encode())
         _put(self._db, "blobs", "links", json.dumps(state.links, sort_keys=True).encode())
 

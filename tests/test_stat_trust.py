@@ -54,7 +54,7 @@ def _documents(site: Path, garbage: bytes | None = None) -> list[str]:
     with contextlib.closing(sqlite3.connect(site / ".sitegen" / "state.sqlite")) as db, db:
         if garbage is not None:
             db.execute("UPDATE documents SET value = ?", (garbage,))
-        return sorted(source for (source,) in db.execute("SELECT source FROM documents"))
+        return sorted(source for (source,) in db.execute("SELECT key FROM documents"))
 
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
