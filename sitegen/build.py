@@ -174,6 +174,7 @@ def _remember(
     sink: Sink,
     snapshot: tuple[list[Path], Any] | None,
     reread: set[str],
+    notes: list[str],
 ) -> None:
     """Save what the next build needs, in one transaction, after the output's commit (a
     failed build: `state` None, only the documents read again, which are right either way):
@@ -190,7 +191,8 @@ def _remember(
     if state is not None and snapshot is not None and isinstance(sink, StagedDirSink):
         record = quick.record(snapshot[0], snapshot[1], sink.stats)
     changes.blobs[quick.KEY] = record
-    store.save(changes)
+    if note := store.save(changes):
+        notes.append(note)
     if changes.blobs.get(searchstate.KEY) is not None and memo.search is not None:
         memo.search.changed = False
 
@@ -403,12 +405,12 @@ def build_site(
     snapshot = (roots, options) if no_op and not problems.items else None
     if problems.failed(strict=strict):
         sink.abort()
-        _remember(store, None, memo, sink, None, loaded.reread)
+        _remember(store, None, memo, sink, None, loaded.reread, report.notes)
     elif _committed(sink, config.output_dir, problems):
         report.committed = True
         memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.kept()
-        _remember(store, memo.state, memo, sink, snapshot, loaded.reread)
+        _remember(store, memo.state, memo, sink, snapshot, loaded.reread, report.notes)
     if store is not None:
         store.close()
     report.seconds = time.perf_counter() - start

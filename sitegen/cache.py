@@ -242,8 +242,17 @@ class Store:
         except sqlite3.Error as exc:
             self._damaged(exc)
 
-    def save(self, changes: Changes) -> None:
-        """Write `changes` in one transaction: all of them or, after a crash, none."""
+    def save(self, changes: Changes) -> str:
+        """Write `changes` in one transaction: all of them or, after a crash, none. A database
+        that cannot take them (a full disk, another build holding it) is a note: the next build
+        finds the last state, which it does not trust for the outputs that changed since."""
+        try:
+            self._save(changes)
+        except sqlite3.Error as exc:
+            return f"{CACHE_DIR}/{DB_FILE}: not saved ({exc}); the next build does more work"
+        return ""
+
+    def _save(self, changes: Changes) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -254,7 +263,8 @@ class Store:
                     _put(db, table, key, data)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
             raise
         if changes.state is not None:
             self._saved = changes.state

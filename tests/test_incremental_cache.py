@@ -74,6 +74,22 @@ def test_a_crash_in_the_middle_of_saving_leaves_the_last_state(tmp_path: Path) -
     assert again.state() == _state() and again.blob("quick") == b"old"
 
 
+def test_a_database_that_cannot_take_the_state_is_a_note(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.save(Changes(_state()))
+    other = sqlite3.connect(db_path(tmp_path), isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")  # another build holds it
+    store._db.execute("PRAGMA busy_timeout = 0")
+    changed = _state()
+    changed.site = "new"
+    note = store.save(Changes(changed))
+    assert "not saved" in note and "locked" in note
+    other.execute("ROLLBACK")
+    other.close()
+    store.close()
+    assert Store(tmp_path).state() == _state()
+
+
 def _garbage(path: Path) -> str:
     path.write_bytes(b"{not a database at all, but long enough to be read as one" * 20)
     return "unreadable"
