@@ -232,7 +232,11 @@ class Store:
         return self._saved
 
     def blob(self, key: str) -> bytes | None:
-        row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+        """A saved value; None if there is none or it cannot be read (then it is made anew)."""
+        try:
+            row = self._db.execute("SELECT value FROM blobs WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
         return None if row is None else bytes(row[0])
 
     def documents(self) -> Iterator[tuple[str, bytes]]:
