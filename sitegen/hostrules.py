@@ -1,0 +1,291 @@
+"""The redirect table (`redirects.redirect_table`) in each host's own configuration language.
+
+`sitegen redirects --format F` reads the table back from the build's `_redirects` (the
+Netlify rendering, which holds every rule) and writes it for one host:
+
+- `nginx`: a file to `include` in the site's `server { }` block: `location =` blocks, query
+  rules through `if ($arg_…)` in the home's location, 410 with the 410 page;
+- `apache`: `.htaccess` for the site's folder (mod_rewrite, `RewriteCond %{QUERY_STRING}`);
+- `caddy`: a snippet to `import` in the site block of a Caddyfile;
+- `cloudflare`: a Bulk Redirects CSV: exact paths to 301 only (see `CLOUDFLARE_CANNOT`);
+- `s3`: a bucket website configuration (JSON) whose routing rules hold the path redirects.
+
+Every path is re-checked here (`_checked`): a `_redirects` edited by hand, or by someone
+else, cannot put a directive into a server's configuration. Each writer emits paths only
+through the gate's escapes: `rule_path_encoded`, `nginx_string` or `pcre_literal`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+
+from sitegen import safepath
+from sitegen.errors import SitegenError
+from sitegen.redirects import Redirect
+
+SLUG = ":slug"
+# One path segment captured for a target: never a control character, space, `?` or `#` (a
+# request's decoded `%0d%0a` must not reach a Location header).
+SEGMENT = r"([^/?#\x00-\x20\x7f]+)"
+CLOUDFLARE_CANNOT = (
+    "query-string rules (/?p=ID, /?page_id=ID, /?feed=…), 410 Gone, 200 rewrites and "
+    "rules with a :slug placeholder"
+)
+S3_CANNOT = "query-string rules, 410 Gone and rules with a :slug placeholder"
+
+
+def table_from_netlify(text: str, source: str = "_redirects") -> list[Redirect]:
+    """The redirect table from a `_redirects` file written by `redirects.render_redirects`."""
+    rules = []
+    for number, line in enumerate(text.splitlines(), 1):
+        tokens = line.split()
+        if not tokens or tokens[0].startswith("#"):
+            continue
+        where = f"{source}:{number}"
+        query = tokens[1] if len(tokens) == 4 else ""
+        if len(tokens) not in (3, 4) or (query and not _plain_query(query)):
+            raise SitegenError("not a rule sitegen writes", where, "build again: `sitegen build`")
+        src, target, code = tokens[0], tokens[-2], tokens[-1]
+        status = code.rstrip("!")
+        if status not in ("200", "301", "410"):
+            raise SitegenError(f"status {code!r} is not one sitegen writes", where)
+        rule = Redirect(_checked(src, where), _checked(target, where), int(status), query)
+        rules.append(Redirect(rule.source, rule.target, rule.status, query, code.endswith("!")))
+    return rules
+
+
+def _plain_query(query: str) -> bool:
+    """`p=42`, `page_id=7`, `feed=rss2`: ASCII letters, digits and `_` only."""
+    key, eq, value = query.partition("=")
+    word = key.replace("_", "a") + value
+    return bool(eq and key and value) and word.isascii() and word.isalnum()
+
+
+def _checked(path: str, where: str) -> str:
+    """`path` if it is exactly what `rule_path` writes (a `:slug` pattern: ours, as written)."""
+    try:
+        ok = path.startswith("/") and "/" + safepath.rule_path(path.replace(SLUG, "x")) == (
+            path.replace(SLUG, "x")
+        )
+    except safepath.UnsafePath as exc:
+        raise SitegenError(f"a path refused for a server rule: {exc}", where) from None
+    if not ok or (SLUG in path and path.count(SLUG) != 1):
+        raise SitegenError(f"a path refused for a server rule: {path!r}", where)
+    return path
+
+
+def render(fmt: str, rules: list[Redirect], base_url: str, base_path: str) -> str:
+    writer = WRITERS.get(fmt)
+    if writer is None:
+        raise SitegenError(f"no writer for {fmt!r}", hint=f"one of: {', '.join(WRITERS)}")
+    return writer(rules, base_url, base_path)
+
+
+# --- path forms --------------------------------------------------------------------------------
+
+
+def _encoded(path: str) -> str:
+    """`/a/b/` in the percent-encoded form every writer may emit as a target."""
+    return "/" + safepath.rule_path_encoded(path)
+
+
+def _decoded(path: str) -> str:
+    return "/" + safepath.rule_path_decoded(path)
+
+
+def _regex(path: str, start: str = "") -> str:
+    """A `:slug` pattern (or a plain path) as an anchored PCRE, the slug captured as group 1.
+    `start` (a prefix of `path`, the folder an .htaccess sits in) is left out."""
+    body = path[len(start) :]
+    if SLUG not in body:
+        return f"^{_literal(body)}$"
+    head, tail = body.split(SLUG)
+    return f"^{_literal(head)}{SEGMENT}{_literal(tail)}$"
+
+
+def _literal(part: str) -> str:
+    lead = "/" if part.startswith("/") else ""
+    return safepath.pcre_literal(lead + safepath.rule_path_decoded(part))
+
+
+def _target(path: str, slug: str) -> str:
+    """A target with the captured slug put in with the host's syntax (`$1`, `{re.n.1}`)."""
+    if SLUG not in path:
+        return _encoded(path)
+    head, tail = path.split(SLUG)
+    return _encoded(head) + slug + "/" + safepath.rule_path_encoded(tail)
+
+
+def _header(what: str) -> list[str]:
+    return [f"# Generated by sitegen: old WordPress URLs -> the mirror's pages ({what})."]
+
+
+def _index_names(rules: list[Redirect]) -> list[str]:
+    """The file names the 200 rules serve (`index.xml`): every 200 rule of the table maps a
+    folder to a file in it, which a server's directory index does for all of them at once."""
+    names = {"index.html": None}
+    for rule in rules:
+        if rule.status == 200:
+            folder, _, name = rule.target.rpartition("/")
+            if folder + "/" != rule.source or "/" in name:
+                raise SitegenError(f"a 200 rule this host cannot express: {rule.source}")
+            names[name] = None
+    return [safepath.check_name(n) for n in names]
+
+
+# --- nginx -------------------------------------------------------------------------------------
+
+
+def nginx(rules: list[Redirect], base_url: str, base_path: str) -> str:
+    out = _header("nginx: `include` this file inside the site's server { } block")
+    out.append(f"index {' '.join(_index_names(rules))};")
+    homes: dict[str, list[str]] = {}
+    for rule in rules:
+        if rule.status == 200:
+            continue
+        if rule.query:
+            key, _, value = rule.query.partition("=")
+            cond = f"$arg_{key} = {safepath.nginx_string(value)}"
+            homes.setdefault(rule.source, []).append(
+                f"    if ({cond}) {{ return {rule.status} {_encoded(rule.target)}; }}"
+            )
+            continue
+        if rule.pattern:
+            where = "~ " + safepath.nginx_string(_regex(rule.source))
+            to = _target(rule.target, "$1")
+        else:
+            where = "= " + safepath.nginx_string(_decoded(rule.source))
+            to = _encoded(rule.target)
+        if rule.status == 410:
+            out.append(f"location {where} {{ error_page 410 {to}; return 410; }}")
+        else:
+            out.append(f"location {where} {{ return {rule.status} {to}; }}")
+    for home, conds in homes.items():
+        out += [f"location = {safepath.nginx_string(_decoded(home))} {{", *conds, "}"]
+    return "\n".join(out) + "\n"
+
+
+# --- Apache ------------------------------------------------------------------------------------
+
+
+def apache(rules: list[Redirect], base_url: str, base_path: str) -> str:
+    out = _header("Apache: .htaccess in the site's folder; needs AllowOverride All, mod_rewrite")
+    out.append(f"DirectoryIndex {' '.join(_index_names(rules))}")
+    gone = {r.target for r in rules if r.status == 410}
+    out += [f"ErrorDocument 410 {_apache_target(t)}" for t in sorted(gone)]
+    out.append("RewriteEngine On")
+    for rule in rules:
+        if rule.status == 200:
+            continue
+        if rule.query:
+            key, _, value = rule.query.partition("=")
+            pair = safepath.pcre_literal(f"{key}={value}")
+            out.append(f"RewriteCond %{{QUERY_STRING}} (^|&){pair}(&|$)")
+        pattern = _regex(rule.source, base_path)
+        if rule.status == 410:
+            out.append(f"RewriteRule {pattern} - [G,L]")
+        else:
+            to = _apache_target(rule.target, "$1")
+            out.append(f"RewriteRule {pattern} {to} [R={rule.status},L,NE,QSD]")
+    return "\n".join(out) + "\n"
+
+
+def _apache_target(path: str, slug: str = "") -> str:
+    # `%N` is a back-reference in a substitution: an encoded `%20` must be written `\%20`.
+    return _target(path, "\x00").replace("%", "\\%").replace("\x00", slug)
+
+
+# --- Caddy -------------------------------------------------------------------------------------
+
+
+def caddy(rules: list[Redirect], base_url: str, base_path: str) -> str:
+    out = _header("Caddy: `import` this file inside the site's block, before file_server")
+    gone: list[str] = []
+    for n, rule in enumerate(rules):
+        name = f"sitegen{n}"
+        if rule.query:
+            key, _, value = rule.query.partition("=")
+            query = f"{key}={safepath.rule_path_encoded(value)}"
+            out.append(f"@{name} {{\n    path {_encoded(rule.source)}\n    query {query}\n}}")
+        elif rule.pattern:
+            out.append(f"@{name} path_regexp {name} {_regex(rule.source)}")
+        elif rule.status == 410:
+            gone.append(_encoded(rule.source))
+            continue
+        else:
+            out.append(f"@{name} path {_encoded(rule.source)}")
+        to = _target(rule.target, f"{{re.{name}.1}}")
+        verb = "rewrite" if rule.status == 200 else "redir"
+        out.append(f"{verb} @{name} {to}" + ("" if rule.status == 200 else f" {rule.status}"))
+    pages = {r.target for r in rules if r.status == 410}
+    if gone and len(pages) == 1:
+        out.append(f"@sitegen_gone path {' '.join(gone)}")
+        out.append("error @sitegen_gone 410")
+        out.append("handle_errors {")
+        out.append(f"    rewrite * {_encoded(pages.pop())}")
+        out.append("    file_server")
+        out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# --- Cloudflare Bulk Redirects, S3 website routing rules ----------------------------------------
+
+
+def _plain_redirects(rules: list[Redirect]) -> list[Redirect]:
+    return [r for r in rules if r.status == 301 and not r.query and not r.pattern]
+
+
+def cloudflare(rules: list[Redirect], base_url: str, base_path: str) -> str:
+    """Bulk Redirects' CSV (source URL without scheme, target URL, status); a Bulk Redirect
+    List cannot express the rest of the table: its rules are left to the Pages `_redirects`
+    or a Worker."""
+    host = base_url.split("://", 1)[-1].split("/", 1)[0]
+    scheme = base_url.split("://", 1)[0]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for rule in _plain_redirects(rules):
+        target = f"{scheme}://{host}{_encoded(rule.target)}"
+        writer.writerow([host + _encoded(rule.source), target, "301"])
+    return buf.getvalue()
+
+
+def s3(rules: list[Redirect], base_url: str, base_path: str) -> str:
+    """A bucket website configuration: index and error documents, and a routing rule per path
+    redirect (keys are relative to the site's folder; AWS allows 50 rules, the object
+    redirects `sitegen publish` sets cover the rest)."""
+    routing = []
+    for rule in _plain_redirects(rules):
+        key = _encoded(rule.source)[len(base_path) :]
+        to = _encoded(rule.target)[len(base_path) :]
+        routing.append(
+            {
+                "Condition": {"KeyPrefixEquals": key},
+                "Redirect": {"ReplaceKeyWith": to, "HttpRedirectCode": "301"},
+            }
+        )
+    doc = {
+        "IndexDocument": {"Suffix": "index.html"},
+        "ErrorDocument": {"Key": "404.html"},
+        "RoutingRules": routing,
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"
+
+
+def netlify(rules: list[Redirect], base_url: str, base_path: str) -> str:
+    from sitegen.redirects import netlify_line
+
+    lines = ["# Generated by sitegen. Old WordPress URLs -> the mirror's pages."]
+    return "\n".join(lines + [netlify_line(r) for r in rules]) + "\n"
+
+
+WRITERS: dict[str, Callable[[list[Redirect], str, str], str]] = {
+    "netlify": netlify,
+    "nginx": nginx,
+    "apache": apache,
+    "caddy": caddy,
+    "cloudflare": cloudflare,
+    "s3": s3,
+}
