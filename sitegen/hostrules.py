@@ -209,14 +209,14 @@ def caddy(rules: list[Redirect], base_url: str, base_path: str) -> str:
         if rule.query:
             key, _, value = rule.query.partition("=")
             query = f"{key}={safepath.rule_path_encoded(value)}"
-            out.append(f"@{name} {{\n    path {_encoded(rule.source)}\n    query {query}\n}}")
+            out.append(f"@{name} {{\n    path {_published(rule.source)}\n    query {query}\n}}")
         elif rule.pattern:
             out.append(f"@{name} path_regexp {name} {_regex(rule.source)}")
         elif rule.status == 410:
-            gone.append(_encoded(rule.source))
+            gone.append(_published(rule.source))
             continue
         else:
-            out.append(f"@{name} path {_encoded(rule.source)}")
+            out.append(f"@{name} path {_published(rule.source)}")
         to = _target(rule.target, f"{{re.{name}.1}}")
         verb = "rewrite" if rule.status == 200 else "redir"
         out.append(f"{verb} @{name} {to}" + ("" if rule.status == 200 else f" {rule.status}"))
@@ -229,6 +229,14 @@ def caddy(rules: list[Redirect], base_url: str, base_path: str) -> str:
         out.append("    file_server")
         out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _published(path: str) -> str:
+    """A source path as the site's links spell it (`rule_path`): Caddy matches a pattern that
+    holds `%XX` against the request's escaped path, byte for byte, so `;` must stay `;`.
+    Nothing `rule_path` leaves unencoded means anything inside a Caddyfile token that starts
+    with `/` (no quote, brace, `#`, `*`, `<` or space)."""
+    return "/" + safepath.rule_path(path)
 
 
 # --- Cloudflare Bulk Redirects, S3 website routing rules ----------------------------------------
@@ -258,8 +266,9 @@ def s3(rules: list[Redirect], base_url: str, base_path: str) -> str:
     redirects `sitegen publish` sets cover the rest)."""
     routing = []
     for rule in _plain_redirects(rules):
-        key = _encoded(rule.source)[len(base_path) :]
-        to = _encoded(rule.target)[len(base_path) :]
+        # A bucket's keys are the decoded paths (the files' names), as S3 decodes a request.
+        key = _decoded(rule.source)[len(base_path) :]
+        to = _decoded(rule.target)[len(base_path) :]
         routing.append(
             {
                 "Condition": {"KeyPrefixEquals": key},
