@@ -13,13 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from cli_support import sitegen
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sitegen import hostrules, safepath
 from sitegen.errors import SitegenError
 from sitegen.redirects import Redirect
-from cli_support import sitegen
 
 # What a config parser might read as syntax, in the forms the content gate lets through (the
 # decoded `"`, `{`, space of `%22`, `%7B`, `%20` reach nginx's and Apache's rules as they are),
