@@ -30,11 +30,23 @@ SLUG = ":slug"
 # One path segment captured for a target: never a control character, space, `?` or `#` (a
 # request's decoded `%0d%0a` must not reach a Location header).
 SEGMENT = r"([^/?#\x00-\x20\x7f]+)"
+# The rest of a path (`/index.php/*` -> `/:splat`): the same, `/` allowed.
+SPLAT = r"([^?#\x00-\x20\x7f]*)"
+HOLES = {SLUG: SEGMENT, "*": SPLAT, ":splat": SPLAT}
 CLOUDFLARE_CANNOT = (
     "query-string rules (/?p=ID, /?page_id=ID, /?feed=…), 410 Gone, 200 rewrites and "
-    "rules with a :slug placeholder"
+    "rules with a placeholder (:slug, *)"
 )
-S3_CANNOT = "query-string rules, 410 Gone and rules with a :slug placeholder"
+S3_CANNOT = "query-string rules, 410 Gone and rules with a placeholder (:slug, *)"
+
+
+def _split(path: str) -> tuple[str, str, str] | None:
+    """(before, placeholder, after) of a rule path with one placeholder, or None."""
+    found = [h for h in HOLES if h in path]
+    if not found:
+        return None
+    head, hole, tail = path.partition(found[0])
+    return head, hole, tail
 
 
 def table_from_netlify(text: str, source: str = "_redirects") -> list[Redirect]:
@@ -66,13 +78,16 @@ def _plain_query(query: str) -> bool:
 
 def _checked(path: str, where: str) -> str:
     """`path` if it is exactly what `rule_path` writes (a `:slug` pattern: ours, as written)."""
+    parts = _split(path)
+    plain = path if parts is None else parts[0] + "x" + parts[2]
     try:
-        ok = path.startswith("/") and "/" + safepath.rule_path(path.replace(SLUG, "x")) == (
-            path.replace(SLUG, "x")
-        )
+        ok = plain.startswith("/") and "/" + safepath.rule_path(plain) == plain
     except safepath.UnsafePath as exc:
         raise SitegenError(f"a path refused for a server rule: {exc}", where) from None
-    if not ok or (SLUG in path and path.count(SLUG) != 1):
+    # One placeholder, and a splat only at the end (as Netlify allows it).
+    if parts is not None and (_split(parts[2]) or (parts[1] == "*" and parts[2])):
+        ok = False
+    if not ok:
         raise SitegenError(f"a path refused for a server rule: {path!r}", where)
     return path
 
@@ -97,13 +112,25 @@ def _decoded(path: str) -> str:
 
 
 def _regex(path: str, start: str = "") -> str:
-    """A `:slug` pattern (or a plain path) as an anchored PCRE, the slug captured as group 1.
+    """A pattern (`:slug`, a trailing `*`) or a plain path as an anchored PCRE; the placeholder
+    is group 1.
     `start` (a prefix of `path`, the folder an .htaccess sits in) is left out."""
     body = path[len(start) :]
-    if SLUG not in body:
+    parts = _split(body)
+    if parts is None:
         return f"^{_literal(body)}$"
-    head, tail = body.split(SLUG)
-    return f"^{_literal(head)}{SEGMENT}{_literal(tail)}$"
+    head, hole, tail = parts
+    return f"^{_literal(head)}{HOLES[hole]}{_literal(tail)}$"
+
+
+def _raw_regex(path: str) -> str:
+    """A pattern as a PCRE for the request as sent (path and query, percent-encoded): the
+    placeholder is group 1, in the form the client wrote it."""
+    parts = _split(path)
+    assert parts is not None
+    head, hole, tail = parts
+    lit = [safepath.pcre_literal("/" + safepath.rule_path(p) if p else "") for p in (head, tail)]
+    return f"^{lit[0]}{HOLES[hole]}{lit[1]}(?:\\?.*)?$"
 
 
 def _literal(part: str) -> str:
@@ -113,10 +140,11 @@ def _literal(part: str) -> str:
 
 def _target(path: str, slug: str) -> str:
     """A target with the captured slug put in with the host's syntax (`$1`, `{re.n.1}`)."""
-    if SLUG not in path:
+    parts = _split(path)
+    if parts is None:
         return _encoded(path)
-    head, tail = path.split(SLUG)
-    return _encoded(head) + slug + "/" + safepath.rule_path_encoded(tail)
+    head, _, tail = parts
+    return _encoded(head) + slug + ("/" + safepath.rule_path_encoded(tail) if tail else "")
 
 
 def _header(what: str) -> list[str]:
@@ -153,9 +181,19 @@ def nginx(rules: list[Redirect], base_url: str, base_path: str) -> str:
                 f"    if ({cond}) {{ return {rule.status} {_encoded(rule.target)}; }}"
             )
             continue
+        if rule.pattern and rule.status != 410:
+            # The location matches the decoded path; the target takes the placeholder from the
+            # request as sent (`$request_uri`, still percent-encoded), so a Location is ASCII.
+            where = "~ " + safepath.nginx_string(_regex(rule.source))
+            raw = safepath.nginx_string(_raw_regex(rule.source))
+            to = _target(rule.target, "$1")
+            out.append(
+                f"location {where} {{ if ($request_uri ~ {raw}) {{ return {rule.status} {to}; }} }}"
+            )
+            continue
         if rule.pattern:
             where = "~ " + safepath.nginx_string(_regex(rule.source))
-            to = _target(rule.target, "$1")
+            to = _encoded(rule.target)
         else:
             where = "= " + safepath.nginx_string(_decoded(rule.source))
             to = _encoded(rule.target)
@@ -189,7 +227,10 @@ def apache(rules: list[Redirect], base_url: str, base_path: str) -> str:
             out.append(f"RewriteRule {pattern} - [G,L]")
         else:
             to = _apache_target(rule.target, "$1")
-            out.append(f"RewriteRule {pattern} {to} [R={rule.status},L,NE,QSD]")
+            # B: a back-reference is the decoded path; escaped again (all but `/`) it is a
+            # Location in ASCII, never raw UTF-8 or a space.
+            flags = f"R={rule.status},L,NE,QSD" + (",B,BNE=/" if rule.pattern else "")
+            out.append(f"RewriteRule {pattern} {to} [{flags}]")
     return "\n".join(out) + "\n"
 
 
@@ -211,7 +252,9 @@ def caddy(rules: list[Redirect], base_url: str, base_path: str) -> str:
             query = f"{key}={safepath.rule_path_encoded(value)}"
             out.append(f"@{name} {{\n    path {_published(rule.source)}\n    query {query}\n}}")
         elif rule.pattern:
-            out.append(f"@{name} path_regexp {name} {_regex(rule.source)}")
+            # On the request as sent (`{http.request.uri}`, percent-encoded): the placeholder
+            # goes into the target as the client wrote it, ASCII.
+            out.append(f"@{name} vars_regexp {name} {{http.request.uri}} {_raw_regex(rule.source)}")
         elif rule.status == 410:
             gone.append(_published(rule.source))
             continue

@@ -5,7 +5,12 @@
 - a child category's flat URL `/category/child/` -> its nested one `/category/parent/child/`;
 - posts removed from WordPress (`content/_gone.yaml`) -> 410 with /410.html;
 - feed URLs (`/feed/`, `/category/:slug/feed/atom/` …) -> the feed files, 200 (a rewrite);
-- WordPress's other feed URLs (`/feed/rss2/`, `/?feed=rss2`, `/wp-rss2.php` …) -> the feed, 301.
+- WordPress's other feed URLs (`/feed/rss2/`, `/?feed=rss2`, `/wp-rss2.php` …) -> the feed, 301;
+- WordPress's other addresses of a post (`/index.php/<permalink>`, `/<permalink>/amp/`,
+  `?amp=1`) -> the permalink, 301.
+
+`redirect_table` is the one table; `_redirects` is its Netlify form and `hostrules` writes it
+for every other host.
 """
 
 from __future__ import annotations
@@ -108,7 +113,8 @@ class Redirect:
 
     @property
     def pattern(self) -> bool:
-        return ":slug" in self.source
+        """A rule with a placeholder: `:slug` (one segment) or a trailing `*` (`:splat`)."""
+        return ":slug" in self.source or self.source.endswith("*")
 
 
 def redirect_table(site: Site, config: SiteConfig) -> list[Redirect]:
@@ -134,7 +140,26 @@ def redirect_table(site: Site, config: SiteConfig) -> list[Redirect]:
     for url_dir, fmt in _feed_dirs(at, _nested_categories(site)):
         rules.append(Redirect(url_dir, f"{url_dir}{_file_name(fmt)}", 200))
     rules += _feed_alias_rules(at, _nested_categories(site))
+    rules += _wordpress_addresses(site, at)
     at.check()
+    return rules
+
+
+def _wordpress_addresses(site: Site, at: _Rules) -> list[Redirect]:
+    """The other addresses at which WordPress answers for a post, each a 301 to the permalink,
+    as WordPress's canonical redirect sends them: `/index.php/<permalink>` (PATHINFO
+    permalinks), and a post's AMP version, `/<permalink>/amp/` and `?amp=1`. (A list's
+    `/page/N/` past its last page is a 404 in WordPress, as it is here: no rule.)"""
+    root = at.root
+    rules = [
+        Redirect(f"{root}index.php", root, 301),
+        Redirect(f"{root}index.php/*", f"{root}:splat", 301),
+    ]
+    for path in site.posts:
+        if path + "amp/" not in site.docs:
+            rules.append(Redirect(at(path + "amp/"), at(path), 301))
+        # Forced: the post's own file exists at the path (see the ?p= rules).
+        rules.append(Redirect(at(path), at(path), 301, "amp=1", force=True))
     return rules
 
 
