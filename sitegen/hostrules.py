@@ -92,6 +92,15 @@ def _checked(path: str, where: str) -> str:
     return path
 
 
+def left_out(fmt: str, rules: list[Redirect]) -> str:
+    """What of the table a format cannot hold, in words ("" if it holds it all)."""
+    cannot = {"cloudflare": CLOUDFLARE_CANNOT, "s3": S3_CANNOT}.get(fmt)
+    if cannot is None:
+        return ""
+    count = len(rules) - len(_plain_redirects(rules))
+    return f"{count} rules left out: {fmt} cannot express {cannot}" if count else ""
+
+
 def render(fmt: str, rules: list[Redirect], base_url: str, base_path: str) -> str:
     writer = WRITERS.get(fmt)
     if writer is None:

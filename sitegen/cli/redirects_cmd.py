@@ -61,8 +61,11 @@ def command(site_dir: Path, fmt: str, output: Path | None, base_url: str | None)
     if problems.errors:
         click.echo(problems.render(), err=True)
         raise SystemExit(1)
+    missing = hostrules.left_out(fmt, rules)
+    if missing:
+        click.echo(f"note: {missing}", err=True)
     if output is None:
         click.echo(result, nl=False)
         return
     output.write_text(result, encoding="utf-8")
-    click.echo(f"{output}: {len(rules)} rules in {fmt} form", err=True)
+    click.echo(f"{output}: the redirect table ({len(rules)} rules) in {fmt} form", err=True)
