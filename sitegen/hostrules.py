@@ -179,16 +179,11 @@ def _index_names(rules: list[Redirect]) -> list[str]:
 def nginx(rules: list[Redirect], base_url: str, base_path: str) -> str:
     out = _header("nginx: `include` this file inside the site's server { } block")
     out.append(f"index {' '.join(_index_names(rules))};")
-    homes: dict[str, list[str]] = {}
+    # One block per location (nginx refuses a location twice): a path's query rules (`if`)
+    # first, then its unconditional rule, in table order; the first that applies answers.
+    blocks: dict[str, list[str]] = {}
     for rule in rules:
         if rule.status == 200:
-            continue
-        if rule.query:
-            key, _, value = rule.query.partition("=")
-            cond = f"$arg_{key} = {safepath.nginx_string(value)}"
-            homes.setdefault(rule.source, []).append(
-                f"    if ({cond}) {{ return {rule.status} {_encoded(rule.target)}; }}"
-            )
             continue
         if rule.pattern and rule.status != 410:
             # The location matches the decoded path; the target takes the placeholder from the
@@ -196,22 +191,31 @@ def nginx(rules: list[Redirect], base_url: str, base_path: str) -> str:
             where = "~ " + safepath.nginx_string(_regex(rule.source))
             raw = safepath.nginx_string(_raw_regex(rule.source))
             to = _target(rule.target, "$1")
-            out.append(
-                f"location {where} {{ if ($request_uri ~ {raw}) {{ return {rule.status} {to}; }} }}"
+            blocks.setdefault(where, []).append(
+                f"if ($request_uri ~ {raw}) {{ return {rule.status} {to}; }}"
             )
             continue
-        if rule.pattern:
-            where = "~ " + safepath.nginx_string(_regex(rule.source))
-            to = _encoded(rule.target)
+        where = (
+            "~ " + safepath.nginx_string(_regex(rule.source))
+            if rule.pattern
+            else ("= " + safepath.nginx_string(_decoded(rule.source)))
+        )
+        to = _encoded(rule.target)
+        if rule.query:
+            key, _, value = rule.query.partition("=")
+            cond = f"$arg_{key} = {safepath.nginx_string(value)}"
+            blocks.setdefault(where, []).append(f"if ({cond}) {{ return {rule.status} {to}; }}")
+        elif rule.status == 410:
+            blocks.setdefault(where, []).append(f"error_page 410 {to}; return 410;")
         else:
-            where = "= " + safepath.nginx_string(_decoded(rule.source))
-            to = _encoded(rule.target)
-        if rule.status == 410:
-            out.append(f"location {where} {{ error_page 410 {to}; return 410; }}")
+            blocks.setdefault(where, []).append(f"return {rule.status} {to};")
+    for where, body in blocks.items():
+        if len(body) == 1:
+            out.append(f"location {where} {{ {body[0]} }}")
         else:
-            out.append(f"location {where} {{ return {rule.status} {to}; }}")
-    for home, conds in homes.items():
-        out += [f"location = {safepath.nginx_string(_decoded(home))} {{", *conds, "}"]
+            ifs = [line for line in body if line.startswith("if ")]
+            rest = [line for line in body if not line.startswith("if ")][:1]
+            out += [f"location {where} {{", *(f"    {line}" for line in ifs + rest), "}"]
     return "\n".join(out) + "\n"
 
 
