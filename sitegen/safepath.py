@@ -57,8 +57,10 @@ def check_name(name: str) -> str:
         raise UnsafePath(f"{name!r} is not a file name")
     if "/" in name or "\\" in name:
         raise UnsafePath(f"{name!r} holds a path separator")
-    bad = _bad_char(name)
-    if bad is not None and bad != " ":
+    # Spaces are allowed inside a name, but must not hide what follows them: `_bad_char`
+    # reports the first space, so it looks at the name without them.
+    bad = _bad_char(name.replace(" ", ""))
+    if bad is not None:
         raise UnsafePath(f"{name!r} holds the control character U+{ord(bad):04X}")
     if name != name.strip():
         raise UnsafePath(f"{name!r} starts or ends with white space")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -39,3 +40,16 @@ def test_pcre_literal_matches_exactly_its_text() -> None:
     latin = text.encode("utf-8").decode("latin-1")
     assert re.fullmatch(pattern, latin)
     assert not re.fullmatch(pattern, latin.replace(".", "x"))
+
+
+@pytest.mark.parametrize("name", ["a \nb", '" \n"', "x \r", "a b\u2028c", "a \x00"])
+def test_a_control_character_after_a_space_is_refused(name: str) -> None:
+    # A space before it once hid it: `a%20%0Ab` passed the gate into server rules.
+    with pytest.raises(safepath.UnsafePath):
+        safepath.check_name(name)
+    with pytest.raises(safepath.UnsafePath):
+        safepath.rule_path("web/" + quote(name, safe="") + "/")
+
+
+def test_a_space_alone_is_still_a_name() -> None:
+    assert safepath.check_name("a b") == "a b"
