@@ -113,3 +113,11 @@ def test_sitegen_redirects_without_a_build_says_what_to_do(tmp_path: Path) -> No
     got = sitegen(site, "redirects", "--format", "apache")
     assert got.exit_code == 1
     assert "sitegen build" in got.output and "Traceback" not in got.output
+
+
+def test_sitegen_redirects_into_a_missing_folder_says_so(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site", site)
+    assert sitegen(site, "build").exit_code == 0
+    got = sitegen(site, "redirects", "--format", "nginx", "-o", str(tmp_path / "no" / "x.conf"))
+    assert got.exit_code == 1 and "cannot write" in got.stderr

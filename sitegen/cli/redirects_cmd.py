@@ -67,5 +67,10 @@ def command(site_dir: Path, fmt: str, output: Path | None, base_url: str | None)
     if output is None:
         click.echo(result, nl=False)
         return
-    output.write_text(result, encoding="utf-8")
+    try:
+        output.write_text(result, encoding="utf-8")
+    except OSError as exc:
+        click.echo(f"error: cannot write {output}: {exc.strerror}", err=True)
+        click.echo("  hint: give a file in a folder that exists and that you may write", err=True)
+        raise SystemExit(1) from None
     click.echo(f"{output}: the redirect table ({len(rules)} rules) in {fmt} form", err=True)
