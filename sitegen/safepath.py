@@ -57,8 +57,10 @@ def check_name(name: str) -> str:
         raise UnsafePath(f"{name!r} is not a file name")
     if "/" in name or "\\" in name:
         raise UnsafePath(f"{name!r} holds a path separator")
-    bad = _bad_char(name)
-    if bad is not None and bad != " ":
+    # Spaces are allowed inside a name, but must not hide what follows them: `_bad_char`
+    # reports the first space, so it looks at the name without them.
+    bad = _bad_char(name.replace(" ", ""))
+    if bad is not None:
         raise UnsafePath(f"{name!r} holds the control character U+{ord(bad):04X}")
     if name != name.strip():
         raise UnsafePath(f"{name!r} starts or ends with white space")
@@ -205,3 +207,38 @@ def files_inside(root: Path, refused: Callable[[str, UnsafePath], None]) -> list
     if os.path.isdir(root):
         walk(os.fspath(root), "")
     return found
+
+
+# --- Server-rule paths in each host's own syntax ------------------------------------------------
+# `rule_path` is Netlify's form. nginx and Apache match rules against the *decoded* path, and
+# each config language has its own quoting; these give every writer a form that no syntax we
+# write (nginx, Apache, Caddy, CSV, JSON) reads as anything but a literal path.
+
+
+def rule_path_encoded(path: str) -> str:
+    """A checked URL path with all but letters, digits and `/-._~%` percent-encoded: no
+    quote, space, `$`, `{`, `;`, `*` or `:` is left to mean anything to a config parser."""
+    return quote(check_url_path(path), safe="/%-._~")
+
+
+def rule_path_decoded(path: str) -> str:
+    """A checked URL path decoded (what nginx's `$uri` and Apache's per-directory rules see).
+    May hold `"`, `;`, `$`, `{` or a space: only `nginx_string`/`pcre_literal` may emit it."""
+    safe = check_url_path(path)
+    return "/".join(decode_segment(s) for s in safe.split("/"))
+
+
+def nginx_string(text: str) -> str:
+    """`text` as one double-quoted nginx token. nginx reads `\\"` and `\\\\` as escapes in a
+    quoted string; a checked path holds no control character that could end the line."""
+    if _bad_char(text.replace(" ", "")) is not None:
+        raise UnsafePath(f"{text!r} holds a control character")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def pcre_literal(text: str) -> str:
+    """`text` as a PCRE pattern matching exactly its UTF-8 bytes: every byte but letters,
+    digits, `/`, `_` and `-` written `\\xHH`, so the pattern holds no space, quote, `$` or `%`
+    that Apache's or Caddy's config parser could read."""
+    keep = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-")
+    return "".join(chr(b) if b in keep else f"\\x{b:02x}" for b in text.encode("utf-8"))

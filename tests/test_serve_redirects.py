@@ -113,3 +113,25 @@ def test_captured_values_come_back_in_the_target(a: str, b: str, rest: list[str]
     assert found is not None
     # An empty splat leaves the target's own slash, as Netlify does.
     assert unquote(found.location).rstrip("/") == "/y/" + "/".join([b, a, *rest])
+
+
+def test_a_page_request_compiles_no_pattern_of_a_plain_or_query_rule(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A site has a rule or two per post (`?p=`, `/amp/`, `?amp=1`): compiling each one's
+    pattern on every request made a page of a 10,000-post preview take most of a second."""
+    from sitegen.serve import redirects as module
+
+    text = "\n".join(
+        f"/web/{i}/ amp=1 /web/{i}/ 301!\n/web/{i}/amp/ /web/{i}/ 301" for i in range(3000)
+    )
+    rules, _ = parse_redirects(text + "\n/web/x/:slug/ /web/:slug/ 301!")
+    compiled: list[str] = []
+    real = module._pattern
+    monkeypatch.setattr(module, "_pattern", lambda s: compiled.append(s) or real(s))
+    assert find(rules, "/web/7/", {}, "", file_exists=True) is None
+    assert compiled == ["/web/x/:slug/"]  # only the rule with a placeholder
+    found = find(rules, "/web/7/amp/", {}, "", file_exists=False)
+    assert found is not None and found.location == "/web/7/"
+    found = find(rules, "/web/7/", {"amp": ["1"]}, "amp=1", file_exists=True)
+    assert found is not None and found.location == "/web/7/"

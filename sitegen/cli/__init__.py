@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "build": "sitegen.cli.build_cmd",
     "check": "sitegen.cli.check_cmd",
     "init": "sitegen.cli.init_cmd",
+    "redirects": "sitegen.cli.redirects_cmd",
 }
 
 

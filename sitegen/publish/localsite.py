@@ -14,10 +14,11 @@ from pathlib import Path
 from sitegen import transaction
 from sitegen.errors import Problems, SitegenError
 from sitegen.feeds.formats import is_feed
+from sitegen.hostrules import table_from_netlify
 from sitegen.mediatypes import content_type, is_compressible
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
-from sitegen.safepath import UnsafePath, files_inside
+from sitegen.safepath import UnsafePath, files_inside, rule_path_decoded, rule_path_encoded
 
 _JUNK = {".DS_Store", "Thumbs.db", ".git"}
 
@@ -27,10 +28,11 @@ class LocalObject:
     key: str
     source: Path  # the file whose bytes this object carries
     meta: ObjectMeta
+    data: bytes | None = None  # the bytes themselves, for an object made here (a redirect)
 
     def body(self) -> bytes:
         """The bytes to upload: the file, gzip-compressed if the metadata says so."""
-        data = self.source.read_bytes()
+        data = self.source.read_bytes() if self.data is None else self.data
         if self.meta.content_encoding == "gzip":
             # mtime=0: the same input gives the same bytes, so re-publishing changes nothing.
             return gzip.compress(data, compresslevel=9, mtime=0)
@@ -81,6 +83,7 @@ def scan_site(
         raise SitegenError("the built site is empty", str(source), hint="run `sitegen build` first")
     if feed_index_html:
         objects.extend(feed_aliases(objects))
+        objects.extend(redirect_objects(source, objects))
     return sorted(objects, key=lambda o: o.key)
 
 
@@ -112,3 +115,39 @@ def feed_aliases(objects: list[LocalObject]) -> list[LocalObject]:
         if feed and html not in keys:
             aliases.append(LocalObject(html, obj.source, obj.meta))
     return aliases
+
+
+def redirect_objects(source: Path, objects: list[LocalObject]) -> list[LocalObject]:
+    """An empty object with a website redirect (`x-amz-website-redirect-location`) at each old
+    path of the site's redirect table (`_redirects`) that S3 can answer: an exact path to a 301
+    (aliases, a child category's flat URL, WordPress's feed URLs). S3 website hosting answers
+    `/old/` with the key `old/index.html`; query rules, 410 and `:slug` patterns it cannot.
+
+    Keys are the table's paths less the site's folder, which is where its query rules point
+    (`/web/ feed=rss2 …`). A `_redirects` that is missing or not sitegen's adds nothing here:
+    the build's own check of it is `sitegen redirects`.
+    """
+    try:
+        rules = table_from_netlify((source / "_redirects").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SitegenError):
+        return []
+    home = next((r.source for r in rules if r.query.startswith("feed=")), "/")
+    keys = {o.key for o in objects}
+    made = []
+    for rule in rules:
+        if rule.status != 301 or rule.query or rule.pattern or not rule.source.startswith(home):
+            continue
+        path = rule_path_decoded(rule.source)[len(home) - 1 :]
+        key = f"{path}index.html" if path.endswith("/") or not path else path
+        if key in keys:
+            continue  # a file of the site is there: it wins, as on every other host
+        keys.add(key)
+        location = "/" + rule_path_encoded(rule.target)
+        meta = ObjectMeta(
+            sha256=hashlib.sha256(location.encode()).hexdigest(),
+            content_type="text/html; charset=utf-8",
+            cache_control="public, max-age=86400",
+            redirect=location,
+        )
+        made.append(LocalObject(key, source / "_redirects", meta, data=b""))
+    return made

@@ -64,7 +64,11 @@ def _reason(want: ObjectMeta, have: ObjectMeta | None, compare_metadata: bool) -
     if want.content_encoding != have.content_encoding:
         # Same content, other bytes on the wire (gzip switched on or off): replace the object.
         return "changed"
-    if want.content_type != have.content_type or want.cache_control != have.cache_control:
+    if (want.content_type, want.cache_control, want.redirect) != (
+        have.content_type,
+        have.cache_control,
+        have.redirect,
+    ):
         return "metadata"
     return None
 

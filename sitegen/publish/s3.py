@@ -188,6 +188,7 @@ class S3Store:
             content_type=got.get("ContentType", ""),
             cache_control=got.get("CacheControl", ""),
             content_encoding=got.get("ContentEncoding", ""),
+            redirect=got.get("WebsiteRedirectLocation", ""),
         )
 
     def get(self, key: str) -> bytes:
@@ -211,6 +212,8 @@ class S3Store:
             args["CacheControl"] = meta.cache_control
         if meta.content_encoding:
             args["ContentEncoding"] = meta.content_encoding
+        if meta.redirect:
+            args["WebsiteRedirectLocation"] = meta.redirect
         if not if_absent:
             self._call(lambda: self.client.put_object(**args), key)
             return

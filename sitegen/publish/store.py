@@ -45,6 +45,9 @@ class ObjectMeta:
     content_type: str = "application/octet-stream"
     cache_control: str = ""
     content_encoding: str = ""
+    # S3 website hosting answers a request for this object with a 301 to here (an old URL of a
+    # post); other stores ignore it.
+    redirect: str = ""
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ def _from_entry(entry: Any) -> ObjectMeta:
         content_type=str(entry.get("content_type", "")),
         cache_control=str(entry.get("cache_control", "")),
         content_encoding=str(entry.get("content_encoding", "")),
+        redirect=str(entry.get("redirect", "")),
     )
 
 
@@ -276,6 +277,7 @@ def _write_manifest(
             "content_type": m.content_type,
             "cache_control": m.cache_control,
             "content_encoding": m.content_encoding,
+            **({"redirect": m.redirect} if m.redirect else {}),
         }
         for key, m in sorted(metas.items())
     }
