@@ -40,7 +40,13 @@ from sitegen.wp.manifest import (
     save_site,
     sha256,
 )
-from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
+from sitegen.wp.normalize import (
+    UNRESOLVED,
+    body_markdown,
+    front_matter,
+    make_rewriter,
+    post_rewriter,
+)
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
 from sitegen.wp.uploads import (
     UploadsCopier,
@@ -252,11 +258,12 @@ class _Writer:
             meta = front_matter(post, stub.path, self.placed.maps, Problems(), _aliases(old, stub))
             target = self.content_dir / stub.file
             current = target.read_bytes() if target.is_file() else None
-            print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
+            rewrite = post_rewriter(self.rewrite, post.link)
+            print_ = skipcache.fingerprint(meta, post.content_html, rewrite)
             if self.untouched(post.id, print_, old, stub, current):
                 return _Ahead(print_, None)
             said = Problems()
-            body = body_markdown(post, self.rewrite, said)
+            body = body_markdown(post, rewrite, said, self.placed.maps)
             return _Ahead(print_, dump_document(meta, body).encode(), tuple(said.items))
         except SitegenError:
             return None
@@ -286,10 +293,9 @@ class _Writer:
         current = target.read_bytes() if target.is_file() else None
         # The worker's fingerprint is of this very `meta`: computed from the same post and maps
         # (the front matter is still made here, for its problems and their order).
+        rewrite = post_rewriter(self.rewrite, post.link)
         print_ = (
-            ahead.fingerprint
-            if ahead
-            else skipcache.fingerprint(meta, post.content_html, self.rewrite)
+            ahead.fingerprint if ahead else skipcache.fingerprint(meta, post.content_html, rewrite)
         )
         if self.untouched(post.id, print_, old, stub, current):
             self.report.unchanged += 1
@@ -299,7 +305,7 @@ class _Writer:
             data = ahead.data
             self.report.errors.items.extend(ahead.problems)
         else:
-            body = body_markdown(post, self.rewrite, self.report.errors)
+            body = body_markdown(post, rewrite, self.report.errors, self.placed.maps)
             data = dump_document(meta, body).encode()
         modified = (post.modified_gmt or post.modified).isoformat()
         entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)

@@ -54,6 +54,7 @@ class WpMedia:
     caption_html: str = ""
     width: int = 0
     height: int = 0
+    link: str = ""  # the attachment's own page on WordPress (`/2024/10/16/post/photo/`)
 
 
 @dataclass(frozen=True)
@@ -346,6 +347,7 @@ def parse_media(obj: Any, where: str) -> WpMedia:
         caption_html=f.rendered("caption", required=False),
         width=width if isinstance(width, int) else 0,
         height=height if isinstance(height, int) else 0,
+        link=f.str_("link", ""),
     )
 
 

@@ -61,6 +61,7 @@ class First:
     api_root: str = ""
     offsets: Counter[timedelta] = field(default_factory=Counter)
     refused: set[str] = field(default_factory=set)  # embedded slugs said to be unsafe, once
+    hidden: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (link, why)
 
 
 @dataclass
@@ -118,6 +119,7 @@ def _learn(
     reason = _skip_reason(post, drafts)
     if reason:
         skip(reason)
+        first.hidden.setdefault(post.id, (post.link, reason))
         if not post.status and src.content:
             problems.warn(
                 "no status: not imported (only what WordPress marks public is published)",
@@ -229,6 +231,9 @@ def place(
     )
     for wp_id, entry in manifest.entries.items():  # posts imported before stay link targets
         maps.paths[wp_id] = entry.path
+    for media in side.media.values():
+        if media.link:
+            maps.attachments[url_key(media.link)] = media.id
     taken = manifest.files()
     by_path: dict[str, int] = {}
     placed: dict[int, Stub] = {}
@@ -251,6 +256,11 @@ def place(
         maps.links[url_key(stub.link)] = path
         if stub.content:
             placed[stub.id] = stub
+    for wp_id, (link, why) in first.hidden.items():
+        if wp_id not in maps.paths:  # imported before, left out now: the old page stays
+            maps.hidden_ids[wp_id] = why
+            if link and not urlsplit(link).query:
+                maps.hidden.setdefault(url_key(link), why)
     # A link to a post's older permalink leads to where the post is now.
     for wp_id, entry in manifest.entries.items():
         for old_path in (*entry.aliases, entry.path):

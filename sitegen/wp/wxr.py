@@ -433,7 +433,15 @@ class _Reader:
             self.wxr.children.setdefault(parent, []).append(post_id)
         self.side.media.setdefault(
             post_id,
-            WpMedia(post_id, url, alt, wpformat.the_excerpt(caption), width, height),
+            WpMedia(
+                post_id,
+                url,
+                alt,
+                wpformat.the_excerpt(caption),
+                width,
+                height,
+                link=f.get("link", ""),
+            ),
         )
 
 

@@ -1,0 +1,130 @@
+"""Every internal link a WordPress body can hold resolves to the mirror's path: absolute (with
+or without www, http or https, any percent-encoding, NFC or NFD), root-relative with the site's
+path, relative to the post, `?p=` / `?page_id=` / `?attachment_id=`, attachment pages; a link to
+something not public is unlinked and said."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import quote
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.errors import Problems
+from sitegen.wp.export import WpMedia
+from sitegen.wp.html2md import ConvertOptions, convert
+from sitegen.wp.normalize import (
+    SiteMaps,
+    make_rewriter,
+    post_rewriter,
+    unresolved,
+    url_key,
+)
+
+HOME = "https://telecomlive.in/web/"
+HINDI = "हिंदी-समाचार"  # a slug WordPress stores percent-encoded
+HINDI_PATH = f"2024/11/14/{quote(HINDI)}/"
+PHOTO = "https://telecomlive.in/web/wp-content/uploads/2024/10/rooftop.jpg"
+
+
+def _maps() -> SiteMaps:
+    maps = SiteMaps(home=HOME)
+    posts = {
+        800463: "2023/09/01/x/",
+        12: "about-us/editorial-policy/",
+        800470: HINDI_PATH,
+    }
+    maps.paths = dict(posts)
+    maps.links = {url_key(HOME + path): path for path in posts.values()}
+    maps.media = {900: WpMedia(900, PHOTO, link=HOME + "rooftop-outdoor-unit/")}
+    maps.attachments = {url_key(HOME + "rooftop-outdoor-unit/"): 900}
+    maps.hidden_ids = {77: "draft"}
+    maps.hidden = {url_key(HOME + "2024/01/01/secret-draft/"): "draft"}
+    return maps
+
+
+def test_every_form_of_a_link() -> None:
+    rewrite = post_rewriter(make_rewriter(_maps()), HOME + "2023/09/01/x/")
+    cases = {
+        # root-relative with the site's path, as the block editor writes them
+        "/web/about-us/editorial-policy/": "/about-us/editorial-policy/",
+        "/web/about-us/editorial-policy": "/about-us/editorial-policy/",
+        f"/web/{HINDI_PATH}": f"/{HINDI_PATH}",
+        f"/web/2024/11/14/{HINDI}/": f"/{HINDI_PATH}",  # not encoded at all
+        f"/web/2024/11/14/{quote(HINDI).lower()}/": f"/{HINDI_PATH}",  # lower-case %xx
+        "/web/2023/09/01/x/#comments": "/2023/09/01/x/#comments",
+        # www. or not, http or https
+        "http://www.telecomlive.in/web/about-us/editorial-policy/": "/about-us/editorial-policy/",
+        # relative to the post's own permalink
+        "../../../../about-us/editorial-policy/": "/about-us/editorial-policy/",
+        # attachment pages and ids: the file itself
+        "/web/rooftop-outdoor-unit/": PHOTO,
+        "https://telecomlive.in/web/?attachment_id=900": PHOTO,
+        "https://telecomlive.in/web/?p=900": PHOTO,
+        # not public: unlinked
+        "/web/2024/01/01/secret-draft/": "",
+        "https://telecomlive.in/web/?p=77": "",
+        # not this site's content: as written
+        "/other/about-us/": "/other/about-us/",
+        "/web/wp-admin/": "/web/wp-admin/",
+        "relative-unknown/": "relative-unknown/",
+        "mailto:desk@telecomlive.in": "mailto:desk@telecomlive.in",
+        "#fn-1": "#fn-1",
+    }
+    assert {url: rewrite(url) for url in cases} == cases
+
+
+def test_nfd_slug_is_the_nfc_post() -> None:
+    rewrite = make_rewriter(_maps())
+    nfd = quote(unicodedata.normalize("NFD", "café"))
+    maps = _maps()
+    maps.links[url_key(HOME + "cafe/" + quote("café") + "/")] = "cafe/caf%C3%A9/"
+    rewrite = make_rewriter(maps)
+    assert rewrite(f"{HOME}cafe/{nfd}/") == "/cafe/caf%C3%A9/"
+
+
+def test_unresolved_says_why() -> None:
+    maps = _maps()
+    assert unresolved("/web/2024/01/01/secret-draft/", maps) == "draft"
+    assert unresolved(HOME + "?p=77", maps) == "draft"
+    assert unresolved(HOME + "?p=5", maps) == "no post with id 5"
+
+
+def test_a_link_to_a_draft_keeps_its_text_only() -> None:
+    html = '<p>See <a href="/web/2024/01/01/secret-draft/">the plan</a>.</p>'
+    out = convert(html, ConvertOptions(rewrite_url=make_rewriter(_maps()))).markdown
+    assert out.strip() == "See the plan."
+
+
+_FORMS = [
+    lambda p: HOME + p,
+    lambda p: "http://www.telecomlive.in/web/" + p,
+    lambda p: "/web/" + p,
+    lambda p: "/web/" + p.rstrip("/"),
+    lambda p: HOME + p.upper().replace("%", "%").lower() if "%" in p else HOME + p,
+    lambda p: (
+        "/web/"
+        + "/".join(
+            quote(unicodedata.normalize("NFD", __import__("urllib.parse").parse.unquote(s)))
+            for s in p.split("/")
+        )
+    ),
+]
+
+
+@given(
+    wp_id=st.sampled_from([800463, 12, 800470]),
+    form=st.sampled_from(range(len(_FORMS))),
+    fragment=st.sampled_from(["", "#comments", "#comment-12"]),
+)
+def test_any_form_of_a_link_to_any_post_resolves(wp_id: int, form: int, fragment: str) -> None:
+    maps = _maps()
+    path = maps.paths[wp_id]
+    rewrite = post_rewriter(make_rewriter(maps), HOME + "2023/09/01/x/")
+    assert rewrite(_FORMS[form](path) + fragment) == f"/{path}{fragment}"
+    assert rewrite(HOME + f"?p={wp_id}{fragment}") == f"/{path}{fragment}"
+
+
+def test_problems_unused() -> None:
+    assert not Problems().items
