@@ -11,14 +11,15 @@ JSON path, so that an error can be found with any JSON viewer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import safepath
 from sitegen.errors import SitegenError
+from sitegen.wp import seo
 from sitegen.wp.jsonfields import JsonObject, kind
 
 # Side files: read for names, hierarchy and images, never imported as content themselves.
@@ -101,6 +102,10 @@ class WpPost:
     embedded_media: WpMedia | None = None
     content_missing: bool = False  # no `content.rendered` at all (not an empty one)
     refused: tuple[SitegenError, ...] = ()  # embedded terms and authors the gate refused
+    # What an SEO plugin stored (sitegen.wp.seo): title, description, canonical, noindex.
+    seo: Mapping[str, Any] = field(default_factory=dict)
+    # Data nobody carries into content/ (plugins' fields, custom fields): name -> times.
+    not_carried: tuple[str, ...] = ()
 
 
 class UnsafeSlug(SitegenError):
@@ -229,7 +234,31 @@ def parse_post(obj: Any, where: str) -> WpPost:
         embedded_media=_embedded_media(emb),
         content_missing=content is None,
         refused=tuple(refused),
+        seo=seo.from_head_json(f.get("yoast_head_json")),
+        not_carried=_not_carried(f),
     )
+
+
+# What WordPress's own REST API sends for a post or page (and `yoast_head*`, which is read):
+# any other field is a plugin's data, counted in the import report as not carried.
+_CORE_FIELDS = frozenset(
+    "id date date_gmt guid modified modified_gmt slug status type link title content excerpt "
+    "author featured_media comment_status ping_status sticky template format meta categories "
+    "tags parent menu_order class_list _links _embedded yoast_head yoast_head_json "
+    "generated_slug permalink_template password".split()
+)
+
+
+def _not_carried(f: JsonObject) -> tuple[str, ...]:
+    names = [f"plugin field {k}" for k, v in f.obj.items() if k not in _CORE_FIELDS and v]
+    meta = f.obj.get("meta")
+    if isinstance(meta, dict):
+        names += [
+            f"custom field {k}"
+            for k, v in meta.items()
+            if v not in ("", [], {}, None) and k != "footnotes"  # footnotes: in the body
+        ]
+    return tuple(sorted(names))
 
 
 def _protected(f: JsonObject) -> bool:

@@ -21,6 +21,7 @@ from sitegen import safepath
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
+from sitegen.wp import seo
 from sitegen.wp.html2md import ConvertOptions, convert
 from sitegen.wp.html2md_blocks import MAX_NESTING
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
@@ -529,6 +530,9 @@ def front_matter(
     summary = summary_text(post.excerpt_html)
     if summary:
         meta["summary"] = summary
+    found = _seo(post, path, maps, problems)
+    if found:
+        meta["seo"] = found
     image = _image(post, maps, problems)
     if image:
         meta["featured_image"] = image
@@ -542,6 +546,36 @@ def front_matter(
         meta["menu_order"] = post.menu_order
     meta.update(wp_id=post.id, guid=post.guid)
     return meta
+
+
+def _seo(post: WpPost, path: str, maps: SiteMaps, problems: Problems) -> dict[str, Any]:
+    """The `seo:` front matter: a canonical at the old site becomes the mirror's page for it
+    (none when it is the post itself: a page is its own canonical by default)."""
+    if not post.seo:
+        return {}
+    found, dropped = seo.clean(post.seo)
+    for what in dropped:
+        problems.warn(
+            f"SEO data: {what}",
+            f"{post.where}.seo",
+            "correct it in the SEO plugin's box of the post, or in the front matter's seo:",
+        )
+    canonical = found.get("canonical", "")
+    if canonical and maps.home and relative_path(canonical, maps.home) is not None:
+        local = make_rewriter(maps)(canonical)
+        if local.split("#")[0] == f"/{path}":
+            del found["canonical"]
+        elif local.startswith("/") and not local.startswith("//"):
+            found["canonical"] = local
+        else:
+            del found["canonical"]
+            problems.warn(
+                f"SEO canonical {canonical} is on the old site but not a page the mirror has; "
+                "dropped (the page is its own canonical)",
+                f"{post.where}.seo",
+                "set seo.canonical in the front matter if another page should rank instead",
+            )
+    return found
 
 
 def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:
