@@ -329,7 +329,9 @@ def _seo(value: Any, where: Any) -> Seo:
             where("seo"),
             "write seo: on its own line, then '  title: ...' indented below it",
         )
-    unknown = sorted(str(k) for k in value if k not in ("title", "description", "canonical", "noindex"))
+    unknown = sorted(
+        str(k) for k in value if k not in ("title", "description", "canonical", "noindex")
+    )
     if unknown:
         raise SitegenError(
             f"seo: unknown key {unknown[0]!r}",

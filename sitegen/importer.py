@@ -41,7 +41,6 @@ from sitegen.wp.manifest import (
     sha256,
 )
 from sitegen.wp.normalize import (
-    UNRESOLVED,
     body_markdown,
     front_matter,
     make_rewriter,

@@ -242,10 +242,13 @@ def parse_post(obj: Any, where: str) -> WpPost:
 # What WordPress's own REST API sends for a post or page (and `yoast_head*`, which is read):
 # any other field is a plugin's data, counted in the import report as not carried.
 _CORE_FIELDS = frozenset(
-    "id date date_gmt guid modified modified_gmt slug status type link title content excerpt "
-    "author featured_media comment_status ping_status sticky template format meta categories "
-    "tags parent menu_order class_list _links _embedded yoast_head yoast_head_json "
-    "generated_slug permalink_template password".split()
+    (
+        *("id", "date", "date_gmt", "guid", "modified", "modified_gmt", "slug", "status"),
+        *("type", "link", "title", "content", "excerpt", "author", "featured_media"),
+        *("comment_status", "ping_status", "sticky", "template", "format", "meta"),
+        *("categories", "tags", "parent", "menu_order", "class_list", "_links", "_embedded"),
+        *("yoast_head", "yoast_head_json", "generated_slug", "permalink_template", "password"),
+    )
 )
 
 

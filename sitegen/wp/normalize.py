@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen import safepath
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
-from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp import seo
+from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, convert
 from sitegen.wp.html2md_blocks import MAX_NESTING
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
