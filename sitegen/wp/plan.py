@@ -62,6 +62,9 @@ class First:
     offsets: Counter[timedelta] = field(default_factory=Counter)
     refused: set[str] = field(default_factory=set)  # embedded slugs said to be unsafe, once
     hidden: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (link, why)
+    # What the imported posts hold that content/ does not (`plugin field acf`, `custom field
+    # subtitle`, `post type product`) -> how many posts: for the import report.
+    not_carried: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -117,6 +120,11 @@ def _learn(
             first.refused.add(err.message)
             problems.add(err)
     reason = _skip_reason(post, drafts)
+    if reason and post.type not in ("post", "page"):
+        if src.content:  # a custom post type: not skipped for being unpublished, not carried
+            first.not_carried[f"post type {post.type}"] += 1
+        first.hidden.setdefault(post.id, (post.link, reason))
+        return
     if reason:
         skip(reason)
         first.hidden.setdefault(post.id, (post.link, reason))
@@ -143,6 +151,8 @@ def _learn(
     )
     seen = first.stubs.setdefault(post.id, stub)
     if seen is stub:
+        if src.content:
+            first.not_carried.update(post.not_carried)
         return
     if (seen.link, seen.modified_gmt, seen.type) == (stub.link, stub.modified_gmt, stub.type):
         # The same post saved twice (posts-page-1.json and posts-embed-page-1.json): one is
