@@ -124,14 +124,14 @@ class ImportReport:
         self.not_carried = {k: dict(sorted(v.items())) for k, v in kinds.items()}
 
     def not_carried_line(self) -> str:
-        """`not carried: 2 unknown shortcodes ([poll] 1, [vc_row] 1), ...` or ""."""
+        """`not carried: unknown shortcodes poll 1, vc_row 2; post types product 3` or ""."""
         parts = []
         for kind, names in self.not_carried.items():
             if names:
                 label = kind.replace("_", " ")
                 listed = ", ".join(f"{name} {n}" for name, n in list(names.items())[:5])
                 more = ", …" if len(names) > 5 else ""
-                parts.append(f"{sum(names.values())} {label} ({listed}{more})")
+                parts.append(f"{label} {listed}{more}")
         return f"not carried: {'; '.join(parts)}" if parts else ""
 
     def as_json(self, site_dir: Path) -> dict[str, Any]:

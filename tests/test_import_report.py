@@ -56,8 +56,8 @@ def test_wxr_report_counts_what_is_not_carried(tmp_path: Path) -> None:
     warned = [p.render() for p in report.errors.warnings]
     assert any("link to content that is not public (in the trash)" in w for w in warned)
     assert report.not_carried_line() == (
-        "not carried: 1 post types (product 1); 1 custom fields (subtitle 1); "
-        "1 unknown shortcodes (poll 1); 1 unresolved links (in the trash 1)"
+        "not carried: post types product 1; custom fields subtitle 1; "
+        "unknown shortcodes poll 1; unresolved links in the trash 1"
     )
 
 
