@@ -47,6 +47,7 @@ from sitegen.wp.normalize import (
     front_matter,
     make_rewriter,
     post_rewriter,
+    say_unresolved,
 )
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
 from sitegen.wp.uploads import (
@@ -373,6 +374,9 @@ class _Writer:
         )
         if self.untouched(post.id, print_, old, stub, current):
             self.report.unchanged += 1
+            # Not converted again, but its links to what is not public are still said.
+            dropped = [u for u in skipcache.urls(post.content_html) if not rewrite(u)]
+            say_unresolved(post, dropped, self.report.errors, self.placed.maps)
             return
         self.report.converted += 1
         if ahead and ahead.data:

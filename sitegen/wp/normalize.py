@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -484,13 +484,7 @@ def body_markdown(
         return answer
 
     converted = convert(post.content_html, ConvertOptions(rewrite_url=noting))
-    for url in dropped:
-        why = unresolved(url, maps) if maps is not None else "not found"
-        problems.warn(
-            f"{UNRESOLVED} ({why}): {url}; the link's text is kept, unlinked",
-            f"{post.where}.content.rendered",
-            "publish what it links to and import again, or change the link in WordPress",
-        )
+    say_unresolved(post, dropped, problems, maps)
     if converted.flattened:
         problems.warn(
             f"post {post.id}: HTML nested too deep; {converted.flattened} elements were "
@@ -502,6 +496,19 @@ def body_markdown(
             "everything after it) are the usual cause: close them in WordPress, import again",
         )
     return converted.markdown
+
+
+def say_unresolved(
+    post: WpPost, urls: Iterable[str], problems: Problems, maps: SiteMaps | None
+) -> None:
+    """A warning for each link of `post` that was unlinked because it leads nowhere public."""
+    for url in urls:
+        why = unresolved(url, maps) if maps is not None else "not found"
+        problems.warn(
+            f"{UNRESOLVED} ({why}): {url}; the link's text is kept, unlinked",
+            f"{post.where}.content.rendered",
+            "publish what it links to and import again, or change the link in WordPress",
+        )
 
 
 def front_matter(

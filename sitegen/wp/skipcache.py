@@ -45,9 +45,14 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+def urls(content_html: str) -> list[str]:
+    """The URLs of a body the rewriter may change (absolute and root-relative)."""
+    return sorted({html.unescape(u) for u in _URL.findall(content_html)})
+
+
 def fingerprint(meta: dict[str, Any], content_html: str, rewrite: Callable[[str], str]) -> str:
-    urls = sorted({html.unescape(u) for u in _URL.findall(content_html)})
-    data = [VERSION, code_hash(), meta, content_html, [(u, rewrite(u)) for u in urls]]
+    urls_ = urls(content_html)
+    data = [VERSION, code_hash(), meta, content_html, [(u, rewrite(u)) for u in urls_]]
     text = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
