@@ -82,6 +82,14 @@ NOT_CARRIED = (
 _UNRESOLVED = re.compile(re.escape(UNRESOLVED) + r" \(([^)]*)\)")
 
 
+def _printable(name: str) -> str:
+    """A field name from the inputs as the report may print it: a lone surrogate or a control
+    character escaped (stdout is UTF-8 text), at most 100 characters."""
+    text = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 def _rel(path: Path, site_dir: Path) -> str:
     try:
         return path.relative_to(site_dir).as_posix()
@@ -114,7 +122,7 @@ class ImportReport:
         for name, n in first.not_carried.items():
             kind, _, what = name.partition(" ")
             group = {"post": "post_types", "plugin": "plugin_fields", "custom": "custom_fields"}
-            kinds[group[kind]][what.partition(" ")[2]] = n
+            kinds[group[kind]][_printable(what.partition(" ")[2])] = n
         if side.wxr is not None:
             kinds["unknown_shortcodes"].update(side.wxr.unknown_shortcodes)
         for problem in self.errors.items:

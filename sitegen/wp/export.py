@@ -259,7 +259,8 @@ def _not_carried(f: JsonObject) -> tuple[str, ...]:
         names += [
             f"custom field {k}"
             for k, v in meta.items()
-            if v not in ("", [], {}, None) and k != "footnotes"  # footnotes: in the body
+            # Empty or false is no data (`_acf_changed: false`); footnotes are in the body.
+            if v and k != "footnotes"
         ]
     return tuple(sorted(names))
 
