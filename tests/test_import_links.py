@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, unquote
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitegen.errors import Problems
+from sitegen.wp import plan
 from sitegen.wp.export import WpMedia
 from sitegen.wp.html2md import ConvertOptions, convert
+from sitegen.wp.manifest import Manifest
 from sitegen.wp.normalize import (
     SiteMaps,
     make_rewriter,
@@ -21,6 +25,7 @@ from sitegen.wp.normalize import (
     unresolved,
     url_key,
 )
+from sitegen.wp.sources import collect, read_sides
 
 HOME = "https://telecomlive.in/web/"
 HINDI = "हिंदी-समाचार"  # a slug WordPress stores percent-encoded
@@ -125,3 +130,57 @@ def test_any_form_of_a_link_to_any_post_resolves(wp_id: int, form: int, fragment
     rewrite = post_rewriter(make_rewriter(maps), HOME + "2023/09/01/x/")
     assert rewrite(_FORMS[form](path) + fragment) == f"/{path}{fragment}"
     assert rewrite(HOME + f"?p={wp_id}{fragment}") == f"/{path}{fragment}"
+
+
+# ---- the real dev corpus: every published post, every way a body may link it
+
+
+def _corpus_maps(inputs: list[Path]) -> tuple[SiteMaps, dict[int, str]]:
+    problems = Problems()
+    sources, sides = collect(inputs, problems)
+    side = read_sides(sides, problems)
+    first = plan.first_pass(sources, side, False, problems, lambda _: None)
+    placed = plan.place(first, side, Manifest(), {}, problems)
+    return placed.maps, {i: s.link for i, s in placed.stubs.items()}
+
+
+CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
+REST_MAPS = _corpus_maps([CORPUS])
+WXR_MAPS = _corpus_maps([CORPUS / "export.xml"])
+
+
+def _corpus_forms(link: str) -> list[str]:
+    parts = urlsplit(link)
+    host, path = parts.netloc, parts.path
+    return [
+        link,
+        f"https://{host}{path}",
+        # (an IP address has no www.: the corpus is served from 127.0.0.1)
+        *([f"http://www.{host}{path}"] if not host[0].isdigit() else []),
+        path,  # root-relative with the site's path (/web/...)
+        path.rstrip("/"),
+        f"http://{host}{unquote(path)}",  # not encoded
+        f"http://{host}{re.sub('%[0-9a-f]{2}', lambda m: m.group(0).upper(), path)}",
+        _nfd(path),
+    ]
+
+
+@given(data=st.data(), which=st.sampled_from(["rest", "wxr"]))
+def test_any_link_to_any_corpus_post_resolves(data: st.DataObject, which: str) -> None:
+    maps, links = REST_MAPS if which == "rest" else WXR_MAPS
+    wp_id = data.draw(st.sampled_from(sorted(links)))
+    form = data.draw(st.sampled_from(_corpus_forms(links[wp_id])))
+    fragment = data.draw(st.sampled_from(["", "#comments"]))
+    rewrite = post_rewriter(make_rewriter(maps), links[min(links)])
+    assert rewrite(form + fragment) == f"/{maps.paths[wp_id]}{fragment}"
+    assert rewrite(f"{maps.home}?p={wp_id}{fragment}") == f"/{maps.paths[wp_id]}{fragment}"
+
+
+def test_corpus_links_to_posts_that_are_not_public_are_unlinked() -> None:
+    """The export holds the drafts, private, pending and scheduled posts the REST API hides."""
+    maps, _ = WXR_MAPS
+    rewrite = make_rewriter(maps)
+    assert len(maps.hidden_ids) == 5
+    for wp_id, why in maps.hidden_ids.items():
+        assert rewrite(f"{maps.home}?p={wp_id}") == ""
+        assert unresolved(f"{maps.home}?p={wp_id}", maps) == why
