@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from fetch_server import FakeWordPress, serve
 
 from sitegen.cli import main
 from sitegen.importer import NOT_CARRIED, ImportOptions, import_paths
@@ -105,3 +106,19 @@ def test_dev_corpus_both_ways(tmp_path: Path) -> None:
                 if part.startswith("http://127.0.0.1:8089/web/")
             ]
             assert all("/wp-content/uploads/" in link for link in links), (doc, links)
+
+
+def test_json_from_a_live_site(tmp_path: Path) -> None:
+    """`--from URL --json`: the same report, with what the fetch did."""
+    wp = FakeWordPress({1: "2024-01-01T00:00:00", 2: "2024-01-02T00:00:00"})
+    with serve(wp) as (base, _):
+        result = CliRunner().invoke(
+            main, ["--site", str(tmp_path / "s"), "import", "--from", base, "--json"]
+        )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["imported"] == 2
+    assert list(data["not_carried"]) == list(NOT_CARRIED)
+    assert data["fetched"]["incremental"] is False
+    assert data["fetched"]["requests"] > 0
+    assert data["media"] is None and data["gone"] == {"removed": 0, "kept": 0}
