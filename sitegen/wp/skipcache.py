@@ -25,8 +25,11 @@ from sitegen.fsutil import write_if_changed
 
 CACHE = Path(".sitegen") / "import-fingerprints.json"
 VERSION = 1
-# Absolute, protocol-relative and root-relative (attribute) URLs: each may be rewritten.
-_URL = re.compile(r"""(?:https?:)?//[^\s"'<>]+|(?<=["'])/[^\s"'<>]+""")
+# Absolute, protocol-relative and root-relative (attribute) URLs, and links relative to the
+# post (`href="../other/"`): each may be rewritten.
+_URL = re.compile(
+    r"""(?:https?:)?//[^\s"'<>]+|(?<=["'])/[^\s"'<>]+|(?<=href=")[^"\s<>#][^"\s<>]*"""
+)
 
 
 @cache
