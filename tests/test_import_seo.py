@@ -78,6 +78,8 @@ def test_yoast_head_json_to_front_matter_head_sitemap_and_feed(tmp_path: Path) -
     assert '<meta name="description" content="Musk says X will use only public data.">' in page
     assert '<link rel="canonical" href="https://mirror.test/web/2023/09/02/other/">' in page
     assert '<meta name="robots" content="noindex">' in page
+    # Yoast shows its title to social sites too.
+    assert '<meta property="og:title" content="X won&#39;t train AI on your DMs' in page
     other = (public / "2023/09/02/other/index.html").read_text()
     assert '<meta name="robots"' not in other
     assert '<link rel="canonical" href="https://mirror.test/web/2023/09/02/other/">' in other
