@@ -7,8 +7,11 @@ import copy
 import json
 from pathlib import Path
 
+import pytest
+
 from sitegen.build import build_site
 from sitegen.content import parse_document
+from sitegen.errors import SitegenError
 from sitegen.importer import ImportOptions, import_paths
 from sitegen.wp import seo
 
@@ -132,3 +135,26 @@ def test_export_meta_yoast_and_rank_math() -> None:
         "noindex": True,
     }
     assert seo.from_meta({"_yoast_wpseo_meta-robots-noindex": "2"}, "P", "S") == {}
+
+
+@pytest.mark.parametrize(
+    ("seo_yaml", "said"),
+    [
+        ("seo: yes", "seo: expected keys"),
+        ("seo: {titel: x}", "seo: unknown key 'titel'"),
+        ("seo: {canonical: 'javascript:alert(1)'}", "neither an http(s) URL nor a path"),
+        ("seo: {canonical: //evil.example/x}", "neither an http(s) URL nor a path"),
+        ("seo: {noindex: 'no'}", "seo.noindex: expected true or false"),
+    ],
+)
+def test_hand_written_seo_is_checked(seo_yaml: str, said: str) -> None:
+    text = f"---\ntitle: T\ndate: 2024-01-01T00:00:00+00:00\npath: t/\n{seo_yaml}\n---\nBody\n"
+    with pytest.raises(SitegenError) as exc:
+        parse_document(text, "content/t.md")
+    assert said in exc.value.message
+    assert exc.value.location == "content/t.md:5"
+
+
+def test_hand_written_seo_path_canonical() -> None:
+    text = "---\ntitle: T\ndate: 2024-01-01T00:00:00+00:00\npath: t/\nseo:\n  canonical: /x/\n---\n"
+    assert parse_document(text, "t.md").seo.canonical == "/x/"
