@@ -13,12 +13,13 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from sitegen import safepath
 from sitegen.errors import SitegenError
-from sitegen.model import Author, Document, Image, Term
+from sitegen.model import Author, Document, Image, Seo, Term
 from sitegen.yaml_emit import emit
 
 FENCE = "---"
@@ -35,6 +36,7 @@ KEY_ORDER = (
     "categories",
     "tags",
     "summary",
+    "seo",
     "featured_image",
     "format",
     "sticky",
@@ -313,7 +315,59 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         parent=_checked_parent(need_str("parent", ""), where),
         menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
         extra=tuple(sorted((k, str(v)) for k, v in meta.items() if k not in known)),
+        seo=_seo(meta.get("seo"), where),
     )
+
+
+def _seo(value: Any, where: Any) -> Seo:
+    """`seo:` — title, description, canonical (http(s) URL or a path of this site), noindex."""
+    if value is None or value == {}:
+        return Seo()
+    if not isinstance(value, dict):
+        raise SitegenError(
+            f"seo: expected keys (title, description, canonical, noindex), got {value!r}",
+            where("seo"),
+            "write seo: on its own line, then '  title: ...' indented below it",
+        )
+    unknown = sorted(
+        str(k) for k in value if k not in ("title", "description", "canonical", "noindex")
+    )
+    if unknown:
+        raise SitegenError(
+            f"seo: unknown key {unknown[0]!r}",
+            where("seo"),
+            "seo: takes title, description, canonical and noindex",
+        )
+    texts = {}
+    for key in ("title", "description", "canonical"):
+        text = value.get(key, "")
+        if text is None:
+            text = ""
+        if isinstance(text, bool) or not isinstance(text, str | int | float):
+            raise SitegenError(f"seo.{key}: expected text", where("seo"))
+        texts[key] = str(text).strip()
+    canonical = texts["canonical"]
+    if canonical and not _site_path(canonical) and _scheme(canonical) not in ("http", "https"):
+        raise SitegenError(
+            f"seo.canonical: {canonical[:80]!r} is neither an http(s) URL nor a path of this site",
+            where("seo"),
+            "write a full https:// address, a path such as /2023/09/01/post/, or remove it",
+        )
+    noindex = value.get("noindex", False)
+    if not isinstance(noindex, bool):
+        raise SitegenError("seo.noindex: expected true or false", where("seo"))
+    return Seo(texts["title"], texts["description"], canonical, noindex)
+
+
+def _site_path(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
 
 
 def _aliases(value: Any, where: Any) -> tuple[str, ...]:

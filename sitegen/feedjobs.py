@@ -56,7 +56,9 @@ def _item(path: str, site: Site, config: SiteConfig, views: Views) -> feeds.Feed
         url=post.abs_url,
         guid=doc.guid or post.abs_url,
         content_html=content,
-        summary=post.summary,
+        # The post's own excerpt first (what WordPress's feeds show); then what its SEO plugin
+        # wrote to describe it; only then the start of the body.
+        summary=doc.summary or doc.seo.description or post.summary,
         author=post.author.name if post.author else "",
         categories=tuple(t.name for t in post.categories + post.tags),
         published=doc.date,

@@ -18,10 +18,11 @@ changed moves and keeps its old path in `aliases`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sitegen import tuning
 from sitegen.content import dump_document
@@ -40,7 +41,14 @@ from sitegen.wp.manifest import (
     save_site,
     sha256,
 )
-from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
+from sitegen.wp.normalize import (
+    UNRESOLVED,
+    body_markdown,
+    front_matter,
+    make_rewriter,
+    post_rewriter,
+    say_unresolved,
+)
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
 from sitegen.wp.uploads import (
     UploadsCopier,
@@ -63,6 +71,32 @@ class ImportOptions:
     uploads: Path | None = None
 
 
+# The kinds of what an import does not carry into content/, in the report's order.
+NOT_CARRIED = (
+    "post_types",  # custom post types (product, event...): type -> items
+    "custom_fields",  # post meta nobody reads: key -> posts
+    "plugin_fields",  # fields plugins add to REST answers (acf, jetpack_*): name -> posts
+    "unknown_shortcodes",  # shortcodes of plugins, kept as text: name -> uses
+    "unresolved_links",  # links to what is not public, unlinked: why -> posts
+)
+_UNRESOLVED = re.compile(re.escape(UNRESOLVED) + r" \(([^)]*)\)")
+
+
+def _printable(name: str) -> str:
+    """A field name from the inputs as the report may print it: a lone surrogate or a control
+    character escaped (stdout is UTF-8 text), at most 100 characters."""
+    text = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _rel(path: Path, site_dir: Path) -> str:
+    try:
+        return path.relative_to(site_dir).as_posix()
+    except ValueError:
+        return str(path)
+
+
 @dataclass
 class ImportReport:
     imported: int = 0  # new files
@@ -75,10 +109,64 @@ class ImportReport:
     removed: list[Path] = field(default_factory=list)  # old files of posts that moved
     kept: list[Path] = field(default_factory=list)  # hand-edited files left alone
     uploads: UploadsReport | None = None  # with ImportOptions.uploads
+    # What the inputs hold that content/ does not, by kind (NOT_CARRIED) then name -> count.
+    not_carried: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         return bool(self.errors.errors)
+
+    def carry(self, first: plan.First, side: SideData) -> None:
+        """Fill `not_carried` once the import is done (docs/import-report.md)."""
+        kinds: dict[str, dict[str, int]] = {kind: {} for kind in NOT_CARRIED}
+        for name, n in first.not_carried.items():
+            kind, _, what = name.partition(" ")
+            group = {"post": "post_types", "plugin": "plugin_fields", "custom": "custom_fields"}
+            kinds[group[kind]][_printable(what.partition(" ")[2])] = n
+        if side.wxr is not None:
+            kinds["unknown_shortcodes"].update(side.wxr.unknown_shortcodes)
+        for problem in self.errors.items:
+            m = _UNRESOLVED.match(problem.message)
+            if m:
+                links = kinds["unresolved_links"]
+                links[m.group(1)] = links.get(m.group(1), 0) + 1
+        self.not_carried = {k: dict(sorted(v.items())) for k, v in kinds.items()}
+
+    def not_carried_line(self) -> str:
+        """`not carried: unknown shortcodes poll 1, vc_row 2; post types product 3` or ""."""
+        parts = []
+        for kind, names in self.not_carried.items():
+            if names:
+                label = kind.replace("_", " ")
+                listed = ", ".join(f"{name} {n}" for name, n in list(names.items())[:5])
+                more = ", …" if len(names) > 5 else ""
+                parts.append(f"{label} {listed}{more}")
+        return f"not carried: {'; '.join(parts)}" if parts else ""
+
+    def as_json(self, site_dir: Path) -> dict[str, Any]:
+        """The report as `sitegen import --json` prints it; keys documented and stable."""
+        return {
+            "format": 1,
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": [_rel(p, site_dir) for p in self.removed],
+            "kept": [_rel(p, site_dir) for p in self.kept],
+            "skipped": dict(sorted(self.skipped.items())),
+            "not_carried": self.not_carried or {kind: {} for kind in NOT_CARRIED},
+            "uploads": None if self.uploads is None else vars(self.uploads).copy(),
+            "errors": len(self.errors.errors),
+            "warnings": len(self.errors.warnings),
+            "problems": [
+                {
+                    "level": "warning" if p.warning else "error",
+                    "location": p.location,
+                    "message": p.message,
+                    "hint": p.hint,
+                }
+                for p in self.errors.items
+            ],
+        }
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -144,6 +232,7 @@ def import_paths(
     if cache:
         skipcache.save(site_dir, fingerprints)
     placed.maps.count_missing()
+    report.carry(first, side)
     site = merge_site(old_site, plan.site_yaml(side, placed.maps, first))
     if save_site(content_dir, site):
         report.written.append(content_dir / "_site.yaml")
@@ -252,11 +341,12 @@ class _Writer:
             meta = front_matter(post, stub.path, self.placed.maps, Problems(), _aliases(old, stub))
             target = self.content_dir / stub.file
             current = target.read_bytes() if target.is_file() else None
-            print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
+            rewrite = post_rewriter(self.rewrite, post.link)
+            print_ = skipcache.fingerprint(meta, post.content_html, rewrite)
             if self.untouched(post.id, print_, old, stub, current):
                 return _Ahead(print_, None)
             said = Problems()
-            body = body_markdown(post, self.rewrite, said)
+            body = body_markdown(post, rewrite, said, self.placed.maps)
             return _Ahead(print_, dump_document(meta, body).encode(), tuple(said.items))
         except SitegenError:
             return None
@@ -286,20 +376,22 @@ class _Writer:
         current = target.read_bytes() if target.is_file() else None
         # The worker's fingerprint is of this very `meta`: computed from the same post and maps
         # (the front matter is still made here, for its problems and their order).
+        rewrite = post_rewriter(self.rewrite, post.link)
         print_ = (
-            ahead.fingerprint
-            if ahead
-            else skipcache.fingerprint(meta, post.content_html, self.rewrite)
+            ahead.fingerprint if ahead else skipcache.fingerprint(meta, post.content_html, rewrite)
         )
         if self.untouched(post.id, print_, old, stub, current):
             self.report.unchanged += 1
+            # Not converted again, but its links to what is not public are still said.
+            dropped = [u for u in skipcache.urls(post.content_html) if not rewrite(u)]
+            say_unresolved(post, dropped, self.report.errors, self.placed.maps)
             return
         self.report.converted += 1
         if ahead and ahead.data:
             data = ahead.data
             self.report.errors.items.extend(ahead.problems)
         else:
-            body = body_markdown(post, self.rewrite, self.report.errors)
+            body = body_markdown(post, rewrite, self.report.errors, self.placed.maps)
             data = dump_document(meta, body).encode()
         modified = (post.modified_gmt or post.modified).isoformat()
         entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)

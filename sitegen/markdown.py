@@ -7,7 +7,11 @@ Linkify and the typographer stay off so that text renders exactly as it was writ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 
@@ -16,7 +20,17 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.add_render_rule("footnote_caption", _footnote_caption)
     return md
+
+
+def _footnote_caption(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """A footnote reference as WordPress's footnotes show it: the bare number (`1`, not the
+    plugin's `[1]`), superscript; a second reference to one note is `1:1`, as before."""
+    n = str(tokens[idx].meta["id"] + 1)
+    if tokens[idx].meta.get("subId", -1) > 0:
+        n += ":" + str(tokens[idx].meta["subId"])
+    return n
 
 
 _MD = make_markdown()

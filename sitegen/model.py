@@ -40,6 +40,17 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Seo:
+    """What an SEO plugin said about one page (front matter `seo:`); empty means "the defaults":
+    the title, the summary, the page's own URL, indexed."""
+
+    title: str = ""
+    description: str = ""
+    canonical: str = ""  # absolute http(s), or a path of this site ("/2023/09/01/x/")
+    noindex: bool = False
+
+
+@dataclass(frozen=True)
 class Document:
     """One post or page, as read from `content/`.
 
@@ -71,6 +82,7 @@ class Document:
     parent: str = ""  # pages: the parent page's path
     menu_order: int = 0
     extra: tuple[tuple[str, str], ...] = field(default=())  # unknown keys, kept for themes
+    seo: Seo = field(default=Seo())
 
 
 @dataclass(frozen=True)

@@ -169,10 +169,18 @@ def _lastmod(site: Site, job: RenderJob) -> str:
     return max(stamps, default=datetime(1970, 1, 1)).isoformat()
 
 
+def _noindex(site: Site, job: RenderJob) -> bool:
+    """A page its SEO plugin kept out of search engines stays out of the sitemap too."""
+    doc = site.docs.get(job.key) if job.kind in ("post", "page") else None
+    return doc is not None and doc.seo.noindex
+
+
 def sitemap_jobs(jobs: list[RenderJob], site: Site, config: SiteConfig) -> list[RenderJob]:
     """The sitemap file(s) for the pages in `jobs` (pure; part of the plan)."""
     rows = tuple(
-        (j.path, _lastmod(site, j)) for j in jobs if j.kind in SITEMAP_KINDS and j.page == 1
+        (j.path, _lastmod(site, j))
+        for j in jobs
+        if j.kind in SITEMAP_KINDS and j.page == 1 and not _noindex(site, j)
     )
     size = config.sitemap.max_urls
     deps = tuple(sorted(site.sources.values()))

@@ -12,7 +12,7 @@ import calendar
 import hashlib
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,7 @@ class PageMeta:
     image: str = ""
     json_ld: str = ""  # JSON text, already safe inside <script> (see _json_ld)
     noindex: bool = False
+    head_title: str = ""  # the whole <title> an SEO plugin chose; "" for "title – site"
 
 
 def template_location(exc: BaseException, dirs: list[Path]) -> str:
@@ -255,14 +256,22 @@ class Renderer:
 
     def _post_context(self, job: RenderJob) -> dict[str, Any]:
         post = self.views.post(job.key)
+        seo = self.site.docs[job.key].seo
         meta = self._meta(
             job,
             post.title,
-            post.summary,
+            seo.description or post.summary,
             og_type="article",
             image=self.views.abs_media(post.image.url) if post.image else "",
             json_ld=news_article(post, self.config, self.views) if post.type == "post" else "",
+            noindex=seo.noindex,
+            head_title=seo.title,
         )
+        if seo.canonical:  # a path of this site, or another site's page this one copies
+            canonical = seo.canonical
+            if canonical.startswith("/"):
+                canonical = self.config.base_url + canonical.lstrip("/")
+            meta = replace(meta, canonical=canonical)
         ctx: dict[str, Any] = {
             "page": meta,
             "post": post,

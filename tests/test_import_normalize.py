@@ -53,7 +53,7 @@ def test_rewriter() -> None:
         "https://telecomlive.in/web/2023/09/": "/2023/09/",
         "https://telecomlive.in/web/": "/",
         # not ours, or not a page the mirror has: unchanged
-        "https://telecomlive.in/web/?p=1": "https://telecomlive.in/web/?p=1",
+        "https://telecomlive.in/web/?p=1": "",  # no such id: unlinked, and reported
         "https://telecomlive.in/web/2023/09/01/not-imported/": "https://telecomlive.in/web/2023/09/01/not-imported/",
         "https://telecomlive.in/web/wp-content/uploads/a.jpg": "https://telecomlive.in/web/wp-content/uploads/a.jpg",
         "https://telecomlive.in/other/2023/09/01/x/": "https://telecomlive.in/other/2023/09/01/x/",

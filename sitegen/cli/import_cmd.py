@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -38,6 +39,11 @@ def on_terminal() -> bool:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems and the summary line.")
 @click.option(
+    "--json", "as_json", is_flag=True,
+    help="Print the import report as JSON on standard output instead of the summary "
+    "(keys in docs/import-report.md); problems still go to standard error.",
+)  # fmt: skip
+@click.option(
     "--uploads", metavar="DIR", default=None,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A copy of the site's wp-content/uploads folder (or the backup holding it): the "
@@ -48,7 +54,7 @@ def on_terminal() -> bool:
 @live_options  # --from URL, --media, --jobs, --full: sitegen/cli/import_from.py
 def command(
     site_dir: Path, paths: tuple[Path, ...], force: bool, drafts: bool, quiet: bool,
-    uploads: Path | None,
+    as_json: bool, uploads: Path | None,
 ) -> None:  # fmt: skip
     """Import WordPress REST API JSON or a WordPress export into content/ as Markdown files.
 
@@ -85,7 +91,12 @@ def command(
 
         options = ImportOptions(force=force, drafts=drafts, on_total=on_total, uploads=uploads)
         report = import_paths(site_dir, list(paths), options, progress)
-    _print(report, site_dir, quiet)
+    if as_json:
+        if len(report.errors):
+            click.echo(report.errors.render(), err=True)
+        click.echo(json.dumps(report.as_json(site_dir), indent=2, ensure_ascii=False))
+    else:
+        _print(report, site_dir, quiet)
     if report.failed:
         raise SystemExit(1)
 
@@ -99,6 +110,9 @@ def _print(report: ImportReport, site_dir: Path, quiet: bool) -> None:
     if report.uploads is not None:
         click.echo(report.uploads.summary())
     click.echo(report.summary())
+    line = report.not_carried_line()
+    if line:
+        click.echo(line)
 
 
 def _rel(path: Path, site_dir: Path) -> str:

@@ -7,6 +7,7 @@ terminal output can change without touching the offline import's.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 import threading
 from collections.abc import Callable
@@ -61,6 +62,7 @@ class Bars:
 def run_from(
     site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
     drafts: bool, quiet: bool, max_download: int = 50, uploads: Path | None = None,
+    as_json: bool = False,
 ) -> None:  # fmt: skip
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
     fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000)
@@ -77,7 +79,13 @@ def run_from(
         click.echo(f"error: {err}", err=True)
         raise SystemExit(1) from None
     bars.close()
-    _print(report, quiet)
+    if as_json:
+        problems = report.all_problems()
+        if len(problems):
+            click.echo(problems.render(), err=True)
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        _print(report, quiet)
     if report.failed:
         raise SystemExit(1)
 
@@ -93,6 +101,9 @@ def _print(report: MirrorReport, quiet: bool) -> None:
     if report.imported.uploads is not None:
         click.echo(report.imported.uploads.summary())
     click.echo(report.summary())
+    line = report.imported.not_carried_line()
+    if line:
+        click.echo(line)
 
 
 def live_options(func: Callable[..., None]) -> Callable[..., None]:
@@ -148,7 +159,7 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
             site_dir, from_url, media=media, jobs=jobs, full=full,
             force=bool(kwargs.get("force")), drafts=bool(kwargs.get("drafts")),
             quiet=bool(kwargs.get("quiet")), max_download=max_download or 50,
-            uploads=kwargs.get("uploads"),
+            uploads=kwargs.get("uploads"), as_json=bool(kwargs.get("as_json")),
         )  # fmt: skip
 
     return wrapper

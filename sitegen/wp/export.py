@@ -11,14 +11,15 @@ JSON path, so that an error can be found with any JSON viewer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import safepath
 from sitegen.errors import SitegenError
+from sitegen.wp import seo
 from sitegen.wp.jsonfields import JsonObject, kind
 
 # Side files: read for names, hierarchy and images, never imported as content themselves.
@@ -54,6 +55,7 @@ class WpMedia:
     caption_html: str = ""
     width: int = 0
     height: int = 0
+    link: str = ""  # the attachment's own page on WordPress (`/2024/10/16/post/photo/`)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,10 @@ class WpPost:
     embedded_media: WpMedia | None = None
     content_missing: bool = False  # no `content.rendered` at all (not an empty one)
     refused: tuple[SitegenError, ...] = ()  # embedded terms and authors the gate refused
+    # What an SEO plugin stored (sitegen.wp.seo): title, description, canonical, noindex.
+    seo: Mapping[str, Any] = field(default_factory=dict)
+    # Data nobody carries into content/ (plugins' fields, custom fields): name -> times.
+    not_carried: tuple[str, ...] = ()
 
 
 class UnsafeSlug(SitegenError):
@@ -228,7 +234,35 @@ def parse_post(obj: Any, where: str) -> WpPost:
         embedded_media=_embedded_media(emb),
         content_missing=content is None,
         refused=tuple(refused),
+        seo=seo.from_head_json(f.get("yoast_head_json")),
+        not_carried=_not_carried(f),
     )
+
+
+# What WordPress's own REST API sends for a post or page (and `yoast_head*`, which is read):
+# any other field is a plugin's data, counted in the import report as not carried.
+_CORE_FIELDS = frozenset(
+    (
+        *("id", "date", "date_gmt", "guid", "modified", "modified_gmt", "slug", "status"),
+        *("type", "link", "title", "content", "excerpt", "author", "featured_media"),
+        *("comment_status", "ping_status", "sticky", "template", "format", "meta"),
+        *("categories", "tags", "parent", "menu_order", "class_list", "_links", "_embedded"),
+        *("yoast_head", "yoast_head_json", "generated_slug", "permalink_template", "password"),
+    )
+)
+
+
+def _not_carried(f: JsonObject) -> tuple[str, ...]:
+    names = [f"plugin field {k}" for k, v in f.obj.items() if k not in _CORE_FIELDS and v]
+    meta = f.obj.get("meta")
+    if isinstance(meta, dict):
+        names += [
+            f"custom field {k}"
+            for k, v in meta.items()
+            # Empty or false is no data (`_acf_changed: false`); footnotes are in the body.
+            if v and k != "footnotes"
+        ]
+    return tuple(sorted(names))
 
 
 def _protected(f: JsonObject) -> bool:
@@ -346,6 +380,7 @@ def parse_media(obj: Any, where: str) -> WpMedia:
         caption_html=f.rendered("caption", required=False),
         width=width if isinstance(width, int) else 0,
         height=height if isinstance(height, int) else 0,
+        link=f.str_("link", ""),
     )
 
 

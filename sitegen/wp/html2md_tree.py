@@ -57,7 +57,10 @@ class Context:
         if url is None:
             return None
         if self.rewrite_url is not None:
-            url = safe_url(self.rewrite_url(url))
+            rewritten = self.rewrite_url(url)
+            if not rewritten and url:
+                return None  # a link to nothing public: its text stays, unlinked
+            url = safe_url(rewritten)
         return url
 
 

@@ -72,6 +72,42 @@ class MirrorReport:
         both.extend(self.imported.errors)
         return both
 
+    def as_json(self) -> dict[str, Any]:
+        """The import's report (ImportReport.as_json) with what the fetch and the media did;
+        every problem of the run is in `problems`."""
+        out = self.imported.as_json(self.site_dir)
+        out["problems"] = [
+            {
+                "level": "warning" if p.warning else "error",
+                "location": p.location,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in self.all_problems().items
+        ]
+        problems = self.all_problems()
+        out["errors"], out["warnings"] = len(problems.errors), len(problems.warnings)
+        f = self.fetched
+        out["fetched"] = {
+            "incremental": f.incremental,
+            "since": f.since,
+            "changed": {kind: len(ids) for kind, ids in f.changed.items()},
+            "listed": dict(f.counts),
+            "requests": f.requests,
+            "raw_dir": _rel(f.raw_dir, self.site_dir),
+        }
+        out["gone"] = {
+            "removed": sum(r.removed for r in self.removals),
+            "kept": sum(not r.removed for r in self.removals),
+        }
+        m = self.media
+        out["media"] = None if m is None else {
+            "downloaded": m.downloaded, "reused": m.reused, "stored": m.stored,
+            "bytes": m.bytes, "failed": [{"url": u, "why": w} for u, w in m.failed],
+        }  # fmt: skip
+        out["downloaded_uploads"] = None if self.uploads is None else vars(self.uploads).copy()
+        return out
+
     def summary(self) -> str:
         f = self.fetched
         mode = f"changes since {f.since}" if f.incremental else "everything (full sync)"

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import safepath
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
+from sitegen.wp import seo
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, convert
 from sitegen.wp.html2md_blocks import MAX_NESTING
@@ -53,6 +55,12 @@ class SiteMaps:
     # Uploads copied into static/ by `--uploads` (decoded paths under wp-content/uploads/):
     # links to them become root-relative, at their old path.
     uploads: set[str] = field(default_factory=set)
+    # Posts the import leaves out (drafts, private, trashed...): id or url_key(permalink) ->
+    # why. A link to one is not left pointing at the origin (see `make_rewriter`).
+    hidden_ids: dict[int, str] = field(default_factory=dict)
+    hidden: dict[str, str] = field(default_factory=dict)
+    # Attachment pages (url_key of the attachment's own permalink) -> attachment id.
+    attachments: dict[str, int] = field(default_factory=dict)
 
     def not_found(
         self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
@@ -88,15 +96,25 @@ class Normalized:
 
 
 def url_key(url: str) -> str:
-    """A permalink as a map key: scheme, default port, `%XX` case and trailing slash ignored."""
+    """A permalink as a map key: scheme, `www.`, default port, percent-encoding, Unicode
+    normalisation (NFC/NFD) and trailing slash ignored."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:  # `https://[::1`: a key no valid URL has, so it matches nothing
         return f"\0{url}"
     # The host as a browser reads it: `https://evil.example\@site/x` is not a link to `site`.
-    host = web_authority(url)
-    path = re.sub(r"%[0-9A-Fa-f]{2}", lambda m: m.group(0).lower(), parts.path)
-    return f"{host}{path.rstrip('/')}/"
+    # `www.` or not is one site to its readers: WordPress redirects one to the other.
+    host = web_authority(url).removeprefix("www.")
+    return f"{host}{_path_key(parts.path).rstrip('/')}/"
+
+
+def _path_key(path: str) -> str:
+    """One spelling of a path: each segment decoded, NFC (macOS writes NFD), encoded again;
+    `%2F` stays inside its segment."""
+    return "/".join(
+        quote(unicodedata.normalize("NFC", unquote(seg)), safe="!$&'()*+,;=:@~")
+        for seg in path.split("/")
+    )
 
 
 def relative_path(link: str, home: str) -> str | None:
@@ -111,20 +129,42 @@ def relative_path(link: str, home: str) -> str | None:
     return f"{rel}/" if rel else ""
 
 
+# Why a link was unlinked: the start of the warning, which the import report counts.
+UNRESOLVED = "link to content that is not public"
+
+
 def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
-    """The `rewrite_url` for the converter: links to this site's posts, pages and archives become
-    root-relative (`/2023/09/01/other/`); everything else is returned unchanged.
+    """The `rewrite_url` for the converter: links to this site's posts, pages, attachments and
+    archives become root-relative (`/2023/09/01/other/`), whether written absolute (with or
+    without `www.`, in any percent-encoding) or root-relative with the site's path
+    (`/web/about-us/`); everything else is returned unchanged.
+
+    A link to a post the import leaves out (a draft, a private or trashed post, an id nobody
+    knows) answers "": the converter keeps the link's text and drops the link. Pointing it at
+    the origin would send readers to a host that is gone (or show them a draft's address),
+    and pointing it at the mirror would be a 404; `unresolved` says why, for the report.
 
     Answers are remembered (the import asks for each URL twice, for the fingerprint and the
     body, and a site links to the same posts over and over): `maps` must be complete, as it
     is once the first pass has placed every post."""
     answers: dict[str, str] = {}
+    home = urlsplit(maps.home) if maps.home else None
 
     def remembered(url: str) -> str:
         answer = answers.get(url)
         if answer is None:
-            answer = answers[url] = rewrite(url)
+            answer = answers[url] = _rewrite(url)
         return answer
+
+    def _rewrite(url: str) -> str:
+        absolute = url
+        if home is not None and url.startswith("/") and not url.startswith("//"):
+            # Root-relative with the site's own path: WordPress's editor writes these.
+            if not (url + "/").startswith(home.path.rstrip("/") + "/"):
+                return url
+            absolute = f"{home.scheme}://{home.netloc}{url}"
+        answer = rewrite(absolute)
+        return url if answer == absolute else answer
 
     def rewrite(url: str) -> str:
         if maps.uploads:
@@ -145,15 +185,72 @@ def make_rewriter(maps: SiteMaps) -> Callable[[str], str]:
         wanted = query.get("p") or query.get("page_id") or ""
         if rel == "" and wanted.isdigit():
             path = maps.paths.get(int(wanted))
-            return f"/{path}{frag}" if path is not None else url
-        known = maps.links.get(url_key(url))
+            if path is None and int(wanted) in maps.media:
+                return _file(int(wanted), url)
+            return f"/{path}{frag}" if path is not None else ""
+        attachment = query.get("attachment_id", "")
+        if rel == "" and attachment.isdigit():
+            return _file(int(attachment), url)
+        key = url_key(url)
+        known = maps.links.get(key)
         if known is not None:
             return f"/{known}{frag}"
+        if key in maps.attachments:
+            return _file(maps.attachments[key], url)
+        if key in maps.hidden:
+            return ""
         if parts.query or not _ARCHIVE.match(rel):
             return url
         return f"/{rel}{frag}"
 
+    def _file(media_id: int, url: str) -> str:
+        # An attachment page shows the file; a mirror links the file itself (at its old
+        # path when the uploads are mirrored), which is what the reader came for.
+        media = maps.media.get(media_id)
+        if media is None or not media.url:
+            return url
+        return rewrite(media.url) if media.url != url else url
+
     return remembered
+
+
+def unresolved(url: str, maps: SiteMaps) -> str:
+    """Why a link the rewriter dropped leads nowhere public (for the import report)."""
+    absolute = url
+    if url.startswith("/") and not url.startswith("//") and maps.home:
+        home = urlsplit(maps.home)
+        absolute = f"{home.scheme}://{home.netloc}{url}"
+    try:
+        parts = urlsplit(absolute)
+    except ValueError:
+        return "not found"
+    query = dict(q.split("=", 1) for q in parts.query.split("&") if "=" in q)
+    wanted = query.get("p") or query.get("page_id") or ""
+    if wanted.isdigit():
+        return maps.hidden_ids.get(int(wanted), f"no post with id {wanted}")
+    return maps.hidden.get(url_key(absolute), "not found")
+
+
+def post_rewriter(rewrite: Callable[[str], str], link: str) -> Callable[[str], str]:
+    """`rewrite` for one post: a relative link (`../other/`, `other/`) is read against the
+    post's own permalink, as the browser read it on WordPress; left as written when it does
+    not lead to this site's content."""
+    try:
+        base = link if urlsplit(link).scheme in ("http", "https") else ""
+    except ValueError:
+        base = ""
+
+    def for_post(url: str) -> str:
+        if not base or not url or url.startswith(("/", "#")) or _SCHEME.match(url):
+            return rewrite(url)
+        absolute = urljoin(base, url)
+        answer = rewrite(absolute)
+        return url if answer == absolute else answer
+
+    return for_post
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 # ---- dates
@@ -369,12 +466,25 @@ def normalize(
 ) -> Normalized:
     """The content file of one post or page. `path` was decided by the first pass."""
     meta = front_matter(post, path, maps, problems, aliases)
-    return Normalized(meta, body_markdown(post, make_rewriter(maps), problems))
+    rewrite = post_rewriter(make_rewriter(maps), post.link)
+    return Normalized(meta, body_markdown(post, rewrite, problems, maps))
 
 
-def body_markdown(post: WpPost, rewrite: Callable[[str], str], problems: Problems) -> str:
-    """The post's body as Markdown; markup nested too deep to convert is flattened, and said."""
-    converted = convert(post.content_html, ConvertOptions(rewrite_url=rewrite))
+def body_markdown(
+    post: WpPost, rewrite: Callable[[str], str], problems: Problems, maps: SiteMaps | None = None
+) -> str:
+    """The post's body as Markdown; markup nested too deep to convert is flattened, and said;
+    links to what is not public are unlinked, and said."""
+    dropped: dict[str, None] = {}
+
+    def noting(url: str) -> str:
+        answer = rewrite(url)
+        if not answer and url:
+            dropped[url] = None
+        return answer
+
+    converted = convert(post.content_html, ConvertOptions(rewrite_url=noting))
+    say_unresolved(post, dropped, problems, maps)
     if converted.flattened:
         problems.warn(
             f"post {post.id}: HTML nested too deep; {converted.flattened} elements were "
@@ -386,6 +496,19 @@ def body_markdown(post: WpPost, rewrite: Callable[[str], str], problems: Problem
             "everything after it) are the usual cause: close them in WordPress, import again",
         )
     return converted.markdown
+
+
+def say_unresolved(
+    post: WpPost, urls: Iterable[str], problems: Problems, maps: SiteMaps | None
+) -> None:
+    """A warning for each link of `post` that was unlinked because it leads nowhere public."""
+    for url in urls:
+        why = unresolved(url, maps) if maps is not None else "not found"
+        problems.warn(
+            f"{UNRESOLVED} ({why}): {url}; the link's text is kept, unlinked",
+            f"{post.where}.content.rendered",
+            "publish what it links to and import again, or change the link in WordPress",
+        )
 
 
 def front_matter(
@@ -414,6 +537,9 @@ def front_matter(
     summary = summary_text(post.excerpt_html)
     if summary:
         meta["summary"] = summary
+    found = _seo(post, path, maps, problems)
+    if found:
+        meta["seo"] = found
     image = _image(post, maps, problems)
     if image:
         meta["featured_image"] = image
@@ -427,6 +553,36 @@ def front_matter(
         meta["menu_order"] = post.menu_order
     meta.update(wp_id=post.id, guid=post.guid)
     return meta
+
+
+def _seo(post: WpPost, path: str, maps: SiteMaps, problems: Problems) -> dict[str, Any]:
+    """The `seo:` front matter: a canonical at the old site becomes the mirror's page for it
+    (none when it is the post itself: a page is its own canonical by default)."""
+    if not post.seo:
+        return {}
+    found, dropped = seo.clean(post.seo)
+    for what in dropped:
+        problems.warn(
+            f"SEO data: {what}",
+            f"{post.where}.seo",
+            "correct it in the SEO plugin's box of the post, or in the front matter's seo:",
+        )
+    canonical = found.get("canonical", "")
+    if canonical and maps.home and relative_path(canonical, maps.home) is not None:
+        local = make_rewriter(maps)(canonical)
+        if local.split("#")[0] == f"/{path}":
+            del found["canonical"]
+        elif local.startswith("/") and not local.startswith("//"):
+            found["canonical"] = local
+        else:
+            del found["canonical"]
+            problems.warn(
+                f"SEO canonical {canonical} is on the old site but not a page the mirror has; "
+                "dropped (the page is its own canonical)",
+                f"{post.where}.seo",
+                "set seo.canonical in the front matter if another page should rank instead",
+            )
+    return found
 
 
 def _parent_path(post: WpPost, maps: SiteMaps, problems: Problems) -> str:

@@ -61,6 +61,10 @@ class First:
     api_root: str = ""
     offsets: Counter[timedelta] = field(default_factory=Counter)
     refused: set[str] = field(default_factory=set)  # embedded slugs said to be unsafe, once
+    hidden: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (link, why)
+    # What the imported posts hold that content/ does not (`plugin field acf`, `custom field
+    # subtitle`, `post type product`) -> how many posts: for the import report.
+    not_carried: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass
@@ -116,8 +120,14 @@ def _learn(
             first.refused.add(err.message)
             problems.add(err)
     reason = _skip_reason(post, drafts)
+    if reason and post.type not in ("post", "page"):
+        if src.content:  # a custom post type: not skipped for being unpublished, not carried
+            first.not_carried[f"post type {post.type}"] += 1
+        first.hidden.setdefault(post.id, (post.link, reason))
+        return
     if reason:
         skip(reason)
+        first.hidden.setdefault(post.id, (post.link, reason))
         if not post.status and src.content:
             problems.warn(
                 "no status: not imported (only what WordPress marks public is published)",
@@ -141,6 +151,8 @@ def _learn(
     )
     seen = first.stubs.setdefault(post.id, stub)
     if seen is stub:
+        if src.content:
+            first.not_carried.update(post.not_carried)
         return
     if (seen.link, seen.modified_gmt, seen.type) == (stub.link, stub.modified_gmt, stub.type):
         # The same post saved twice (posts-page-1.json and posts-embed-page-1.json): one is
@@ -229,6 +241,9 @@ def place(
     )
     for wp_id, entry in manifest.entries.items():  # posts imported before stay link targets
         maps.paths[wp_id] = entry.path
+    for media in side.media.values():
+        if media.link:
+            maps.attachments[url_key(media.link)] = media.id
     taken = manifest.files()
     by_path: dict[str, int] = {}
     placed: dict[int, Stub] = {}
@@ -251,6 +266,11 @@ def place(
         maps.links[url_key(stub.link)] = path
         if stub.content:
             placed[stub.id] = stub
+    for wp_id, (link, why) in first.hidden.items():
+        if wp_id not in maps.paths:  # imported before, left out now: the old page stays
+            maps.hidden_ids[wp_id] = why
+            if link and not urlsplit(link).query:
+                maps.hidden.setdefault(url_key(link), why)
     # A link to a post's older permalink leads to where the post is now.
     for wp_id, entry in manifest.entries.items():
         for old_path in (*entry.aliases, entry.path):

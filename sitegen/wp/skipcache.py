@@ -25,8 +25,11 @@ from sitegen.fsutil import write_if_changed
 
 CACHE = Path(".sitegen") / "import-fingerprints.json"
 VERSION = 1
-# Absolute, protocol-relative and root-relative (attribute) URLs: each may be rewritten.
-_URL = re.compile(r"""(?:https?:)?//[^\s"'<>]+|(?<=["'])/[^\s"'<>]+""")
+# Absolute, protocol-relative and root-relative (attribute) URLs, and links relative to the
+# post (`href="../other/"`): each may be rewritten.
+_URL = re.compile(
+    r"""(?:https?:)?//[^\s"'<>]+|(?<=["'])/[^\s"'<>]+|(?<=href=")[^"\s<>#][^"\s<>]*"""
+)
 
 
 @cache
@@ -45,9 +48,14 @@ def code_hash() -> str:
     return digest.hexdigest()
 
 
+def urls(content_html: str) -> list[str]:
+    """The URLs of a body the rewriter may change (absolute and root-relative)."""
+    return sorted({html.unescape(u) for u in _URL.findall(content_html)})
+
+
 def fingerprint(meta: dict[str, Any], content_html: str, rewrite: Callable[[str], str]) -> str:
-    urls = sorted({html.unescape(u) for u in _URL.findall(content_html)})
-    data = [VERSION, code_hash(), meta, content_html, [(u, rewrite(u)) for u in urls]]
+    urls_ = urls(content_html)
+    data = [VERSION, code_hash(), meta, content_html, [(u, rewrite(u)) for u in urls_]]
     text = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -34,8 +34,9 @@ from defusedxml.ElementTree import iterparse
 
 from sitegen import safepath
 from sitegen.errors import Problems, SitegenError
-from sitegen.wp import phpserial, wpformat, wprender
+from sitegen.wp import phpserial, seo, wpformat, wprender
 from sitegen.wp.export import UnsafeSlug, WpMedia, WpPost, WpSite, WpTerm, WpUser
+from sitegen.wp.text import plain_text
 from sitegen.wp.wprender import Attachment, RenderContext
 
 if TYPE_CHECKING:
@@ -225,6 +226,10 @@ class _Reader:
                 yield from self.refused
             self.refused.clear()
 
+    @property
+    def site_name(self) -> str:
+        return plain_text(self.side.site.name) if self.side.site else ""
+
     def commit_site(self) -> None:
         c = self.channel
         home = c.get("wp:base_blog_url") or c.get("link") or ""
@@ -348,6 +353,8 @@ class _Reader:
             parent=_int_or_zero(f.get("wp:post_parent", "")),
             menu_order=_int_or_zero(f.get("wp:menu_order", "")),
             content_missing="content:encoded" not in f,
+            seo=seo.from_meta(meta, plain_text(wpformat.title(f.get("title", ""))), self.site_name),
+            not_carried=_unused_meta(meta),
         )
         if self.learn or post_type not in ("post", "page") or post.protected:
             return post  # the first pass needs no body; nobody needs a skipped one's
@@ -433,7 +440,15 @@ class _Reader:
             self.wxr.children.setdefault(parent, []).append(post_id)
         self.side.media.setdefault(
             post_id,
-            WpMedia(post_id, url, alt, wpformat.the_excerpt(caption), width, height),
+            WpMedia(
+                post_id,
+                url,
+                alt,
+                wpformat.the_excerpt(caption),
+                width,
+                height,
+                link=f.get("link", ""),
+            ),
         )
 
 
@@ -464,6 +479,27 @@ def _fields(elem: Element) -> dict[str, str]:
     for child in elem:
         out.setdefault(_key(child.tag), child.text or "")
     return out
+
+
+# Post meta that is WordPress's bookkeeping, not the post's data: nothing to carry.
+_BOOKKEEPING = frozenset({"_edit_lock", "_edit_last", "_pingme", "_encloseme", "footnotes"})
+
+
+def _unused_meta(meta: dict[str, str]) -> tuple[str, ...]:
+    """The post meta keys the import does not carry (a plugin's or a person's custom fields),
+    for the import report."""
+    return tuple(
+        sorted(
+            f"custom field {key}"
+            for key, value in meta.items()
+            if value.strip()
+            and key not in _BOOKKEEPING
+            and key not in seo.META_KEYS
+            and key != "_thumbnail_id"
+            and not key.startswith("_oembed_")
+            and not (key == "_wp_page_template" and value == "default")
+        )
+    )
 
 
 def _meta(elem: Element) -> dict[str, str]:
