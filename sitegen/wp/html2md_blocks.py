@@ -365,14 +365,22 @@ def _gallery(ctx: Context, el: Element) -> list[Block]:
     if not items:
         return _figure(ctx, el) if tag(el) == "figure" else convert_blocks(ctx, nodes(el))
     figures = [_gallery_item(ctx, item) for item in items]
-    for item in items:
-        ctx.skip.add(id(item))
-    rest = convert_blocks(ctx, nodes(el))  # the gallery's caption, stray text
-    ctx.skip.difference_update(id(item) for item in items)
-    return [Block("html", '<div class="gallery">\n\n' + "\n\n".join(figures) + "\n\n</div>"), *rest]
+    # The gallery's own caption (a block gallery's figcaption) follows it; the rest of the
+    # container is layout (rows, groups, a <ul>) around the items.
+    rest = [
+        b
+        for child in el
+        if tag(child) == "figcaption" or "blocks-gallery-caption" in classes(child)
+        for b in convert_blocks(ctx, nodes(child))
+    ]
+    html = '<div class="gallery">\n\n' + "\n\n".join(figures) + "\n\n</div>"
+    return [Block("html", html), *rest]
 
 
 def _gallery_item(ctx: Context, item: Element) -> str:
+    inner = [n for n in nodes(item) if not is_blank(n)]
+    if len(inner) == 1 and tag(inner[0]) == "figure" and isinstance(inner[0], Element):
+        item = inner[0]  # <li class="blocks-gallery-item"><figure>…</figure></li>
     captions = [c for c in item.iter() if tag(c) == "figcaption" or classes(c) & _CAPTIONS]
     captions = [c for c in captions if not any(c is not o and c in o.iter() for o in captions)]
     caption = [b.text for c in captions for b in convert_blocks(ctx, nodes(c))]
