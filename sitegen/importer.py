@@ -256,7 +256,7 @@ class _Writer:
             if self.untouched(post.id, print_, old, stub, current):
                 return _Ahead(print_, None)
             said = Problems()
-            body = body_markdown(post, self.rewrite, said)
+            body = body_markdown(post, self.rewrite, said, self.placed.maps.images())
             return _Ahead(print_, dump_document(meta, body).encode(), tuple(said.items))
         except SitegenError:
             return None
@@ -299,7 +299,7 @@ class _Writer:
             data = ahead.data
             self.report.errors.items.extend(ahead.problems)
         else:
-            body = body_markdown(post, self.rewrite, self.report.errors)
+            body = body_markdown(post, self.rewrite, self.report.errors, self.placed.maps.images())
             data = dump_document(meta, body).encode()
         modified = (post.modified_gmt or post.modified).isoformat()
         entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)

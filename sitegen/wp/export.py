@@ -54,6 +54,8 @@ class WpMedia:
     caption_html: str = ""
     width: int = 0
     height: int = 0
+    # WordPress's resized copies: (URL, width, height), for srcset and for dimensions.
+    sizes: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,21 @@ def parse_media(obj: Any, where: str) -> WpMedia:
         caption_html=f.rendered("caption", required=False),
         width=width if isinstance(width, int) else 0,
         height=height if isinstance(height, int) else 0,
+        sizes=_sizes(sizes.get("sizes")),
     )
+
+
+def _sizes(value: Any) -> tuple[tuple[str, int, int], ...]:
+    """media_details.sizes as (URL, width, height); what is malformed is left out (a size only
+    adds a srcset candidate, so a bad one costs nothing but that)."""
+    found = []
+    for size in value.values() if isinstance(value, dict) else ():
+        if not isinstance(size, dict):
+            continue
+        url, w, h = size.get("source_url"), size.get("width"), size.get("height")
+        if isinstance(url, str) and url and type(w) is int and type(h) is int:
+            found.append((url, w, h))
+    return tuple(found)
 
 
 def parse_site(obj: Any, where: str) -> WpSite:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -23,6 +23,7 @@ from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, convert
 from sitegen.wp.html2md_blocks import MAX_NESTING
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
+from sitegen.wp.srcset import KnownImage, known_images
 from sitegen.wp.text import plain_text
 from sitegen.wp.uploads import local_upload
 from sitegen.wp.urlhost import web_authority
@@ -53,6 +54,7 @@ class SiteMaps:
     # Uploads copied into static/ by `--uploads` (decoded paths under wp-content/uploads/):
     # links to them become root-relative, at their old path.
     uploads: set[str] = field(default_factory=set)
+    _images: dict[str, KnownImage] | None = field(default=None, repr=False, compare=False)
 
     def not_found(
         self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
@@ -64,6 +66,14 @@ class SiteMaps:
         problem = Problem(message, where, hint, warning=True)
         problems.items.append(problem)
         self.missing[key] = _Missing(problem)
+
+    def images(self) -> dict[str, KnownImage]:
+        """Every size of every known attachment -> its dimensions and srcset (computed once)."""
+        if self._images is None:
+            self._images = known_images(
+                (m.url, m.width, m.height, m.sizes) for _, m in sorted(self.media.items())
+            )
+        return self._images
 
     def count_missing(self) -> None:
         """Say, once the import is done, how many more posts had each unresolved id."""
@@ -369,12 +379,19 @@ def normalize(
 ) -> Normalized:
     """The content file of one post or page. `path` was decided by the first pass."""
     meta = front_matter(post, path, maps, problems, aliases)
-    return Normalized(meta, body_markdown(post, make_rewriter(maps), problems))
+    return Normalized(meta, body_markdown(post, make_rewriter(maps), problems, maps.images()))
 
 
-def body_markdown(post: WpPost, rewrite: Callable[[str], str], problems: Problems) -> str:
-    """The post's body as Markdown; markup nested too deep to convert is flattened, and said."""
-    converted = convert(post.content_html, ConvertOptions(rewrite_url=rewrite))
+def body_markdown(
+    post: WpPost,
+    rewrite: Callable[[str], str],
+    problems: Problems,
+    known: Mapping[str, KnownImage] | None = None,
+) -> str:
+    """The post's body as Markdown; markup nested too deep to convert is flattened, and said.
+    `known`: the sizes of the site's images, for an <img> without its dimensions or srcset."""
+    options = ConvertOptions(rewrite_url=rewrite, known_images=known or {})
+    converted = convert(post.content_html, options)
     if converted.flattened:
         problems.warn(
             f"post {post.id}: HTML nested too deep; {converted.flattened} elements were "

@@ -103,33 +103,36 @@ def default_sizes(width: int) -> str:
 
 def variants_srcset(
     width: int, height: int, variants: Iterable[tuple[str, int, int]], original: str
-) -> str:
-    """A srcset like WordPress's from an attachment's sizes: the variants with the original's
-    aspect ratio (a cropped thumbnail would distort), and the original, narrowest first."""
+) -> list[tuple[str, int]]:
+    """The srcset candidates of an attachment as WordPress picks them (wp_calculate_image_srcset):
+    its sizes in their stored order with the original's aspect ratio (a cropped thumbnail would
+    distort), none wider than 2048 px, one per width, and the original last."""
     if width <= 0 or height <= 0:
-        return ""
-    keep = {width: original}
-    for url, w, h in variants:
-        if 0 < w <= MAX_PIXELS and h > 0 and abs(w / h - width / height) < 0.01 * (width / height):
-            keep.setdefault(w, url)
-    if len(keep) < 2:
-        return ""
-    return ", ".join(f"{keep[w]} {w}w" for w in sorted(keep)[:MAX_CANDIDATES])
+        return []
+    found: dict[int, str] = {}
+    for url, w, h in [*variants, (original, width, height)]:
+        ratio_ok = h > 0 and abs(w / h - width / height) < 0.01 * (width / height)
+        if 0 < w <= min(MAX_PIXELS, 2048) and ratio_ok and w not in found:
+            found[w] = url
+    return [(url, w) for w, url in found.items()][:MAX_CANDIDATES]
 
 
 def known_images(
     attachments: Iterable[tuple[str, int, int, Iterable[tuple[str, int, int]]]],
 ) -> dict[str, KnownImage]:
     """Every size URL of every attachment -> its dimensions and the attachment's srcset, from
-    (original URL, width, height, [(size URL, width, height)]) as media.json or WXR say."""
+    (original URL, width, height, [(size URL, width, height)]) as media.json or WXR say. The
+    srcset starts with the size the image shows, as WordPress writes it."""
     index: dict[str, KnownImage] = {}
     for original, width, height, variants in attachments:
         variants = list(variants)
-        srcset = variants_srcset(width, height, variants, original)
-        if width > 0 and height > 0:
-            index[original] = KnownImage(width, height, srcset)
-        for url, w, h in variants:
-            if w > 0 and h > 0:
-                same_ratio = bool(srcset) and f"{url} {w}w" in srcset
-                index.setdefault(url, KnownImage(w, h, srcset if same_ratio else ""))
+        candidates = variants_srcset(width, height, variants, original)
+        for url, w, h in [(original, width, height), *variants]:
+            if w <= 0 or h <= 0 or url in index:
+                continue
+            srcset = ""
+            if (url, w) in candidates and len(candidates) > 1:
+                ordered = [(url, w)] + [c for c in candidates if c != (url, w)]
+                srcset = ", ".join(f"{u} {cw}w" for u, cw in ordered)
+            index[url] = KnownImage(w, h, srcset)
     return index

@@ -433,7 +433,17 @@ class _Reader:
             self.wxr.children.setdefault(parent, []).append(post_id)
         self.side.media.setdefault(
             post_id,
-            WpMedia(post_id, url, alt, wpformat.the_excerpt(caption), width, height),
+            WpMedia(
+                post_id,
+                url,
+                alt,
+                wpformat.the_excerpt(caption),
+                width,
+                height,
+                tuple(
+                    (url.rsplit("/", 1)[0] + "/" + f, w, h) for _, f, w, h in sizes if "/" not in f
+                ),
+            ),
         )
 
 
