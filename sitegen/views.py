@@ -48,6 +48,7 @@ class ImageView:
     caption: str
     width: int
     height: int
+    srcset: str = ""  # candidates at the mirror's copies where it has them
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,13 @@ class Views:
     def image(self, image: Image | None) -> ImageView | None:
         if image is None:
             return None
+        srcset = ", ".join(
+            f"{self.media_url(url)} {descriptor}".strip()
+            for url, _, descriptor in (c.strip().partition(" ") for c in image.srcset.split(","))
+            if url
+        )
         return ImageView(
-            self.media_url(image.url), image.alt, image.caption, image.width, image.height
+            self.media_url(image.url), image.alt, image.caption, image.width, image.height, srcset
         )
 
     def post(self, path: str) -> PostView:

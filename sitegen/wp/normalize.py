@@ -362,7 +362,19 @@ def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] |
         image["caption"] = caption
     if media.width and media.height:
         image.update(width=media.width, height=media.height)
+    known = maps.images().get(media.url)
+    if known is not None and known.srcset:
+        image["srcset"] = ", ".join(
+            _local_candidate(candidate, maps) for candidate in known.srcset.split(", ")
+        )
     return image
+
+
+def _local_candidate(candidate: str, maps: SiteMaps) -> str:
+    """A srcset candidate pointing at the copy `--uploads` made of it, where there is one."""
+    url, _, descriptor = candidate.partition(" ")
+    local = local_upload(url, maps.home, maps.uploads) if maps.uploads else None
+    return f"{local or url} {descriptor}"
 
 
 def summary_text(excerpt_html: str) -> str:
