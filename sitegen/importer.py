@@ -29,7 +29,8 @@ from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.parallel import forks, ordered_map
 from sitegen.wp import plan, skipcache
-from sitegen.wp.export import WpPost
+from sitegen.wp.export import WpMedia, WpPost
+from sitegen.wp.fetch import FetchOptions, HttpClient
 from sitegen.wp.manifest import (
     Entry,
     Manifest,
@@ -44,6 +45,7 @@ from sitegen.wp.normalize import body_markdown, front_matter, make_rewriter
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
 from sitegen.wp.uploads import (
     UploadsCopier,
+    UploadsDownloader,
     UploadsReport,
     html_urls,
     present_uploads,
@@ -61,6 +63,10 @@ class ImportOptions:
     # A copy of the site's wp-content/uploads (from a backup): the uploads the content uses
     # are copied into static/ and linked at their old path (sitegen.wp.uploads).
     uploads: Path | None = None
+    # `--media` for saved files: every upload the content uses is downloaded from the origin
+    # the files name (index.json's home, trusted as the user asked for it) into static/, at its
+    # old path (sitegen.wp.uploads.UploadsDownloader). None: nothing is fetched.
+    media: FetchOptions | None = None
 
 
 @dataclass
@@ -75,6 +81,7 @@ class ImportReport:
     removed: list[Path] = field(default_factory=list)  # old files of posts that moved
     kept: list[Path] = field(default_factory=list)  # hand-edited files left alone
     uploads: UploadsReport | None = None  # with ImportOptions.uploads
+    media: UploadsReport | None = None  # with ImportOptions.media
 
     @property
     def failed(self) -> bool:
@@ -130,6 +137,8 @@ def import_paths(
     placed.maps.uploads |= present_uploads(site_dir)
     if options.uploads is not None:
         report.uploads = _copy_uploads(site_dir, options.uploads, sources, side, placed, report)
+    if options.media is not None:
+        report.media = _download_uploads(site_dir, options.media, sources, side, placed, report)
     if options.on_total:
         options.on_total(len(placed.stubs))
     cache = tuning.current.cache  # SITEGEN_NO_CACHE: convert everything, remember nothing
@@ -160,6 +169,36 @@ def _copy_uploads(
     maps then know which ones are in static/ (a third read of the inputs, streamed as the
     others: only with --uploads)."""
     copier = UploadsCopier(site_dir, uploads_root(folder), placed.maps.home)
+    copier.copy_all(_upload_refs(sources, side, placed), report.errors)
+    placed.maps.uploads |= copier.copied
+    return copier.report
+
+
+def _download_uploads(
+    site_dir: Path, fetch: FetchOptions, sources: list[Source], side: SideData,
+    placed: plan.Placed, report: ImportReport,
+) -> UploadsReport:  # fmt: skip
+    """`--media` for saved files: download what `--uploads` would copy, from the site's home."""
+    home = placed.maps.home
+    if not home.startswith(("http://", "https://")):
+        report.errors.error(
+            "--media: the files do not say where the site is",
+            "index.json",
+            "save the site index (GET /wp-json/) as index.json beside the posts: its home "
+            "URL is where the uploads are downloaded from",
+        )
+        return UploadsReport()
+    downloader = UploadsDownloader(site_dir, home, HttpClient(fetch).trusting(home))
+    downloader.download_all(_upload_refs(sources, side, placed), report.errors)
+    placed.maps.uploads |= downloader.copied
+    return downloader.report
+
+
+def _upload_refs(
+    sources: list[Source], side: SideData, placed: plan.Placed
+) -> Iterator[tuple[str, str]]:
+    """(URL, where it is used) for every upload the imported posts link, embed or feature (with
+    the featured image's resized copies, which its srcset names), and every attachment."""
 
     def refs() -> Iterator[tuple[str, str]]:
         for src in sources:
@@ -179,14 +218,20 @@ def _copy_uploads(
                         media = side.media.get(post.featured_media)
                     if post.featured_media and media is not None:
                         yield media.url, f"{post.where}.featured_media"
+                        for url, _, _ in _featured_sizes(media, side):
+                            yield url, f"{post.where}.featured_media"
             except SitegenError:
                 continue  # reported by the first pass
         for media_id, item in sorted(side.media.items()):
             yield item.url, f"attachment id {media_id}"
 
-    copier.copy_all(refs(), report.errors)
-    placed.maps.uploads |= copier.copied
-    return copier.report
+    return refs()
+
+
+def _featured_sizes(media: WpMedia, side: SideData) -> tuple[tuple[str, int, int], ...]:
+    """The resized copies of a featured image (an embedded one lists none: media.json does)."""
+    listed = side.media.get(media.id)
+    return media.sizes or (listed.sizes if listed is not None else ())
 
 
 class _Ahead(NamedTuple):

@@ -111,7 +111,9 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "content at those copies (only files that really are images, audio, video or PDF; "
         "SVG is refused), and the site's other uploads (PDF, audio, video, documents) into "
         "static/wp-content/uploads/, at their old path. Remembered: later runs keep "
-        "mirroring until --no-media.",
+        "mirroring until --no-media. With saved files (PATHS): every upload the content "
+        "uses, images too, is downloaded from the site their index.json names into "
+        "static/wp-content/uploads/, at its old path; files already there are not fetched.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
@@ -133,13 +135,15 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         from_url: str | None = kwargs.pop("from", None)
         paths = kwargs.get("paths") or ()
         if from_url is None:
-            if media is not None or full or max_download is not None:
-                raise click.UsageError(
-                    "--media and --full go with --from URL, and so does --max-download"
-                )
+            if full:
+                raise click.UsageError("--full goes with --from URL")
+            if max_download is not None and not media:
+                raise click.UsageError("--max-download goes with --media")
             if not paths:
                 raise click.UsageError("give JSON files or folders to import, or --from URL")
-            func(site_dir, *args, **kwargs)
+            # --media with saved files: the origin they name is fetched from, and only it.
+            fetch = FetchOptions(jobs=jobs, max_media=(max_download or 50) * 1_000_000)
+            func(site_dir, *args, media=fetch if media else None, **kwargs)
             return
         if paths:
             raise click.UsageError("give either PATHS or --from URL, not both")
