@@ -107,13 +107,13 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     )  # fmt: skip
     @click.option(
         "--media/--no-media", default=None,
-        help="With --from: download the images posts use into static/media/ and point the "
-        "content at those copies (only files that really are images, audio, video or PDF; "
-        "SVG is refused), and the site's other uploads (PDF, audio, video, documents) into "
-        "static/wp-content/uploads/, at their old path. Remembered: later runs keep "
-        "mirroring until --no-media. With saved files (PATHS): every upload the content "
-        "uses, images too, is downloaded from the site their index.json names into "
-        "static/wp-content/uploads/, at its old path; files already there are not fetched.",
+        help="Download every upload of the site the content uses (images with each size "
+        "their srcset names, PDF, audio, video, documents) into static/wp-content/uploads/, "
+        "at its old path, and point the content there; images on other hosts go to "
+        "static/media/. Only files that really are media or documents are kept (SVG is "
+        "refused); a file already there is not fetched again. With --from: remembered, "
+        "later runs keep mirroring until --no-media. With saved files (PATHS): the site "
+        "their index.json names is the one fetched from.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,

@@ -282,7 +282,7 @@ def _hash(path: Path) -> tuple[int, str]:
 
 @dataclass
 class UploadsDownloader:
-    """`--media`: the uploads that are not mirrored as images (PDFs, audio, video, documents)
+    """`--media`: the site's uploads (images and their sizes, PDFs, audio, video, documents)
     are downloaded from the site to their old path, judged like a backup's files. A file already
     in place and still passive is not fetched again. `content/.import/uploads.json` keeps the
     SHA-256 of each file as downloaded: a file changed since (a person, a disk) is reported."""
