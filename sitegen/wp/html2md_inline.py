@@ -246,7 +246,7 @@ def responsive(ctx: Context, el: Element, url: str) -> str:
     srcset = clean_srcset(el.get("srcset") or (known.srcset if known else ""), ctx.url, url)
     if not srcset and (width is None or height is None):
         return ""
-    sizes = clean_sizes(el.get("sizes")) if srcset else ""
+    sizes = (ctx.sizes or clean_sizes(el.get("sizes"))) if srcset else ""
     if srcset and not sizes and width is not None:
         sizes = default_sizes(width)
     pairs = [("src", url), ("alt", fold(el.get("alt", "")).strip())]

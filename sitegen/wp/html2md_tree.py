@@ -51,6 +51,7 @@ class Context:
     nesting: int = 0  # Markdown container levels around what is being converted
     known_images: KnownImages = field(default_factory=dict)  # image URL -> WordPress's sizes
     images: int = 0  # images written so far: all but the first load lazily
+    sizes: str = ""  # inside a gallery: the slot its images show in (GALLERY_SIZES)
 
     def url(self, raw: str | None) -> str | None:
         """The URL to write for an href/src, or None when it must not be written."""
