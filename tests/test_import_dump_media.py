@@ -129,3 +129,21 @@ def test_uploads_dir_works_with_no_network_at_all(tmp_path: Path, no_network: No
     with pytest.raises(AssertionError, match="a socket was opened"):
         socket.create_connection(("127.0.0.1", 9))  # the guard is really in place
     shutil.rmtree(site)
+
+
+def test_export_media_mirrors_the_sizes_the_restored_srcset_names(tmp_path: Path) -> None:
+    """A WXR export has no srcset in its bodies: the one given back from the attachments'
+    sizes points at files downloaded to their old path."""
+    with serve(_answer) as (base, _):
+        export = tmp_path / "export.xml"
+        export.write_text((CORPUS / "export.xml").read_text().replace(HOST, base))
+        report = import_paths(
+            tmp_path / "s", [export], ImportOptions(media=FetchOptions(retries=0))
+        )
+    assert report.media is not None and report.media.copied > 40
+    body = next((tmp_path / "s").glob("content/posts/2024/10/photos-kestrel-*.md")).read_text()
+    assert "/wp-content/uploads/2024/10/expo-foldable-1-768x432.jpg 768w" in body
+    uploads = tmp_path / "s" / "static" / "wp-content" / "uploads" / "2024" / "10"
+    assert (uploads / "expo-foldable-1-768x432.jpg").read_bytes() == JPEG
+    missing = [p.render() for p in report.errors.warnings if MISSING in p.render()]
+    assert len(missing) == 1 and "export.xml:item[" in missing[0]
