@@ -272,6 +272,17 @@ class _Writer:
     def __post_init__(self) -> None:
         self.rewrite = make_rewriter(self.placed.maps)
 
+    def fingerprint_url(self, url: str) -> str:
+        """What a URL in a post's HTML becomes: its rewrite, and the size WordPress knew of the
+        image there (a new media.json gives an <img> its dimensions and srcset back)."""
+        known = self.placed.maps.images().get(url)
+        rewritten = self.rewrite(url)
+        return (
+            rewritten
+            if known is None
+            else f"{rewritten} {known.width}x{known.height} {known.srcset}"
+        )
+
     def flush(self) -> None:
         """Convert the queued posts' HTML with a process pool (sitegen.parallel), then write
         them one by one, in order, exactly as a serial import does: the pool only computes."""
@@ -297,7 +308,7 @@ class _Writer:
             meta = front_matter(post, stub.path, self.placed.maps, Problems(), _aliases(old, stub))
             target = self.content_dir / stub.file
             current = target.read_bytes() if target.is_file() else None
-            print_ = skipcache.fingerprint(meta, post.content_html, self.rewrite)
+            print_ = skipcache.fingerprint(meta, post.content_html, self.fingerprint_url)
             if self.untouched(post.id, print_, old, stub, current):
                 return _Ahead(print_, None)
             said = Problems()
@@ -334,7 +345,7 @@ class _Writer:
         print_ = (
             ahead.fingerprint
             if ahead
-            else skipcache.fingerprint(meta, post.content_html, self.rewrite)
+            else skipcache.fingerprint(meta, post.content_html, self.fingerprint_url)
         )
         if self.untouched(post.id, print_, old, stub, current):
             self.report.unchanged += 1
