@@ -83,3 +83,15 @@ def test_featured_images_are_responsive_and_eager(public: Path) -> None:
         (img,) = _imgs(figure[: figure.index("</figure>")])
         assert img["srcset"].count("w, ") >= 1 and img["sizes"], page
         assert "loading" not in img and img["width"] and img["height"], page
+
+
+def test_cards_have_sizes_for_their_slot_and_only_the_lead_card_is_eager(public: Path) -> None:
+    html = (public / "index.html").read_text(encoding="utf-8")
+    cards = [i for i in _imgs(html) if i.get("class") == "card-image"]
+    assert len(cards) >= 5
+    assert all(c["srcset"] and c["sizes"] and c["width"] and c["height"] for c in cards)
+    assert "loading" not in cards[0]  # the lead card: the largest element of the page
+    assert all(c.get("loading") == "lazy" for c in cards[1:])
+    assert cards[0]["sizes"] != cards[1]["sizes"]  # the lead card's slot is wider
+    page2 = (public / "page" / "2" / "index.html").read_text(encoding="utf-8")
+    assert all(i.get("loading") == "lazy" for i in _imgs(page2) if i.get("class") == "card-image")
