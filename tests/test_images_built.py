@@ -11,6 +11,7 @@ import pytest
 
 from sitegen.build import build_site
 from sitegen.importer import ImportOptions, import_paths
+from sitegen.views import ImageView, PostView
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 _IMG = re.compile(r"<img\b[^>]*>")
@@ -95,3 +96,17 @@ def test_cards_have_sizes_for_their_slot_and_only_the_lead_card_is_eager(public:
     assert cards[0]["sizes"] != cards[1]["sizes"]  # the lead card's slot is wider
     page2 = (public / "page" / "2" / "index.html").read_text(encoding="utf-8")
     assert all(i.get("loading") == "lazy" for i in _imgs(page2) if i.get("class") == "card-image")
+
+
+def test_under_a_lead_image_the_body_images_all_load_lazily() -> None:
+    body = '<p><img src="/a.jpg" width="3" height="2"></p><p><img src="/b.jpg" loading="lazy"></p>'
+    lead = ImageView("/lead.jpg", "", "", 1200, 675)
+    fields = dict(
+        path="p/", url="/p/", abs_url="https://x/p/", title="T", type="post", date_iso="",
+        date_human="", updated_iso="", author=None, categories=(), tags=(), summary="",
+        permalink="", sticky=False, format="standard", body=lambda: body,
+    )  # fmt: skip
+    with_lead = PostView(image=lead, image_in_body=False, **fields)  # type: ignore[arg-type]
+    assert [i.get("loading") for i in _imgs(str(with_lead.content))] == ["lazy", "lazy"]
+    shown_in_body = PostView(image=lead, image_in_body=True, **fields)  # type: ignore[arg-type]
+    assert [i.get("loading") for i in _imgs(str(shown_in_body.content))] == [None, "lazy"]
