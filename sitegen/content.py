@@ -479,6 +479,7 @@ def _image(value: Any, where: Any) -> Image | None:
             caption=str(value.get("caption") or ""),
             width=int(value.get("width") or 0),
             height=int(value.get("height") or 0),
+            srcset=str(value.get("srcset") or ""),
         )
     raise SitegenError(
         "featured_image: expected {url: ..., alt: ..., caption: ...}", where("featured_image")

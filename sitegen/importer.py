@@ -30,7 +30,8 @@ from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.parallel import forks, ordered_map
 from sitegen.wp import plan, skipcache
-from sitegen.wp.export import WpPost
+from sitegen.wp.export import WpMedia, WpPost
+from sitegen.wp.fetch import FetchOptions, HttpClient
 from sitegen.wp.manifest import (
     Entry,
     Manifest,
@@ -52,6 +53,7 @@ from sitegen.wp.normalize import (
 from sitegen.wp.sources import SideData, Source, collect, read_posts, read_sides
 from sitegen.wp.uploads import (
     UploadsCopier,
+    UploadsDownloader,
     UploadsReport,
     html_urls,
     present_uploads,
@@ -69,6 +71,10 @@ class ImportOptions:
     # A copy of the site's wp-content/uploads (from a backup): the uploads the content uses
     # are copied into static/ and linked at their old path (sitegen.wp.uploads).
     uploads: Path | None = None
+    # `--media` for saved files: every upload the content uses is downloaded from the origin
+    # the files name (index.json's home, trusted as the user asked for it) into static/, at its
+    # old path (sitegen.wp.uploads.UploadsDownloader). None: nothing is fetched.
+    media: FetchOptions | None = None
 
 
 # The kinds of what an import does not carry into content/, in the report's order.
@@ -111,6 +117,7 @@ class ImportReport:
     uploads: UploadsReport | None = None  # with ImportOptions.uploads
     # What the inputs hold that content/ does not, by kind (NOT_CARRIED) then name -> count.
     not_carried: dict[str, dict[str, int]] = field(default_factory=dict)
+    media: UploadsReport | None = None  # with ImportOptions.media
 
     @property
     def failed(self) -> bool:
@@ -218,6 +225,8 @@ def import_paths(
     placed.maps.uploads |= present_uploads(site_dir)
     if options.uploads is not None:
         report.uploads = _copy_uploads(site_dir, options.uploads, sources, side, placed, report)
+    if options.media is not None:
+        report.media = _download_uploads(site_dir, options.media, sources, side, placed, report)
     if options.on_total:
         options.on_total(len(placed.stubs))
     cache = tuning.current.cache  # SITEGEN_NO_CACHE: convert everything, remember nothing
@@ -249,6 +258,36 @@ def _copy_uploads(
     maps then know which ones are in static/ (a third read of the inputs, streamed as the
     others: only with --uploads)."""
     copier = UploadsCopier(site_dir, uploads_root(folder), placed.maps.home)
+    copier.copy_all(_upload_refs(sources, side, placed), report.errors)
+    placed.maps.uploads |= copier.copied
+    return copier.report
+
+
+def _download_uploads(
+    site_dir: Path, fetch: FetchOptions, sources: list[Source], side: SideData,
+    placed: plan.Placed, report: ImportReport,
+) -> UploadsReport:  # fmt: skip
+    """`--media` for saved files: download what `--uploads` would copy, from the site's home."""
+    home = placed.maps.home
+    if not home.startswith(("http://", "https://")):
+        report.errors.error(
+            "--media: the files do not say where the site is",
+            "index.json",
+            "save the site index (GET /wp-json/) as index.json beside the posts: its home "
+            "URL is where the uploads are downloaded from",
+        )
+        return UploadsReport()
+    downloader = UploadsDownloader(site_dir, home, HttpClient(fetch).trusting(home))
+    downloader.download_all(_upload_refs(sources, side, placed), report.errors)
+    placed.maps.uploads |= downloader.copied
+    return downloader.report
+
+
+def _upload_refs(
+    sources: list[Source], side: SideData, placed: plan.Placed
+) -> Iterator[tuple[str, str]]:
+    """(URL, where it is used) for every upload the imported posts link, embed or feature (with
+    the featured image's resized copies, which its srcset names), and every attachment."""
 
     def refs() -> Iterator[tuple[str, str]]:
         for src in sources:
@@ -268,14 +307,20 @@ def _copy_uploads(
                         media = side.media.get(post.featured_media)
                     if post.featured_media and media is not None:
                         yield media.url, f"{post.where}.featured_media"
+                        for url, _, _ in _featured_sizes(media, side):
+                            yield url, f"{post.where}.featured_media"
             except SitegenError:
                 continue  # reported by the first pass
         for media_id, item in sorted(side.media.items()):
             yield item.url, f"attachment id {media_id}"
 
-    copier.copy_all(refs(), report.errors)
-    placed.maps.uploads |= copier.copied
-    return copier.report
+    return refs()
+
+
+def _featured_sizes(media: WpMedia, side: SideData) -> tuple[tuple[str, int, int], ...]:
+    """The resized copies of a featured image (an embedded one lists none: media.json does)."""
+    listed = side.media.get(media.id)
+    return media.sizes or (listed.sizes if listed is not None else ())
 
 
 class _Ahead(NamedTuple):
@@ -316,6 +361,20 @@ class _Writer:
     def __post_init__(self) -> None:
         self.rewrite = make_rewriter(self.placed.maps)
 
+    def fingerprint_url(self, rewrite: Callable[[str], str]) -> Callable[[str], str]:
+        """What a URL in a post's HTML becomes: its rewrite, and the size WordPress knew of the
+        image there (a new media.json gives an <img> its dimensions and srcset back)."""
+        return lambda url: self._fingerprint_url(url, rewrite)
+
+    def _fingerprint_url(self, url: str, rewrite: Callable[[str], str]) -> str:
+        known = self.placed.maps.images().get(url)
+        rewritten = rewrite(url)
+        return (
+            rewritten
+            if known is None
+            else f"{rewritten} {known.width}x{known.height} {known.srcset}"
+        )
+
     def flush(self) -> None:
         """Convert the queued posts' HTML with a process pool (sitegen.parallel), then write
         them one by one, in order, exactly as a serial import does: the pool only computes."""
@@ -342,7 +401,7 @@ class _Writer:
             target = self.content_dir / stub.file
             current = target.read_bytes() if target.is_file() else None
             rewrite = post_rewriter(self.rewrite, post.link)
-            print_ = skipcache.fingerprint(meta, post.content_html, rewrite)
+            print_ = skipcache.fingerprint(meta, post.content_html, self.fingerprint_url(rewrite))
             if self.untouched(post.id, print_, old, stub, current):
                 return _Ahead(print_, None)
             said = Problems()
@@ -378,7 +437,9 @@ class _Writer:
         # (the front matter is still made here, for its problems and their order).
         rewrite = post_rewriter(self.rewrite, post.link)
         print_ = (
-            ahead.fingerprint if ahead else skipcache.fingerprint(meta, post.content_html, rewrite)
+            ahead.fingerprint
+            if ahead
+            else skipcache.fingerprint(meta, post.content_html, self.fingerprint_url(rewrite))
         )
         if self.untouched(post.id, print_, old, stub, current):
             self.report.unchanged += 1

@@ -37,6 +37,7 @@ class Image:
     caption: str = ""
     width: int = 0
     height: int = 0
+    srcset: str = ""  # WordPress's resized copies ("url 300w, url 1024w"), for the theme
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ class ImageView:
     caption: str
     width: int
     height: int
+    srcset: str = ""  # candidates at the mirror's copies where it has them
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,16 @@ class PostView:
 
     @property
     def content(self) -> Markup:
-        """The body as HTML, links ready for this site (made again each time: see `body`)."""
-        return Markup(self.body())
+        """The body as HTML, links ready for this site (made again each time: see `body`).
+        Under a lead image the body's first image is below it, so it loads lazily too."""
+        body = self.body()
+        if self.image is not None and not self.image_in_body:
+            body = _FIRST_EAGER_IMG.sub(r'\1 loading="lazy"', body, count=1)
+        return Markup(body)
+
+
+# The import writes every image but a post's first with loading="lazy".
+_FIRST_EAGER_IMG = re.compile(r"(<img\b(?![^>]*\bloading=)[^>]*?)(?=\s*/?>)")
 
 
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
@@ -173,8 +182,13 @@ class Views:
     def image(self, image: Image | None) -> ImageView | None:
         if image is None:
             return None
+        srcset = ", ".join(
+            f"{self.media_url(url)} {descriptor}".strip()
+            for url, _, descriptor in (c.strip().partition(" ") for c in image.srcset.split(","))
+            if url
+        )
         return ImageView(
-            self.media_url(image.url), image.alt, image.caption, image.width, image.height
+            self.media_url(image.url), image.alt, image.caption, image.width, image.height, srcset
         )
 
     def post(self, path: str) -> PostView:

@@ -28,8 +28,10 @@ def test_help_names_the_live_options() -> None:
 
 
 def test_usage_errors(tmp_path: Path) -> None:
-    code, out = run("--site", str(tmp_path), "import", "--media", str(tmp_path))
-    assert code == 2 and "--media and --full go with --from URL" in out
+    code, out = run("--site", str(tmp_path), "import", "--full", str(tmp_path))
+    assert code == 2 and "--full goes with --from URL" in out
+    code, out = run("--site", str(tmp_path), "import", "--max-download", "5", str(tmp_path))
+    assert code == 2 and "--max-download goes with --media" in out
     code, out = run("--site", str(tmp_path), "import", "--from", "http://127.0.0.1:9/", "x.json")
     assert code == 2 and "not both" in out
     code, out = run("--site", str(tmp_path), "import")

@@ -295,6 +295,6 @@ def test_the_named_origin_is_trusted_by_its_name(tmp_path: Path) -> None:
     assert "imported 1," in result.output and seen
 
 
-def test_max_download_goes_with_from(tmp_path: Path) -> None:
+def test_max_download_goes_with_media(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "--max-download", "5"])
-    assert result.exit_code == 2 and "so does --max-download" in result.output
+    assert result.exit_code == 2 and "--max-download goes with --media" in result.output

@@ -1,4 +1,4 @@
-"""`sitegen import --from URL --media`: the site's uploads that are not images (PDFs, audio,
+"""`sitegen import --from URL --media`: the site's uploads (images and their sizes, PDFs, audio,
 documents) are downloaded to their old path and linked there; fetched once, judged like a
 backup's files. A real loopback server plays WordPress."""
 
@@ -105,3 +105,48 @@ def test_a_live_mirror_takes_uploads_from_a_backup_without_fetching_them(tmp_pat
     assert "uploads: 1 copied, 0 unchanged, 3 missing, 1 refused" in result.output
     text = (tmp_path / "s/content/posts/2024/01/post-1.md").read_text()
     assert "(/wp-content/uploads/2024/04/report.pdf#page=2)" in text
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 24
+
+
+class ImageWordPress(UploadingWordPress):
+    """Posts that show an image of the site's uploads with WordPress's srcset."""
+
+    def item(self, i: int) -> dict[str, Any]:
+        post = super().item(i)
+        up = f"{self.site}/web/wp-content/uploads/2024/04"
+        post["content"]["rendered"] += (
+            f'<p><img src="{up}/photo-300x200.jpg" width="300" height="200" alt="P" '
+            f'srcset="{up}/photo-300x200.jpg 300w, {up}/photo.jpg 1200w" '
+            f'sizes="(max-width: 300px) 100vw, 300px"></p>'
+        )
+        return post
+
+    def __call__(self, path: str) -> Reply:
+        if path.startswith("/web/wp-content/uploads/2024/04/photo"):
+            return Reply(200, JPEG, {"Content-Type": "image/jpeg"})
+        return super().__call__(path)
+
+
+def test_images_of_the_site_are_mirrored_at_their_old_path_with_every_size(
+    tmp_path: Path,
+) -> None:
+    wp = ImageWordPress({1: "2024-01-01T00:00:00"})
+    with serve(wp) as (site, seen):
+        wp.site = site
+        _, fetched = _run(tmp_path, site, seen)
+    static = tmp_path / "static/wp-content/uploads/2024/04"
+    assert (static / "photo-300x200.jpg").read_bytes() == JPEG
+    assert (static / "photo.jpg").read_bytes() == JPEG
+    assert not (tmp_path / "static/media").exists()  # no second, content-addressed copy
+    text = (tmp_path / "content/posts/2024/01/post-1.md").read_text()
+    assert (
+        '<img src="/wp-content/uploads/2024/04/photo-300x200.jpg" alt="P" width="300" '
+        'height="200" srcset="/wp-content/uploads/2024/04/photo-300x200.jpg 300w, '
+        '/wp-content/uploads/2024/04/photo.jpg 1200w" sizes="(max-width: 300px) 100vw, 300px">'
+    ) in text
+    assert sorted(p for p in fetched if "photo" in p) == [
+        "/web/wp-content/uploads/2024/04/photo-300x200.jpg",
+        "/web/wp-content/uploads/2024/04/photo.jpg",
+    ]

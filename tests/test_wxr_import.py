@@ -256,8 +256,10 @@ def test_shortcodes_embeds_and_statuses(tmp_path: Path) -> None:
     assert "\n\\[poll id=”3″\\]After.\n" in body
     # [gallery] without ids: the post's own images, linked to their attachment pages, which
     # the mirror resolves to the file itself (it has no attachment pages).
-    thumb = "http://x.test/wp-content/uploads/a-150x150.jpg"
-    assert f"[![Track]({thumb})](http://x.test/wp-content/uploads/a.jpg)" in body
+    assert (
+        '<div class="gallery">\n\n<figure>\n\n[<img src="http://x.test/wp-content/uploads/'
+        'a-150x150.jpg" alt="Track" width="150" height="150">](http://x.test/wp-content/uploads/a.jpg)'
+    ) in body
     assert '<source src="http://x.test/a.mp3" type="audio/mpeg">' in body  # [audio]
     # An embed without an oEmbed cache entry: a link, as WordPress shows it.
     assert "[https://example.com/not-cached](https://example.com/not-cached)" in body

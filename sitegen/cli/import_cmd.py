@@ -12,6 +12,7 @@ import click
 
 from sitegen.cli.import_from import live_options
 from sitegen.importer import ImportOptions, ImportReport, import_paths
+from sitegen.wp.fetch import FetchOptions
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -54,7 +55,7 @@ def on_terminal() -> bool:
 @live_options  # --from URL, --media, --jobs, --full: sitegen/cli/import_from.py
 def command(
     site_dir: Path, paths: tuple[Path, ...], force: bool, drafts: bool, quiet: bool,
-    as_json: bool, uploads: Path | None,
+    as_json: bool, uploads: Path | None, media: FetchOptions | None = None,
 ) -> None:  # fmt: skip
     """Import WordPress REST API JSON or a WordPress export into content/ as Markdown files.
 
@@ -89,7 +90,9 @@ def command(
             for bar in bars:
                 bar.update(done)
 
-        options = ImportOptions(force=force, drafts=drafts, on_total=on_total, uploads=uploads)
+        options = ImportOptions(
+            force=force, drafts=drafts, on_total=on_total, uploads=uploads, media=media
+        )
         report = import_paths(site_dir, list(paths), options, progress)
     if as_json:
         if len(report.errors):
@@ -109,6 +112,8 @@ def _print(report: ImportReport, site_dir: Path, quiet: bool) -> None:
             click.echo(f"removed {_rel(path, site_dir)} (the post moved)")
     if report.uploads is not None:
         click.echo(report.uploads.summary())
+    if report.media is not None:
+        click.echo(report.media.summary().replace("copied", "downloaded", 1))
     click.echo(report.summary())
     line = report.not_carried_line()
     if line:

@@ -118,11 +118,13 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     )  # fmt: skip
     @click.option(
         "--media/--no-media", default=None,
-        help="With --from: download the images posts use into static/media/ and point the "
-        "content at those copies (only files that really are images, audio, video or PDF; "
-        "SVG is refused), and the site's other uploads (PDF, audio, video, documents) into "
-        "static/wp-content/uploads/, at their old path. Remembered: later runs keep "
-        "mirroring until --no-media.",
+        help="Download every upload of the site the content uses (images with each size "
+        "their srcset names, PDF, audio, video, documents) into static/wp-content/uploads/, "
+        "at its old path, and point the content there; images on other hosts go to "
+        "static/media/. Only files that really are media or documents are kept (SVG is "
+        "refused); a file already there is not fetched again. With --from: remembered, "
+        "later runs keep mirroring until --no-media. With saved files (PATHS): the site "
+        "their index.json names is the one fetched from.",
     )  # fmt: skip
     @click.option(
         "--jobs", type=click.IntRange(1, 16), default=4, show_default=True,
@@ -144,13 +146,15 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         from_url: str | None = kwargs.pop("from", None)
         paths = kwargs.get("paths") or ()
         if from_url is None:
-            if media is not None or full or max_download is not None:
-                raise click.UsageError(
-                    "--media and --full go with --from URL, and so does --max-download"
-                )
+            if full:
+                raise click.UsageError("--full goes with --from URL")
+            if max_download is not None and not media:
+                raise click.UsageError("--max-download goes with --media")
             if not paths:
                 raise click.UsageError("give JSON files or folders to import, or --from URL")
-            func(site_dir, *args, **kwargs)
+            # --media with saved files: the origin they name is fetched from, and only it.
+            fetch = FetchOptions(jobs=jobs, max_media=(max_download or 50) * 1_000_000)
+            func(site_dir, *args, media=fetch if media else None, **kwargs)
             return
         if paths:
             raise click.UsageError("give either PATHS or --from URL, not both")

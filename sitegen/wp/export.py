@@ -56,6 +56,8 @@ class WpMedia:
     width: int = 0
     height: int = 0
     link: str = ""  # the attachment's own page on WordPress (`/2024/10/16/post/photo/`)
+    # WordPress's resized copies: (URL, width, height), for srcset and for dimensions.
+    sizes: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -381,7 +383,21 @@ def parse_media(obj: Any, where: str) -> WpMedia:
         width=width if isinstance(width, int) else 0,
         height=height if isinstance(height, int) else 0,
         link=f.str_("link", ""),
+        sizes=_sizes(sizes.get("sizes")),
     )
+
+
+def _sizes(value: Any) -> tuple[tuple[str, int, int], ...]:
+    """media_details.sizes as (URL, width, height); what is malformed is left out (a size only
+    adds a srcset candidate, so a bad one costs nothing but that)."""
+    found = []
+    for size in value.values() if isinstance(value, dict) else ():
+        if not isinstance(size, dict):
+            continue
+        url, w, h = size.get("source_url"), size.get("width"), size.get("height")
+        if isinstance(url, str) and url and type(w) is int and type(h) is int:
+            found.append((url, w, h))
+    return tuple(found)
 
 
 def parse_site(obj: Any, where: str) -> WpSite:

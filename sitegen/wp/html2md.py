@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
 from sitegen.wp.html2md_blocks import Block, convert_blocks
 from sitegen.wp.html2md_escape import escape_line_start, escape_text
 from sitegen.wp.html2md_tree import Context, classes, is_blank, nodes, parse, tag
 from sitegen.wp.sanitize import DEFAULT_IFRAME_HOSTS
+from sitegen.wp.srcset import KnownImages
 from sitegen.wp.text import plain_text
 
 __all__ = ["DEFAULT_IFRAME_HOSTS", "Conversion", "ConvertOptions", "convert", "html_to_markdown"]
@@ -42,6 +43,9 @@ __all__ = ["DEFAULT_IFRAME_HOSTS", "Conversion", "ConvertOptions", "convert", "h
 class ConvertOptions:
     rewrite_url: Callable[[str], str] | None = None  # called for every href/src to write
     iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOSTS
+    # Sizes WordPress knew (media.json, WXR attachments): dimensions and srcset for an <img>
+    # that lacks them.
+    known_images: KnownImages = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,9 @@ def convert(html: str, options: ConvertOptions | None = None) -> Conversion:
 
 
 def _convert(html: str, options: ConvertOptions) -> Conversion:
-    ctx = Context(options.rewrite_url, tuple(options.iframe_hosts))
+    ctx = Context(
+        options.rewrite_url, tuple(options.iframe_hosts), known_images=options.known_images
+    )
     root = parse(html, ctx)
     containers = _find_footnotes(root, ctx)
     blocks = convert_blocks(ctx, nodes(root))

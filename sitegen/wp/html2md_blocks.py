@@ -89,6 +89,8 @@ def _is_wrapper(el: Element, name: str) -> bool:
         return False
     if name in {"dl", "div"} and classes(el) & {"gallery-item", "wp-caption"}:
         return False
+    if is_gallery(el, name):
+        return False
     return el.get("dir", "").lower() != "rtl"
 
 
@@ -159,6 +161,8 @@ def block(ctx: Context, el: Element) -> list[Block]:
     if name == "table":
         text = table(ctx, el)
         return [Block("table" if text.startswith("|") else "html", text)]
+    if is_gallery(el, name):
+        return _gallery(ctx, el)
     if name == "figure":
         return _figure(ctx, el)
     if name == "iframe":
@@ -334,6 +338,69 @@ def _figure(ctx: Context, el: Element) -> list[Block]:
     # image (or table, or embed) and the caption stay Markdown inside the kept <figure>.
     parts = ["<figure>", *(b.text for b in body), "<figcaption>", *(b.text for b in caption)]
     return [Block("html", "\n\n".join(parts) + "\n\n</figcaption>\n</figure>")]
+
+
+# [gallery] (classic and HTML5 markup), the gallery block (nested images, and the older
+# ul.blocks-gallery-grid) and Jetpack's tiled galleries: containers, items, captions.
+_GALLERIES = frozenset({"gallery", "wp-block-gallery", "tiled-gallery"})
+_ITEMS = frozenset({"gallery-item", "blocks-gallery-item", "wp-block-image", "tiled-gallery-item"})
+_CAPTIONS = frozenset(
+    {"wp-caption-text", "gallery-caption", "blocks-gallery-item__caption", "tiled-gallery-caption"}
+)
+
+
+# A gallery's images show side by side, two to a row on a phone (the default theme's grid):
+# WordPress's `sizes` says the thumbnail's full width, which makes a phone fetch a far larger
+# file than the slot shows.
+GALLERY_SIZES = "(max-width: 42rem) 50vw, 14rem"
+
+
+def is_gallery(el: Element, name: str) -> bool:
+    return name in {"div", "figure", "ul"} and bool(classes(el) & _GALLERIES)
+
+
+def _gallery(ctx: Context, el: Element) -> list[Block]:
+    """A gallery of figures, each image with its own caption (the theme lays them out as a
+    grid); the gallery's own caption (a block gallery's) follows it."""
+    items: list[Element] = []
+    for item in el.iter():
+        if item is not el and classes(item) & _ITEMS and not any(item in i.iter() for i in items):
+            items.append(item)
+    if not items:  # a gallery as this converter writes it: figures in a div.gallery
+        items = [child for child in el if tag(child) == "figure"]
+    if not items:
+        return _figure(ctx, el) if tag(el) == "figure" else convert_blocks(ctx, nodes(el))
+    ctx.sizes = GALLERY_SIZES
+    try:
+        figures = [_gallery_item(ctx, item) for item in items]
+    finally:
+        ctx.sizes = ""
+    # The gallery's own caption (a block gallery's figcaption) follows it; the rest of the
+    # container is layout (rows, groups, a <ul>) around the items.
+    rest = [
+        b
+        for child in el
+        if tag(child) == "figcaption" or "blocks-gallery-caption" in classes(child)
+        for b in convert_blocks(ctx, nodes(child))
+    ]
+    html = '<div class="gallery">\n\n' + "\n\n".join(figures) + "\n\n</div>"
+    return [Block("html", html), *rest]
+
+
+def _gallery_item(ctx: Context, item: Element) -> str:
+    inner = [n for n in nodes(item) if not is_blank(n)]
+    if len(inner) == 1 and tag(inner[0]) == "figure" and isinstance(inner[0], Element):
+        item = inner[0]  # <li class="blocks-gallery-item"><figure>…</figure></li>
+    captions = [c for c in item.iter() if tag(c) == "figcaption" or classes(c) & _CAPTIONS]
+    captions = [c for c in captions if not any(c is not o and c in o.iter() for o in captions)]
+    caption = [b.text for c in captions for b in convert_blocks(ctx, nodes(c))]
+    ctx.skip.update(id(c) for c in captions)
+    body = [b.text for b in convert_blocks(ctx, nodes(item))]
+    ctx.skip.difference_update(id(c) for c in captions)
+    if not caption:
+        return "\n\n".join(["<figure>", *body, "</figure>"])
+    parts = ["<figure>", *body, "<figcaption>", *caption]
+    return "\n\n".join(parts) + "\n\n</figcaption>\n</figure>"
 
 
 def _iframe(ctx: Context, el: Element) -> list[Block]:

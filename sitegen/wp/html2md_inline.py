@@ -39,6 +39,7 @@ from sitegen.wp.sanitize import (
     safe_url,
     tag_set,
 )
+from sitegen.wp.srcset import clean_sizes, clean_srcset, default_sizes, dimension
 
 _KIND_OF_TAG = {
     "em": "em",
@@ -227,12 +228,46 @@ def image(ctx: Context, el: Element) -> str:
     url = ctx.url(el.get("src"))
     if url is None or not url:
         return ""
+    ctx.images += 1
+    attrs = responsive(ctx, el, url)
+    if attrs:  # Markdown cannot say srcset or size: the image stays HTML, attributes checked
+        return f"<img{attrs}>"
     alt = escape_text(fold(el.get("alt", "")).strip())
     return f"![{alt}]({link_destination(url)}{link_title(el.get('title', ''))})"
 
 
+def responsive(ctx: Context, el: Element, url: str) -> str:
+    """The attributes of an <img> that keeps what WordPress knew of it (srcset, sizes, width,
+    height; lazy loading but for a post's first image), or "" when nothing is known."""
+    known = ctx.known_images.get((el.get("src") or "").strip())
+    width, height = dimension(el.get("width")), dimension(el.get("height"))
+    if (width is None or height is None) and known is not None:
+        width, height = known.width, known.height
+    srcset = clean_srcset(el.get("srcset") or (known.srcset if known else ""), ctx.url, url)
+    if not srcset and (width is None or height is None):
+        return ""
+    sizes = (ctx.sizes or clean_sizes(el.get("sizes"))) if srcset else ""
+    if srcset and not sizes and width is not None:
+        sizes = default_sizes(width)
+    pairs = [("src", url), ("alt", fold(el.get("alt", "")).strip())]
+    title = fold(el.get("title", "")).strip()
+    pairs += [("title", title)] if title else []
+    if width is not None and height is not None:
+        pairs += [("width", str(width)), ("height", str(height))]
+    pairs += [("srcset", srcset), ("sizes", sizes)] if srcset and sizes else []
+    pairs += [("loading", "lazy")] if ctx.images > 1 else []
+    return "".join(f' {k}="{html_escape(v, quote=True)}"' for k, v in pairs)
+
+
 def open_tag(name: str, el: Element, ctx: Context) -> str:
     """`<name ...>` with only the attributes the sanitising policy allows."""
+    if name == "img":
+        url = ctx.url(el.get("src"))
+        if url:
+            ctx.images += 1
+            kept = responsive(ctx, el, url)
+            if kept:
+                return f"<img{kept}>"
     attrs = []
     for attr in sorted(ALLOWED_ATTRIBUTES.get(name, ())):
         value = el.get(attr)

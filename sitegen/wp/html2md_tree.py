@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Comment, Element
 from sitegen.wp.html5parse import MAX_DEPTH
 from sitegen.wp.html5parse import parse as parse_html
 from sitegen.wp.sanitize import safe_url, tag_set
+from sitegen.wp.srcset import KnownImages
 
 Node = Element | str
 
@@ -48,6 +49,9 @@ class Context:
     link: str = ""  # inside <a href> that holds blocks: every paragraph links there
     flattened: int = 0  # elements whose structure went for being nested too deep
     nesting: int = 0  # Markdown container levels around what is being converted
+    known_images: KnownImages = field(default_factory=dict)  # image URL -> WordPress's sizes
+    images: int = 0  # images written so far: all but the first load lazily
+    sizes: str = ""  # inside a gallery: the slot its images show in (GALLERY_SIZES)
 
     def url(self, raw: str | None) -> str | None:
         """The URL to write for an href/src, or None when it must not be written."""

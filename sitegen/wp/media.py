@@ -1,5 +1,8 @@
 """Mirror the images posts use into `static/media/`, content-addressed, and rewrite their URLs.
 
+Under `import --from --media` this is for images on other hosts: the site's own uploads are
+downloaded to their old path by uploads.UploadsDownloader (old links and hotlinks keep working).
+
 Which images: featured images, `<img src>` and every `srcset` candidate, `<source srcset>`, and
 links (`<a href>`) to image files — on any host. A WordPress thumbnail (`x-300x200.jpg`) whose
 original is known from media.json is upgraded to that original: the mirror keeps the best copy.

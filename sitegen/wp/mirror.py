@@ -17,12 +17,12 @@ from typing import Any
 
 from sitegen.errors import Problems
 from sitegen.importer import ImportOptions, ImportReport, import_paths
+from sitegen.safepath import UnsafePath
 from sitegen.wp.fetch import HttpClient
 from sitegen.wp.gone import Removal, forget_gone, remove_gone
 from sitegen.wp.media import (
     MediaMirror,
     MediaReport,
-    is_image_url,
     originals,
     post_image_refs,
     rewrite_media_item,
@@ -40,7 +40,7 @@ from sitegen.wp.sync import (
     locations,
     write_input,
 )
-from sitegen.wp.uploads import UploadsDownloader, UploadsReport, html_urls
+from sitegen.wp.uploads import UploadsDownloader, UploadsReport, html_urls, upload_path
 
 MEDIA_INPUT_DIR = IMPORT_DIR / "input"  # current/ with image URLs pointing at the mirror
 
@@ -188,9 +188,10 @@ def _mirror_media(
     site_dir: Path, url: str, options: MirrorOptions, problems: Problems,
     progress: Progress | None,
 ) -> tuple[Path, MediaReport, UploadsReport]:  # fmt: skip
-    """Download the images every post uses; write input/ = current/ pointing at the copies.
-    The site's other uploads (PDFs, audio, video, documents) go to their old path, which the
-    import links to."""
+    """Download every upload the posts use (images with each size their srcset names, PDFs,
+    audio, video, documents) to its old path, which the import then links to, so old links
+    and hotlinks keep working; images on other hosts go to the content-addressed image mirror,
+    and input/ = current/ pointing at those copies."""
     current = site_dir / IMPORT_DIR / "current"
     known = load_current(current)
     index_body = (current / "index.json").read_bytes()
@@ -200,35 +201,70 @@ def _mirror_media(
     http = HttpClient(options.sync.fetch).trusting(url)
     mirror = MediaMirror(site_dir, home, http, originals(known["media"].values()))
     where = locations(known, (IMPORT_DIR / "current").as_posix())
-    urls = [
+
+    def own(url: str) -> bool:
+        """An upload of this site: mirrored at its old path, not content-addressed."""
+        try:
+            return upload_path(mirror.absolute(url), home) is not None
+        except (UnsafePath, ValueError):
+            return True  # refused, and said, by the uploads downloader
+
+    refs = [
         (u, f"{where.get((kind, post_id), f'{kind} id {post_id}')}.{field}")
         for kind in ("posts", "pages")
         for post_id, post in known[kind].items()
         for u, field in post_image_refs(post, known["media"])
     ]
     report = mirror.mirror(
-        urls, problems, lambda d, t: progress("media", d, t) if progress else None
+        [(u, w) for u, w in refs if not own(u)],
+        problems,
+        lambda d, t: progress("media", d, t) if progress else None,
     )
     downloader = UploadsDownloader(site_dir, home, http)
     downloader.download_all(
         [
-            (u, f"{where.get((kind, post_id), f'{kind} id {post_id}')}.content.rendered")
-            for kind in ("posts", "pages")
-            for post_id, post in known[kind].items()
-            for u in html_urls(_rendered(post))
-            if not is_image_url(u)  # images: the image mirror's, content-addressed
+            *(
+                (u, f"{where.get((kind, post_id), f'{kind} id {post_id}')}.content.rendered")
+                for kind in ("posts", "pages")
+                for post_id, post in known[kind].items()
+                for u in html_urls(_rendered(post))
+            ),
+            *((u, w) for u, w in refs if own(u)),
+            *_featured_sizes(known, where),
         ],
         problems,
     )
+
+    def rewrite(url: str) -> str | None:
+        return None if own(url) else mirror.rewrite(url)
+
     rewritten = {
-        "posts": {i: rewrite_post(p, mirror.rewrite) for i, p in known["posts"].items()},
-        "pages": {i: rewrite_post(p, mirror.rewrite) for i, p in known["pages"].items()},
-        "media": {i: rewrite_media_item(m, mirror.rewrite) for i, m in known["media"].items()},
+        "posts": {i: rewrite_post(p, rewrite) for i, p in known["posts"].items()},
+        "pages": {i: rewrite_post(p, rewrite) for i, p in known["pages"].items()},
+        "media": {i: rewrite_media_item(m, rewrite) for i, m in known["media"].items()},
     }
     side = {name: _read_list(current / f"{name}.json") for name in SIDE}
     target = site_dir / MEDIA_INPUT_DIR
     write_input(target, rewritten, side, index_body)
     return target, report, downloader.report
+
+
+def _featured_sizes(
+    known: dict[str, dict[int, dict[str, Any]]], where: dict[tuple[str, int], str]
+) -> list[tuple[str, str]]:
+    """The resized copies of each featured image, which the theme's srcset names."""
+    refs = []
+    for kind in ("posts", "pages"):
+        for post_id, post in known[kind].items():
+            media = known["media"].get(post.get("featured_media") or 0)
+            details = media.get("media_details") if isinstance(media, dict) else None
+            sizes = details.get("sizes") if isinstance(details, dict) else None
+            for size in sizes.values() if isinstance(sizes, dict) else ():
+                url = size.get("source_url") if isinstance(size, dict) else None
+                if isinstance(url, str):
+                    name = where.get((kind, post_id), f"{kind} id {post_id}")
+                    refs.append((url, f"{name}.featured_media"))
+    return refs
 
 
 def _rendered(post: dict[str, Any]) -> str:

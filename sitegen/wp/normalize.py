@@ -25,6 +25,7 @@ from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
 from sitegen.wp.html2md import ConvertOptions, convert
 from sitegen.wp.html2md_blocks import MAX_NESTING
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
+from sitegen.wp.srcset import KnownImage, known_images
 from sitegen.wp.text import plain_text
 from sitegen.wp.uploads import local_upload
 from sitegen.wp.urlhost import web_authority
@@ -61,6 +62,7 @@ class SiteMaps:
     hidden: dict[str, str] = field(default_factory=dict)
     # Attachment pages (url_key of the attachment's own permalink) -> attachment id.
     attachments: dict[str, int] = field(default_factory=dict)
+    _images: dict[str, KnownImage] | None = field(default=None, repr=False, compare=False)
 
     def not_found(
         self, problems: Problems, key: tuple[str, int], message: str, where: str, hint: str
@@ -72,6 +74,14 @@ class SiteMaps:
         problem = Problem(message, where, hint, warning=True)
         problems.items.append(problem)
         self.missing[key] = _Missing(problem)
+
+    def images(self) -> dict[str, KnownImage]:
+        """Every size of every known attachment -> its dimensions and srcset (computed once)."""
+        if self._images is None:
+            self._images = known_images(
+                (m.url, m.width, m.height, m.sizes) for _, m in sorted(self.media.items())
+            )
+        return self._images
 
     def count_missing(self) -> None:
         """Say, once the import is done, how many more posts had each unresolved id."""
@@ -449,7 +459,19 @@ def _image(post: WpPost, maps: SiteMaps, problems: Problems) -> dict[str, Any] |
         image["caption"] = caption
     if media.width and media.height:
         image.update(width=media.width, height=media.height)
+    known = maps.images().get(media.url)
+    if known is not None and known.srcset:
+        image["srcset"] = ", ".join(
+            _local_candidate(candidate, maps) for candidate in known.srcset.split(", ")
+        )
     return image
+
+
+def _local_candidate(candidate: str, maps: SiteMaps) -> str:
+    """A srcset candidate pointing at the copy `--uploads` made of it, where there is one."""
+    url, _, descriptor = candidate.partition(" ")
+    local = local_upload(url, maps.home, maps.uploads) if maps.uploads else None
+    return f"{local or url} {descriptor}"
 
 
 def summary_text(excerpt_html: str) -> str:
@@ -474,7 +496,8 @@ def body_markdown(
     post: WpPost, rewrite: Callable[[str], str], problems: Problems, maps: SiteMaps | None = None
 ) -> str:
     """The post's body as Markdown; markup nested too deep to convert is flattened, and said;
-    links to what is not public are unlinked, and said."""
+    links to what is not public are unlinked, and said. The sizes of the site's images in
+    `maps` give an <img> without its dimensions or srcset what WordPress knew of it."""
     dropped: dict[str, None] = {}
 
     def noting(url: str) -> str:
@@ -483,7 +506,8 @@ def body_markdown(
             dropped[url] = None
         return answer
 
-    converted = convert(post.content_html, ConvertOptions(rewrite_url=noting))
+    known = maps.images() if maps is not None else {}
+    converted = convert(post.content_html, ConvertOptions(rewrite_url=noting, known_images=known))
     say_unresolved(post, dropped, problems, maps)
     if converted.flattened:
         problems.warn(

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import nh3
 
+from sitegen.wp.srcset import clean_sizes, clean_srcset, dimension
 from sitegen.wp.urlhost import embed_host, host_key, web_host
 
 
@@ -30,7 +31,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # Tags that may stay as HTML in content files, with the attributes each may keep.
 ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "a": frozenset({"href", "title"}),
-    "img": frozenset({"src", "alt", "title", "width", "height"}),
+    "img": frozenset({"src", "alt", "title", "width", "height", "srcset", "sizes", "loading"}),
     "iframe": frozenset({"src", "width", "height", "title", "allow", "allowfullscreen"}),
     "video": frozenset({"src", "controls", "width", "height", "poster", "preload"}),
     "audio": frozenset({"src", "controls", "preload"}),
@@ -44,9 +45,10 @@ ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
     "bdo": frozenset({"dir"}),
     "q": frozenset({"cite"}),
     "blockquote": frozenset(),
-    "div": frozenset({"dir", "lang"}),
+    "div": frozenset({"dir", "lang", "class"}),  # class: only GALLERY_CLASS
     "p": frozenset({"dir", "lang"}),
 }
+GALLERY_CLASS = "gallery"  # <div class="gallery"> holds a gallery's figures
 BLOCK_TAGS = tag_set(
     "p div h1 h2 h3 h4 h5 h6 ul ol li blockquote pre hr table thead tbody tfoot tr th td "
     "caption colgroup col figure figcaption dl dt dd details summary section"
@@ -113,6 +115,10 @@ def sanitize_html(html: str, iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOST
     def keep(tag: str, attr: str, value: str) -> str | None:
         if attr in {"href", "src", "cite", "poster"} and safe_url(value) is None:
             return None
+        if tag == "img":
+            return _image_attribute(attr, value)
+        if attr == "class":  # the one class the converter writes: the theme styles it
+            return value if value == GALLERY_CLASS else None
         return value
 
     def clean(text: str) -> str:
@@ -154,6 +160,19 @@ def _iframe_or_link(match: re.Match[str], hosts: tuple[str, ...]) -> str:
         return ""
     text = iframe_link_text(src, attrs.get("title", ""))
     return f'<a href="{html_lib.escape(src)}">{html_lib.escape(text, quote=False)}</a>'
+
+
+def _image_attribute(attr: str, value: str) -> str | None:
+    """An <img> attribute as the converter would write it (srcset.py), or None to drop it."""
+    if attr == "srcset":
+        return clean_srcset(value, safe_url, None) or None
+    if attr == "sizes":
+        return clean_sizes(value) or None
+    if attr in {"width", "height"}:
+        return value if dimension(value) is not None else None
+    if attr == "loading":
+        return value if value in {"lazy", "eager"} else None
+    return value
 
 
 def http_host(url: str) -> str:

@@ -24,6 +24,7 @@ Idempotent: a file whose copy already has the same size and SHA-256 is not writt
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -281,17 +282,34 @@ def _hash(path: Path) -> tuple[int, str]:
 
 @dataclass
 class UploadsDownloader:
-    """`--media`: the uploads that are not mirrored as images (PDFs, audio, video, documents)
+    """`--media`: the site's uploads (images and their sizes, PDFs, audio, video, documents)
     are downloaded from the site to their old path, judged like a backup's files. A file already
-    in place and still passive is not fetched again."""
+    in place and still passive is not fetched again. `content/.import/uploads.json` keeps the
+    SHA-256 of each file as downloaded: a file changed since (a person, a disk) is reported."""
 
     site_dir: Path
     home: str
     http: HttpClient
     report: UploadsReport = field(default_factory=UploadsReport)
     copied: set[str] = field(default_factory=set)
+    hashes: dict[str, str] = field(default_factory=dict)  # path under uploads/ -> sha256
+    changed: list[str] = field(default_factory=list)  # files whose hash is not the one fetched
 
     def download_all(self, refs: Iterable[tuple[str, str]], problems: Problems) -> None:
+        self.hashes = load_hashes(self.site_dir)
+        try:
+            self._download_all(refs, problems)
+        finally:
+            save_hashes(self.site_dir, self.hashes)
+        for rel in self.changed:
+            problems.warn(
+                "upload changed since it was downloaded (its SHA-256 is not the one recorded "
+                f"in {HASHES.as_posix()}); kept as it is",
+                f"{TARGET}/{UPLOADS}{rel}",
+                "if the change is not yours, delete the file and import again to fetch it anew",
+            )
+
+    def _download_all(self, refs: Iterable[tuple[str, str]], problems: Problems) -> None:
         users: dict[str, list[str]] = {}
         urls: dict[str, str] = {}
         for url, where in refs:
@@ -333,6 +351,9 @@ class UploadsDownloader:
             with target.open("rb") as f:
                 if not _passive(f.read(4096), ext):
                     self.report.unchanged += 1
+                    digest = _hash(target)[1]
+                    if self.hashes.setdefault(rel, digest) != digest:
+                        self.changed.append(rel)
                     return None
         try:
             resp = self.http.get(url, limit=self.http.options.max_media)
@@ -353,7 +374,30 @@ class UploadsDownloader:
             self.report.refused += 1
             return f"not written: {exc}"
         self.report.copied += 1
+        self.hashes[rel] = hashlib.sha256(resp.body).hexdigest()
         return None
+
+
+HASHES = Path("content/.import/uploads.json")
+
+
+def load_hashes(site_dir: Path) -> dict[str, str]:
+    """What each downloaded upload's SHA-256 was; a damaged record is a fresh start (the files
+    are still there: they are hashed again, not fetched)."""
+    try:
+        data = json.loads((site_dir / HASHES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def save_hashes(site_dir: Path, hashes: dict[str, str]) -> None:
+    if not hashes and not (site_dir / HASHES).exists():
+        return
+    text = json.dumps(hashes, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    write_if_changed(site_dir / HASHES, text.encode("utf-8"))
 
 
 def uploads_path(home: str) -> str:

@@ -10,10 +10,10 @@ that text through the `the_content` filters of WordPress 6.1, in this order:
     11 capital_P_dangit, do_shortcode ([caption], [gallery], [audio], [video], [playlist])
     20 convert_smilies
 
-What is not reproduced, because the Markdown made of the HTML does not keep it: the `srcset`,
-`sizes`, `loading` and `decoding` attributes `wp_filter_content_tags` adds to images, the
-`<style>` a gallery gets on themes without HTML5 support, and the `?_=1` cache-busting
-query of media players.
+What is not reproduced here: the `srcset`, `sizes` and `loading` attributes
+`wp_filter_content_tags` adds to images (the converter gives each image back its attachment's
+sizes, srcset.py), `decoding`, the `<style>` a gallery gets on themes without HTML5 support,
+and the `?_=1` cache-busting query of media players.
 """
 
 from __future__ import annotations

@@ -448,6 +448,9 @@ class _Reader:
                 width,
                 height,
                 link=f.get("link", ""),
+                sizes=tuple(
+                    (url.rsplit("/", 1)[0] + "/" + f, w, h) for _, f, w, h in sizes if "/" not in f
+                ),
             ),
         )
 

@@ -9,6 +9,8 @@
  *   php edit.php insert '<fields JSON>'    wp_insert_post, published; prints the new id
  *   php edit.php delete ID                 wp_delete_post(ID, force) — gone for good
  *   php edit.php recount                   recount every category's and tag's posts
+ *   php edit.php upload-pdf FILE TITLE      a small PDF uploaded as an attachment; prints
+ *                                          {"id": ID, "url": URL} (delete ID removes the file)
  *
  * Run with WP_EVAL_STATE in the environment, like populate.php.
  */
@@ -57,8 +59,21 @@ switch ($cmd) {
         $id = wp_insert_post(wp_slash($fields), true);
         is_wp_error($id) && fail($id->get_error_message());
         out($id);
+    case 'upload-pdf':
+        require_once ABSPATH . 'wp-admin/includes/image.php';
+        $pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+        $up = wp_upload_bits($argv[2], null, $pdf);
+        empty($up['error']) || fail($up['error']);
+        $id = wp_insert_attachment(['post_mime_type' => 'application/pdf', 'guid' => $up['url'],
+            'post_title' => $argv[3] ?? $argv[2], 'post_status' => 'inherit'], $up['file'], 0, true);
+        is_wp_error($id) && fail($id->get_error_message());
+        out(['id' => $id, 'url' => wp_get_attachment_url($id)]);
     case 'delete':
-        wp_delete_post((int) $argv[2], true) || fail("cannot delete {$argv[2]}");
+        $post = get_post((int) $argv[2]);
+        $done = $post && $post->post_type === 'attachment'
+            ? wp_delete_attachment((int) $argv[2], true)  // its file too
+            : wp_delete_post((int) $argv[2], true);
+        $done || fail("cannot delete {$argv[2]}");
         out((int) $argv[2]);
     default:
         fail("unknown command '$cmd'");
