@@ -11,6 +11,7 @@ JSON path, so that an error can be found with any JSON viewer.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,14 @@ from sitegen.errors import SitegenError
 from sitegen.wp.jsonfields import JsonObject, kind
 
 # Side files: read for names, hierarchy and images, never imported as content themselves.
-SIDE_FILES = ("categories.json", "tags.json", "users.json", "media.json", "index.json")
+SIDE_FILES = (
+    "categories.json",
+    "tags.json",
+    "users.json",
+    "media.json",
+    "index.json",
+    "comments.json",
+)
 # pages.json is a side file (links to pages resolve) *and* content (pages are imported).
 PAGES_FILE = "pages.json"
 
@@ -67,6 +75,22 @@ class WpSite:
 
 
 @dataclass(frozen=True)
+class WpComment:
+    """One reader comment. The author's e-mail address and IP are never read into it."""
+
+    where: str
+    id: int
+    post: int
+    parent: int
+    status: str  # "approved" (REST) / "1" (WXR) are public; anything else is skipped
+    author_name: str
+    author_url: str
+    date: datetime
+    date_gmt: datetime | None
+    content_html: str  # as WordPress displays it (REST `content.rendered`)
+
+
+@dataclass(frozen=True)
 class WpPost:
     """One post or page. Dates are naive, as WordPress gives them: `date` local, `*_gmt` UTC."""
 
@@ -100,6 +124,7 @@ class WpPost:
     embedded_media: WpMedia | None = None
     content_missing: bool = False  # no `content.rendered` at all (not an empty one)
     refused: tuple[SitegenError, ...] = ()  # embedded terms and authors the gate refused
+    comments: tuple[WpComment, ...] = ()  # embedded `replies`, or the export's own
 
 
 class UnsafeSlug(SitegenError):
@@ -228,6 +253,45 @@ def parse_post(obj: Any, where: str) -> WpPost:
         embedded_media=_embedded_media(emb),
         content_missing=content is None,
         refused=tuple(refused),
+        comments=_embedded_replies(emb, f.int_("id")),
+    )
+
+
+def _embedded_replies(emb: JsonObject | None, post_id: int) -> tuple[WpComment, ...]:
+    """`_embed`'s `replies`: a list holding one list of the post's approved comments (without
+    `date_gmt` or `status`: WordPress embeds only what anyone may read). A bad one is left
+    out here; comments.json, when given, names it."""
+    replies = emb.get("replies") if emb else None
+    if not emb or not isinstance(replies, list):
+        return ()
+    out: list[WpComment] = []
+    for i, page in enumerate(replies):
+        if not isinstance(page, list):
+            continue
+        for j, obj in enumerate(page):
+            with contextlib.suppress(SitegenError):
+                out.append(
+                    parse_comment(obj, f"{emb.loc('replies')}[{i}][{j}]", post=post_id)
+                )
+    return tuple(out)
+
+
+def parse_comment(obj: Any, where: str, post: int = 0) -> WpComment:
+    """One object of `/wp/v2/comments`; `post`: the post it is embedded in, if it is."""
+    f = JsonObject(obj, where, "a comment")
+    date = f.date("date")
+    assert date is not None  # required
+    return WpComment(
+        where=where,
+        id=f.int_("id"),
+        post=f.int_("post", post) if not post else post,
+        parent=f.int_("parent", 0),
+        status=f.str_("status", "approved"),
+        author_name=f.str_("author_name", ""),
+        author_url=f.str_("author_url", ""),
+        date=date,
+        date_gmt=f.date("date_gmt", required=False),
+        content_html=f.rendered("content", required=False),
     )
 
 
