@@ -365,7 +365,7 @@ def _comments(value: Any, where: Any, tz: tzinfo) -> tuple[Comment, ...]:
                 author=str(texts["author"]),
                 date=(when if when.tzinfo else when.replace(tzinfo=tz)).astimezone(tz),
                 body=str(texts["body"]),
-                parent=parent,  # type: ignore[arg-type]
+                parent=parent,
                 url=url,
             )
         )

@@ -270,9 +270,7 @@ def _embedded_replies(emb: JsonObject | None, post_id: int) -> tuple[WpComment, 
             continue
         for j, obj in enumerate(page):
             with contextlib.suppress(SitegenError):
-                out.append(
-                    parse_comment(obj, f"{emb.loc('replies')}[{i}][{j}]", post=post_id)
-                )
+                out.append(parse_comment(obj, f"{emb.loc('replies')}[{i}][{j}]", post=post_id))
     return tuple(out)
 
 
@@ -284,7 +282,7 @@ def parse_comment(obj: Any, where: str, post: int = 0) -> WpComment:
     return WpComment(
         where=where,
         id=f.int_("id"),
-        post=f.int_("post", post) if not post else post,
+        post=post or f.int_("post", 0),
         parent=f.int_("parent", 0),
         status=f.str_("status", "approved"),
         author_name=f.str_("author_name", ""),

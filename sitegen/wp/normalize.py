@@ -428,7 +428,7 @@ def front_matter(
     meta.update(wp_id=post.id, guid=post.guid)
     if post.comments:
         # Imported here, not at the top: the comments module builds on this one's dates.
-        from sitegen.wp.comments import entries  # noqa: PLC0415
+        from sitegen.wp.comments import entries
 
         shown = entries(post, maps, problems)
         if shown:
