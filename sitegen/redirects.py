@@ -122,13 +122,14 @@ def render_redirects(site: Site, config: SiteConfig) -> bytes:
     lines += [f"{at(g.path)} {root}410.html 410" for g in site.gone if g.path not in site.docs]
     for url_dir, fmt in _feed_dirs(at, _nested_categories(site), _comment_bases(site, config)):
         lines.append(f"{url_dir} {url_dir}{_file_name(fmt)} 200")
-    lines += _feed_alias_rules(at, _nested_categories(site))
+    lines += _feed_alias_rules(at, [*_nested_categories(site), *_comment_bases(site, config)])
     at.check()
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _feed_alias_rules(at: _Rules, nested: list[str]) -> list[str]:
-    """301s from WordPress's other feed URLs (`/feed/rss2/`, `/?feed=atom`, `/wp-rss2.php`)."""
+    """301s from WordPress's other feed URLs (`/feed/rss2/`, `/?feed=atom`, `/wp-rss2.php`);
+    `nested`: the feed bases no `:slug` pattern covers (child categories, comment feeds)."""
     root = at.root
     lines = [f"{root} feed={name} {root}{target} 301!" for name, target in QUERY_FEEDS.items()]
     lines += [f"{root}{name} {root}{target} 301" for name, target in LEGACY_FEED_FILES.items()]
