@@ -240,6 +240,29 @@ def test_a_comment_edit_rebuilds_the_post_and_feeds_as_a_clean_build(tmp_path: P
     } == incremental
 
 
+def test_a_site_s_first_comment_changes_every_head_as_a_clean_build(tmp_path: Path) -> None:
+    """Every page advertises the site's comment feed once there is one: the first comment
+    must not leave the other pages of an incremental build stale."""
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    public = _build(site)
+    assert "comments/feed/" not in (public / "index.html").read_text()
+    add_comments(site / "content/posts/2023/08/sticky.md")
+    public = _build(site)
+    home = (public / "index.html").read_text()
+    assert 'title="Telecom Wire Comments RSS" href="/web/comments/feed/"' in home
+    post = (public / "2023/08/15/tariffs-decade/index.html").read_text()
+    assert 'href="/web/2023/08/15/tariffs-decade/feed/"' in post
+    incremental = {p.relative_to(public): p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    clean = Path(
+        shutil.copytree(
+            site, tmp_path / "clean", ignore=shutil.ignore_patterns("public", ".sitegen")
+        )
+    )
+    public = _build(clean)
+    built = {p.relative_to(public): p.read_bytes() for p in public.rglob("*") if p.is_file()}
+    assert built == incremental
+
+
 @pytest.mark.parametrize(
     ("block", "message"),
     [
