@@ -33,7 +33,8 @@ from sitegen.model import Document
 
 DOCS_DIR = "documents"
 BUCKETS = 64  # one edit rewrites 1/64 of the cache, not 70 MB
-FORMAT = 4  # 2: `meta`; 3: documents whose paths and slugs passed sitegen.safepath; 4: `zone`
+FORMAT = 5  # 2: `meta`; 3: documents whose paths and slugs passed sitegen.safepath; 4: `zone`;
+# 5: `comments` (an older cache would have read them as unknown keys)
 RACY_SECONDS = 2.0
 
 Stamp = tuple[int, int, int]  # size, mtime in ns, inode
