@@ -289,3 +289,55 @@ def test_a_bad_comment_is_named_with_file_line_key_and_fix(
     assert not report.committed
     assert "content/posts/2023/08/sticky.md:" in rendered and message in rendered
     assert "hint: each comment is a mapping" in rendered
+
+
+def _wxr_comment(cid: int, approved: str, kind: str = "comment", **more: str) -> str:
+    fields = {
+        "comment_id": str(cid),
+        "comment_author": more.get("author", f"Reader {cid}"),
+        "comment_author_email": f"reader{cid}@private.test",
+        "comment_author_url": more.get("url", ""),
+        "comment_author_IP": "198.51.100.7",
+        "comment_date": f"2024-01-03 1{cid % 10}:00:00",
+        "comment_date_gmt": f"2024-01-03 1{cid % 10}:00:00",
+        "comment_content": more.get("content", f"Comment {cid} :)"),
+        "comment_approved": approved,
+        "comment_type": kind,
+        "comment_parent": more.get("parent", "0"),
+    }
+    inner = "".join(f"<wp:{k}><![CDATA[{v}]]></wp:{k}>" for k, v in fields.items())
+    return f"<wp:comment>{inner}</wp:comment>"
+
+
+def test_export_comments_skipped_by_status_and_kind_and_never_an_address(tmp_path: Path) -> None:
+    small = (Path(__file__).parent / "fixtures/wxr/small-1.1.xml").read_text()
+    comments = "".join(
+        [
+            _wxr_comment(1, "1", url="javascript:alert(1)", content="<script>x()</script>Hi"),
+            _wxr_comment(2, "1", parent="1", url="http://two.example/"),
+            _wxr_comment(3, "0"),
+            _wxr_comment(4, "spam"),
+            _wxr_comment(5, "trash"),
+            _wxr_comment(6, "1", kind="pingback"),
+        ]
+    )
+    marker = '<category domain="category" nicename="new-one">New one</category>\n</item>'
+    assert marker in small
+    export = tmp_path / "export.xml"
+    export.write_text(small.replace(marker, marker.replace("</item>", comments + "</item>")))
+    site = tmp_path / "site"
+    report = import_paths(site, [export], ImportOptions())
+    for reason in ("comment pending", "comment spam", "comment trash", "comment pingback"):
+        assert report.skipped.get(reason) == 1, report.skipped
+    everything = "".join(p.read_text() for p in (site / "content").rglob("*") if p.is_file())
+    assert "private.test" not in everything and "198.51.100.7" not in everything
+    assert (
+        "javascript:" not in everything and "<script" not in everything and "x()" not in everything
+    )
+    assert (
+        "- id: 1\n  author: Reader 1\n  date: 2024-01-03T11:00:00+00:00\n  body: |\n    Hi\n"
+        in everything
+    )
+    assert "- id: 2\n  parent: 1\n" in everything and "url: http://two.example/" in everything
+    assert "- id: 3\n" not in everything and "- id: 6\n" not in everything
+    assert "Comment 2 🙂" in everything  # WordPress's smilies, as it displays comments

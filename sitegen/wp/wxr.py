@@ -391,8 +391,7 @@ class _Reader:
             where = f"{post.where}.wp:comment[{n}]"
             n += 1
             f = _fields(child)
-            if f.get("wp:comment_type", "comment") not in ("", "comment"):
-                continue  # pingbacks and trackbacks: not reader comments
+            kind = f.get("wp:comment_type", "").strip() or "comment"
             try:
                 date = _date(f, "wp:comment_date", where)
                 comment_id = _int(f, "wp:comment_id", where)
@@ -406,7 +405,8 @@ class _Reader:
                     id=comment_id,
                     post=post.id,
                     parent=_int_or_zero(f.get("wp:comment_parent", "")),
-                    status=f.get("wp:comment_approved", "").strip(),
+                    # Pingbacks and trackbacks are not reader comments: skipped, counted.
+                    status=f.get("wp:comment_approved", "").strip() if kind == "comment" else kind,
                     author_name=f.get("wp:comment_author", ""),
                     author_url=f.get("wp:comment_author_url", "").strip(),
                     date=date,
