@@ -341,3 +341,13 @@ def test_export_comments_skipped_by_status_and_kind_and_never_an_address(tmp_pat
     assert "- id: 2\n  parent: 1\n" in everything and "url: http://two.example/" in everything
     assert "- id: 3\n" not in everything and "- id: 6\n" not in everything
     assert "Comment 2 🙂" in everything  # WordPress's smilies, as it displays comments
+
+
+def test_a_page_shows_its_comments_too(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    page_file = next((site / "content/pages").rglob("*.md"))
+    add_comments(page_file)
+    public = _build(site)
+    shown = [p for p in public.rglob("index.html") if 'id="comment-1201"' in p.read_text()]
+    assert len(shown) == 1 and 'class="comment depth-2"' in shown[0].read_text()
+    assert (shown[0].parent / "feed/index.xml").is_file()
