@@ -59,7 +59,10 @@ def test_mirror_prints_a_summary_and_a_second_run_is_incremental(tmp_path: Path)
     assert "imported 0, updated 0, unchanged 2" in out
 
 
-def test_comments_come_with_the_site_and_no_address_is_kept(tmp_path: Path) -> None:
+@pytest.mark.parametrize("media", [[], ["--media"]], ids=["text", "media"])
+def test_comments_come_with_the_site_and_no_address_is_kept(
+    tmp_path: Path, media: list[str]
+) -> None:
     """A site that sends a commenter's e-mail address and IP (to a logged-in editor): neither
     reaches the raw folder, current/ or content/; the approved comment is imported."""
     wp = FakeWordPress({1: "2024-01-01T00:00:00"})
@@ -73,7 +76,7 @@ def test_comments_come_with_the_site_and_no_address_is_kept(tmp_path: Path) -> N
          "content": {"rendered": "<p>Buy.</p>"}, "status": "spam"},
     ]  # fmt: skip
     with serve(wp) as (base, _):
-        code, out = run("--site", str(tmp_path), "import", "--from", base)
+        code, out = run("--site", str(tmp_path), "import", "--from", base, *media)
     assert code == 0, out
     assert "1 comment spam" in out
     written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())

@@ -44,6 +44,7 @@ SIDE = {
     "users": "wp/v2/users",
 }
 
+COMMENTS = "comments"  # the side file of reader comments, fetched apart (see PRIVATE_COMMENT_KEYS)
 # What WordPress sends about a commenter to a logged-in editor (context=edit) and nobody else.
 PRIVATE_COMMENT_KEYS = frozenset({"author_email", "author_ip", "author_user_agent"})
 
