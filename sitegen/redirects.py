@@ -137,6 +137,11 @@ def _feed_alias_rules(at: _Rules, nested: list[str]) -> list[str]:
         lines += [f"{root}{base}{RSS.url}{a} {root}{base}{RSS.url} 301" for a in FEED_ALIASES]
     for base in nested:
         lines += [f"{at(base + RSS.url + a)} {at(base + RSS.url)} 301" for a in FEED_ALIASES]
+    if COMMENTS_BASE in nested:  # WordPress's other addresses of its latest-comments feed
+        target = f"{root}{COMMENTS_BASE}{RSS.url}"
+        lines += [f"{root} feed=comments-rss2 {target} 301!"]
+        lines += [f"{root} feed=comments-atom {root}{COMMENTS_BASE}{ATOM.url} 301!"]
+        lines += [f"{root}wp-commentsrss2.php {target} 301"]
     return lines
 
 

@@ -109,6 +109,8 @@ def test_comment_feeds_are_wordpress_s_and_valid(corpus_site: Path) -> None:
     redirects = (public / "_redirects").read_text()
     assert "/web/comments/feed/ /web/comments/feed/index.xml 200\n" in redirects
     assert f"/web/{TARIFFS}feed/rss2/ /web/{TARIFFS}feed/ 301\n" in redirects
+    assert "/web/ feed=comments-rss2 /web/comments/feed/ 301!\n" in redirects
+    assert "/web/wp-commentsrss2.php /web/comments/feed/ 301\n" in redirects
     assert (
         "/web/comments/feed/\n  Content-Type: application/rss+xml"
         in (public / "_headers").read_text()
