@@ -96,6 +96,7 @@ def _comment_items(
                 categories=(),
                 published=c.date,
                 updated=c.date,
+                guid_is_permalink=False,
             )
         )
     return items

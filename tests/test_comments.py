@@ -104,6 +104,7 @@ def test_comment_feeds_are_wordpress_s_and_valid(corpus_site: Path) -> None:
     items = list(post.iter("item"))
     assert [i.findtext("title") for i in items] == ["By: Aditi Raghavan", "By: Prakash"]
     assert items[0].findtext("link") == f"{BASE}{TARIFFS}#comment-1201"
+    assert items[0].find("guid").get("isPermaLink") == "false"  # as WordPress writes it
     assert items[0].findtext("{http://purl.org/dc/elements/1.1/}creator") == "Aditi Raghavan"
     # Served as feeds, and at WordPress's other feed URLs.
     redirects = (public / "_redirects").read_text()
