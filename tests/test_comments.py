@@ -76,6 +76,7 @@ def test_comments_render_threaded_at_wordpress_anchors(corpus_site: Path) -> Non
     )
     # The count on the post, and on a card of a list showing it, links to the list.
     assert '<a class="comment-count" href="#comments">2 comments</a>' in page
+    assert '"commentCount": 2' in page  # schema.org, in the article's JSON-LD
     cards = "".join(p.read_text() for p in (corpus_site / "public").rglob("index.html"))
     assert f'<a class="card-comments" href="/web/{TARIFFS}#comments">2 comments</a>' in cards
     # A post without comments shows no section and no count.
