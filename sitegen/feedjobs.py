@@ -91,7 +91,7 @@ def _comment_items(
                 url=f"{post_url}#comment-{c.id}",
                 guid=f"{doc.guid or post_url}#comment-{c.id}",
                 content_html=content if config.feeds.full_text else "",
-                summary=plain_text(content),
+                summary=plain_text(content, words=len(content)),  # the whole text, as WordPress
                 author=c.author,
                 categories=(),
                 published=c.date,
