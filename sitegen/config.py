@@ -61,6 +61,7 @@ class SiteConfig:
     sitemap: SitemapConfig = field(default_factory=SitemapConfig)
     iframe_hosts: tuple[str, ...] = ()
     search_enabled: bool = True
+    comments_enabled: bool = True  # imported reader comments shown under posts, comment feeds
 
     def digest(self) -> str:
         """What the config contributes to every page's fingerprint: every field but those in
@@ -97,6 +98,7 @@ _TOP = {
     "feeds": dict,
     "sitemap": dict,
     "search": dict,
+    "comments": dict,
     # Read and checked by sitegen.publish.settings (publish and archive); the build only has to
     # know the table is not a typo.
     "publish": dict,
@@ -105,6 +107,7 @@ _TABLES: dict[str, dict[str, type]] = {
     "feeds": {"items": int, "full_text": bool, "formats": list, "taxonomies": bool},
     "sitemap": {"enabled": bool, "max_urls": int},
     "search": {"enabled": bool},
+    "comments": {"enabled": bool},
 }
 
 
@@ -220,6 +223,7 @@ def load_config(
         ),
         iframe_hosts=tuple(str(h) for h in top.get("iframe_hosts", ())),
         search_enabled=tables["search"].get("enabled", True),
+        comments_enabled=tables["comments"].get("enabled", True),
     )
 
 

@@ -19,7 +19,7 @@ import yaml
 
 from sitegen import safepath
 from sitegen.errors import SitegenError
-from sitegen.model import Author, Document, Image, Seo, Term
+from sitegen.model import Author, Comment, Document, Image, Seo, Term
 from sitegen.yaml_emit import emit
 
 FENCE = "---"
@@ -47,6 +47,7 @@ KEY_ORDER = (
     "menu_order",
     "wp_id",
     "guid",
+    "comments",
 )
 
 
@@ -316,7 +317,62 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         menu_order=_int(meta.get("menu_order", 0), "menu_order", where),
         extra=tuple(sorted((k, str(v)) for k, v in meta.items() if k not in known)),
         seo=_seo(meta.get("seo"), where),
+        comments=_comments(meta.get("comments"), where, tz),
     )
+
+
+COMMENT_HINT = (
+    "each comment is a mapping: id (a whole number), author, date (ISO 8601), body "
+    "(Markdown), and optionally parent (the id it answers) and url (http or https)"
+)
+
+
+def _comments(value: Any, where: Any, tz: tzinfo) -> tuple[Comment, ...]:
+    """The `comments` list; an error names the entry and its key (`comments[2].date`)."""
+    if not value:
+        return ()
+    if not isinstance(value, list):
+        raise SitegenError("comments: expected a list", where("comments"), COMMENT_HINT)
+    out = []
+    for i, item in enumerate(value):
+        key = f"comments[{i}]"
+
+        def bad(what: str, key: str = key) -> SitegenError:
+            return SitegenError(f"{key}{what}", where("comments"), COMMENT_HINT)
+
+        if not isinstance(item, dict):
+            raise bad(f": expected a mapping, got {item!r}")
+        wp_id, parent = item.get("id"), item.get("parent", 0)
+        for name, number in (("id", wp_id), ("parent", parent)):
+            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+                raise bad(f".{name}: expected a whole number, got {number!r}")
+        raw_date = item.get("date")
+        when: Any = raw_date
+        if isinstance(raw_date, str):
+            with contextlib.suppress(ValueError):
+                when = datetime.fromisoformat(raw_date)
+        if not isinstance(when, datetime):
+            raise bad(f".date: not a date: {raw_date!r}{why_not_a_date(raw_date)}")
+        texts = {k: item.get(k, "") for k in ("author", "body", "url")}
+        for name, text in texts.items():
+            if text is None:
+                texts[name] = ""
+            elif not isinstance(text, str | int | float) or isinstance(text, bool):
+                raise bad(f".{name}: expected text, got {type(text).__name__}")
+        url = str(texts["url"]).strip()
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise bad(f".url: only http and https links are allowed, got {url[:60]!r}")
+        out.append(
+            Comment(
+                id=wp_id,  # type: ignore[arg-type]  # checked above
+                author=str(texts["author"]),
+                date=(when if when.tzinfo else when.replace(tzinfo=tz)).astimezone(tz),
+                body=str(texts["body"]),
+                parent=parent,
+                url=url,
+            )
+        )
+    return tuple(out)
 
 
 def _seo(value: Any, where: Any) -> Seo:

@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 from sitegen import feeds
 from sitegen.config import SiteConfig
 from sitegen.feeds import formats
+from sitegen.markdown import render_markdown
 from sitegen.plan import RenderJob
 from sitegen.site import Site
-from sitegen.views import Views
+from sitegen.urls import prefix_root_links
+from sitegen.views import Views, plain_text
 
 GENERATOR = "sitegen"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -67,6 +69,60 @@ def _item(path: str, site: Site, config: SiteConfig, views: Views) -> feeds.Feed
     )
 
 
+def _comment_items(
+    job: RenderJob, site: Site, config: SiteConfig, views: Views
+) -> list[feeds.FeedItem]:
+    """A comment feed's items, newest first, as WordPress writes them: titled "By: name" in a
+    post's feed and "Comment on <post> by name" in the site's, linked and identified by the
+    post's URL and guid with `#comment-<id>`."""
+    site_wide = job.kind == "feed-comments"
+    rows = []
+    for path in job.items:
+        doc = site.docs[path]
+        post_url = views.post(path).abs_url
+        for c in doc.comments:
+            rows.append((c, doc, post_url))
+    rows.sort(key=lambda r: (r[0].date, r[0].id), reverse=True)
+    items = []
+    for c, doc, post_url in rows[: config.feeds.items]:
+        html = prefix_root_links(render_markdown(c.body), config.base_path)
+        content = feeds.absolutize_html(html, post_url)
+        items.append(
+            feeds.FeedItem(
+                title=f"Comment on {doc.title} by {c.author}" if site_wide else f"By: {c.author}",
+                url=f"{post_url}#comment-{c.id}",
+                guid=f"{doc.guid or post_url}#comment-{c.id}",
+                content_html=content if config.feeds.full_text else "",
+                summary=plain_text(content, words=len(content)),  # the whole text, as WordPress
+                author=c.author,
+                categories=(),
+                published=c.date,
+                updated=c.date,
+                guid_is_permalink=False,
+            )
+        )
+    return items
+
+
+def _comment_meta(
+    job: RenderJob, site: Site, config: SiteConfig, items: list[feeds.FeedItem]
+) -> feeds.FeedMeta:
+    if job.kind == "feed-comments":
+        title, home = f"Comments for {config.title}", config.base_url
+    else:
+        title = f"Comments on: {site.docs[job.key].title}"
+        home = config.base_url + job.key
+    return feeds.FeedMeta(
+        title=title,
+        subtitle=config.description,
+        home_url=home,
+        feed_url=config.base_url + job.path.rsplit("/", 1)[0] + "/",
+        language=config.language,
+        updated=feeds.newest_update(items, EPOCH),
+        generator=GENERATOR,
+    )
+
+
 def render_feed(
     job: RenderJob,
     site: Site,
@@ -78,13 +134,15 @@ def render_feed(
     site feed and in the feeds of its categories, tags and author, in RSS and Atom, and making
     its HTML absolute is the expensive part."""
     memo = {} if memo is None else memo
+    fmt = formats.format_of(job.path)
+    if fmt is None:  # the plan makes feed jobs only at a format's file
+        raise ValueError(f"no feed format is published at {job.path}")
+    if job.kind in ("feed-comments", "feed-post"):
+        items = _comment_items(job, site, config, views)
+        return fmt.writer(_comment_meta(job, site, config, items), items)
     items = []
     for path in job.items:
         if path not in memo:
             memo[path] = _item(path, site, config, views)
         items.append(memo[path])
-    meta = _meta(job, site, config, items)
-    fmt = formats.format_of(job.path)
-    if fmt is None:  # the plan makes feed jobs only at a format's file
-        raise ValueError(f"no feed format is published at {job.path}")
-    return fmt.writer(meta, items)
+    return fmt.writer(_meta(job, site, config, items), items)

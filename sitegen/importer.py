@@ -29,8 +29,8 @@ from sitegen.content import dump_document
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.parallel import forks, ordered_map
-from sitegen.wp import plan, skipcache
-from sitegen.wp.export import WpMedia, WpPost
+from sitegen.wp import comments, plan, skipcache
+from sitegen.wp.export import WpComment, WpMedia, WpPost
 from sitegen.wp.fetch import FetchOptions, HttpClient
 from sitegen.wp.manifest import (
     Entry,
@@ -358,8 +358,11 @@ class _Writer:
 
     queue: list[tuple[WpPost, plan.Stub]] = field(init=False, default_factory=list)
 
+    side_comments: dict[int, list[WpComment]] = field(init=False)  # comments.json's, by post id
+
     def __post_init__(self) -> None:
         self.rewrite = make_rewriter(self.placed.maps)
+        self.side_comments = comments.by_post(self.side.comments.values())
 
     def fingerprint_url(self, rewrite: Callable[[str], str]) -> Callable[[str], str]:
         """What a URL in a post's HTML becomes: its rewrite, and the size WordPress knew of the
@@ -420,7 +423,7 @@ class _Writer:
                 stub = self.placed.stubs.get(post.id)
                 if stub is None or stub.where != post.where:
                     continue  # skipped or a duplicate: counted by the first pass
-                self.queue.append((post, stub))
+                self.queue.append((comments.attach(post, self.side_comments), stub))
                 if len(self.queue) >= BATCH:
                     self.flush()
         except SitegenError:
@@ -429,6 +432,8 @@ class _Writer:
     def post(self, post: WpPost, stub: plan.Stub, ahead: _Ahead | None = None) -> None:
         """Convert and write one post; `ahead`: what a worker made of it already, if one did."""
         old = self.manifest.entries.get(post.id)
+        for reason in comments.skipped(post):
+            self.report.skip(reason)
         ordered = _aliases(old, stub)
         meta = front_matter(post, stub.path, self.placed.maps, self.report.errors, ordered)
         target = self.content_dir / stub.file

@@ -36,6 +36,8 @@ def news_article(post: PostView, config: SiteConfig, views: Views) -> Markup:
         data["articleSection"] = [c.name for c in post.categories]
     if post.tags:
         data["keywords"] = [t.name for t in post.tags]
+    if post.comment_count:
+        data["commentCount"] = post.comment_count
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     # "</script>" (or "<!--") inside a title must not end or bend the script element.
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -52,6 +52,19 @@ class Seo:
 
 
 @dataclass(frozen=True)
+class Comment:
+    """An approved reader comment, as the post's `comments` front matter holds it. `parent` is
+    the WordPress id of the comment it answers (0: none); `body` is Markdown."""
+
+    id: int
+    author: str
+    date: datetime
+    body: str
+    parent: int = 0
+    url: str = ""  # the author's site: http(s) only
+
+
+@dataclass(frozen=True)
 class Document:
     """One post or page, as read from `content/`.
 
@@ -84,6 +97,7 @@ class Document:
     menu_order: int = 0
     extra: tuple[tuple[str, str], ...] = field(default=())  # unknown keys, kept for themes
     seo: Seo = field(default=Seo())
+    comments: tuple[Comment, ...] = ()  # oldest first
 
 
 @dataclass(frozen=True)

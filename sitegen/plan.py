@@ -158,7 +158,25 @@ def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
             wanted = tuple(f for f in FORMATS if kind in f.kinds and f.name in config.feeds.formats)
             for slug, posts in lists.items():
                 add(site.term_path(kind, slug), kind, slug, posts, wanted)
+    if config.comments_enabled:
+        commented = commented_posts(site)
+        wanted = tuple(f for f in FORMATS if "post" in f.kinds and f.name in config.feeds.formats)
+        if commented:
+            add(COMMENTS_BASE, "comments", "", commented, wanted)
+        for path in commented:
+            add(path, "post", path, (path,), wanted)
     return jobs
+
+
+COMMENTS_BASE = "comments/"  # the site-wide comment feed's list
+
+
+def commented_posts(site: Site) -> tuple[str, ...]:
+    """Posts and pages with comments, newest comment first: what the comment feeds show. A
+    site without comments has no comment feeds at all (its output is as before comments)."""
+    with_comments = [d for d in site.docs.values() if d.comments]
+    with_comments.sort(key=lambda d: (max(c.date for c in d.comments), d.path), reverse=True)
+    return tuple(d.path for d in with_comments)
 
 
 def _lastmod(site: Site, job: RenderJob) -> str:

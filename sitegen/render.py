@@ -25,7 +25,7 @@ from sitegen.feedjobs import render_feed
 from sitegen.feeds import FeedItem
 from sitegen.feeds import formats as feed_formats
 from sitegen.jsonld import news_article
-from sitegen.plan import RenderJob
+from sitegen.plan import COMMENTS_BASE, RenderJob, commented_posts
 from sitegen.redirects import render_headers, render_redirects
 from sitegen.site import Site, neighbours, related_posts
 from sitegen.sitemap import render_robots, render_sitemap
@@ -156,6 +156,7 @@ class Renderer:
         self.env = make_env(self.dirs)
         speedups.memoize_macro(self.env, "_partials/card.html", "card")
         self.views = Views(site, config, bodies, local_files)
+        self.commented = set(commented_posts(site)) if config.comments_enabled else set()
         self.common = {"site": self._site_context()}
         self._feed_items: dict[str, FeedItem] = {}  # post path -> its feed item, for this build
 
@@ -173,6 +174,10 @@ class Renderer:
             "nav": self.views.nav(),
             "pages": self.views.pages(),
             "feed_url": c.base_path + feed_formats.RSS.url,
+            # "" on a site without comments; part of what every page may show (its head).
+            "comments_feed_url": c.base_path + COMMENTS_BASE + feed_formats.RSS.url
+            if self.commented
+            else "",
             "original_home": self.site.info.home,
         }
 
@@ -244,6 +249,21 @@ class Renderer:
                 for f in on
                 if job.kind in f.kinds
             ]
+        if self.commented:  # WordPress advertises its comment feeds too
+            comment_feeds = [f for f in on if "comments" in f.kinds]
+            feeds += [
+                Link(
+                    f"{self.config.title} Comments {f.label}",
+                    root + COMMENTS_BASE + f.url,
+                    rel=f.mime,
+                )
+                for f in comment_feeds
+            ]
+            if job.kind in ("post", "page") and job.key in self.commented:
+                feeds += [
+                    Link(f"{title} Comments {f.label}", root + job.key + f.url, rel=f.mime)
+                    for f in comment_feeds
+                ]
         canonical = self.config.base_url + job.path if job.kind not in ("404", "410") else ""
         return PageMeta(
             title=title,

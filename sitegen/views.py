@@ -17,8 +17,10 @@ from urllib.parse import unquote, urlsplit
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
+from sitegen.markdown import render_markdown
 from sitegen.model import Document, Image, Term
 from sitegen.site import Site
+from sitegen.threads import Node, thread
 from sitegen.urls import localize_media, prefix_root_links
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -74,6 +76,9 @@ class PostView:
     # post is shown on its page, its neighbours', lists and feeds), and keeping every body in
     # them cost each process a second copy of all bodies (115 MB at 10,000 posts).
     body: Callable[[], str] = field(repr=False, compare=False)
+    comment_count: int = 0  # approved comments shown (0 with comments turned off)
+    # Threaded, top-level first; only on a post's own page (a teaser has the count alone).
+    comments: tuple[CommentView, ...] = ()
 
     @property
     def content(self) -> Markup:
@@ -87,6 +92,41 @@ class PostView:
 
 # The import writes every image but a post's first with loading="lazy".
 _FIRST_EAGER_IMG = re.compile(r"(<img\b(?![^>]*\bloading=)[^>]*?)(?=\s*/?>)")
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: int
+    anchor: str  # "comment-1234", WordPress's own, so old links to it keep working
+    author: str
+    url: str  # the author's site, or ""
+    date_iso: str
+    date_human: str
+    depth: int  # 1 for a top-level comment, at most threads.MAX_DEPTH
+    content: Markup
+    children: tuple[CommentView, ...]
+
+
+def comment_views(nodes: tuple[Node, ...], base_path: str) -> tuple[CommentView, ...]:
+    """Views of a comment thread (recursive: a thread is never deeper than threads.MAX_DEPTH,
+    whatever the input)."""
+    return tuple(_comment_view(n, base_path) for n in nodes)
+
+
+def _comment_view(node: Node, base_path: str) -> CommentView:
+    c = node.comment
+    return CommentView(
+        id=c.id,
+        anchor=f"comment-{c.id}",
+        author=c.author,
+        url=c.url,
+        date_iso=c.date.isoformat(),
+        date_human=f"{c.date.strftime('%B')} {c.date.day}, {c.date.year} at "
+        f"{c.date.strftime('%I:%M %p').lstrip('0').lower()}",
+        depth=node.depth,
+        content=Markup(prefix_root_links(render_markdown(c.body), base_path)),
+        children=comment_views(node.children, base_path),
+    )
 
 
 _SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
@@ -237,6 +277,10 @@ class Views:
             sticky=doc.sticky,
             format=doc.format,
             body=partial(self.body, doc.path) if full else _no_body,
+            comment_count=len(doc.comments) if self.config.comments_enabled else 0,
+            comments=comment_views(thread(doc.comments), self.config.base_path)
+            if full and self.config.comments_enabled
+            else (),
         )
 
     def posts(self, paths: tuple[str, ...]) -> list[PostView]:

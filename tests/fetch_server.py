@@ -134,6 +134,7 @@ class FakeWordPress:
         self.fail_on: str = ""  # a query substring that gets a 500
         self.past_end_on: str = ""  # a query substring answered rest_post_invalid_page_number
         self.unlisted: set[int] = set()  # skipped by paging (as if shifted), found by include=
+        self.comments: list[dict[str, Any]] = []  # what /wp/v2/comments answers
 
     def item(self, i: int) -> dict[str, Any]:
         """A real post of the corpus, renumbered; the importer accepts it like any other."""
@@ -158,8 +159,11 @@ class FakeWordPress:
             return Reply(
                 200, {"name": "Fake", "home": "http://fake/", "namespaces": ["wp/v2"]}, head
             )
+        if url.path == "/wp-json/wp/v2/comments" and self.comments:
+            total = str(len(self.comments))
+            return Reply(200, self.comments, {"X-WP-Total": total, "X-WP-TotalPages": "1", **head})
         if url.path in ("/wp-json/wp/v2/pages", "/wp-json/wp/v2/media") or url.path.endswith(
-            ("categories", "tags", "users")
+            ("categories", "tags", "users", "comments")
         ):
             return Reply(200, [], {"X-WP-Total": "0", "X-WP-TotalPages": "0", **head})
         ids = sorted(self.posts, reverse=True)

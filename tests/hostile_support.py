@@ -63,9 +63,11 @@ def write_dump(
     categories: Iterable[dict[str, Any]] = (),
     tags: Iterable[dict[str, Any]] = (),
     users: Iterable[dict[str, Any]] = (),
+    comments: Iterable[dict[str, Any]] = (),
 ) -> None:
     """A REST dump as the import reads it: the template post is always posts.json[0] and the
-    template category and user are always [0] of their files, so the hostile items follow."""
+    template category and user are always [0] of their files, so the hostile items follow.
+    `comments`: /wp/v2/comments objects as they are (comments.json, only when given)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "posts.json": [template("post"), *posts],
@@ -74,6 +76,8 @@ def write_dump(
         "users.json": [template("user"), *users],
         "index.json": template("index"),
     }
+    if comments:
+        files["comments.json"] = list(comments)
     for name, data in files.items():
         # ensure_ascii: a lone surrogate or NUL goes out as \ud800 / \u0000, as PHP sends it.
         (folder / name).write_text(json.dumps(data, indent=1), encoding="utf-8")

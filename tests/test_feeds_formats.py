@@ -9,12 +9,21 @@ import shutil
 from pathlib import Path
 
 import pytest
+from comment_support import add_comments
 from serve_helpers import get, running
 
 from sitegen.build import build_site
 from sitegen.config import FeedsConfig, load_config
 from sitegen.errors import Problems
-from sitegen.feeds.formats import BY_NAME, FORMATS, LIST_KINDS, FeedFormat, format_of, is_feed
+from sitegen.feeds.formats import (
+    BY_NAME,
+    COMMENT_KINDS,
+    FORMATS,
+    LIST_KINDS,
+    FeedFormat,
+    format_of,
+    is_feed,
+)
 from sitegen.mediatypes import content_type
 from sitegen.plan import feed_jobs
 from sitegen.publish.localsite import scan_site
@@ -34,6 +43,8 @@ LISTS = {
     "category": ["category/telecom/", "category/telecom/5g/"],
     "tag": ["tag/spectrum/"],
     "author": ["author/priya/"],
+    "comments": ["comments/"],
+    "post": ["2023/08/15/tariffs-decade/"],
 }
 CASES = [(fmt, kind) for fmt in FORMATS for kind in LIST_KINDS]
 DECLARED = [(fmt, kind) for fmt in FORMATS for kind in fmt.kinds]
@@ -46,6 +57,7 @@ def ids(case: tuple[FeedFormat, str]) -> str:
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = Path(shutil.copytree(FIXTURE, tmp_path_factory.mktemp("formats") / "site"))
+    add_comments(site / "content/posts/2023/08/sticky.md")
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
     return site / "public"
@@ -61,7 +73,8 @@ def test_the_registry_declares_each_format_once() -> None:
     assert [f.name for f in FORMATS] == ["rss", "atom", "json"]
     assert len({f.file for f in FORMATS}) == len({f.url for f in FORMATS}) == len(FORMATS)
     for fmt in FORMATS:
-        assert fmt.file.startswith(fmt.url) and set(fmt.kinds) <= set(LIST_KINDS)
+        assert fmt.file.startswith(fmt.url)
+        assert set(fmt.kinds) <= set(LIST_KINDS) | set(COMMENT_KINDS)
         assert format_of(fmt.file) is fmt and format_of("tag/x/" + fmt.file) is fmt
         assert is_feed(fmt.content_type) and is_feed(fmt.mime)
     assert format_of("feed/index.html") is None and format_of("search/index.json") is None

@@ -52,12 +52,39 @@ def test_mirror_prints_a_summary_and_a_second_run_is_incremental(tmp_path: Path)
     with serve(wp) as (base, _):
         code, out = run("--site", str(tmp_path), "import", "--from", base, "--jobs", "2")
         assert code == 0, out
-        assert "fetched everything (full sync): 2 posts, 0 pages in 8 requests" in out
+        # Comments are one of them (/wp/v2/comments, fetched whole every run).
+        assert "fetched everything (full sync): 2 posts, 0 pages in 9 requests" in out
         assert "imported 2, updated 0, unchanged 0" in out
         code, out = run("--site", str(tmp_path), "import", "--from", base)
     assert code == 0, out
     assert "fetched changes since" in out and "0 posts, 0 pages" in out
     assert "imported 0, updated 0, unchanged 2" in out
+
+
+@pytest.mark.parametrize("media", [[], ["--media"]], ids=["text", "media"])
+def test_comments_come_with_the_site_and_no_address_is_kept(
+    tmp_path: Path, media: list[str]
+) -> None:
+    """A site that sends a commenter's e-mail address and IP (to a logged-in editor): neither
+    reaches the raw folder, current/ or content/; the approved comment is imported."""
+    wp = FakeWordPress({1: "2024-01-01T00:00:00"})
+    wp.comments = [
+        {"id": 7, "post": 1, "parent": 0, "author_name": "Reader", "author_url": "",
+         "author_email": "reader@private.test", "author_ip": "203.0.113.9",
+         "date": "2024-01-02T10:00:00", "date_gmt": "2024-01-02T10:00:00",
+         "content": {"rendered": "<p>Nice.</p>"}, "status": "approved"},
+        {"id": 8, "post": 1, "parent": 0, "author_name": "Spammer", "author_url": "",
+         "date": "2024-01-02T11:00:00", "date_gmt": "2024-01-02T11:00:00",
+         "content": {"rendered": "<p>Buy.</p>"}, "status": "spam"},
+    ]  # fmt: skip
+    with serve(wp) as (base, _):
+        code, out = run("--site", str(tmp_path), "import", "--from", base, *media)
+    assert code == 0, out
+    assert "1 comment spam" in out
+    written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
+    assert "private.test" not in written and "203.0.113.9" not in written
+    post = next((tmp_path / "content/posts").rglob("*.md")).read_text()
+    assert "- id: 7\n  author: Reader\n" in post and "Buy." not in post
 
 
 def test_progress_bars_one_per_phase(capsys: pytest.CaptureFixture[str]) -> None:

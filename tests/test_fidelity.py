@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 from sitegen.markdown import render_markdown
+from sitegen.wp import wpformat
 from sitegen.wp.html2md import html_to_markdown
 from sitegen.wp.sanitize import sanitize_html
 from tests.fidelity import visible
@@ -59,3 +61,34 @@ def test_the_comparison_can_fail() -> None:
     assert visible(html) != visible("<p>One two</p>")
     assert visible(html).links == ["https://a.example/"]
     assert visible(html).images == ["https://a.example/i.png"]
+
+
+# Reader comments: WordPress's rendering of each approved comment (comments.json), through the
+# same conversion as a body; and the export's raw comment text through the display filters
+# the WXR path applies gives exactly WordPress's rendering.
+COMMENTS = json.loads((CORPUS / "comments.json").read_text(encoding="utf-8"))
+
+
+def test_the_corpus_comments_are_checked() -> None:
+    assert sorted(c["id"] for c in COMMENTS) == [1200, 1201, 1202]
+
+
+@pytest.mark.parametrize("comment", COMMENTS, ids=[str(c["id"]) for c in COMMENTS])
+def test_comment_fidelity(comment: dict[str, Any]) -> None:
+    html = comment["content"]["rendered"]
+    expected = visible(sanitize_html(html))
+    got = visible(render_markdown(html_to_markdown(html)))
+    assert got == expected and got.text
+
+
+def test_exported_comments_render_as_wordpress_rendered_them() -> None:
+    rendered = {c["id"]: c["content"]["rendered"] for c in COMMENTS}
+    raw = {}
+    wp = "{http://wordpress.org/export/1.2/}"
+    for comment in ElementTree.parse(CORPUS / "export.xml").iter(f"{wp}comment"):
+        if comment.findtext(f"{wp}comment_approved") == "1":
+            raw[int(comment.findtext(f"{wp}comment_id") or 0)] = comment.findtext(
+                f"{wp}comment_content"
+            )
+    assert sorted(raw) == sorted(rendered)
+    assert {i: wpformat.comment_text(text or "") for i, text in raw.items()} == rendered

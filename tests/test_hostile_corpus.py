@@ -155,6 +155,7 @@ def _setup(box: Sandbox, case: dict[str, Any]) -> None:
         categories=[term("category", **c) for c in dump.get("categories", [])],
         tags=[term("tag", **t) for t in dump.get("tags", [])],
         users=[term("user", **u) for u in dump.get("users", [])],
+        comments=dump.get("comments", []),
     )
     _write_files(box.root, case.get("sandbox", {}))
     _write_files(box.site, case.get("site", {}))

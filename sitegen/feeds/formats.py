@@ -19,6 +19,9 @@ from sitegen.feeds.rss import render_rss
 
 Writer = Callable[[FeedMeta, Sequence[FeedItem]], bytes]
 LIST_KINDS = ("home", "category", "tag", "author")  # the lists a feed can follow, in order
+# Comment feeds, WordPress's too: the site's latest comments at `comments/feed/` and each
+# post's at `<post>/feed/`. Published only for a site with comments (sitegen.plan).
+COMMENT_KINDS = ("comments", "post")
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ RSS = FeedFormat(
     url="feed/",
     file="feed/index.xml",
     content_type=mediatypes.RSS,
-    kinds=LIST_KINDS,
+    kinds=LIST_KINDS + COMMENT_KINDS,
     writer=render_rss,
 )
 ATOM = FeedFormat(
@@ -55,7 +58,7 @@ ATOM = FeedFormat(
     url="feed/atom/",
     file="feed/atom/index.xml",
     content_type=mediatypes.ATOM,
-    kinds=LIST_KINDS,
+    kinds=LIST_KINDS + COMMENT_KINDS,
     writer=render_atom,
 )
 # A sitegen addition (WordPress has none): for the whole site only, and not advertised in the

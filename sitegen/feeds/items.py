@@ -42,6 +42,9 @@ class FeedItem:
     image_url: str = ""
     image_type: str = ""  # MIME type; guessed from the file extension when ""
     image_length: int = 0  # bytes; 0 when unknown
+    # RSS `isPermaLink`; None: true exactly when the guid is the item's URL. WordPress marks a
+    # comment's guid (the post's guid + `#comment-N`) false whatever it looks like.
+    guid_is_permalink: bool | None = None
 
 
 def newest_update(items: Sequence[FeedItem], default: datetime) -> datetime:

@@ -63,7 +63,8 @@ def _item(xml: XmlWriter, item: FeedItem, home: str) -> None:
     xml.leaf("title", item.title)
     xml.leaf("link", url)
     # WordPress's guid is `?p=123` on most sites: readers must not treat it as a link.
-    xml.leaf("guid", guid, ("isPermaLink", "true" if guid == url else "false"))
+    permalink = guid == url if item.guid_is_permalink is None else item.guid_is_permalink
+    xml.leaf("guid", guid, ("isPermaLink", "true" if permalink else "false"))
     xml.leaf("pubDate", rfc822(item.published))
     if item.author:
         xml.leaf("dc:creator", item.author)

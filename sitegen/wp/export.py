@@ -11,6 +11,7 @@ JSON path, so that an error can be found with any JSON viewer.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,7 +24,14 @@ from sitegen.wp import seo
 from sitegen.wp.jsonfields import JsonObject, kind
 
 # Side files: read for names, hierarchy and images, never imported as content themselves.
-SIDE_FILES = ("categories.json", "tags.json", "users.json", "media.json", "index.json")
+SIDE_FILES = (
+    "categories.json",
+    "tags.json",
+    "users.json",
+    "media.json",
+    "index.json",
+    "comments.json",
+)
 # pages.json is a side file (links to pages resolve) *and* content (pages are imported).
 PAGES_FILE = "pages.json"
 
@@ -71,6 +79,22 @@ class WpSite:
 
 
 @dataclass(frozen=True)
+class WpComment:
+    """One reader comment. The author's e-mail address and IP are never read into it."""
+
+    where: str
+    id: int
+    post: int
+    parent: int
+    status: str  # "approved" (REST) / "1" (WXR) are public; anything else is skipped
+    author_name: str
+    author_url: str
+    date: datetime
+    date_gmt: datetime | None
+    content_html: str  # as WordPress displays it (REST `content.rendered`)
+
+
+@dataclass(frozen=True)
 class WpPost:
     """One post or page. Dates are naive, as WordPress gives them: `date` local, `*_gmt` UTC."""
 
@@ -108,6 +132,7 @@ class WpPost:
     seo: Mapping[str, Any] = field(default_factory=dict)
     # Data nobody carries into content/ (plugins' fields, custom fields): name -> times.
     not_carried: tuple[str, ...] = ()
+    comments: tuple[WpComment, ...] = ()  # embedded `replies`, or the export's own
 
 
 class UnsafeSlug(SitegenError):
@@ -238,6 +263,43 @@ def parse_post(obj: Any, where: str) -> WpPost:
         refused=tuple(refused),
         seo=seo.from_head_json(f.get("yoast_head_json")),
         not_carried=_not_carried(f),
+        comments=_embedded_replies(emb, f.int_("id")),
+    )
+
+
+def _embedded_replies(emb: JsonObject | None, post_id: int) -> tuple[WpComment, ...]:
+    """`_embed`'s `replies`: a list holding one list of the post's approved comments (without
+    `date_gmt` or `status`: WordPress embeds only what anyone may read). A bad one is left
+    out here; comments.json, when given, names it."""
+    replies = emb.get("replies") if emb else None
+    if not emb or not isinstance(replies, list):
+        return ()
+    out: list[WpComment] = []
+    for i, page in enumerate(replies):
+        if not isinstance(page, list):
+            continue
+        for j, obj in enumerate(page):
+            with contextlib.suppress(SitegenError):
+                out.append(parse_comment(obj, f"{emb.loc('replies')}[{i}][{j}]", post=post_id))
+    return tuple(out)
+
+
+def parse_comment(obj: Any, where: str, post: int = 0) -> WpComment:
+    """One object of `/wp/v2/comments`; `post`: the post it is embedded in, if it is."""
+    f = JsonObject(obj, where, "a comment")
+    date = f.date("date")
+    assert date is not None  # required
+    return WpComment(
+        where=where,
+        id=f.int_("id"),
+        post=post or f.int_("post", 0),
+        parent=f.int_("parent", 0),
+        status=f.str_("status", "approved"),
+        author_name=f.str_("author_name", ""),
+        author_url=f.str_("author_url", ""),
+        date=date,
+        date_gmt=f.date("date_gmt", required=False),
+        content_html=f.rendered("content", required=False),
     )
 
 

@@ -29,6 +29,7 @@ from sitegen.wp.media import (
     rewrite_post,
 )
 from sitegen.wp.sync import (
+    COMMENTS,
     IMPORT_DIR,
     SIDE,
     FetchResult,
@@ -243,7 +244,7 @@ def _mirror_media(
         "pages": {i: rewrite_post(p, rewrite) for i, p in known["pages"].items()},
         "media": {i: rewrite_media_item(m, rewrite) for i, m in known["media"].items()},
     }
-    side = {name: _read_list(current / f"{name}.json") for name in SIDE}
+    side = {name: _read_list(current / f"{name}.json") for name in (*SIDE, COMMENTS)}
     target = site_dir / MEDIA_INPUT_DIR
     write_input(target, rewritten, side, index_body)
     return target, report, downloader.report

@@ -576,6 +576,13 @@ def front_matter(
         meta["parent"] = _parent_path(post, maps, problems)
         meta["menu_order"] = post.menu_order
     meta.update(wp_id=post.id, guid=post.guid)
+    if post.comments:
+        # Imported here, not at the top: the comments module builds on this one's dates.
+        from sitegen.wp.comments import entries
+
+        shown = entries(post, maps, problems)
+        if shown:
+            meta["comments"] = shown
     return meta
 
 

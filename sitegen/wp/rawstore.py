@@ -132,8 +132,11 @@ def fetch_merged(
     params: Mapping[str, str | int],
     name: str,
     progress: Progress | None = None,
+    drop: frozenset[str] = frozenset(),
 ) -> list[Any]:
-    """A whole collection saved as ONE file `name` (a raw body, or the pages' items merged)."""
+    """A whole collection saved as ONE file `name` (a raw body, or the pages' items merged).
+    `drop`: keys taken out of every item before anything is saved (what must never be kept,
+    such as a commenter's e-mail address, should an authenticated site send it)."""
     query = {**params, "per_page": client.http.options.per_page}
     key = client.url(route, {**query, "page": 1})
     if store.has(name, key):
@@ -157,8 +160,13 @@ def fetch_merged(
         with ThreadPoolExecutor(max_workers=max(1, client.http.options.jobs)) as pool:
             for more, _, _ in pool.map(one, range(2, pages + 1)):
                 items.extend(more)
+    if drop:
+        items = [
+            {k: v for k, v in i.items() if k not in drop} if isinstance(i, dict) else i
+            for i in items
+        ]
     # backslashreplace: a lone surrogate stays the JSON escape it came as (see sync._dump).
     merged = json.dumps(items, ensure_ascii=False).encode("utf-8", "backslashreplace")
-    body = bodies[1] if pages <= 1 else merged
+    body = bodies[1] if pages <= 1 and not drop else merged
     store.save(name, key, body, total, pages)
     return items

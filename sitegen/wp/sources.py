@@ -24,6 +24,7 @@ from sitegen.wp import wxr
 from sitegen.wp.export import (
     PAGES_FILE,
     SIDE_FILES,
+    WpComment,
     WpMedia,
     WpPost,
     WpSite,
@@ -31,6 +32,7 @@ from sitegen.wp.export import (
     WpUser,
     iter_posts,
     parse_collection,
+    parse_comment,
     parse_media,
     parse_site,
     parse_term,
@@ -43,6 +45,7 @@ _COLLECTIONS: dict[str, tuple[Any, tuple[str, ...], str]] = {
     "tags.json": (parse_term, ("post_tag",), "tags"),
     "users.json": (parse_user, (), "users"),
     "media.json": (parse_media, (), "media"),
+    "comments.json": (parse_comment, (), "comments"),
 }
 
 
@@ -62,6 +65,7 @@ class SideData:
     tags: dict[int, WpTerm] = field(default_factory=dict)
     users: dict[int, WpUser] = field(default_factory=dict)
     media: dict[int, WpMedia] = field(default_factory=dict)
+    comments: dict[int, WpComment] = field(default_factory=dict)  # by the comment's id
     wxr: wxr.WxrData | None = None  # what the exports among the inputs tell about each other
 
 

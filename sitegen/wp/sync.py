@@ -44,6 +44,10 @@ SIDE = {
     "users": "wp/v2/users",
 }
 
+COMMENTS = "comments"  # the side file of reader comments, fetched apart (see PRIVATE_COMMENT_KEYS)
+# What WordPress sends about a commenter to a logged-in editor (context=edit) and nobody else.
+PRIVATE_COMMENT_KEYS = frozenset({"author_email", "author_ip", "author_user_agent"})
+
 Progress = Callable[[str, int, int], None]  # (what, done, total); total may grow
 
 
@@ -203,10 +207,22 @@ def _side_collections(
     step = counter.step("media.json")
     media = fetch_merged(client, store, "wp/v2/media", params, "media.json", step)
     known["media"].update({m["id"]: m for m in media if isinstance(m, dict) and "id" in m})
-    return {
+    side = {
         name: fetch_merged(client, store, route, {}, f"{name}.json", counter.step(name))
         for name, route in SIDE.items()
     }
+    # Approved comments (all the API shows without a login), every run: a comment changes
+    # no post's `modified`. What identifies a commenter is never kept, even in the raw folder.
+    side["comments"] = fetch_merged(
+        client,
+        store,
+        "wp/v2/comments",
+        {},
+        "comments.json",
+        counter.step("comments"),
+        drop=PRIVATE_COMMENT_KEYS,
+    )
+    return side
 
 
 def _sync_kind(

@@ -487,3 +487,9 @@ def apply(text: str, *steps: Callable[[str], str]) -> str:
     for step in steps:
         text = step(text)
     return text
+
+
+def comment_text(text: str) -> str:
+    """The `comment_text` display filters, in WordPress's priority order: texturize, smilies,
+    paragraphs. `make_clickable` (bare URLs made links) is not applied: a bare URL stays text."""
+    return apply(text, wptexturize, convert_smilies, wpautop)

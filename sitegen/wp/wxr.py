@@ -35,7 +35,7 @@ from defusedxml.ElementTree import iterparse
 from sitegen import safepath
 from sitegen.errors import Problems, SitegenError
 from sitegen.wp import phpserial, seo, wpformat, wprender
-from sitegen.wp.export import UnsafeSlug, WpMedia, WpPost, WpSite, WpTerm, WpUser
+from sitegen.wp.export import UnsafeSlug, WpComment, WpMedia, WpPost, WpSite, WpTerm, WpUser
 from sitegen.wp.text import plain_text
 from sitegen.wp.wprender import Attachment, RenderContext
 
@@ -358,9 +358,11 @@ class _Reader:
         )
         if self.learn or post_type not in ("post", "page") or post.protected:
             return post  # the first pass needs no body; nobody needs a skipped one's
-        return self.render(post, f, meta)
+        return self.render(post, f, meta, elem)
 
-    def render(self, post: WpPost, f: dict[str, str], meta: dict[str, str]) -> WpPost:
+    def render(
+        self, post: WpPost, f: dict[str, str], meta: dict[str, str], elem: Element
+    ) -> WpPost:
         wxr = self.wxr
         ctx = RenderContext(
             post_id=post.id,
@@ -381,7 +383,45 @@ class _Reader:
         if ctx.missing_embeds:
             wxr.missing_embeds += ctx.missing_embeds
             wxr.missing_embed_where = wxr.missing_embed_where or f"{post.where} (post {post.id})"
-        return replace(post, content_html=content, excerpt_html=excerpt)
+        return replace(
+            post, content_html=content, excerpt_html=excerpt, comments=self.comments(post, elem)
+        )
+
+    def comments(self, post: WpPost, elem: Element) -> tuple[WpComment, ...]:
+        """The item's `<wp:comment>`s, every status (the importer skips and counts what is not
+        approved). The e-mail address and IP beside each are never read."""
+        out: list[WpComment] = []
+        n = 0
+        for child in elem:
+            if _key(child.tag) != "wp:comment":
+                continue
+            where = f"{post.where}.wp:comment[{n}]"
+            n += 1
+            f = _fields(child)
+            kind = f.get("wp:comment_type", "").strip() or "comment"
+            try:
+                date = _date(f, "wp:comment_date", where)
+                comment_id = _int(f, "wp:comment_id", where)
+            except SitegenError:
+                continue  # not a comment WordPress could show either
+            if date is None:
+                continue
+            out.append(
+                WpComment(
+                    where=where,
+                    id=comment_id,
+                    post=post.id,
+                    parent=_int_or_zero(f.get("wp:comment_parent", "")),
+                    # Pingbacks and trackbacks are not reader comments: skipped, counted.
+                    status=f.get("wp:comment_approved", "").strip() if kind == "comment" else kind,
+                    author_name=f.get("wp:comment_author", ""),
+                    author_url=f.get("wp:comment_author_url", "").strip(),
+                    date=date,
+                    date_gmt=_date(f, "wp:comment_date_gmt", where),
+                    content_html=wpformat.comment_text(f.get("wp:comment_content", "")),
+                )
+            )
+        return tuple(out)
 
     def terms_of(self, elem: Element, where: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
         categories: list[int] = []
