@@ -335,6 +335,14 @@ def build_site(
     config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:  # a bad config would make every later message misleading
         return report
+    if not config.mirror_url_set:
+        problems.warn(
+            f"no mirror URL set: canonical, OpenGraph, feed and sitemap URLs name WordPress's "
+            f"address {config.base_url}",
+            "sitegen.toml",
+            hint='set base_url = "https://mirror.example.org/" in sitegen.toml (where public/ '
+            "will be served), or pass --base-url; links inside the site start at / either way",
+        )
     quick = on_disk and sink is None  # the no-op path knows only the default output folder
     if sink is None and not _recovered(config.output_dir, report):
         return report

@@ -27,7 +27,10 @@ def test_defaults_come_from_the_site_file(tmp_path: Path) -> None:
         "hi",
         "Asia/Kolkata",
     )
-    assert config.base_url == "https://example.org/web/" and config.base_path == "/web/"
+    # WordPress's home names the pages' absolute URLs, but the mirror's links start at "/":
+    # public/ holds the site at its root, so a plain static server serves it as it is.
+    assert config.base_url == "https://example.org/web/" and config.base_path == "/"
+    assert not config.mirror_url_set
     assert config.posts_per_page == 10 and config.feeds.items == 20 and config.feeds.full_text
     assert config.output_dir == tmp_path / "public"
 

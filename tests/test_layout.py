@@ -1,0 +1,87 @@
+"""public/ is the working site at a plain static server's root when no mirror URL is set:
+every internal href/src of every page answers 200 from Python's http.server."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+from sitehelpers import static_server
+
+from sitegen.build import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+            elif name == "srcset" and value:
+                self.links += [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
+
+
+def internal_links(public: Path) -> dict[str, str]:
+    """Every root-relative link target of every page -> the page it was found in."""
+    found: dict[str, str] = {}
+    for page in sorted(public.rglob("*.html")):
+        rel = page.relative_to(public).as_posix()
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        page_url = "/" + rel.removesuffix("index.html")
+        for link in parser.links:
+            if urlsplit(link).scheme or link.startswith(("//", "#", "mailto:", "data:")):
+                continue
+            target = urlsplit(urljoin(page_url, link)).path
+            found.setdefault(target, rel)
+    return found
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def fetch_all(public: Path) -> dict[str, tuple[int, str]]:
+    links = internal_links(public)
+    assert len(links) > 20  # a real site, not an empty page
+    with static_server([public]) as port:
+        answers = {t: (status(f"http://127.0.0.1:{port}{t}"), p) for t, p in links.items()}
+    return {t: a for t, a in answers.items() if a[0] != 200}
+
+
+def test_default_layout_serves_from_public_root(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    toml = site / "sitegen.toml"
+    toml.write_text(re.sub(r"(?m)^base_url = .*\n", "", toml.read_text()))
+    report = build_site(site)
+    assert report.committed, report.problems.render()
+    # The site's home is https://news.example.org/web/, yet no link starts with /web/.
+    home = (site / "public" / "index.html").read_text()
+    assert 'href="/assets/' in home and '"/web/' not in home
+    assert fetch_all(site / "public") == {}
+    # Absolute URLs name WordPress's host: the build says so, with the fix.
+    warned = [p for p in report.problems.warnings if "no mirror URL set" in p.message]
+    assert warned and "base_url" in warned[0].hint
+
+
+def test_chosen_mirror_url_sets_no_warning(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    report = build_site(site, config_overrides={"base_url": "https://mirror.example.net/"})
+    assert report.committed and not report.problems.items, report.problems.render()
+    assert fetch_all(site / "public") == {}
