@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any, cast
 
 from sitegen import __version__, doccache, searchstate, transaction, tuning
-from sitegen.cache import BuildState, digest, load_state, output_stamps, save_state
+from sitegen.cache import (
+    BuildState,
+    digest,
+    load_state,
+    output_stamps,
+    save_built_for,
+    save_state,
+)
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
 from sitegen.config import SiteConfig, load_config
@@ -408,6 +415,8 @@ def build_site(
             forget_quick(site_dir)
     elif _committed(sink, config.output_dir, problems):
         report.committed = True
+        if isinstance(sink, StagedDirSink):
+            save_built_for(site_dir, config.base_url, config.mirror_url_set)
         memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.kept()
         _remember(site_dir, memo.state, sink, (on_disk, quick and not problems.items),

@@ -133,3 +133,26 @@ def output_stamps(
         for rel, st in stats.items()
         if st.st_mtime_ns < taken_ns - racy_ns
     }
+
+
+# The address the last committed build was made for, so that `sitegen check` checks the site
+# as it was built (`build --base-url X` then `check` must not need X again). Kept apart from the
+# build state: that one is disposable and skipped under SITEGEN_NO_CACHE, this one describes
+# what is in the output folder.
+BUILT_FOR_FILE = "built-for.json"
+
+
+def save_built_for(site_dir: Path, base_url: str, chosen: bool) -> None:
+    data = json.dumps({"base_url": base_url, "chosen": chosen}, sort_keys=True) + "\n"
+    atomic_write(site_dir / CACHE_DIR / BUILT_FOR_FILE, data.encode())
+
+
+def load_built_for(site_dir: Path) -> str | None:
+    """The base URL the last build was told (--base-url or sitegen.toml), or None if it used
+    the default or nothing was recorded (an older build, a deleted .sitegen/)."""
+    try:
+        raw = json.loads((site_dir / CACHE_DIR / BUILT_FOR_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    url = raw.get("base_url") if isinstance(raw, dict) and raw.get("chosen") is True else None
+    return url if isinstance(url, str) and url else None
