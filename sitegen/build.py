@@ -381,7 +381,8 @@ def build_site(
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)
-    renderer = Renderer(site, config, bodies, local)
+    assets = {s.name: s.path for s in statics if s.name}
+    renderer = Renderer(site, config, bodies, local, assets)
     report.jobs = jobs
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
     fps = _fingerprints(jobs, (site_fp, loaded), renderer, memo, changed)
