@@ -85,3 +85,24 @@ def test_chosen_mirror_url_sets_no_warning(tmp_path: Path) -> None:
     report = build_site(site, config_overrides={"base_url": "https://mirror.example.net/"})
     assert report.committed and not report.problems.items, report.problems.render()
     assert fetch_all(site / "public") == {}
+
+
+def test_a_changed_stylesheet_is_a_new_url_on_every_page(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    assert build_site(site).committed
+    before = sorted(p.name for p in (site / "public" / "assets").glob("style.*.css"))
+    theme = site / "themes" / "default" / "static"
+    theme.mkdir(parents=True)
+    (theme / "style.css").write_text("body { color: #123 }\n")
+    report = build_site(site)  # incremental: the pages' only change is the stylesheet's name
+    assert report.committed, report.problems.render()
+    after = sorted(p.name for p in (site / "public" / "assets").glob("style.*.css"))
+    assert len(after) == 1 and after != before
+    for page in (site / "public").rglob("*.html"):
+        if "<head>" in (text := page.read_text()):
+            assert f"/web/assets/{after[0]}" in text, page
+    headers = (site / "public" / "_headers").read_text()
+    assert (
+        f"/web/assets/{after[0]}\n  Cache-Control: public, max-age=31536000, immutable" in headers
+    )
