@@ -5,54 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
-import urllib.error
-import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
-from sitehelpers import static_server
+from sitehelpers import internal_links, static_server, status
 
 from sitegen.build import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append(value)
-            elif name == "srcset" and value:
-                self.links += [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
-
-
-def internal_links(public: Path) -> dict[str, str]:
-    """Every root-relative link target of every page -> the page it was found in."""
-    found: dict[str, str] = {}
-    for page in sorted(public.rglob("*.html")):
-        rel = page.relative_to(public).as_posix()
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        page_url = "/" + rel.removesuffix("index.html")
-        for link in parser.links:
-            if urlsplit(link).scheme or link.startswith(("//", "#", "mailto:", "data:")):
-                continue
-            target = urlsplit(urljoin(page_url, link)).path
-            found.setdefault(target, rel)
-    return found
-
-
-def status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as err:
-        return err.code
 
 
 def fetch_all(public: Path) -> dict[str, tuple[int, str]]:

@@ -13,14 +13,17 @@ import importlib.metadata
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import tomllib
 import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sitehelpers import internal_links, status
 
 import sitegen
 from sitegen.cli import main
@@ -231,3 +234,41 @@ def test_the_installed_wheel_serves(installed: Path, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_from_the_wheel_init_build_and_a_plain_server_answer_every_link(
+    installed: Path, tmp_path: Path
+) -> None:
+    """A new user's path with no network: init on the dev corpus, import, build, then
+    `python -m http.server` in public/ answers every internal link and asset with 200."""
+    env = _offline_env()
+    site = tmp_path / "site"
+    corpus = ROOT / "tests" / "fixtures" / "wp-local-dev"
+    _run([installed / "sitegen", "--site", site, "init", corpus], tmp_path, env)
+    _run([installed / "sitegen", "--site", site, "import", corpus], tmp_path, env)
+    _run([installed / "sitegen", "--site", site, "build"], tmp_path, env)
+    public = site / "public"
+    links = internal_links(public)
+    assert len(links) > 100
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = subprocess.Popen(
+        [installed / "python", "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+        cwd=public,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):  # until it listens
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        answers = {t: (status(f"http://127.0.0.1:{port}{t}"), page) for t, page in links.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert {t: a for t, a in answers.items() if a[0] != 200} == {}
