@@ -53,6 +53,7 @@ from sitegen.incremental import (
 from sitegen.model import Document, SiteInfo
 from sitegen.output import Output, Sink, StagedDirSink
 from sitegen.plan import RenderJob, plan_site, static_files
+from sitegen.querylookup import lookup_files
 from sitegen.quick import forget as forget_quick
 from sitegen.quick import input_roots as quick_inputs
 from sitegen.quick import nothing_changed
@@ -395,6 +396,10 @@ def build_site(
         data = static.source.read_bytes()
         out.write(static.path, data)
         outputs[static.path] = digest(data)  # so that the state lists every output
+    for path, data in lookup_files(site).items():  # ?p=, ?cat= … on a host with no rules
+        if out.claim(path, "the lookup of WordPress's query URLs", problems):
+            out.write(path, data)
+            outputs[path] = digest(data)
     if config.search_enabled:
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
         kept = None
