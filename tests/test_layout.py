@@ -65,3 +65,20 @@ def test_a_changed_stylesheet_is_a_new_url_on_every_page(tmp_path: Path) -> None
     assert (
         f"/web/assets/{after[0]}\n  Cache-Control: public, max-age=31536000, immutable" in headers
     )
+
+
+def test_without_a_mirror_url_feed_links_name_wordpress_pages_consistently(
+    tmp_path: Path,
+) -> None:
+    # Links start at "/", absolute URLs at WordPress's home (https://news.example.org/web/):
+    # a link inside a feed item must lead where the item's own URL leads, under /web/.
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    toml = site / "sitegen.toml"
+    toml.write_text(re.sub(r"(?m)^base_url = .*\n", "", toml.read_text()))
+    assert build_site(site).committed
+    feed = (site / "public" / "feed" / "index.xml").read_text()
+    hosts = re.findall(r"https://news\.example\.org/[^\s\"'&<]*", feed)
+    assert hosts and all(u.startswith("https://news.example.org/web/") for u in hosts), [
+        u for u in hosts if not u.startswith("https://news.example.org/web/")
+    ]
