@@ -421,7 +421,7 @@ def build_site(
             forget_quick(site_dir)
     elif _committed(sink, config.output_dir, problems):
         report.committed = True
-        if isinstance(sink, StagedDirSink):
+        if on_disk and isinstance(sink, StagedDirSink):  # SITEGEN_NO_CACHE: .sitegen/ untouched
             save_built_for(site_dir, config.base_url, config.mirror_url_set)
         memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.kept()

@@ -137,8 +137,8 @@ def output_stamps(
 
 # The address the last committed build was made for, so that `sitegen check` checks the site
 # as it was built (`build --base-url X` then `check` must not need X again). Kept apart from the
-# build state: that one is disposable and skipped under SITEGEN_NO_CACHE, this one describes
-# what is in the output folder.
+# build state, which describes inputs; this one describes what is in the output folder. Without
+# it (SITEGEN_NO_CACHE, a deleted .sitegen/) check falls back to comparing robots.txt.
 BUILT_FOR_FILE = "built-for.json"
 
 
