@@ -23,7 +23,15 @@ from pathlib import Path
 from typing import Any, cast
 
 from sitegen import __version__, doccache, quick, searchstate, transaction, tuning
-from sitegen.cache import BuildState, Changes, Store, digest, output_stamps
+from sitegen.cache import (
+    BUILT_FOR_KEY,
+    BuildState,
+    Changes,
+    Store,
+    built_for_record,
+    digest,
+    output_stamps,
+)
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
 from sitegen.config import SiteConfig, load_config
@@ -47,6 +55,7 @@ from sitegen.incremental import (
 from sitegen.model import Document, SiteInfo
 from sitegen.output import Output, Sink, StagedDirSink
 from sitegen.plan import RenderJob, plan_site, static_files
+from sitegen.querylookup import lookup_files
 from sitegen.render import Renderer, theme_dirs
 from sitegen.reuse import Shape, reshaped
 from sitegen.reuse import fingerprints as reuse_fingerprints
@@ -175,6 +184,7 @@ def _remember(
     snapshot: tuple[list[Path], Any] | None,
     reread: set[str],
     notes: list[str],
+    built_for: bytes | None = None,
 ) -> None:
     """Save what the next build needs, in one transaction, after the output's commit (a
     failed build: `state` None, only the documents read again, which are right either way):
@@ -191,6 +201,8 @@ def _remember(
     if state is not None and snapshot is not None and isinstance(sink, StagedDirSink):
         record = quick.record(snapshot[0], snapshot[1], sink.stats)
     changes.blobs[quick.KEY] = record
+    if built_for is not None:
+        changes.blobs[BUILT_FOR_KEY] = built_for
     if note := store.save(changes):
         notes.append(note)
     if changes.blobs.get(searchstate.KEY) is not None and memo.search is not None:
@@ -341,6 +353,13 @@ def build_site(
     config = report.config = load_config(site_dir, info, problems, config_overrides)
     if problems.errors:  # a bad config would make every later message misleading
         return report
+    if not config.mirror_url_set:  # a note, not a warning: it must not stop no-op builds
+        report.notes.append(
+            f"no mirror URL set: canonical, OpenGraph, feed and sitemap URLs name WordPress's "
+            f'address {config.base_url}; set base_url = "https://mirror.example.org/" in '
+            "sitegen.toml (where public/ will be served), or pass --base-url; links inside the "
+            "site start at / either way"
+        )
     no_op = on_disk and sink is None  # the no-op path knows only the default output folder
     if sink is None and not _recovered(config.output_dir, report):
         return report
@@ -374,7 +393,8 @@ def build_site(
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)
-    renderer = Renderer(site, config, bodies, local)
+    assets = {s.name: s.path for s in statics if s.name}
+    renderer = Renderer(site, config, bodies, local, assets)
     report.jobs = jobs
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
     fps = _fingerprints(jobs, (site_fp, loaded), renderer, memo, changed)
@@ -387,6 +407,10 @@ def build_site(
         data = static.source.read_bytes()
         out.write(static.path, data)
         outputs[static.path] = digest(data)  # so that the state lists every output
+    for path, data in lookup_files(site).items():  # ?p=, ?cat= … on a host with no rules
+        if out.claim(path, "the lookup of WordPress's query URLs", problems):
+            out.write(path, data)
+            outputs[path] = digest(data)
     if config.search_enabled:
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
         kept = None
@@ -410,7 +434,8 @@ def build_site(
         report.committed = True
         memo.state = BuildState(site_fp, sources, fps, outputs, links)
         memo.bodies = bodies.kept()
-        _remember(store, memo.state, memo, sink, snapshot, loaded.reread, report.notes)
+        built_for = built_for_record(config.base_url, config.mirror_url_set)
+        _remember(store, memo.state, memo, sink, snapshot, loaded.reread, report.notes, built_for)
     if store is not None:
         store.close()
     report.seconds = time.perf_counter() - start

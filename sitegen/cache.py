@@ -312,3 +312,29 @@ def output_stamps(stats: Mapping[str, os.stat_result], taken_ns: int) -> dict[st
     return {
         rel: Stamp.encode_stat(st) for rel, st in stats.items() if settled(st.st_mtime_ns, taken_ns)
     }
+
+
+# The address the last committed build was made for, so that `sitegen check` checks the site
+# as it was built (`build --base-url X` then `check` must not need X again). Without it
+# (SITEGEN_NO_CACHE, a deleted .sitegen/) check falls back to comparing robots.txt.
+BUILT_FOR_KEY = "built-for"
+
+
+def built_for_record(base_url: str, chosen: bool) -> bytes:
+    return json.dumps({"base_url": base_url, "chosen": chosen}, sort_keys=True).encode()
+
+
+def load_built_for(site_dir: Path) -> str | None:
+    """The base URL the last build was told (--base-url or sitegen.toml), or None if it used
+    the default or nothing was recorded. Read-only: `check` never creates or repairs the state."""
+    path = db_path(site_dir)
+    if not path.is_file():
+        return None
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT value FROM blobs WHERE key = ?", (BUILT_FOR_KEY,)).fetchone()
+        raw = json.loads(bytes(row[0])) if row else None
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    url = raw.get("base_url") if isinstance(raw, dict) and raw.get("chosen") is True else None
+    return url if isinstance(url, str) and url else None

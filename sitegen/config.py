@@ -62,6 +62,13 @@ class SiteConfig:
     iframe_hosts: tuple[str, ...] = ()
     search_enabled: bool = True
     comments_enabled: bool = True  # imported reader comments shown under posts, comment feeds
+    # Where base_url came from: "cli", "toml", or "" when nobody chose the mirror's address and
+    # the build fell back to WordPress's home URL (absolute URLs then name the old host).
+    base_url_source: str = ""
+
+    @property
+    def mirror_url_set(self) -> bool:
+        return self.base_url_source in ("cli", "toml")
 
     def digest(self) -> str:
         """What the config contributes to every page's fingerprint: every field but those in
@@ -81,7 +88,14 @@ class SiteConfig:
 
     @property
     def base_path(self) -> str:
-        """The path part of base_url: "/" or "/web/"; every internal link starts with it."""
+        """Where the mirror lives on its server: "/" or "/web/"; every internal link starts with
+        it, and public/ is laid out for a server whose root is that path.
+
+        Only a chosen base_url moves the mirror under a path: WordPress's own home (often
+        https://example.com/web/) is not where a static copy is served, and links under /web/
+        in a public/ holding the files at its root would all be broken on a plain server."""
+        if not self.mirror_url_set:
+            return "/"
         return urlsplit(self.base_url).path or "/"
 
 
@@ -224,6 +238,7 @@ def load_config(
         iframe_hosts=tuple(str(h) for h in top.get("iframe_hosts", ())),
         search_enabled=tables["search"].get("enabled", True),
         comments_enabled=tables["comments"].get("enabled", True),
+        base_url_source=source if source in ("cli", "toml") else "",
     )
 
 

@@ -8,6 +8,7 @@ readers do not show every article again after the move), items newest first.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from sitegen import feeds
 from sitegen.config import SiteConfig
@@ -49,9 +50,12 @@ def _item(path: str, site: Site, config: SiteConfig, views: Views) -> feeds.Feed
     doc, post = site.docs[path], views.post(path)
     # Resolved against the post's own URL, not the site's: a footnote link `#fn1` must lead to
     # the post, not to the home page.
-    content = (
-        feeds.absolutize_html(str(post.content), post.abs_url) if config.feeds.full_text else ""
-    )
+    html = str(post.content) if config.feeds.full_text else ""
+    if html and config.base_path != (at := urlsplit(config.base_url).path or "/"):
+        # No mirror URL set: links start at "/" but absolute URLs name WordPress's home under
+        # its own path (/web/); a link must get that path too, like the item's own URL.
+        html = prefix_root_links(html, at)
+    content = feeds.absolutize_html(html, post.abs_url) if html else ""
     image_url = views.abs_media(post.image.url) if post.image else ""
     return feeds.FeedItem(
         title=doc.title,

@@ -70,9 +70,10 @@ def table_from_netlify(text: str, source: str = "_redirects") -> list[Redirect]:
 
 
 def _plain_query(query: str) -> bool:
-    """`p=42`, `page_id=7`, `feed=rss2`: ASCII letters, digits and `_` only."""
+    """`p=42`, `page_id=7`, `feed=comments-rss2`: ASCII letters, digits, `_` in the key, `-`
+    in the value only."""
     key, eq, value = query.partition("=")
-    word = key.replace("_", "a") + value
+    word = key.replace("_", "a") + value.replace("-", "a")
     return bool(eq and key and value) and word.isascii() and word.isalnum()
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from sitegen.cache import digest
 from sitegen.config import SiteConfig
 from sitegen.errors import Problems
 from sitegen.feeds.formats import BY_NAME, FORMATS, FeedFormat
@@ -48,6 +49,7 @@ class StaticFile:
     path: str  # output path, relative to the output root (decoded)
     source: Path  # absolute file to copy
     dep: str  # dependency key (relative to the site dir, or "theme:<name>/<file>")
+    name: str = ""  # a theme asset's name in templates (`style.css`); its path has a hash
 
 
 def home_order(site: Site) -> tuple[str, ...]:
@@ -243,14 +245,26 @@ def static_files(
     for theme_dir in reversed(theme_dirs):  # default first, so the site's theme wins
         root = theme_dir / "static"
         for rel, src in files_inside(root, _not_copied(root, config.site_dir, problems)):
-            files[f"assets/{rel}"] = StaticFile(
-                f"assets/{rel}", src, f"theme:{theme_dir.name}/static/{rel}"
+            files[rel] = StaticFile(
+                fingerprinted(f"assets/{rel}", src.read_bytes()),
+                src,
+                f"theme:{theme_dir.name}/static/{rel}",
+                rel,
             )
     root = config.site_dir / "static"
     out = list(files.values())
     for rel, src in files_inside(root, _not_copied(root, config.site_dir, problems)):
         out.append(StaticFile(rel, src, src.relative_to(config.site_dir).as_posix()))
     return out
+
+
+def fingerprinted(path: str, data: bytes) -> str:
+    """`assets/style.css` -> `assets/style.<hash>.css`: a changed file gets a new name, so
+    hosts and browsers may keep each name for a year (publish and _headers say immutable)."""
+    folder, _, name = path.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    stem, ext = (stem, f".{ext}") if dot and stem else (name, "")
+    return f"{folder}/{stem}.{digest(data)[:10]}{ext}"
 
 
 def _not_copied(

@@ -149,11 +149,20 @@ class Renderer:
     """Renders any RenderJob of one build; holds the Jinja environment and the views."""
 
     def __init__(
-        self, site: Site, config: SiteConfig, bodies: Mapping[str, str], local_files: set[str]
+        self,
+        site: Site,
+        config: SiteConfig,
+        bodies: Mapping[str, str],
+        local_files: set[str],
+        assets: Mapping[str, str] | None = None,
     ) -> None:
         self.site, self.config = site, config
         self.dirs = theme_dirs(config)
         self.env = make_env(self.dirs)
+        # Theme assets by name -> their fingerprinted output path (`style.css` ->
+        # `assets/style.<hash>.css`); templates link them through `asset("style.css")` only.
+        self.assets = dict(sorted((assets or {}).items()))
+        self.env.globals["asset"] = self.asset_url
         speedups.memoize_macro(self.env, "_partials/card.html", "card")
         self.views = Views(site, config, bodies, local_files)
         self.commented = set(commented_posts(site)) if config.comments_enabled else set()
@@ -170,6 +179,7 @@ class Renderer:
             "base_path": c.base_path,
             "home_url": c.base_path,
             "assets": c.base_path + "assets/",
+            "asset_paths": self.assets,  # in the site fingerprint: a new hash re-renders pages
             "search_enabled": c.search_enabled,
             "nav": self.views.nav(),
             "pages": self.views.pages(),
@@ -181,6 +191,11 @@ class Renderer:
             "original_home": self.site.info.home,
         }
 
+    def asset_url(self, name: str) -> str:
+        """The URL of theme asset `name` (its fingerprinted file); an unknown name keeps its
+        plain path, which the link check then reports as broken."""
+        return self.config.base_path + self.assets.get(name, f"assets/{name}")
+
     def render(self, job: RenderJob) -> bytes:
         """The bytes of one output; SitegenError (naming the template line) on template errors."""
         if job.kind.startswith("feed-"):
@@ -188,7 +203,7 @@ class Renderer:
         simple = {
             "robots": lambda: render_robots(self.config),
             "redirects": lambda: render_redirects(self.site, self.config),
-            "headers": lambda: render_headers(self.site, self.config),
+            "headers": lambda: render_headers(self.site, self.config, self.assets.values()),
             "sitemap": lambda: render_sitemap(job, self.config.base_url),
             "sitemap-index": lambda: render_sitemap(job, self.config.base_url),
         }

@@ -200,6 +200,9 @@ class Views:
 
     def abs_media(self, url: str) -> str:
         """Absolute form of a view URL ("/web/wp-content/x.jpg" -> "https://host/web/…")."""
+        root = self.config.base_path
+        if url.startswith(root) and url[1:2] != "/":  # base_url names where root is served
+            return self.config.base_url + url[len(root) :]
         if url.startswith("/") and url[1:2] != "/":
             parts = urlsplit(self.config.base_url)
             return f"{parts.scheme}://{parts.netloc}{url}"

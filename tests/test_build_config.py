@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sitegen.config import load_config
@@ -27,7 +28,10 @@ def test_defaults_come_from_the_site_file(tmp_path: Path) -> None:
         "hi",
         "Asia/Kolkata",
     )
-    assert config.base_url == "https://example.org/web/" and config.base_path == "/web/"
+    # WordPress's home names the pages' absolute URLs, but the mirror's links start at "/":
+    # public/ holds the site at its root, so a plain static server serves it as it is.
+    assert config.base_url == "https://example.org/web/" and config.base_path == "/"
+    assert not config.mirror_url_set
     assert config.posts_per_page == 10 and config.feeds.items == 20 and config.feeds.full_text
     assert config.output_dir == tmp_path / "public"
 
@@ -96,3 +100,11 @@ def test_netlify_toml_builds_and_publishes_the_output(tmp_path: Path) -> None:
     home = (tmp_path / netlify["build"]["publish"] / "index.html").read_text()
     assert 'rel="canonical" href="https://deploy-preview-7--mirror.example.net/"' in home
     assert all(h["for"].startswith("/") and h["values"] for h in netlify["headers"])
+    # Pages are /slug/ URLs: a rule for "/*.html" matches none of them. And a Cache-Control
+    # here would override _headers' year for the fingerprinted assets (Netlify applies
+    # netlify.toml's rules after _headers').
+    assert not [h for h in netlify["headers"] if h["for"].endswith(".html")]
+    assert not [h for h in netlify["headers"] if "Cache-Control" in h["values"]]
+    headers = (tmp_path / "public" / "_headers").read_text()
+    assert re.search(r"^/assets/style\.[0-9a-f]{10}\.css\n  Cache-Control: public, "
+                     r"max-age=31536000, immutable$", headers, re.M)  # fmt: skip

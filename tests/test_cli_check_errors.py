@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
@@ -30,10 +31,23 @@ def test_check_of_a_broken_site_ends_with_a_verdict(site: Path) -> None:
     assert bad_config.output.splitlines()[-1] == "check failed: 1 error(s); nothing was checked"
 
 
+def test_check_uses_the_base_url_the_build_used(site: Path) -> None:
+    other = "https://staging.example.net/mirror/"
+    assert sitegen(site, "build", "--base-url", other).exit_code == 0
+    result = sitegen(site, "check")  # no --base-url again: the build recorded it
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("links, sitemap and feeds OK\n")
+    # The config's own address again: the build did not use it, which is one error.
+    mine = "https://news.example.org/web/"
+    assert sitegen(site, "check", "--base-url", mine).exit_code == 1
+
+
 def test_check_of_a_site_built_for_another_base_url_says_so_once(site: Path) -> None:
     # Before: one error per link, feed item and sitemap entry (5908 on the corpus).
     other = "https://staging.example.net/mirror/"
     assert sitegen(site, "build", "--base-url", other).exit_code == 0
+    with sqlite3.connect(site / ".sitegen" / "state.sqlite") as db:  # an older build: no record
+        db.execute("DELETE FROM blobs WHERE key = 'built-for'")
     result = sitegen(site, "check")
     assert result.exit_code == 1
     assert result.output == (

@@ -102,3 +102,19 @@ def test_the_last_line_counts_the_warnings_printed_above_it(tmp_path: Path) -> N
     printed = len(re.findall(r"^\[\d+\] .*: warning: ", result.output, re.M))
     assert printed == 2  # the image, and the author the fake site does not list
     assert result.output.splitlines()[-1].endswith(f"errors 0, warnings {printed}")
+
+
+def test_a_plain_address_without_scheme_suggests_http(tmp_path: Path) -> None:
+    # Before: `--from 127.0.0.1:8701/web` suggested https://, which a local WordPress never speaks.
+    for address, scheme in [
+        ("127.0.0.1:8701/web", "http"),
+        ("localhost/web", "http"),
+        ("192.168.1.20", "http"),
+        ("[::1]:8080", "http"),
+        ("news.example.org:8080/", "http"),
+        ("news.example.org/web/", "https"),
+        ("news.example.org:443", "https"),
+    ]:
+        result = run(tmp_path, address)
+        assert result.exit_code == 2
+        assert f"(did you mean {scheme}://{address}?)" in result.output, address

@@ -13,14 +13,17 @@ import importlib.metadata
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 import tomllib
 import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sitehelpers import internal_links, status
 
 import sitegen
 from sitegen.cli import main
@@ -178,7 +181,7 @@ def test_the_installed_wheel_carries_the_theme_and_builds_like_the_checkout(
     checkout_site = _bundled_site(tmp_path / "from-checkout")
     _run([sys.executable, "-m", "sitegen", "build"], checkout_site, env)
     built, expected = _tree(wheel_site / "public"), _tree(checkout_site / "public")
-    assert "assets/style.css" in built and "index.html" in built
+    assert "index.html" in built and any(k.startswith("assets/style.") for k in built)
     assert sorted(built) == sorted(expected)
     assert [k for k in built if built[k] != expected[k]] == []
 
@@ -197,7 +200,7 @@ def test_a_sites_own_template_overrides_the_installed_default(
     page = (site / "public" / "index.html").read_text()
     assert own + '<footer class="site-footer">' in page
     assert page.count("<footer") == 1
-    assert (site / "public" / "assets" / "style.css").is_file()  # statics still the default's
+    assert list((site / "public" / "assets").glob("style.*.css"))  # statics still the default's
 
 
 @pytest.mark.slow
@@ -222,9 +225,50 @@ def test_the_installed_wheel_serves(installed: Path, tmp_path: Path) -> None:
         found = re.search(r" at (http://127\.0\.0\.1:\d+/)", output)
         assert found and lines[-1].startswith("built in"), output
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(found.group(1) + "assets/style.css", timeout=30) as response:
+        with opener.open(found.group(1), timeout=30) as response:
+            sheet = re.search(r'href="/(assets/style\.[0-9a-f]+\.css)"', response.read().decode())
+            assert sheet, "the home page links no fingerprinted stylesheet"
+        with opener.open(found.group(1) + sheet.group(1), timeout=30) as response:
             assert response.status == 200
             assert response.read() == (DEFAULT_THEME / "static" / "style.css").read_bytes()
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_from_the_wheel_init_build_and_a_plain_server_answer_every_link(
+    installed: Path, tmp_path: Path
+) -> None:
+    """A new user's path with no network: init on the dev corpus, import, build, then
+    `python -m http.server` in public/ answers every internal link and asset with 200."""
+    env = _offline_env()
+    site = tmp_path / "site"
+    corpus = ROOT / "tests" / "fixtures" / "wp-local-dev"
+    _run([installed / "sitegen", "--site", site, "init", corpus], tmp_path, env)
+    _run([installed / "sitegen", "--site", site, "import", corpus], tmp_path, env)
+    _run([installed / "sitegen", "--site", site, "build"], tmp_path, env)
+    public = site / "public"
+    links = internal_links(public)
+    assert len(links) > 100
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    server = subprocess.Popen(
+        [installed / "python", "-m", "http.server", "--bind", "127.0.0.1", str(port)],
+        cwd=public,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):  # until it listens
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.1)
+        answers = {t: (status(f"http://127.0.0.1:{port}{t}"), page) for t, page in links.items()}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert {t: a for t, a in answers.items() if a[0] != 200} == {}

@@ -68,7 +68,9 @@ def test_theme_static_overrides_default_asset(site: Path) -> None:
     (site / "themes/mine/templates").mkdir(parents=True)
     (site / "sitegen.toml").write_text('theme = "mine"\n' + (site / "sitegen.toml").read_text())
     assert build_site(site).committed
-    assert (site / "public/assets/style.css").read_text() == "body { color: red }\n"
+    [sheet] = (site / "public/assets").glob("style.*.css")
+    assert sheet.read_text() == "body { color: red }\n"
+    assert f'href="/web/assets/{sheet.name}"' in (site / "public/index.html").read_text()
 
 
 def test_undefined_variable_names_template_and_line_once(site: Path) -> None:

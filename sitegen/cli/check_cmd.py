@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from sitegen import transaction
+from sitegen.cache import load_built_for
 from sitegen.checks.feeds import check_feeds, feed_names
 from sitegen.checks.files import DirFiles
 from sitegen.checks.links import check_links
@@ -17,13 +18,20 @@ from sitegen.site import load_site_info
 
 
 @click.command("check")
-@click.option("--base-url", help="The base URL the site was built with (default: from config).")
+@click.option(
+    "--base-url",
+    help="The base URL the site was built with (default: the one the last build used).",
+)
 @click.pass_obj
 def command(site_dir: Path, base_url: str | None) -> None:
     """Check the built site offline: internal links (and #fragments), sitemap.xml, feeds."""
     problems = Problems()
     info = load_site_info(site_dir, problems)
     config = load_config(site_dir, info, problems, {"base_url": base_url} if base_url else {})
+    built_for = None if base_url or problems.errors else load_built_for(site_dir)
+    if built_for and (built_for, True) != (config.base_url, config.mirror_url_set):
+        # check the site as the last build made it
+        config = load_config(site_dir, info, problems, {"base_url": built_for})
     out = config.output_dir
     if not problems.errors and not out.is_dir():
         problems.error(f"no built site in {out}", hint="run `sitegen build` first")

@@ -7,6 +7,7 @@ terminal output can change without touching the offline import's.
 from __future__ import annotations
 
 import functools
+import ipaddress
 import json
 import sys
 import threading
@@ -174,7 +175,24 @@ def _check_url(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme in ("http", "https") and parts.netloc:
         return
-    guess = f" (did you mean https://{url}?)" if "://" not in url else ""
+    guess = f" (did you mean {_likely_scheme(url)}://{url}?)" if "://" not in url else ""
     raise click.BadParameter(
         f"{url!r} is not an http:// or https:// address{guess}", param_hint="'--from'"
     )
+
+
+def _likely_scheme(address: str) -> str:
+    """http for what is almost never served over TLS: a loopback, private or link-local
+    address, a bare name like `localhost` or `wp`, or a port other than 443; https otherwise."""
+    try:
+        parts = urlsplit(f"//{address}")
+        host, port = parts.hostname or "", parts.port
+    except ValueError:  # a port that is not a number: no better guess than the usual one
+        return "https"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        plain = "." not in host or host.endswith((".localhost", ".local", ".test"))
+    else:
+        plain = ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
+    return "http" if plain or (port is not None and port != 443) else "https"

@@ -137,11 +137,9 @@ def netlify_toml() -> str:
 [build.environment]
   PYTHON_VERSION = "3.11"
 
-# Theme assets change only with the theme: a day in caches.
-[[headers]]
-  for = "/assets/*"
-  [headers.values]
-    Cache-Control = "public, max-age=86400"
+# Theme assets have a hash in their names (assets/style.<hash>.css): public/_headers caches
+# exactly those for a year. Pages (`/slug/` URLs) keep Netlify's default, revalidated every
+# time. No Cache-Control here: these rules apply after _headers' and would override it.
 [[headers]]
   for = "/*"
   [headers.values]

@@ -1,0 +1,96 @@
+"""WordPress's query URLs on a plain static server (Python's http.server, no rules at all):
+the inline script of the home page and 404.html sends headless Chromium to the right page."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import sync_playwright
+from sitehelpers import CHROMIUM, CHROMIUM_FLAGS, static_server
+
+from sitegen.build import build_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+pytestmark = pytest.mark.browser
+
+# query -> the page WordPress would show (paths under the site's /web/)
+CASES = {
+    "p=800463": "2023/09/01/x-wont-use-users-private-data/",
+    "p=2": "about/",  # WordPress's ?p= takes a page's id too
+    "page_id=2": "about/",
+    "s=spectrum+auction": "search/?q=spectrum%20auction",
+    "cat=3": "category/telecom/5g/",
+    "tag=ai": "tag/ai/",
+    "tag=%E0%A4%B9%E0%A4%BF%E0%A4%82%E0%A4%A6%E0%A5%80": (
+        "tag/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80/"
+    ),
+    "m=202309": "2023/09/",
+    "m=2023": "2023/",
+    "author=2": "author/priya/",
+    "feed=rss2": "feed/",
+    "feed=atom": "feed/atom/",
+}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    site = tmp_path_factory.mktemp("query") / "site"
+    shutil.copytree(FIXTURE, site)
+    with static_server([site / "public"]) as port:
+        base = f"http://127.0.0.1:{port}/web/"
+        report = build_site(site, {"base_url": base, "output_dir": "public/web"})
+        assert report.committed, report.problems.render()
+        yield base, site / "public" / "web"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.mark.parametrize("page_name", ["", "404.html"])
+def test_each_query_url_reaches_its_page(
+    served: tuple[str, Path], browser: Any, page_name: str
+) -> None:
+    base, _ = served
+    page = browser.new_page()
+    try:
+        for query, target in CASES.items():
+            page.goto(f"{base}{page_name}?{query}")
+            page.wait_for_url(base + target, timeout=10_000)
+            assert page.url == base + target, query
+    finally:
+        page.close()
+
+
+def test_an_unknown_id_stays_on_the_home_page(served: tuple[str, Path], browser: Any) -> None:
+    base, _ = served
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}?p=123456789")
+        page.wait_for_load_state("networkidle")
+        assert page.url == f"{base}?p=123456789"
+        assert page.locator("h1").first.inner_text() == "Latest news"
+    finally:
+        page.close()
+
+
+def test_the_home_page_carries_no_table(served: tuple[str, Path]) -> None:
+    # The tables are fetched only when a query is there: the home page does not grow with the
+    # number of posts (100,000 posts would be a table of megabytes).
+    _, public = served
+    home = (public / "index.html").read_text()
+    script = home[home.index("<script>(function(s,r)") :]
+    script = script[: script.index("</script>")]
+    assert len(script.encode()) < 1200
+    assert "800463" not in home
+    ids = json.loads((public / "wp-lookup" / "id" / "800.json").read_text())
+    assert ids["800463"] == "2023/09/01/x-wont-use-users-private-data/"
