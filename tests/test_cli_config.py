@@ -50,7 +50,7 @@ def test_unknown_keys_and_wrong_types_are_all_reported_with_their_lines(site: Pa
     titel = lines.index('titel = "x"') + 1
     enabled = lines.index('enabled = "no"') + 1
     assert f"sitegen.toml:{titel}: error: unknown key 'titel'" in result.output
-    assert "hint: known keys here: base_url, description," in result.output
+    assert "hint: known keys here: base_url, comments, description," in result.output
     assert f"sitegen.toml:{enabled}: error: search.enabled: expected bool, got 'no'" in (
         result.output
     )

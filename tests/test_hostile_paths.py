@@ -273,7 +273,7 @@ def test_a_newline_in_a_slug_never_reaches_redirects_or_headers(run: Run) -> Non
     # the one splat is sitegen's own (`/index.php/<permalink>` -> the permalink)
     redirects = (run.site / "public" / "_redirects").read_text().splitlines()
     assert [line for line in redirects if ":splat" in line or "*" in line] == [
-        "/web/index.php/* /web/:splat 301"
+        "/index.php/* /:splat 301"
     ]
     parsed, problems = parse_redirects((run.site / "public" / "_redirects").read_text())
     assert not problems.items

@@ -149,6 +149,7 @@ def _page(html: str, rel: Path) -> str:
     """A built page with the allowed differences (authors' slugs and bios, lang) folded."""
     for rest_slug, wxr_slug in AUTHOR_SLUGS.items():
         html = html.replace(f"/author/{rest_slug}/", f"/author/{wxr_slug}/")
+        html = html.replace(f'"author/{rest_slug}/"', f'"author/{wxr_slug}/"')  # wp-lookup/
     html = re.sub(r'lang="en(?:-US)?"', 'lang=""', html)  # allowed difference 3
     html = re.sub(r"<language>en(?:-US)?</language>", "", html)
     html = re.sub(r'"language": ?"en(?:-US)?"', "", html)
