@@ -14,6 +14,7 @@ from sitegen.build import build_site
 from sitegen.checks.files import DirFiles
 from sitegen.incremental import Memo, unpack
 from sitegen.output import MemorySink
+from sitegen.searchstate import Docs, PackedTexts
 from sitegen.tuning import Tuning
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -57,3 +58,17 @@ def test_rendered_bodies_are_kept_compressed(site: Path) -> None:
     assert all(isinstance(packed, bytes) for packed in memo.bodies.values())
     assert any("<p>" in body for body in html)
     assert sum(map(len, memo.bodies.values())) < sum(len(b.encode()) for b in html)
+
+
+def test_search_texts_are_held_compressed_and_read_back_as_set() -> None:
+    texts = PackedTexts()
+    words = "It’s the city’s “budget” — again. " * 200
+    texts[3], texts[7] = words, "\ud800 a lone surrogate"
+    assert (texts[3], texts[7], sorted(texts), 5 in texts) == (
+        words,
+        "\ud800 a lone surrogate",
+        [3, 7],
+        False,
+    )
+    assert len(texts._packed[3]) < len(words) / 10
+    assert isinstance(Docs([], [], lambda n: "").cut, PackedTexts)
