@@ -32,6 +32,7 @@ SLUG_FILE = "newest.txt"  # the content file of the newest post, found once per 
 class Figures:
     step: str
     seconds: float
+    cpu: float  # user + system seconds, workers included (fairer on a busy machine)
     parent_mb: int  # sampled peak of the build process
     worker_mb: int  # sampled peak of the largest worker process
     max_rss_mb: int  # wait4: the largest process's peak, exactly
@@ -78,8 +79,14 @@ def measure(step: str, command: list[str], env: dict[str, str], cwd: Path) -> Fi
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"{' '.join(command)} failed with status {proc.returncode}")
+    cpu = usage.ru_utime + usage.ru_stime
     return Figures(
-        step, seconds, peaks["parent"] // 1024, peaks["worker"] // 1024, usage.ru_maxrss // 1024
+        step,
+        seconds,
+        cpu,
+        peaks["parent"] // 1024,
+        peaks["worker"] // 1024,
+        usage.ru_maxrss // 1024,
     )
 
 
@@ -132,12 +139,12 @@ def main() -> None:
     path = os.pathsep.join(filter(None, [str(args.src), os.environ.get("PYTHONPATH")]))
     env = dict(os.environ, PYTHONPATH=path)
     print(f"command: {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}")
-    print("| posts | step | seconds | parent peak MB | largest worker MB | max RSS MB (wait4) |")
-    print("|---|---|---|---|---|---|")
+    print("| posts | step | wall s | CPU s | parent peak MB | largest worker MB | max RSS MB |")
+    print("|---|---|---|---|---|---|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         for row in curve(size, args.work, env):
             print(
-                f"| {size:,} | {row.step} | {row.seconds:.2f} | {row.parent_mb} | "
+                f"| {size:,} | {row.step} | {row.seconds:.2f} | {row.cpu:.2f} | {row.parent_mb} | "
                 f"{row.worker_mb} | {row.max_rss_mb} |",
                 flush=True,
             )
