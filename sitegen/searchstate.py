@@ -24,9 +24,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -64,11 +65,39 @@ class Docs:
     bodies: list[str]  # digest of each document's body: its text is a function of it
     text: Callable[[int], str]  # the whole plain text of document `number`
     keys: list[str] = field(default_factory=list)  # what weights_key gives (computed if [])
-    cut: dict[int, str] = field(default_factory=dict)  # texts as a text chunk keeps them
+    cut: MutableMapping[int, str] = field(default_factory=lambda: PackedTexts())
+    # `cut`: the texts as a text chunk keeps them, until the chunks are written
 
     def __post_init__(self) -> None:
         if not self.keys:
             self.keys = [weights_key(d, b) for d, b in zip(self.docs, self.bodies, strict=True)]
+
+
+class PackedTexts(MutableMapping[int, str]):
+    """Texts by document number, held compressed: a clean build extracts every document's
+    text before the first text chunk is written, and as they are (up to MAX_TEXT characters,
+    two bytes each once one is not Latin-1) they were the largest thing the index held."""
+
+    def __init__(self) -> None:
+        self._packed: dict[int, bytes] = {}
+
+    def __getitem__(self, number: int) -> str:
+        return zlib.decompress(self._packed[number]).decode("utf-8", "surrogatepass")
+
+    def __setitem__(self, number: int, text: str) -> None:
+        self._packed[number] = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+    def __delitem__(self, number: int) -> None:
+        del self._packed[number]
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._packed
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 def weights_key(doc: SearchDoc, body: str) -> str:
