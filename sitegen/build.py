@@ -23,18 +23,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from sitegen import __version__, doccache, quick, searchstate, transaction, tuning
-from sitegen.cache import (
-    BUILT_FOR_KEY,
-    BuildState,
-    Changes,
-    Store,
-    built_for_record,
-    digest,
-    output_stamps,
-)
+from sitegen.cache import BUILT_FOR_KEY, BuildState, Changes, Store, built_for_record, output_stamps
 from sitegen.checks import linkstate
 from sitegen.checks.links import check_pages
 from sitegen.config import SiteConfig, load_config
+from sitegen.digests import digest
 from sitegen.errors import Problems, SitegenError
 from sitegen.incremental import (
     Bodies,

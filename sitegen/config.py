@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sitegen import safepath
-from sitegen.cache import fingerprint
+from sitegen.digests import fingerprint
 from sitegen.errors import Problems
 from sitegen.feeds.formats import NAMES as FEED_FORMATS
 from sitegen.model import SiteInfo

@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen import speedups
-from sitegen.cache import Stamp, fingerprint, settled
+from sitegen.cache import Stamp, settled
+from sitegen.digests import fingerprint
 from sitegen.model import Document
 
 

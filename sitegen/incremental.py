@@ -46,9 +46,10 @@ import jinja2
 from jinja2 import meta
 
 from sitegen import __version__, doccache
-from sitegen.cache import BuildState, Stamp, digest, fingerprint, settled
+from sitegen.cache import BuildState, Stamp, settled
 from sitegen.config import SiteConfig
 from sitegen.content import in_zone, parse_document
+from sitegen.digests import digest, fingerprint
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.markdown import render_markdown
 from sitegen.model import Document, SiteInfo

@@ -15,8 +15,8 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
-from sitegen.cache import digest
 from sitegen.config import SiteConfig
+from sitegen.digests import digest
 from sitegen.errors import Problems
 from sitegen.feeds.formats import BY_NAME, FORMATS, FeedFormat
 from sitegen.safepath import UnsafePath, files_inside, output_file

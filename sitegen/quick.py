@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.cache import Stamp, Store, digest, fingerprint, settled
+from sitegen.cache import Stamp, Store, settled
+from sitegen.digests import digest, fingerprint
 from sitegen.fsutil import walk_files
 
 KEY = "quick"  # its blob in the build state

@@ -33,7 +33,7 @@ from itertools import accumulate
 from typing import Any
 
 from sitegen import search, tuning
-from sitegen.cache import digest
+from sitegen.digests import digest
 from sitegen.parallel import ordered_map
 from sitegen.search import MAX_TEXT, TEXT_CHUNK, SearchDoc, Vocab
 from sitegen.searchweights import Weights

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from sitegen import search, searchstate
 from sitegen.build import build_site
-from sitegen.cache import digest
 from sitegen.checks.files import DirFiles
+from sitegen.digests import digest
 from sitegen.incremental import Memo
 from sitegen.output import MemorySink
 from sitegen.search import Compact, SearchDoc, build_index

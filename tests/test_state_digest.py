@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from sitegen.build import build_site
-from sitegen.cache import canonical, fingerprint
 from sitegen.config import NOT_OUTPUT, FeedsConfig, SiteConfig, SitemapConfig
+from sitegen.digests import canonical, fingerprint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 # What every build renders, tracked or not (kinds whose plan lists no dependencies).

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sitegen.cache import BuildState, digest
+from sitegen.cache import BuildState
 from sitegen.checks.links import UNLINKED, PageResult
+from sitegen.digests import digest
 from sitegen.errors import Problem
 
 Reuse = Callable[[str], PageResult | None]
