@@ -16,9 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sitegen import build
-from sitegen.incremental import Memo
-from sitegen.output import MemorySink
+from sitegen.build import orchestrator as build
+from sitegen.build.incremental import Memo
+from sitegen.build.output import MemorySink
 
 
 def main() -> None:

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import sitegen.build as build
+import sitegen.build.orchestrator as build
+import sitegen.build.state.searchindex as searchstate
 import sitegen.parallel as parallel
-import sitegen.search as search
-import sitegen.searchstate as searchstate
+import sitegen.search.index as search
 
 STAGES = [
     (build, ["load_documents", "_site_and_plan", "_fingerprints", "render_jobs"]),

@@ -15,7 +15,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from sitegen.wp.html2md import convert
+from sitegen.wp.html2md.convert import convert
 
 POST_BYTES = 265_000  # the size of the hostile post that once took 75 s
 

@@ -11,7 +11,7 @@ each body padded to about BODY KB (a long news article), then runs, in a child p
 
 and reports each one's peak RSS (ru_maxrss) and time, with the file's size. The reader's peak
 must not grow with the file; the import's grows only with what the importer keeps per post
-(its id, permalink, dates and slug: sitegen.wp.plan.Stub), never with the bodies.
+(its id, permalink, dates and slug: sitegen.wp.importplan.Stub), never with the bodies.
 Not a timed test: a measurement, printed as a Markdown table for benchmarks/RESULTS.md.
 """
 

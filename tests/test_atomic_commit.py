@@ -14,7 +14,7 @@ import pytest
 from kill_support import install_hook, run
 
 from sitegen import transaction
-from sitegen.output import StagedDirSink
+from sitegen.build.output import StagedDirSink
 
 OLD = {
     "keep.html": b"same",

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from sitegen.render import DEFAULT_THEME
+from sitegen.build.render import DEFAULT_THEME
 
 pytestmark = pytest.mark.browser
 

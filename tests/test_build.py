@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
-from sitegen.output import MemorySink
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "2023/09/01/x-wont-use-users-private-data/index.html"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sitehelpers import sitemap_xsd_errors
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
+from sitegen.build.plan import RenderJob, plan_site
 from sitegen.config import load_config
 from sitegen.errors import Problems
-from sitegen.plan import RenderJob, plan_site
-from sitegen.site import assemble_site, load_documents, load_site_info
+from sitegen.site.assemble import assemble_site, load_documents, load_site_info
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 X = "content/posts/2023/09/x-wont-use-users-private-data.md"

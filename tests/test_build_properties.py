@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
 from sitegen.content import dump_document
-from sitegen.output import MemorySink
 from sitegen.safepath import output_file
 
 BASE = "https://mirror.example/sub/"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sitehelpers import static_server
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.safepath import output_file
 from sitegen.urls import prefix_root_links
 

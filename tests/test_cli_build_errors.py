@@ -10,7 +10,7 @@ import pytest
 from cli_support import POST, SEED, sitegen
 from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
 
-from sitegen.render import DEFAULT_THEME
+from sitegen.build.render import DEFAULT_THEME
 
 
 def test_broken_front_matter_points_at_the_unclosed_quote(site: Path) -> None:

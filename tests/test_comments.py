@@ -15,8 +15,8 @@ import pytest
 from comment_support import add_comments
 from feedcheck import check_xml_feed, parse_xml
 
-from sitegen.build import build_site
-from sitegen.importer import ImportOptions, import_paths
+from sitegen.build.orchestrator import build_site
+from sitegen.wp.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 FIXTURE = Path(__file__).parent / "fixtures" / "site"

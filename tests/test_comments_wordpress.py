@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from feedcheck import check_xml_feed, parse_xml
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.wp.mirror import MirrorOptions, mirror_site
 
 pytestmark = pytest.mark.wordpress

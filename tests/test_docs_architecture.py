@@ -14,10 +14,11 @@ DOC = ROOT / "docs" / "architecture.md"
 DOCS = [DOC, ROOT / "docs" / "performance.md"]
 PACKAGE = ROOT / "sitegen"
 
-# A module path as the document writes it: `sitegen/wp/plan.py`, or `wp/plan.py` relative to
+# A module path as the document writes it: `sitegen/wp/importplan.py`, or `wp/importplan.py`
+# relative to
 # the package (the diagram and the tables use the short form).
 _PATH = re.compile(r"(?<![\w/.])(?:sitegen/)?((?:[a-z_0-9]+/)*[a-z_0-9]+\.py)\b")
-# `module.name` or `module.Class.method` in backquotes (not a file name: `plan.py`).
+# `module.name` or `module.Class.method` in backquotes (not a file name: `build/plan.py`).
 FILE_SUFFIXES = {"py", "html", "xml", "json", "toml", "yaml", "txt", "md", "bin", "pickle"}
 _DOTTED = re.compile(r"`([a-z_0-9]+)\.([A-Za-z_][A-Za-z_0-9]*)")
 

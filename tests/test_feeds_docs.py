@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from sitegen.build.redirects import FEED_ALIASES, LEGACY_FEED_FILES, QUERY_FEEDS
 from sitegen.config import FeedsConfig
 from sitegen.feeds import FeedItem, FeedMeta
-from sitegen.redirects import FEED_ALIASES, LEGACY_FEED_FILES, QUERY_FEEDS
 
 ROOT = Path(__file__).parent.parent
 DOC = (ROOT / "docs" / "feeds.md").read_text()

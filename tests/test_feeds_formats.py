@@ -12,7 +12,9 @@ import pytest
 from comment_support import add_comments
 from serve_helpers import get, running
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
+from sitegen.build.plan import feed_jobs
+from sitegen.build.redirects import FEED_BASES
 from sitegen.config import FeedsConfig, load_config
 from sitegen.errors import Problems
 from sitegen.feeds.formats import (
@@ -25,15 +27,13 @@ from sitegen.feeds.formats import (
     is_feed,
 )
 from sitegen.mediatypes import content_type
-from sitegen.plan import feed_jobs
 from sitegen.publish.localsite import scan_site
-from sitegen.publish.plan import FEEDS, phase_of
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
-from sitegen.redirects import FEED_BASES
+from sitegen.publish.uploadplan import FEEDS, phase_of
 from sitegen.serve import BuildOutcome
 from sitegen.serve.files import DirectoryFiles
-from sitegen.site import assemble_site, load_documents, load_site_info
+from sitegen.site.assemble import assemble_site, load_documents, load_site_info
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 ROOT = "/web/"  # the fixture site's base path

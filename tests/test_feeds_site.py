@@ -21,9 +21,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from feedcheck import ATOM, absolute, check_json_feed, check_xml_feed, jing_atom, parse_xml
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.checks.feeds import check_feeds
-from sitegen.importer import ImportOptions, import_paths
+from sitegen.wp.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 WP_HOME = "http://127.0.0.1:8089/web"  # where the corpus's WordPress ran

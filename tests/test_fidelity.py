@@ -14,7 +14,7 @@ import pytest
 
 from sitegen.markdown import render_markdown
 from sitegen.wp import wpformat
-from sitegen.wp.html2md import html_to_markdown
+from sitegen.wp.html2md.convert import html_to_markdown
 from sitegen.wp.sanitize import sanitize_html
 from tests.fidelity import visible
 

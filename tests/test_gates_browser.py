@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from sitehelpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_FLAGS, static_server
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 
 pytestmark = pytest.mark.browser
 

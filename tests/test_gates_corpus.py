@@ -21,10 +21,10 @@ from sitehelpers import (
     vnu_errors,
 )
 
-from sitegen.build import BuildReport, build_site
+from sitegen.build.orchestrator import BuildReport, build_site
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
-from sitegen.importer import ImportOptions, import_paths
+from sitegen.wp.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 ORIGINAL = "127.0.0.1:8089"  # where the corpus's WordPress ran

@@ -16,14 +16,14 @@ import pytest
 from cli_support import POST, SITE, sitegen
 
 from sitegen import safepath
-from sitegen.build import build_site
+from sitegen.build.incremental import Memo
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink, StagedDirSink
+from sitegen.build.redirects import render_headers, render_redirects
 from sitegen.config import SiteConfig, load_config
 from sitegen.content import parse_document
 from sitegen.errors import Problems, SitegenError
-from sitegen.incremental import Memo
-from sitegen.output import MemorySink, StagedDirSink
-from sitegen.redirects import render_headers, render_redirects
-from sitegen.site import Site, assemble_site, load_site_info
+from sitegen.site.assemble import Site, assemble_site, load_site_info
 
 INJECT = "x\n/* https://evil.example/:splat 302!\n/z"
 
@@ -210,7 +210,7 @@ def test_the_staged_sink_refuses_a_folder_that_links_out(tmp_path: Path) -> None
 
 
 def test_the_output_file_of_a_path_comes_from_the_gate() -> None:
-    from sitegen.plan import RenderJob
+    from sitegen.build.plan import RenderJob
 
     assert RenderJob(path="%e0%a4%b9/", kind="page").output == "ह/index.html"
     with pytest.raises(safepath.UnsafePath):

@@ -17,9 +17,10 @@ from cli_support import sitegen
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sitegen import hostrules, safepath
+from sitegen import safepath
+from sitegen.build import hostrules
+from sitegen.build.redirects import Redirect
 from sitegen.errors import SitegenError
-from sitegen.redirects import Redirect
 
 # What a config parser might read as syntax, in the forms the content gate lets through (the
 # decoded `"`, `{`, space of `%22`, `%7B`, `%20` reach nginx's and Apache's rules as they are),

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.markdown import render_markdown
-from sitegen.wp.html2md import DEFAULT_IFRAME_HOSTS, ConvertOptions, html_to_markdown
+from sitegen.wp.html2md.convert import DEFAULT_IFRAME_HOSTS, ConvertOptions, html_to_markdown
 
 CASES = Path(__file__).parent / "cases" / "html2md"
 

@@ -14,16 +14,16 @@ import pytest
 
 from sitegen import parallel, tuning
 from sitegen.errors import Problems
-from sitegen.importer import ImportOptions, import_paths
 from sitegen.markdown import render_markdown
 from sitegen.tuning import Tuning
-from sitegen.wp import html2md
 from sitegen.wp.export import parse_post
-from sitegen.wp.html2md import convert, html_to_markdown
-from sitegen.wp.html2md_blocks import MAX_NESTING
-from sitegen.wp.html2md_tree import Context, parse
+from sitegen.wp.html2md import convert as html2md
+from sitegen.wp.html2md.blocks import MAX_NESTING
+from sitegen.wp.html2md.convert import convert, html_to_markdown
+from sitegen.wp.html2md.tree import Context, parse
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
 from sitegen.wp.html5parse import parse as parse_html
+from sitegen.wp.importer import ImportOptions, import_paths
 from sitegen.wp.normalize import body_markdown
 
 FIXTURES = Path(__file__).parent / "fixtures"

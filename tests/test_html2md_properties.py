@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.markdown import make_markdown, render_markdown
-from sitegen.wp.html2md import html_to_markdown
+from sitegen.wp.html2md.convert import html_to_markdown
 from sitegen.wp.sanitize import sanitize_html
 from tests.fidelity import visible
 

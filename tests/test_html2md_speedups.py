@@ -7,10 +7,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.wp.html2md_emphasis import BREAK, KINDS, _pairs
-from sitegen.wp.html2md_escape import escape_text
-from sitegen.wp.html2md_inline import tidy
-from sitegen.wp.html2md_tree import fold
+from sitegen.wp.html2md.emphasis import BREAK, KINDS, _pairs
+from sitegen.wp.html2md.escape import escape_text
+from sitegen.wp.html2md.inline import tidy
+from sitegen.wp.html2md.tree import fold
 
 MARKERS = [m for kind in KINDS.values() for m in kind[:2]]
 texts = st.lists(

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
-from sitegen.importer import ImportOptions, import_paths
-from sitegen.views import ImageView, PostView
+from sitegen.build.orchestrator import build_site
+from sitegen.site.views import ImageView, PostView
+from sitegen.wp.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 _IMG = re.compile(r"<img\b[^>]*>")

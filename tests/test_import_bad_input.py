@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.importer import ImportOptions, ImportReport, import_paths
+from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"
 GOOD = json.loads(SEED.read_text())

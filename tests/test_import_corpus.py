@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sitegen.content import parse_document
-from sitegen.importer import ImportOptions, ImportReport, import_paths
 from sitegen.model import Document
+from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 

@@ -11,8 +11,8 @@ import pytest
 from cli_support import sitegen
 from fetch_server import Reply, serve
 
-from sitegen.importer import ImportOptions, import_paths
 from sitegen.wp.fetch import FetchOptions
+from sitegen.wp.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 HOST = "http://127.0.0.1:8089"

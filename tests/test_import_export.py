@@ -116,7 +116,7 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 
 def test_embedded_terms_of_other_taxonomies_are_not_tags(tmp_path: Path) -> None:
-    from sitegen.importer import ImportOptions, import_paths
+    from sitegen.wp.importer import ImportOptions, import_paths
 
     post = json.loads((CORPUS / "posts-embed-page-1.json").read_text())[0]
     genre = {"id": post["tags"][0], "slug": "genre-x", "name": "X", "taxonomy": "genre"}

@@ -12,7 +12,7 @@ import difflib
 import shutil
 from pathlib import Path
 
-from sitegen.importer import ImportOptions, import_paths
+from sitegen.wp.importer import ImportOptions, import_paths
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -14,9 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.errors import Problems
-from sitegen.wp import plan
+from sitegen.wp import importplan as plan
 from sitegen.wp.export import WpMedia
-from sitegen.wp.html2md import ConvertOptions, convert
+from sitegen.wp.html2md.convert import ConvertOptions, convert
 from sitegen.wp.manifest import Manifest
 from sitegen.wp.normalize import (
     SiteMaps,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cli_support import sitegen
 
-from sitegen.importer import ImportOptions, import_paths
+from sitegen.wp.importer import ImportOptions, import_paths
 
 SUBSET = Path(__file__).parent / "fixtures" / "wp-subset"
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sitegen.content import dump_document, parse_document
 from sitegen.errors import Problems
 from sitegen.wp.export import WpTerm, WpUser, parse_post
+from sitegen.wp.importplan import Stub, _file, _home_from_link, _path, zone_name
 from sitegen.wp.normalize import (
     SiteMaps,
     local_date,
@@ -25,7 +26,6 @@ from sitegen.wp.normalize import (
     relative_path,
     summary_text,
 )
-from sitegen.wp.plan import Stub, _file, _home_from_link, _path, zone_name
 from sitegen.wp.text import plain_text
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sitegen.content import parse_document
-from sitegen.importer import ImportOptions, ImportReport, import_paths
+from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 
 SUBSET = Path(__file__).parent / "fixtures" / "wp-subset"
 POST = "posts/2024/03/vayu-wireless-outage-hits-users-in-kolkata.md"

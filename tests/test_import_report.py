@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from fetch_server import FakeWordPress, serve
 
 from sitegen.cli import main
-from sitegen.importer import NOT_CARRIED, ImportOptions, import_paths
+from sitegen.wp.importer import NOT_CARRIED, ImportOptions, import_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "wxr" / "small-1.1.xml"

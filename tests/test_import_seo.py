@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.content import parse_document
 from sitegen.errors import SitegenError
-from sitegen.importer import ImportOptions, import_paths
 from sitegen.wp import seo
+from sitegen.wp.importer import ImportOptions, import_paths
 
 SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"
 HOME = "https://telecomlive.in/web/"

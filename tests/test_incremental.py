@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cache import (
+from sitegen.build.state.store import (
     RACY_NS,
     BuildState,
     Changes,

@@ -19,14 +19,15 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks import formats, generate
-from sitegen import parallel, searchstate
-from sitegen.build import build_site
+from sitegen import parallel
+from sitegen.build.orchestrator import build_site
+from sitegen.build.render import DEFAULT_THEME
+from sitegen.build.state import searchindex as searchstate
 from sitegen.checks.files import DirFiles
 from sitegen.content import dump_document, split_document
-from sitegen.importer import ImportOptions, import_paths
-from sitegen.render import DEFAULT_THEME
 from sitegen.serve import MemoryFiles, site_builder
 from sitegen.tuning import tuned
+from sitegen.wp.importer import ImportOptions, import_paths
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 BASE_URL = "https://news.example.org/web/"  # the fixture's own, so both ways build the same

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sitehelpers import internal_links, static_server, status
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 

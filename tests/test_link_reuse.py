@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.checks import links
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 from serve_helpers import get, memory_builder, running
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.mediatypes import BY_EXTENSION, content_type, essence
 from sitegen.publish.localsite import scan_site
 from sitegen.publish.settings import PublishSettings

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from sitegen import parallel, tuning
-from sitegen.build import build_site
+from sitegen.build.incremental import Memo, unpack
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink
+from sitegen.build.state.searchindex import Docs, PackedTexts
 from sitegen.checks.files import DirFiles
-from sitegen.incremental import Memo, unpack
-from sitegen.output import MemorySink
-from sitegen.searchstate import Docs, PackedTexts
 from sitegen.tuning import Tuning
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"

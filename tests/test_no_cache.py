@@ -13,10 +13,10 @@ from unittest import mock
 from cli_support import sitegen
 
 from sitegen import tuning
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
+from sitegen.build.plan import RenderJob
+from sitegen.build.render import Renderer
 from sitegen.checks.files import DirFiles
-from sitegen.plan import RenderJob
-from sitegen.render import Renderer
 from sitegen.serve import site_builder
 from sitegen.tuning import tuned
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink, Output, file_key
 from sitegen.errors import Problems
-from sitegen.output import MemorySink, Output, file_key
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"

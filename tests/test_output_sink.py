@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sitegen.output import StagedDirSink
+from sitegen.build.output import StagedDirSink
 
 
 def files(root: Path) -> dict[str, bytes]:

@@ -26,8 +26,8 @@ from click.testing import CliRunner
 from sitehelpers import internal_links, status
 
 import sitegen
+from sitegen.build.render import DEFAULT_THEME, default_theme
 from sitegen.cli import main
-from sitegen.render import DEFAULT_THEME, default_theme
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEELHOUSE = ROOT / ".wheelhouse"
@@ -167,7 +167,7 @@ def test_the_installed_wheel_carries_the_theme_and_builds_like_the_checkout(
     assert version == f"sitegen, version {sitegen.__version__}\n"
 
     where = _run(
-        [installed / "python", "-c", "import sitegen.render as r; print(r.DEFAULT_THEME)"],
+        [installed / "python", "-c", "import sitegen.build.render as r; print(r.DEFAULT_THEME)"],
         tmp_path,
         env,
     )

@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
-from sitegen import importer, parallel, tuning
-from sitegen.build import BuildReport, build_site
+from sitegen import parallel, tuning
+from sitegen.build.orchestrator import BuildReport, build_site
+from sitegen.build.render import DEFAULT_THEME
 from sitegen.checks.files import DirFiles
-from sitegen.importer import ImportOptions, import_paths
-from sitegen.render import DEFAULT_THEME
 from sitegen.tuning import Tuning
+from sitegen.wp import importer
+from sitegen.wp.importer import ImportOptions, import_paths
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 

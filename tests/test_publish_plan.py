@@ -16,7 +16,6 @@ from sitegen.errors import SitegenError
 from sitegen.feeds.formats import FORMATS
 from sitegen.mediatypes import ATOM, RSS, content_type, is_compressible
 from sitegen.publish.localsite import scan_site
-from sitegen.publish.plan import ASSETS, FEEDS, HOME, PAGES, SITEMAPS, phase_of, plan_sync
 from sitegen.publish.settings import (
     DAY,
     IMMUTABLE,
@@ -27,6 +26,7 @@ from sitegen.publish.settings import (
     parse_settings,
 )
 from sitegen.publish.store import ObjectMeta
+from sitegen.publish.uploadplan import ASSETS, FEEDS, HOME, PAGES, SITEMAPS, phase_of, plan_sync
 
 SITE = Path(__file__).parent / "fixtures" / "publish-site"
 HTML = "text/html; charset=utf-8"

@@ -21,8 +21,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from publish_support import drop_bucket, new_bucket, s3_client, s3_endpoint
 
-from sitegen import hostrules
-from sitegen.build import build_site
+from sitegen.build import hostrules
+from sitegen.build.orchestrator import build_site
 from sitegen.publish.localsite import scan_site
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import StoreOptions, open_store

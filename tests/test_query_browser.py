@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from sitehelpers import CHROMIUM, CHROMIUM_FLAGS, static_server
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"

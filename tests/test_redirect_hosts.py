@@ -24,10 +24,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from serve_helpers import memory_builder, running
 
-from sitegen import hostrules
-from sitegen.build import build_site
-from sitegen.importer import ImportOptions, import_paths
-from sitegen.redirects import Redirect
+from sitegen.build import hostrules
+from sitegen.build.orchestrator import build_site
+from sitegen.build.redirects import Redirect
+from sitegen.wp.importer import ImportOptions, import_paths
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"

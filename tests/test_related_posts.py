@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sitegen.errors import Problems
 from sitegen.model import Document, SiteInfo, Term
-from sitegen.site import Site, assemble_site, related_posts
+from sitegen.site.assemble import Site, assemble_site, related_posts
 
 START = datetime(2020, 1, 1, tzinfo=UTC)
 

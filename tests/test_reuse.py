@@ -1,4 +1,5 @@
-"""serve's shortcut (sitegen.reuse): after an edit to posts' bodies only, the site and its plan
+"""serve's shortcut (sitegen.build.reuse): after an edit to posts' bodies only, the site and its
+plan
 are last build's; any other edit assembles and plans again. Either way: a clean build's bytes."""
 
 from __future__ import annotations
@@ -8,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.build
-from sitegen.build import build_site
+import sitegen.build.orchestrator
+from sitegen.build.incremental import Memo
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink
 from sitegen.checks.files import DirFiles
 from sitegen.content import dump_document, split_document
-from sitegen.incremental import Memo
-from sitegen.output import MemorySink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
@@ -47,13 +48,13 @@ def test_only_a_body_edit_reuses_the_plan(
     sink, memo = MemorySink(), Memo()
     assert build_site(site, sink=sink, memo=memo, check_links=False).committed
     calls: list[int] = []
-    real = sitegen.build.assemble_site
+    real = sitegen.build.orchestrator.assemble_site
 
     def counting(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(sitegen.build, "assemble_site", counting)
+    monkeypatch.setattr(sitegen.build.orchestrator, "assemble_site", counting)
     _edit(site, **change)
     report = build_site(site, sink=sink, memo=memo, check_links=False)
     assert report.committed and len(calls) == assembled

@@ -12,11 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from sitehelpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_FLAGS, static_server
 
-from sitegen.build import build_site
+from sitegen.build.incremental import Memo, render_bodies
+from sitegen.build.orchestrator import build_site
 from sitegen.errors import Problems
-from sitegen.importer import ImportOptions, import_paths
-from sitegen.incremental import Memo, render_bodies
-from sitegen.search import html_text, tokenize
+from sitegen.search.index import html_text, tokenize
+from sitegen.wp.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 pytestmark = pytest.mark.browser

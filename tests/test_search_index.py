@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.search import DOC_CHUNK, SearchDoc, build_index, html_text, shard_key, tokenize
+from sitegen.search.index import DOC_CHUNK, SearchDoc, build_index, html_text, shard_key, tokenize
 
 
 def test_tokenizer_keeps_indic_words_whole() -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import search
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
+from sitegen.search import index as search
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"

@@ -1,5 +1,5 @@
 """The search index a build makes from the last one's state equals a clean build's, byte for
-byte, whatever changed; and it redoes only what changed (sitegen.searchstate)."""
+byte, whatever changed; and it redoes only what changed (sitegen.build.state.searchindex)."""
 
 from __future__ import annotations
 
@@ -16,15 +16,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen import search, searchstate
-from sitegen.build import build_site
+from sitegen.build.incremental import Memo
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink
+from sitegen.build.state import searchindex as searchstate
+from sitegen.build.state.searchindex import Docs, SearchState, index_files
 from sitegen.checks.files import DirFiles
 from sitegen.digests import digest
-from sitegen.incremental import Memo
-from sitegen.output import MemorySink
-from sitegen.search import Compact, SearchDoc, build_index
-from sitegen.searchstate import Docs, SearchState, index_files
-from sitegen.searchweights import Weights
+from sitegen.search import index as search
+from sitegen.search.index import Compact, SearchDoc, build_index
+from sitegen.search.weights import Weights
 from sitegen.tuning import Tuning, tuned
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from serve_helpers import EventStream, get
 
-from sitegen.render import DEFAULT_THEME
+from sitegen.build.render import DEFAULT_THEME
 from sitegen.serve import Preview, site_builder, watch_targets
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"

@@ -16,9 +16,9 @@ import jinja2
 import pytest
 
 from sitegen import speedups, tuning
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
+from sitegen.build.render import make_env, theme_dirs
 from sitegen.checks.files import DirFiles
-from sitegen.render import make_env, theme_dirs
 from sitegen.tuning import Tuning, tuned
 
 SITE = Path(__file__).parent / "fixtures" / "site"

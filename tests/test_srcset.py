@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from sitegen.markdown import render_markdown
-from sitegen.wp.html2md import ConvertOptions, html_to_markdown
-from sitegen.wp.html2md_blocks import GALLERY_SIZES
+from sitegen.wp.html2md.blocks import GALLERY_SIZES
+from sitegen.wp.html2md.convert import ConvertOptions, html_to_markdown
 from sitegen.wp.sanitize import safe_url, sanitize_html
 from sitegen.wp.srcset import (
     MAX_CANDIDATES,

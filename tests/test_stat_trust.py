@@ -1,5 +1,5 @@
 """What a build trusts by `stat` alone, and what it must not: the parsed-documents cache
-(sitegen.doccache) and the stamps of previous outputs (BuildState.stamps).
+(sitegen.build.state.documents) and the stamps of previous outputs (BuildState.stamps).
 
 Each test changes a file in a way a stat-based cache could miss, and checks the build saw it:
 the output equals a clean build's."""
@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-import sitegen.incremental
-from sitegen.build import build_site
-from sitegen.incremental import Memo
-from sitegen.output import MemorySink
+import sitegen.build.incremental
+from sitegen.build.incremental import Memo
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
@@ -59,13 +59,13 @@ def _documents(site: Path, garbage: bytes | None = None) -> list[str]:
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
-    real = sitegen.incremental.parse_document  # type: ignore[attr-defined]
+    real = sitegen.build.incremental.parse_document  # type: ignore[attr-defined]
 
     def counting(text: str, source: str, *zone: object) -> object:
         parsed.append(source)
         return real(text, source, *zone)
 
-    monkeypatch.setattr(sitegen.incremental, "parse_document", counting)
+    monkeypatch.setattr(sitegen.build.incremental, "parse_document", counting)
     return parsed
 
 
@@ -143,13 +143,13 @@ def test_serve_lists_content_again_only_when_a_folder_changed(
     sink, memo = MemorySink(), Memo()
     assert build_site(site, sink=sink, memo=memo, check_links=False).committed
     listed: list[int] = []
-    real = sitegen.incremental.content_sources  # type: ignore[attr-defined]
+    real = sitegen.build.incremental.content_sources  # type: ignore[attr-defined]
 
     def counting(site_dir: Path) -> object:
         listed.append(1)
         return real(site_dir)
 
-    monkeypatch.setattr(sitegen.incremental, "content_sources", counting)
+    monkeypatch.setattr(sitegen.build.incremental, "content_sources", counting)
     post = site / POST
     post.write_text(post.read_text() + "\nAn edit in place.\n")  # the folder does not change
     assert build_site(site, sink=sink, memo=memo, check_links=False).committed

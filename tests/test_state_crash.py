@@ -14,7 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -24,14 +24,14 @@ POST_OUT = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
 # Kills the build after the KILL_AT-th table of its state is written, inside the transaction.
 SITECUSTOMIZE = """
 import os, signal
-import sitegen.cache
-_real, _calls = sitegen.cache._sync, [0]
+import sitegen.build.state.store
+_real, _calls = sitegen.build.state.store._sync, [0]
 def _sync(*args):
     _real(*args)
     _calls[0] += 1
     if _calls[0] == int(os.environ["KILL_AT"]):
         os.kill(os.getpid(), signal.SIGKILL)
-sitegen.cache._sync = _sync
+sitegen.build.state.store._sync = _sync
 """
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.config import NOT_OUTPUT, FeedsConfig, SiteConfig, SitemapConfig
 from sitegen.digests import canonical, fingerprint
 

@@ -22,7 +22,7 @@ from sitegen.errors import Problems, SitegenError
 from sitegen.wp.fetch import FetchError, FetchOptions
 from sitegen.wp.gone import forget_gone, load_gone, remove_gone
 from sitegen.wp.manifest import Entry, Manifest, save_manifest, sha256
-from sitegen.wp.sync import CURRENT_DIR, RAW_DIR, SyncOptions, SyncState, fetch_site, finish
+from sitegen.wp.pull import CURRENT_DIR, RAW_DIR, SyncOptions, SyncState, fetch_site, finish
 
 
 def options() -> SyncOptions:
@@ -153,6 +153,6 @@ def test_gone_posts_leave_unless_edited_by_hand(tmp_path: Path) -> None:
 
 
 def test_stamp_names_are_utc(tmp_path: Path) -> None:
-    from sitegen.wp.sync import stamp
+    from sitegen.wp.pull import stamp
 
     assert stamp(datetime(2026, 11, 28, 10, 15, tzinfo=UTC)) == "2026-11-28T101500Z"

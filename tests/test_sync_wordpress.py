@@ -22,9 +22,9 @@ import yaml
 from click.testing import CliRunner
 
 from sitegen.cli import main
-from sitegen.importer import ImportOptions, import_paths
+from sitegen.wp.importer import ImportOptions, import_paths
 from sitegen.wp.mirror import MirrorOptions, MirrorReport, mirror_site
-from sitegen.wp.sync import SyncState
+from sitegen.wp.pull import SyncState
 
 pytestmark = pytest.mark.wordpress
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
-from sitegen.render import DEFAULT_THEME
+from sitegen.build.orchestrator import build_site
+from sitegen.build.render import DEFAULT_THEME
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "public/2023/09/01/x-wont-use-users-private-data/index.html"
@@ -85,7 +85,7 @@ def test_undefined_variable_names_template_and_line_once(site: Path) -> None:
     assert not report.committed
     assert [p.render() for p in report.problems.errors] == [
         "themes/mine/templates/post.html:3: error: template: "
-        "'sitegen.views.PostView object' has no attribute 'titel'\n"
+        "'sitegen.site.views.PostView object' has no attribute 'titel'\n"
         "  hint: fix the template; `sitegen build` names every broken one"
     ]  # one problem, although five posts use the template
 
@@ -102,7 +102,7 @@ def test_syntax_error_names_template_and_line(site: Path) -> None:
 
 
 def test_featured_image_is_not_repeated_when_the_body_shows_it() -> None:
-    from sitegen.views import shows_image
+    from sitegen.site.views import shows_image
 
     body = '<p>x</p><figure><img src="/media/ab/photo-1024x683.jpg" alt=""></figure>'
     assert shows_image(body, "https://example.org/wp-content/uploads/2024/05/photo.jpg")

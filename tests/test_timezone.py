@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import build_site
-from sitegen.wp.plan import zone_name
+from sitegen.build.orchestrator import build_site
+from sitegen.wp.importplan import zone_name
 from sitegen.zones import site_zone
 
 LATE = "2024-03-31T23:30:00"  # no offset: 23:30 in the site's zone, 18:00 UTC in Kolkata

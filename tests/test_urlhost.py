@@ -12,7 +12,7 @@ from cli_support import SITE, sitegen
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.wp.html2md import ConvertOptions, html_to_markdown
+from sitegen.wp.html2md.convert import ConvertOptions, html_to_markdown
 from sitegen.wp.normalize import relative_path, url_key
 from sitegen.wp.sanitize import DEFAULT_IFRAME_HOSTS, http_host, iframe_allowed, sanitize_html
 from sitegen.wp.urlhost import embed_host, host_key, web_host

@@ -16,9 +16,9 @@ from cli_support import sitegen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import build_site
-from sitegen.importer import ImportOptions, ImportReport, import_paths
+from sitegen.build.orchestrator import build_site
 from sitegen.wp.export import WpPost
+from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 from sitegen.wp.sources import SideData, Source, read_posts
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"

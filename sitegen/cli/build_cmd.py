@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sitegen.build import build_site
+from sitegen.build.orchestrator import build_site
 from sitegen.tuning import tuned
 
 PROGRESS_FROM = 200  # jobs; smaller builds finish before a bar would be worth drawing

@@ -7,14 +7,14 @@ from pathlib import Path
 import click
 
 from sitegen import transaction
-from sitegen.cache import load_built_for
+from sitegen.build.state.store import load_built_for
 from sitegen.checks.feeds import check_feeds, feed_names
 from sitegen.checks.files import DirFiles
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
 from sitegen.config import load_config
 from sitegen.errors import Problems, SitegenError
-from sitegen.site import load_site_info
+from sitegen.site.assemble import load_site_info
 
 
 @click.command("check")

@@ -1,4 +1,4 @@
-"""`sitegen import PATH...`: parse options, call sitegen.importer, print the summary."""
+"""`sitegen import PATH...`: parse options, call sitegen.wp.importer, print the summary."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import click
 
 from sitegen.cli.import_from import live_options
-from sitegen.importer import ImportOptions, ImportReport, import_paths
 from sitegen.wp.fetch import FetchOptions
+from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar

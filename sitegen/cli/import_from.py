@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 import click
 
 from sitegen.errors import SitegenError
-from sitegen.importer import ImportOptions
 from sitegen.wp.fetch import FetchOptions
+from sitegen.wp.importer import ImportOptions
 from sitegen.wp.mirror import MirrorOptions, MirrorReport, mirror_site
-from sitegen.wp.sync import SyncOptions
+from sitegen.wp.pull import SyncOptions
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar

@@ -10,8 +10,8 @@ import click
 
 from sitegen.errors import Problem, SitegenError
 from sitegen.publish.deploy import PublishRequest, plan_publish
-from sitegen.publish.plan import Plan
 from sitegen.publish.sync import SyncResult, execute
+from sitegen.publish.uploadplan import Plan
 
 
 def fail(err: SitegenError) -> NoReturn:

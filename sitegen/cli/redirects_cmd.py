@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from sitegen import hostrules
+from sitegen.build import hostrules
 from sitegen.config import load_config
 from sitegen.errors import Problems, SitegenError
-from sitegen.site import load_site_info
+from sitegen.site.assemble import load_site_info
 
 # Where each file goes; none of them belongs in the published folder (a server config served
 # as a page tells the world how the server is set up), except Apache's, which must be there.

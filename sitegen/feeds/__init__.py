@@ -1,6 +1,6 @@
 """Feeds that keep every subscriber of the WordPress site: RSS 2.0, Atom 1.0, JSON Feed 1.1.
 
-The build (sitegen/feedjobs.py) turns posts into `FeedItem`s and calls one writer per format;
+The build (sitegen/build/feedjobs.py) turns posts into `FeedItem`s and calls one writer per format;
 each writer is a pure function of its input and returns the exact bytes to publish. Where each
 format is published, what it is served as and which lists have it: `sitegen.feeds.formats`
 (`feed/index.xml` (RSS), `feed/atom/index.xml`, `feed/json/index.json`, and the same RSS and

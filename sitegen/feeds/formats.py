@@ -20,7 +20,7 @@ from sitegen.feeds.rss import render_rss
 Writer = Callable[[FeedMeta, Sequence[FeedItem]], bytes]
 LIST_KINDS = ("home", "category", "tag", "author")  # the lists a feed can follow, in order
 # Comment feeds, WordPress's too: the site's latest comments at `comments/feed/` and each
-# post's at `<post>/feed/`. Published only for a site with comments (sitegen.plan).
+# post's at `<post>/feed/`. Published only for a site with comments (sitegen.build.plan).
 COMMENT_KINDS = ("comments", "post")
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import transaction
+from sitegen.build.hostrules import table_from_netlify
 from sitegen.errors import Problems, SitegenError
 from sitegen.feeds.formats import is_feed
-from sitegen.hostrules import table_from_netlify
 from sitegen.mediatypes import content_type, is_compressible
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta

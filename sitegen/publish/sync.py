@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 from sitegen import __version__
 from sitegen.errors import SitegenError
 from sitegen.publish.localsite import LocalObject
-from sitegen.publish.plan import PHASE_NAMES, Plan, Upload, plan_sync
 from sitegen.publish.settings import glob_match
 from sitegen.publish.store import NotFoundError, ObjectMeta, ObjectStore, RemoteObject, StoreError
+from sitegen.publish.uploadplan import PHASE_NAMES, Plan, Upload, plan_sync
 
 MANIFEST_KEY = ".sitegen-publish.json"
 ARCHIVE_MARKER = ".sitegen-archive"  # written by `sitegen archive` at the root of an archive

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sitegen import speedups, transaction
-from sitegen.build import build_site
+from sitegen.build.incremental import Memo
+from sitegen.build.orchestrator import build_site
+from sitegen.build.output import MemorySink
+from sitegen.build.render import DEFAULT_THEME
 from sitegen.errors import Problems, SitegenError
-from sitegen.incremental import Memo
-from sitegen.output import MemorySink
-from sitegen.render import DEFAULT_THEME
 from sitegen.serve.files import DirectoryFiles, MemoryFiles
 from sitegen.serve.types import Builder, BuildOutcome
 

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from sitegen.errors import Problems, SitegenError
 from sitegen.wp.export import WpComment, WpPost
-from sitegen.wp.html2md import ConvertOptions, convert
+from sitegen.wp.html2md.convert import ConvertOptions, convert
 from sitegen.wp.normalize import SiteMaps, local_date, make_rewriter
 from sitegen.wp.sanitize import safe_url
 from sitegen.wp.text import plain_text

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import Problems
-from sitegen.importer import ImportOptions, ImportReport, import_paths
 from sitegen.safepath import UnsafePath
 from sitegen.wp.fetch import HttpClient
 from sitegen.wp.gone import Removal, forget_gone, remove_gone
+from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 from sitegen.wp.media import (
     MediaMirror,
     MediaReport,
@@ -28,7 +28,7 @@ from sitegen.wp.media import (
     rewrite_media_item,
     rewrite_post,
 )
-from sitegen.wp.sync import (
+from sitegen.wp.pull import (
     COMMENTS,
     IMPORT_DIR,
     SIDE,

@@ -22,8 +22,8 @@ from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.model import Term
 from sitegen.wp import seo
 from sitegen.wp.export import WpMedia, WpPost, WpTerm, WpUser
-from sitegen.wp.html2md import ConvertOptions, convert
-from sitegen.wp.html2md_blocks import MAX_NESTING
+from sitegen.wp.html2md.blocks import MAX_NESTING
+from sitegen.wp.html2md.convert import ConvertOptions, convert
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING
 from sitegen.wp.srcset import KnownImage, known_images
 from sitegen.wp.text import plain_text

@@ -38,7 +38,7 @@ def code_hash() -> str:
     package = Path(__file__).parent.parent
     files = sorted(
         [
-            *(package / "wp").glob("*.py"),
+            *(package / "wp").rglob("*.py"),
             *(package / n for n in ("content.py", "model.py", "yaml_emit.py")),
         ]
     )

@@ -1,6 +1,6 @@
-// sitegen's static search: reads the index that sitegen/search.py writes under search/,
+// sitegen's static search: reads the index that sitegen/search/index.py writes under search/,
 // loading only the shards that the query's words need. No server, no other host.
-// The tokenizer must stay identical to sitegen/search.py's tokenize().
+// The tokenizer must stay identical to sitegen/search/index.py's tokenize().
 (function () {
   "use strict";
   var MARKS = "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed" +

@@ -13,15 +13,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from sitegen.wp.html2md_emphasis import BREAK, resolve
-from sitegen.wp.html2md_escape import (
+from sitegen.wp.html2md.emphasis import BREAK, resolve
+from sitegen.wp.html2md.escape import (
     escape_line_start,
     html_escape,
     link_destination,
 )
-from sitegen.wp.html2md_inline import render_inline, tidy
-from sitegen.wp.html2md_tables import html_block, table
-from sitegen.wp.html2md_tree import (
+from sitegen.wp.html2md.inline import render_inline, tidy
+from sitegen.wp.html2md.tables import html_block, table
+from sitegen.wp.html2md.tree import (
     BLOCKS,
     DROPPED,
     Context,

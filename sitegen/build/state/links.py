@@ -3,7 +3,8 @@
 A page's broken links are a function of its own bytes, the set of file names in the output,
 `_redirects` (and the base path), and the ids of the pages its `#fragment` links point into.
 When all of those are as they were, last build's result is this build's: a build that changes
-one post re-parses a few dozen pages instead of 20,000. Kept in the build state (sitegen.cache).
+one post re-parses a few dozen pages instead of 20,000. Kept in the build state
+(sitegen.build.state.store).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sitegen.cache import BuildState
+from sitegen.build.state.store import BuildState
 from sitegen.checks.links import UNLINKED, PageResult
 from sitegen.digests import digest
 from sitegen.errors import Problem

@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
-from sitegen.wp.html2md_emphasis import BREAK, resolve
-from sitegen.wp.html2md_escape import html_escape
-from sitegen.wp.html2md_inline import open_tag, render_inline, tidy
-from sitegen.wp.html2md_tree import DROPPED, Context, Node, fold, has_block, nodes, tag
+from sitegen.wp.html2md.emphasis import BREAK, resolve
+from sitegen.wp.html2md.escape import html_escape
+from sitegen.wp.html2md.inline import open_tag, render_inline, tidy
+from sitegen.wp.html2md.tree import DROPPED, Context, Node, fold, has_block, nodes, tag
 from sitegen.wp.sanitize import ALLOWED_TAGS, iframe_allowed, safe_url, sanitize_html, tag_set
 
 _SECTIONS = frozenset({"thead", "tbody", "tfoot"})

@@ -3,13 +3,14 @@ does nothing, in the time it takes to `stat` the files.
 
 Every incremental build still loads, parses and plans the whole site to find what changed; at
 10,000 posts that alone is seconds. Here the last successful build without a single warning
-records a digest of the stamp (sitegen.cache.Stamp) of every input file (sitegen.toml, content/,
+records a digest of the stamp (sitegen.build.state.store.Stamp) of every input file (sitegen.toml,
+content/,
 static/, the theme folders) with the options it ran with, and of every output file. The next
 build compares both before loading anything; equal digests mean nothing can have changed.
 
 The snapshot is trusted only if every input had settled when it was taken (the build state's
 racy rule); otherwise the build goes the normal way (always correct, only slower). Kept in the
-build state (sitegen.cache) as the `quick` blob.
+build state (sitegen.build.state.store) as the `quick` blob.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.cache import Stamp, Store, settled
+from sitegen.build.state.store import Stamp, Store, settled
 from sitegen.digests import digest, fingerprint
 from sitegen.fsutil import walk_files
 

@@ -21,7 +21,7 @@ import json
 from collections import defaultdict
 from urllib.parse import unquote
 
-from sitegen.site import Site
+from sitegen.site.assemble import Site
 
 LOOKUP_DIR = "wp-lookup/"
 SHARD = 1000  # ids per file: the script asks for floor(id / SHARD)

@@ -17,10 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sitegen.build.plan import RenderJob
 from sitegen.errors import Problem
 from sitegen.model import Document
-from sitegen.plan import RenderJob
-from sitegen.site import Site
+from sitegen.site.assemble import Site
 
 # Site's memoised properties: tag bit sets and related posts depend on no body.
 _CACHED = ("post_order", "tag_bits", "related_memo")

@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen import safepath
+from sitegen.build.plan import COMMENTS_BASE, commented_posts
 from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
 from sitegen.feeds import formats
 from sitegen.feeds.formats import ATOM, RSS, FeedFormat
-from sitegen.plan import COMMENTS_BASE, commented_posts
-from sitegen.site import Site
+from sitegen.site.assemble import Site
 
 # Each list kind's URL as a rule pattern (`:slug` matches one path segment).
 FEED_BASES = {

@@ -29,7 +29,8 @@ from sitegen.content import dump_document
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.parallel import forks, ordered_map
-from sitegen.wp import comments, plan, skipcache
+from sitegen.wp import comments, skipcache
+from sitegen.wp import importplan as plan
 from sitegen.wp.export import WpComment, WpMedia, WpPost
 from sitegen.wp.fetch import FetchOptions, HttpClient
 from sitegen.wp.manifest import (

@@ -19,17 +19,17 @@ from typing import Any
 import jinja2
 
 from sitegen import speedups
+from sitegen.build.feedjobs import render_feed
+from sitegen.build.jsonld import news_article
+from sitegen.build.plan import COMMENTS_BASE, RenderJob, commented_posts
+from sitegen.build.redirects import render_headers, render_redirects
+from sitegen.build.sitemap import render_robots, render_sitemap
 from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
-from sitegen.feedjobs import render_feed
 from sitegen.feeds import FeedItem
 from sitegen.feeds import formats as feed_formats
-from sitegen.jsonld import news_article
-from sitegen.plan import COMMENTS_BASE, RenderJob, commented_posts
-from sitegen.redirects import render_headers, render_redirects
-from sitegen.site import Site, neighbours, related_posts
-from sitegen.sitemap import render_robots, render_sitemap
-from sitegen.views import Link, Views
+from sitegen.site.assemble import Site, neighbours, related_posts
+from sitegen.site.views import Link, Views
 
 
 def default_theme(package: Path) -> Path:
@@ -43,7 +43,7 @@ def default_theme(package: Path) -> Path:
 # Jinja's FileSystemLoader, the build's hashing and serve's watcher need real files, so the
 # package's own folder it is (what importlib.resources would give for a package installed as
 # files, without its few milliseconds of imports on every command).
-DEFAULT_THEME = default_theme(Path(__file__).resolve().parent)
+DEFAULT_THEME = default_theme(Path(__file__).resolve().parent.parent)  # sitegen/
 FEED_LINKS = tuple(f for f in feed_formats.FORMATS if f.in_head)
 
 

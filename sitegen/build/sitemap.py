@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from sitegen.build.plan import RenderJob
 from sitegen.config import SiteConfig
-from sitegen.plan import RenderJob
 
 NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 

@@ -29,9 +29,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from sitegen.wp.html2md_blocks import Block, convert_blocks
-from sitegen.wp.html2md_escape import escape_line_start, escape_text
-from sitegen.wp.html2md_tree import Context, classes, is_blank, nodes, parse, tag
+from sitegen.wp.html2md.blocks import Block, convert_blocks
+from sitegen.wp.html2md.escape import escape_line_start, escape_text
+from sitegen.wp.html2md.tree import Context, classes, is_blank, nodes, parse, tag
 from sitegen.wp.sanitize import DEFAULT_IFRAME_HOSTS
 from sitegen.wp.srcset import KnownImages
 from sitegen.wp.text import plain_text

@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
-from sitegen.search import Compact
+from sitegen.search.index import Compact
 
 
 class Weights:

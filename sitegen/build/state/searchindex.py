@@ -3,7 +3,8 @@
 THE CONTRACT is the build's: the index files equal what `search.build_index` writes for the
 same posts, byte for byte (tests/test_incremental_property.py, tests/test_search_state.py).
 
-What is kept (a `SearchState`, in the serve `Memo` or in the build state, sitegen.cache): per
+What is kept (a `SearchState`, in the serve `Memo` or in the build state,
+sitegen.build.state.store): per
 document number, the digest its text is a function of (its body's Markdown), the digest its
 weights are a function of (that, its title and its labels) and the weights themselves, small
 (term numbers and one byte per weight, ~15 MB at 10,000 posts); and the digest of each `idx/`
@@ -32,12 +33,13 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-from sitegen import search, tuning
+from sitegen import tuning
 from sitegen.digests import digest
 from sitegen.parallel import ordered_map
-from sitegen.search import MAX_TEXT, TEXT_CHUNK, SearchDoc, Vocab
-from sitegen.searchweights import Weights
-from sitegen.site import Site
+from sitegen.search import index as search
+from sitegen.search.index import MAX_TEXT, TEXT_CHUNK, SearchDoc, Vocab
+from sitegen.search.weights import Weights
+from sitegen.site.assemble import Site
 
 KEY = "search"  # its blob in the build state
 
@@ -325,7 +327,7 @@ def _cut_text(docs: Docs, old: _Previous | None, number: int) -> str:
 
 
 # serve: by path, (document, categories, URL, body digest) -> (SearchDoc, weights key), for
-# as long as the document is the same object (sitegen.incremental keeps unchanged ones).
+# as long as the document is the same object (sitegen.build.incremental keeps unchanged ones).
 Seen = dict[str, tuple[tuple[object, ...], SearchDoc, str]]
 
 

@@ -3,8 +3,10 @@
 What an incremental build needs to know about the last one: a fingerprint of everything that
 changes every page (sitegen's version, the config, the theme), the hash of each content file,
 for each output the fingerprint of its inputs, the hash of the bytes written and their file's
-stamp; the parsed content files (sitegen.doccache); the link check's results; the search
-index's weights (sitegen.searchstate); and the no-op snapshot (sitegen.quick).
+stamp; the parsed content files (sitegen.build.state.documents); the link check's results; the
+search
+index's weights (sitegen.build.state.searchindex); and the no-op snapshot
+(sitegen.build.state.noop).
 
 One format, one version (`SCHEMA`, in SQLite's `user_version`), one stamp type (`Stamp`), one
 racy rule (`settled`). A build writes its state in ONE transaction after its output is
@@ -81,7 +83,8 @@ class BuildState:
     jobs: dict[str, str] = field(default_factory=dict)  # output -> fingerprint of its inputs
     outputs: dict[str, str] = field(default_factory=dict)  # output -> digest of bytes written
     # The link check's: {"inputs": digest of the file names and _redirects, "pages": {page:
-    # [[fragment targets], [[message, location], ...]]}} for pages with either (build.py).
+    # [[fragment targets], [[message, location], ...]]}} for pages with either
+    # (build/orchestrator.py).
     links: dict[str, Any] = field(default_factory=dict)
     # output -> `Stamp.encode()` of the file as committed, for settled outputs: a reused output
     # whose file still has it is not read and hashed again (kept encoded: most are never asked).

@@ -23,8 +23,8 @@ import json
 from collections.abc import Callable
 
 from sitegen import safepath
+from sitegen.build.redirects import Redirect, netlify_text
 from sitegen.errors import SitegenError
-from sitegen.redirects import Redirect, netlify_text
 
 SLUG = ":slug"
 # One path segment captured for a target: never a control character, space, `?` or `#` (a

@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from sitegen import feeds
+from sitegen.build.plan import RenderJob
 from sitegen.config import SiteConfig
 from sitegen.feeds import formats
 from sitegen.markdown import render_markdown
-from sitegen.plan import RenderJob
-from sitegen.site import Site
+from sitegen.site.assemble import Site
+from sitegen.site.views import Views, plain_text
 from sitegen.urls import prefix_root_links
-from sitegen.views import Views, plain_text
 
 GENERATOR = "sitegen"
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

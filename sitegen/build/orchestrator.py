@@ -5,9 +5,10 @@ is a function with explicit inputs and outputs; problems are collected across al
 user sees everything that is wrong in one run, and the output is only swapped into place when
 the build succeeded.
 
-Every build is incremental (sitegen.incremental): a page whose inputs did not change since the
+Every build is incremental (sitegen.build.incremental): a page whose inputs did not change since the
 last build keeps last build's bytes instead of being rendered again. The state lives in
-`.sitegen/state.sqlite` between runs (sitegen.cache, saved in one transaction after the output's
+`.sitegen/state.sqlite` between runs (sitegen.build.state.store, saved in one transaction after the
+output's
 commit), or in a `Memo` for as long as `sitegen serve` runs; `full=True`
 ignores it. The contract, tested as a property: the output equals a clean build's, byte for byte.
 """
@@ -22,14 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, doccache, quick, searchstate, transaction, tuning
-from sitegen.cache import BUILT_FOR_KEY, BuildState, Changes, Store, built_for_record, output_stamps
-from sitegen.checks import linkstate
-from sitegen.checks.links import check_pages
-from sitegen.config import SiteConfig, load_config
-from sitegen.digests import digest
-from sitegen.errors import Problems, SitegenError
-from sitegen.incremental import (
+from sitegen import __version__, transaction, tuning
+from sitegen.build.incremental import (
     Bodies,
     Loaded,
     Memo,
@@ -45,14 +40,30 @@ from sitegen.incremental import (
     tracked,
     unchanged_output,
 )
+from sitegen.build.output import Output, Sink, StagedDirSink
+from sitegen.build.plan import RenderJob, plan_site, static_files
+from sitegen.build.querylookup import lookup_files
+from sitegen.build.render import Renderer, theme_dirs
+from sitegen.build.reuse import Shape, reshaped
+from sitegen.build.reuse import fingerprints as reuse_fingerprints
+from sitegen.build.state import documents as doccache
+from sitegen.build.state import links as linkstate
+from sitegen.build.state import noop as quick
+from sitegen.build.state import searchindex as searchstate
+from sitegen.build.state.store import (
+    BUILT_FOR_KEY,
+    BuildState,
+    Changes,
+    Store,
+    built_for_record,
+    output_stamps,
+)
+from sitegen.checks.links import check_pages
+from sitegen.config import SiteConfig, load_config
+from sitegen.digests import digest
+from sitegen.errors import Problems, SitegenError
 from sitegen.model import Document, SiteInfo
-from sitegen.output import Output, Sink, StagedDirSink
-from sitegen.plan import RenderJob, plan_site, static_files
-from sitegen.querylookup import lookup_files
-from sitegen.render import Renderer, theme_dirs
-from sitegen.reuse import Shape, reshaped
-from sitegen.reuse import fingerprints as reuse_fingerprints
-from sitegen.site import SITE_FILE, Gone, Site, assemble_site, load_gone, load_site_info
+from sitegen.site.assemble import SITE_FILE, Gone, Site, assemble_site, load_gone, load_site_info
 
 SEARCH_KEY = "search:index"  # the search index's entry in the build state
 
@@ -133,7 +144,7 @@ def _search_index(
     problems: Problems,
 ) -> dict[str, str]:
     """Write the search index, redoing only what changed since the last build
-    (sitegen.searchstate); output -> digest."""
+    (sitegen.build.state.searchindex); output -> digest."""
     previous = None
     if memo.state is not None:  # no state, or --full: nothing of the last build is trusted
         saved = store.blob(searchstate.KEY) if store is not None and memo.search is None else None
@@ -260,7 +271,7 @@ def _site_and_plan(
     memo: Memo,
     problems: Problems,
 ) -> tuple[Site, list[RenderJob], set[str] | None]:
-    """The site and its plan; last build's (sitegen.reuse) if only bodies changed since, with
+    """The site and its plan; last build's (sitegen.build.reuse) if only bodies changed since, with
     the content files that did, else assembled and planned (and None)."""
     found = reshaped(memo.shape, inputs, docs)
     if found is not None and memo.shape is not None:

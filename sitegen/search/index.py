@@ -33,7 +33,7 @@ from html.parser import HTMLParser
 from sitegen import safepath
 from sitegen.errors import SitegenError
 from sitegen.model import Document
-from sitegen.site import Site
+from sitegen.site.assemble import Site
 
 FORMAT = 1
 DOC_CHUNK = 100
@@ -177,7 +177,7 @@ def order(docs: Iterable[SearchDoc]) -> list[SearchDoc]:
 
 def build_index(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
     """Every file of the index, by path relative to the site root. Deterministic; a build
-    assembles the same files from the documents' kept weights (sitegen.searchstate)."""
+    assembles the same files from the documents' kept weights (sitegen.build.state.searchindex)."""
     ordered = order(docs)
     vocab = Vocab()
     weights = [vocab.encode(term_weights(d.text, d.title, labels(d))) for d in ordered]
@@ -281,7 +281,8 @@ def _filter_name(value: str) -> str:
 
 
 def site_documents(site: Site, base_path: str) -> dict[str, SearchDoc]:
-    """One SearchDoc per post, by path, without its text: sitegen.searchstate extracts only
+    """One SearchDoc per post, by path, without its text: sitegen.build.state.searchindex extracts
+    only
     the texts it needs."""
     filed = post_categories(site)
     return {p: search_doc(site.docs[p], base_path + p, filed[p]) for p in site.posts}

@@ -12,15 +12,15 @@ import re
 from collections.abc import Iterable, Iterator
 from xml.etree.ElementTree import Element
 
-from sitegen.wp.html2md_emphasis import BREAK, KINDS
-from sitegen.wp.html2md_escape import (
+from sitegen.wp.html2md.emphasis import BREAK, KINDS
+from sitegen.wp.html2md.escape import (
     code_span,
     escape_text,
     html_escape,
     link_destination,
     link_title,
 )
-from sitegen.wp.html2md_tree import (
+from sitegen.wp.html2md.tree import (
     BLOCKS,
     DROPPED,
     Context,

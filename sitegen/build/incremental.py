@@ -26,9 +26,10 @@ Consequences, documented rather than hidden:
   every template count;
 - kinds whose plan lists no dependencies (`terms`, 404, 410, robots, headers) always render.
 
-State between runs of `sitegen build` lives in `.sitegen/state.sqlite` (sitegen.cache);
+State between runs of `sitegen build` lives in `.sitegen/state.sqlite` (sitegen.build.state.store);
 `serve` keeps it in memory (a `Memo`), along with parsed documents and rendered bodies. The
-order of the stages is build.py's alone; this module gives it the memoised loaders and the
+order of the stages is build/orchestrator.py's alone; this module gives it the memoised loaders and
+the
 fingerprints.
 """
 
@@ -45,20 +46,21 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from sitegen import __version__, doccache
-from sitegen.cache import BuildState, Stamp, settled
+from sitegen import __version__
+from sitegen.build.output import MemorySink, Output, Sink, StagedDirSink
+from sitegen.build.plan import RenderJob
+from sitegen.build.render import Renderer
+from sitegen.build.reuse import Shape
+from sitegen.build.state import documents as doccache
+from sitegen.build.state.store import BuildState, Stamp, settled
 from sitegen.config import SiteConfig
 from sitegen.content import in_zone, parse_document
 from sitegen.digests import digest, fingerprint
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.markdown import render_markdown
 from sitegen.model import Document, SiteInfo
-from sitegen.output import MemorySink, Output, Sink, StagedDirSink
 from sitegen.parallel import ordered_map
-from sitegen.plan import RenderJob
-from sitegen.render import Renderer
-from sitegen.reuse import Shape
-from sitegen.site import (
+from sitegen.site.assemble import (
     GONE_FILE,
     SITE_FILE,
     Site,
@@ -89,9 +91,9 @@ class Memo:
     bodies: dict[str, bytes] = field(default_factory=dict)  # digest of Markdown -> packed HTML
     body_digests: dict[str, tuple[Document, str]] = field(default_factory=dict)  # by path
     template_refs: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
-    shape: Shape | None = None  # last build's site and plan (sitegen.reuse)
+    shape: Shape | None = None  # last build's site and plan (sitegen.build.reuse)
     info: tuple[str, SiteInfo, list[Problem]] | None = None  # _site.yaml: digest, parsed, said
-    search: Any = None  # sitegen.searchstate's SearchState, owned by that module
+    search: Any = None  # sitegen.build.state.searchindex's SearchState, owned by that module
     listing: tuple[dict[str, int], list[tuple[str, str]]] | None = None  # see _listing
 
 
@@ -110,7 +112,7 @@ def load_documents(
     site_dir: Path, problems: Problems, memo: Memo, drafts: bool, timezone: str = "UTC"
 ) -> Loaded:
     """As site.load_documents, reading only files whose stamp changed and parsing only those
-    whose bytes did (sitegen.doccache). Dates are read and shown in the site's zone
+    whose bytes did (sitegen.build.state.documents). Dates are read and shown in the site's zone
     (`timezone`, as SiteConfig names it); a file parsed in another zone is parsed again."""
     taken = doccache.now_ns()
     docs, digests, metas, seen, changed = [], {}, {}, {}, set()

@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from sitegen.config import SiteConfig
-from sitegen.views import PostView, Views
+from sitegen.site.views import PostView, Views
 
 
 def news_article(post: PostView, config: SiteConfig, views: Views) -> Markup:

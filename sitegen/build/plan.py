@@ -20,7 +20,7 @@ from sitegen.digests import digest
 from sitegen.errors import Problems
 from sitegen.feeds.formats import BY_NAME, FORMATS, FeedFormat
 from sitegen.safepath import UnsafePath, files_inside, output_file
-from sitegen.site import Site, neighbours, related_posts
+from sitegen.site.assemble import Site, neighbours, related_posts
 from sitegen.urls import page_path
 
 SITE_KEY = "content/_site.yaml"
@@ -227,7 +227,7 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
         RenderJob(path="_redirects", kind="redirects", deps=tuple(sorted(site.sources.values()))),
         RenderJob(path="_headers", kind="headers"),
     ]
-    if config.search_enabled:  # the index files themselves are written by build.py
+    if config.search_enabled:  # the index files themselves are written by build/orchestrator.py
         jobs.append(RenderJob(path="search/", kind="search", template="search.html"))
     if config.sitemap.enabled:
         jobs += sitemap_jobs(jobs, site, config)

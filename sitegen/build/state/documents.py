@@ -5,10 +5,12 @@ A content file whose size, mtime and inode equal what they were when it was last
 read again; its parsed `Document` and its digest come from here. The others are read and
 digested, and parsed only if their bytes changed.
 
-A stamp is trusted only for a file that had settled when it was taken (sitegen.cache's racy
+A stamp is trusted only for a file that had settled when it was taken (sitegen.build.state.store's
+racy
 rule); a younger file is read (cheap: it is one of the few just edited).
 
-`sitegen build` keeps the entries in the build state (sitegen.cache: one row per content file,
+`sitegen build` keeps the entries in the build state (sitegen.build.state.store: one row per
+content file,
 so that an edit rewrites one); `serve` in its `Memo`. Pickled, because rebuilding 10,000 frozen
 dataclasses from JSON would cost what parsing them does; they are sitegen's own rows in the
 site's own versioned database, and anything wrong with one means parsing its file again, never
@@ -25,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen import speedups
-from sitegen.cache import Stamp, settled
+from sitegen.build.state.store import Stamp, settled
 from sitegen.digests import fingerprint
 from sitegen.model import Document
 

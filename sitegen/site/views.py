@@ -19,8 +19,8 @@ from markupsafe import Markup
 from sitegen.config import SiteConfig
 from sitegen.markdown import render_markdown
 from sitegen.model import Document, Image, Term
-from sitegen.site import Site
-from sitegen.threads import Node, thread
+from sitegen.site.assemble import Site
+from sitegen.site.threads import Node, thread
 from sitegen.urls import localize_media, prefix_root_links
 
 _TAGS = re.compile(r"<[^>]+>")

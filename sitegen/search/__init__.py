@@ -1,0 +1,1 @@
+"""The static full-text search index: records, chunks and weights."""

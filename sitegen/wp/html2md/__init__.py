@@ -1,0 +1,1 @@
+"""WordPress HTML to Markdown: `convert.convert` and the parts it is made of."""
