@@ -12,7 +12,7 @@ from publish_support import copy_site
 from sitegen.cli import main
 from sitegen.publish.archive import create_snapshot, restore_snapshot
 from sitegen.publish.store import open_store
-from sitegen.publish.sync import SyncOptions
+from sitegen.publish.sync import PublishOptions
 
 WHEN = datetime(2026, 11, 28, 10, 15, tzinfo=UTC)
 
@@ -27,7 +27,7 @@ def test_snapshot_and_restore_report_every_object(tmp_path: Path) -> None:
         tmp_path,
         "one",
         WHEN,
-        SyncOptions(jobs=2),
+        PublishOptions(jobs=2),
         lambda d, t: calls.append((d, t)),
     )
     n = first.stored
@@ -35,12 +35,12 @@ def test_snapshot_and_restore_report_every_object(tmp_path: Path) -> None:
     assert calls == [(done, n) for done in range(n + 1)]  # (0, n) first, then one per object
 
     calls.clear()
-    again = create_snapshot(store, public, tmp_path, "two", WHEN, SyncOptions(),
+    again = create_snapshot(store, public, tmp_path, "two", WHEN, PublishOptions(),
                             lambda d, t: calls.append((d, t)))  # fmt: skip
     assert again.stored == 0 and calls == [(0, 0)]  # nothing to upload: no bar
 
     calls.clear()
-    restored = restore_snapshot(store, "one", tmp_path / "out", SyncOptions(jobs=2),
+    restored = restore_snapshot(store, "one", tmp_path / "out", PublishOptions(jobs=2),
                                 lambda d, t: calls.append((d, t)))  # fmt: skip
     assert restored.files == first.files
     assert calls == [(done, n) for done in range(n + 1)]

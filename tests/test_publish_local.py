@@ -14,7 +14,7 @@ from sitegen.publish.local import LocalStore
 from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta, StoreError
-from sitegen.publish.sync import SyncOptions, execute, prepare
+from sitegen.publish.sync import PublishOptions, execute, prepare
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -138,7 +138,7 @@ class FlakyStore(LocalStore):
 def test_transient_failures_are_retried_per_object(tmp_path: Path) -> None:
     site = copy_site(tmp_path / "public")
     objects = objects_of(site)
-    options = SyncOptions(jobs=3, backoff=0.001)
+    options = PublishOptions(jobs=3, backoff=0.001)
     flaky = FlakyStore(tmp_path / "www", transient=True)
     result = execute(flaky, prepare(flaky, objects, options), objects, options)
     assert result.uploaded == 12 and set(flaky.attempts.values()) == {2}

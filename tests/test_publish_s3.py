@@ -25,7 +25,7 @@ from sitegen.errors import SitegenError
 from sitegen.publish.localsite import scan_site
 from sitegen.publish.settings import IMMUTABLE, SHORT, PublishSettings
 from sitegen.publish.store import StoreOptions, open_store
-from sitegen.publish.sync import MANIFEST_KEY, SyncOptions, execute, prepare
+from sitegen.publish.sync import MANIFEST_KEY, PublishOptions, execute, prepare
 
 pytestmark = pytest.mark.s3
 
@@ -46,7 +46,7 @@ def publish(endpoint: str, target: str, site: Path, *args: str) -> Any:
 
 def api_publish(store: Any, site: Path, **options: Any) -> Any:
     objects = scan_site(site, PublishSettings(), compress=False, feed_index_html=True)
-    opts = SyncOptions(jobs=4, backoff=0.01, **options)
+    opts = PublishOptions(jobs=4, backoff=0.01, **options)
     return execute(store, prepare(store, objects, opts), objects, opts)
 
 

@@ -26,7 +26,7 @@ from sitegen.build.orchestrator import build_site
 from sitegen.publish.localsite import scan_site
 from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import StoreOptions, open_store
-from sitegen.publish.sync import SyncOptions, execute, prepare
+from sitegen.publish.sync import PublishOptions, execute, prepare
 from sitegen.safepath import rule_path_decoded
 
 pytestmark = pytest.mark.s3
@@ -78,7 +78,7 @@ def test_publish_sends_a_website_redirect_for_every_old_path(
 
     store.client.meta.events.register("before-send.s3.PutObject", record)
     objects = scan_site(built, PublishSettings(), compress=False, feed_index_html=True)
-    opts = SyncOptions(jobs=4, backoff=0.01)
+    opts = PublishOptions(jobs=4, backoff=0.01)
     execute(store, prepare(store, objects, opts), objects, opts)
     for key, location in want.items():
         assert sent.get(key) == location, key

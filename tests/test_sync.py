@@ -21,12 +21,12 @@ from fetch_server import FakeWordPress, serve
 from sitegen.errors import Problems, SitegenError
 from sitegen.wp.fetch import FetchError, FetchOptions
 from sitegen.wp.gone import forget_gone, load_gone, remove_gone
-from sitegen.wp.manifest import Entry, Manifest, save_manifest, sha256
-from sitegen.wp.pull import CURRENT_DIR, RAW_DIR, SyncOptions, SyncState, fetch_site, finish
+from sitegen.wp.manifest import Manifest, ManifestEntry, save_manifest, sha256
+from sitegen.wp.pull import CURRENT_DIR, RAW_DIR, PullOptions, SyncState, fetch_site, finish
 
 
-def options() -> SyncOptions:
-    return SyncOptions(fetch=FetchOptions(per_page=2, retries=0, jobs=2))
+def options() -> PullOptions:
+    return PullOptions(fetch=FetchOptions(per_page=2, retries=0, jobs=2))
 
 
 def queries(seen: list[Any]) -> list[str]:
@@ -122,11 +122,11 @@ def test_refuses_to_mix_two_sites(tmp_path: Path) -> None:
         fetch_site(tmp_path, "http://two.example", options())
 
 
-def write_post(site: Path, wp_id: int, rel: str, path: str, text: str) -> Entry:
+def write_post(site: Path, wp_id: int, rel: str, path: str, text: str) -> ManifestEntry:
     file = site / "content" / rel
     file.parent.mkdir(parents=True, exist_ok=True)
     file.write_text(text)
-    return Entry(rel, sha256(text.encode()), path, "2024-01-01T00:00:00")
+    return ManifestEntry(rel, sha256(text.encode()), path, "2024-01-01T00:00:00")
 
 
 def test_gone_posts_leave_unless_edited_by_hand(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ class Memo:
     """What one process keeps between builds (serve): the state, parsed files, rendered bodies."""
 
     state: BuildState | None = None
-    docs: dict[str, doccache.Entry] = field(default_factory=dict)  # by content file
+    docs: dict[str, doccache.CachedDocument] = field(default_factory=dict)  # by content file
     bodies: dict[str, bytes] = field(default_factory=dict)  # digest of Markdown -> packed HTML
     body_digests: dict[str, tuple[Document, str]] = field(default_factory=dict)  # by path
     template_refs: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
@@ -166,8 +166,8 @@ def _mtime(folder: str) -> int:
 
 
 def _load_one(
-    path: str, source: str, known: doccache.Entry | None, taken: int, timezone: str
-) -> doccache.Entry:
+    path: str, source: str, known: doccache.CachedDocument | None, taken: int, timezone: str
+) -> doccache.CachedDocument:
     """`known` if the file is provably as it was; else the file read, digested and (if its
     bytes changed) parsed. Stat'ed before it is read, so that a save in between makes the
     stamp stale rather than pairing a new text with an old stamp."""

@@ -21,7 +21,7 @@ from sitegen.publish.archive import (
 from sitegen.publish.local import LocalStore
 from sitegen.publish.settings import load_settings
 from sitegen.publish.store import ObjectStore, open_store
-from sitegen.publish.sync import SyncOptions
+from sitegen.publish.sync import PublishOptions
 
 
 class _Bar:
@@ -110,7 +110,7 @@ def create(
             site_dir,
             name,
             when,
-            SyncOptions(jobs=jobs),
+            PublishOptions(jobs=jobs),
             _Bar("Archiving"),
         )
     except SitegenError as err:
@@ -136,7 +136,7 @@ def list_(
         options = load_settings(site_dir).store_options(endpoint_url, region, profile, 8)
         store = open_store(target, options)
         _folder_exists(store)
-        snapshots = list_snapshots(store, SyncOptions())
+        snapshots = list_snapshots(store, PublishOptions())
     except SitegenError as err:
         fail(err)
     if not snapshots:
@@ -192,7 +192,9 @@ def restore(
         options = load_settings(site_dir).store_options(endpoint_url, region, profile, jobs)
         store = open_store(target, options)
         _folder_exists(store)
-        result = restore_snapshot(store, snapshot, dest, SyncOptions(jobs=jobs), _Bar("Restoring"))
+        result = restore_snapshot(
+            store, snapshot, dest, PublishOptions(jobs=jobs), _Bar("Restoring")
+        )
     except SitegenError as err:
         fail(err)
     if result.problems.failed():

@@ -22,7 +22,7 @@ from sitegen.errors import SitegenError
 from sitegen.wp.fetch import FetchOptions
 from sitegen.wp.importer import ImportOptions
 from sitegen.wp.mirror import MirrorOptions, MirrorReport, mirror_site
-from sitegen.wp.pull import SyncOptions
+from sitegen.wp.pull import PullOptions
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -68,7 +68,7 @@ def run_from(
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
     fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000)
     options = MirrorOptions(
-        sync=SyncOptions(full=full, fetch=fetch),
+        sync=PullOptions(full=full, fetch=fetch),
         media=media,
         import_options=ImportOptions(force=force, drafts=drafts, uploads=uploads),
     )

@@ -33,7 +33,7 @@ from sitegen.fsutil import atomic_write
 from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
 from sitegen.publish.store import AlreadyExistsError, NotFoundError, ObjectMeta, ObjectStore
-from sitegen.publish.sync import ARCHIVE_MARKER, SyncOptions, with_retries
+from sitegen.publish.sync import ARCHIVE_MARKER, PublishOptions, with_retries
 from sitegen.safepath import UnsafePath, check_relative_file, inside
 
 # progress(done, total): called with (0, total) before the transfers, then after each object.
@@ -102,7 +102,7 @@ def create_snapshot(
     site_dir: Path,
     name: str,
     when: datetime,
-    options: SyncOptions,
+    options: PublishOptions,
     progress: Progress = _no_progress,
 ) -> ArchiveResult:
     store.check()
@@ -138,7 +138,7 @@ def create_snapshot(
     return result
 
 
-def _mark_archive(store: ObjectStore, options: SyncOptions) -> None:
+def _mark_archive(store: ObjectStore, options: PublishOptions) -> None:
     """Mark the archive's root, so that `sitegen publish` never deletes snapshots here."""
     note = b"sitegen archive: objects/ and snapshots/ below are immutable snapshots.\n"
     with contextlib.suppress(AlreadyExistsError):  # marked by an earlier snapshot
@@ -153,7 +153,7 @@ def _exists(store: ObjectStore, name: str) -> SitegenError:
     )
 
 
-def _store_object(store: ObjectStore, obj: LocalObject, options: SyncOptions) -> int | None:
+def _store_object(store: ObjectStore, obj: LocalObject, options: PublishOptions) -> int | None:
     """Upload one content object: the bytes written, or None if it was there already."""
     body = obj.source.read_bytes()
     if hashlib.sha256(body).hexdigest() != obj.meta.sha256:
@@ -231,7 +231,7 @@ def count_posts(site_dir: Path) -> int | None:
     return count
 
 
-def read_snapshot(store: ObjectStore, name: str, options: SyncOptions) -> dict[str, Any]:
+def read_snapshot(store: ObjectStore, name: str, options: PublishOptions) -> dict[str, Any]:
     key = snapshot_key(name)
     try:
         data = with_retries(lambda: store.get(key), options)
@@ -257,7 +257,7 @@ def read_snapshot(store: ObjectStore, name: str, options: SyncOptions) -> dict[s
     return result
 
 
-def list_snapshots(store: ObjectStore, options: SyncOptions) -> list[dict[str, Any]]:
+def list_snapshots(store: ObjectStore, options: PublishOptions) -> list[dict[str, Any]]:
     """Every snapshot's manifest, oldest name first."""
     store.check()
     names = [
@@ -273,7 +273,7 @@ def restore_snapshot(
     store: ObjectStore,
     name: str,
     dest: Path,
-    options: SyncOptions,
+    options: PublishOptions,
     progress: Progress = _no_progress,
 ) -> RestoreResult:
     """Write snapshot `name` into the empty folder `dest`, verifying every file's hash."""
@@ -308,7 +308,7 @@ def restore_snapshot(
     return result
 
 
-def _fetch(store: ObjectStore, sha: str, options: SyncOptions) -> tuple[str, bytes | None]:
+def _fetch(store: ObjectStore, sha: str, options: PublishOptions) -> tuple[str, bytes | None]:
     try:
         return sha, with_retries(lambda: store.get(object_key(sha)), options)
     except NotFoundError:

@@ -14,7 +14,7 @@ from sitegen.publish.local import LocalStore
 from sitegen.publish.localsite import LocalObject, scan_site
 from sitegen.publish.settings import load_settings
 from sitegen.publish.store import ObjectStore, open_store
-from sitegen.publish.sync import Prepared, SyncOptions, prepare
+from sitegen.publish.sync import Prepared, PublishOptions, prepare
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class PublishRequest:
 class Deployment:
     store: ObjectStore
     objects: list[LocalObject]
-    options: SyncOptions
+    options: PublishOptions
     prepared: Prepared
     problems: Problems  # warnings about the source (files skipped, a commit undone)
 
@@ -66,7 +66,7 @@ def plan_publish(site_dir: Path, request: PublishRequest) -> Deployment:
         problems=problems,
     )
     max_deletes = settings.max_deletes if request.max_deletes is None else request.max_deletes
-    options = SyncOptions(
+    options = PublishOptions(
         dry_run=request.dry_run, max_deletes=max_deletes, jobs=jobs, keep=settings.keep
     )
     return Deployment(store, objects, options, prepare(store, objects, options), problems)

@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 @dataclass(frozen=True)
-class SyncOptions:
+class PublishOptions:
     dry_run: bool = False
     max_deletes: int = 256
     jobs: int = 8
@@ -57,7 +57,7 @@ class SyncResult:
     failures: list[tuple[str, StoreError]] = field(default_factory=list)
 
 
-def with_retries(fn: Callable[[], T], options: SyncOptions) -> T:
+def with_retries(fn: Callable[[], T], options: PublishOptions) -> T:
     """Run `fn`, again after a growing pause while it fails with a transient StoreError."""
     for attempt in range(options.attempts):
         try:
@@ -69,7 +69,9 @@ def with_retries(fn: Callable[[], T], options: SyncOptions) -> T:
     raise AssertionError("unreachable: attempts must be >= 1")
 
 
-def prepare(store: ObjectStore, objects: Iterable[LocalObject], options: SyncOptions) -> Prepared:
+def prepare(
+    store: ObjectStore, objects: Iterable[LocalObject], options: PublishOptions
+) -> Prepared:
     store.check()
     local = {o.key: o.meta for o in objects}
     listing = _site_objects(store, with_retries(store.list, options), local, options.keep)
@@ -117,7 +119,7 @@ def _site_objects(
     ]
 
 
-def _read_manifest(store: ObjectStore, options: SyncOptions) -> bytes | None:
+def _read_manifest(store: ObjectStore, options: PublishOptions) -> bytes | None:
     try:
         return with_retries(lambda: store.get(MANIFEST_KEY), options)
     except NotFoundError:
@@ -148,7 +150,7 @@ def _remote_state(
     store: ObjectStore,
     listing: list[RemoteObject],
     manifest: Mapping[str, Any],
-    options: SyncOptions,
+    options: PublishOptions,
 ) -> dict[str, ObjectMeta]:
     remote: dict[str, ObjectMeta] = {}
     unknown = []
@@ -172,7 +174,7 @@ def execute(
     store: ObjectStore,
     prepared: Prepared,
     objects: Iterable[LocalObject],
-    options: SyncOptions,
+    options: PublishOptions,
     progress: Callable[[Upload], None] = lambda upload: None,
 ) -> SyncResult:
     """Carry out the plan. Raises SitegenError (after the last upload) if any upload failed."""
@@ -213,7 +215,7 @@ def _upload_batch(
     objects: Mapping[str, LocalObject],
     sizes: dict[str, int],
     result: SyncResult,
-    options: SyncOptions,
+    options: PublishOptions,
     progress: Callable[[Upload], None],
 ) -> None:
     with ThreadPoolExecutor(options.jobs) as pool:
@@ -244,7 +246,7 @@ def _cancel(futures: Iterable[Future[int]]) -> None:
         future.cancel()
 
 
-def _upload_one(store: ObjectStore, obj: LocalObject, options: SyncOptions) -> int:
+def _upload_one(store: ObjectStore, obj: LocalObject, options: PublishOptions) -> int:
     try:
         body = obj.body()
     except OSError as exc:
@@ -268,7 +270,7 @@ def _write_manifest(
     metas: Mapping[str, ObjectMeta],
     sizes: Mapping[str, int],
     old: bytes | None,
-    options: SyncOptions,
+    options: PublishOptions,
 ) -> None:
     entries = {
         key: {

@@ -19,7 +19,7 @@ from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.serve.engine import directory_builder, site_builder, watch_targets
 from sitegen.serve.files import DirectoryFiles, MemoryFiles, SiteFiles
 from sitegen.serve.http import PreviewServer, make_server
-from sitegen.serve.reload import LiveState, Site
+from sitegen.serve.reload import LiveSite, LiveState
 from sitegen.serve.types import Builder, BuildOutcome
 from sitegen.serve.watch import Watcher
 
@@ -91,7 +91,7 @@ class Preview:
                 )
                 self.log(f"build failed after {elapsed:.2f}s; {kept}")
                 return False
-            site = Site.of(outcome.files)
+            site = LiveSite.of(outcome.files)
             for warning in site.warnings:
                 self.log(warning.render())
             self.state.publish(site)
@@ -110,7 +110,7 @@ class Preview:
             self.state.fail(outcome.problems.errors or [Problem("the build failed")])
             self.log(outcome.problems.render())
             return False
-        self.state.refresh(Site.of(outcome.files))
+        self.state.refresh(LiveSite.of(outcome.files))
         self.log(
             f"feeds, sitemap and search index followed in {time.perf_counter() - started:.2f}s"
         )

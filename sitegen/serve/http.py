@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from sitegen.errors import SitegenError
 from sitegen.serve.files import SiteFiles, content_type, url_candidates
 from sitegen.serve.redirects import REDIRECT_CODES, find
-from sitegen.serve.reload import CLIENT_JS, EVENTS_PATH, SCRIPT_PATH, LiveState, Site, inject
+from sitegen.serve.reload import CLIENT_JS, EVENTS_PATH, SCRIPT_PATH, LiveSite, LiveState, inject
 
 INDEX_NAMES = ("index.html", "index.xml", "index.json")
 HIDDEN = frozenset({"_redirects", "_headers"})  # host configuration, not pages
@@ -30,14 +30,14 @@ URL_SAFE = "/:?&=%#+@!$'()*,;~[]"  # what may stay as it is in a Location header
 
 
 @dataclass
-class Response:
+class Reply:
     status: int
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def text_response(status: int, text: str) -> Response:
-    return Response(status, text.encode(), {"Content-Type": "text/plain; charset=utf-8"})
+def text_response(status: int, text: str) -> Reply:
+    return Reply(status, text.encode(), {"Content-Type": "text/plain; charset=utf-8"})
 
 
 @dataclass(frozen=True)
@@ -64,22 +64,22 @@ def _locate(files: SiteFiles, candidates: list[str]) -> Found | None:
     return None
 
 
-def _file(found: Found, version: int, status: int = 200) -> Response:
+def _file(found: Found, version: int, status: int = 200) -> Reply:
     data = found.data
     ctype = content_type(found.rel, data)
     if ctype.startswith("text/html"):
         data = inject(data, version)
-    return Response(status, data, {"Content-Type": ctype})
+    return Reply(status, data, {"Content-Type": ctype})
 
 
-def not_found(site: Site, version: int, status: int = 404) -> Response:
+def not_found(site: LiveSite, version: int, status: int = 404) -> Reply:
     data = site.files.read("404.html")
     if data is None:
         return text_response(status, f"{status} Not Found\n" if status == 404 else f"{status}\n")
     return _file(Found("404.html", data, folder=False), version, status)
 
 
-def respond(site: Site, url_path: str, query: str, version: int) -> Response:
+def respond(site: LiveSite, url_path: str, query: str, version: int) -> Reply:
     """The response for GET `url_path`?`query` (a raw, still percent-encoded path)."""
     candidates = url_candidates(url_path)
     if not candidates:
@@ -93,12 +93,12 @@ def respond(site: Site, url_path: str, query: str, version: int) -> Response:
             return not_found(site, version)
         if found.folder and not url_path.endswith("/"):
             # Static hosts address folders with a trailing slash; relative links need it.
-            return Response(301, b"", {"Location": url_path + "/" + (f"?{query}" if query else "")})
+            return Reply(301, b"", {"Location": url_path + "/" + (f"?{query}" if query else "")})
         return _file(found, version)
     status, target = match.rule.status, match.location
     if status in REDIRECT_CODES:
         # Headers are Latin-1: anything else in a target goes percent-encoded.
-        return Response(status, b"", {"Location": quote(target, safe=URL_SAFE)})
+        return Reply(status, b"", {"Location": quote(target, safe=URL_SAFE)})
     if not target.startswith("/"):
         return text_response(501, f"sitegen serve does not proxy to {target}\n")
     hit = _locate(site.files, url_candidates(target.split("?", 1)[0]))
@@ -134,7 +134,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         if url.path == SCRIPT_PATH:
             js_type = {"Content-Type": "text/javascript; charset=utf-8"}
-            resp = Response(200, CLIENT_JS.encode(), js_type)
+            resp = Reply(200, CLIENT_JS.encode(), js_type)
         else:
             snap = state.snapshot()
             resp = (
@@ -144,7 +144,7 @@ class Handler(BaseHTTPRequestHandler):
             )
         self._send(resp, send_body)
 
-    def _send(self, resp: Response, send_body: bool) -> None:
+    def _send(self, resp: Reply, send_body: bool) -> None:
         try:
             self.send_response(resp.status)
             for name, value in resp.headers.items():
@@ -181,10 +181,10 @@ class Handler(BaseHTTPRequestHandler):
             sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
 
-def waiting_page(version: int) -> Response:
+def waiting_page(version: int) -> Reply:
     """Served before the first good build: the overlay shows why, the reload shows the site."""
     html = b"<!doctype html><title>sitegen serve</title><p>Waiting for a good build.</p></body>"
-    return Response(503, inject(html, version), {"Content-Type": "text/html; charset=utf-8"})
+    return Reply(503, inject(html, version), {"Content-Type": "text/html; charset=utf-8"})
 
 
 class PreviewServer(ThreadingHTTPServer):

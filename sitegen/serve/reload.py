@@ -23,7 +23,7 @@ SCRIPT_PATH = "/__sitegen/reload.js"
 
 
 @dataclass(frozen=True)
-class Site:
+class LiveSite:
     """One good build: its files and its parsed `_redirects`."""
 
     files: SiteFiles
@@ -31,7 +31,7 @@ class Site:
     warnings: list[Problem] = field(default_factory=list)
 
     @classmethod
-    def of(cls, files: SiteFiles) -> Site:
+    def of(cls, files: SiteFiles) -> LiveSite:
         raw = files.read("_redirects")
         if raw is None:
             return cls(files)
@@ -54,7 +54,7 @@ def _parsed_redirects(raw: bytes) -> tuple[list[Rule], list[Problem]]:
 
 @dataclass(frozen=True)
 class Snapshot:
-    site: Site | None
+    site: LiveSite | None
     version: int  # of the last good site; 0 before the first one
     problems: tuple[Problem, ...]  # of the last build, if it failed
     changes: int  # counts every change, good or bad, so waiters can tell they missed nothing
@@ -82,14 +82,14 @@ class LiveState:
         with self._cond:
             return self._snap
 
-    def publish(self, site: Site) -> None:
+    def publish(self, site: LiveSite) -> None:
         """A build succeeded: serve it, clear any overlay, tell the pages to reload."""
         with self._cond:
             s = self._snap
             self._snap = Snapshot(site, s.version + 1, (), s.changes + 1)
             self._cond.notify_all()
 
-    def refresh(self, site: Site) -> None:
+    def refresh(self, site: LiveSite) -> None:
         """Serve `site` from now on without telling the pages: it differs from the last one
         only in files no open page shows (a deferred build's feeds and search index)."""
         with self._cond:

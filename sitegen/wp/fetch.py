@@ -57,7 +57,7 @@ class FetchOptions:
 
 
 @dataclass
-class Response:
+class FetchResponse:
     url: str
     status: int
     headers: Message
@@ -85,7 +85,7 @@ class HttpClient:
         options = replace(self.options, trusted=(*self.options.trusted, url))
         return replace(self, options=options)
 
-    def get(self, url: str, *, accept: str = "", limit: int = 0) -> Response:
+    def get(self, url: str, *, accept: str = "", limit: int = 0) -> FetchResponse:
         """GET with retries; `limit` caps the body (default: options.max_json)."""
         try:
             uri = iri_to_uri(url)
@@ -114,7 +114,7 @@ class HttpClient:
             "the site is overloaded or unreachable; try again later, or with fewer --jobs",
         )
 
-    def _once(self, url: str, accept: str, limit: int) -> Response:
+    def _once(self, url: str, accept: str, limit: int) -> FetchResponse:
         headers = {"User-Agent": self.options.user_agent, "Accept": accept}
         try:
             a = transport.get(
@@ -130,9 +130,9 @@ class HttpClient:
             raise FetchError(
                 f"cannot connect: {_reason(exc)}", url, "check the address and that the site is up"
             ) from None
-        return Response(a.url, a.status, a.headers, a.body)
+        return FetchResponse(a.url, a.status, a.headers, a.body)
 
-    def _delay(self, attempt: int, resp: Response | None = None) -> float:
+    def _delay(self, attempt: int, resp: FetchResponse | None = None) -> float:
         if resp is not None and resp.header("Retry-After"):
             wait = retry_after_seconds(resp.header("Retry-After"))
             if wait is not None:
@@ -179,7 +179,7 @@ def retry_after_seconds(value: str) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def parse_json(resp: Response) -> Any:
+def parse_json(resp: FetchResponse) -> Any:
     """The body as JSON, or a FetchError that says what came back instead."""
     # Some plugins print a BOM or blank lines before WordPress's output; JSON parsers refuse it.
     text = resp.body.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
@@ -196,7 +196,7 @@ def parse_json(resp: Response) -> Any:
         ) from None
 
 
-def check(resp: Response) -> Response:
+def check(resp: FetchResponse) -> FetchResponse:
     """Map a non-200 answer to a FetchError that tells the user what to do."""
     if resp.status == 200:
         return resp
@@ -225,7 +225,7 @@ def check(resp: Response) -> Response:
     raise FetchError(f"HTTP {resp.status}{detail}", resp.url)
 
 
-def _wp_error(resp: Response) -> tuple[str, str]:
+def _wp_error(resp: FetchResponse) -> tuple[str, str]:
     try:
         data = json.loads(resp.body.decode("utf-8", errors="replace").lstrip("\ufeff"))
     except json.JSONDecodeError:
@@ -293,7 +293,7 @@ class RestClient:
             )
         return root + route.strip("/") + ("?" + query if query else "")
 
-    def get(self, route: str, params: Mapping[str, str | int] | None = None) -> Response:
+    def get(self, route: str, params: Mapping[str, str | int] | None = None) -> FetchResponse:
         """GET a route; non-200 answers become FetchErrors."""
         return check(self.http.get(self.url(route, params)))
 
@@ -307,7 +307,7 @@ def api_link(values: list[str]) -> str:
     return ""
 
 
-def _is_index(resp: Response) -> bool:
+def _is_index(resp: FetchResponse) -> bool:
     try:
         data = json.loads(resp.body.decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t"))
     except json.JSONDecodeError:

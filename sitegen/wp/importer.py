@@ -34,8 +34,8 @@ from sitegen.wp import importplan as plan
 from sitegen.wp.export import WpComment, WpMedia, WpPost
 from sitegen.wp.fetch import FetchOptions, HttpClient
 from sitegen.wp.manifest import (
-    Entry,
     Manifest,
+    ManifestEntry,
     load_manifest,
     load_site,
     merge_site,
@@ -335,7 +335,7 @@ class _Ahead(NamedTuple):
 BATCH = 1000  # posts converted per pool run: enough to keep both cores busy, few in memory
 
 
-def _aliases(old: Entry | None, stub: plan.Stub) -> tuple[str, ...]:
+def _aliases(old: ManifestEntry | None, stub: plan.Stub) -> tuple[str, ...]:
     aliases = set(old.aliases) if old else set()
     if old and old.path != stub.path:
         aliases.add(old.path)  # the permalink changed: the old one must keep working
@@ -461,7 +461,7 @@ class _Writer:
             body = body_markdown(post, rewrite, self.report.errors, self.placed.maps)
             data = dump_document(meta, body).encode()
         modified = (post.modified_gmt or post.modified).isoformat()
-        entry = Entry(stub.file, sha256(data), stub.path, modified, ordered)
+        entry = ManifestEntry(stub.file, sha256(data), stub.path, modified, ordered)
         if current == data:
             self.report.unchanged += 1
         elif current is not None and not self.options.force and self.keep(current, old, entry):
@@ -478,7 +478,12 @@ class _Writer:
         self.remove_old(old, entry)
 
     def untouched(
-        self, wp_id: int, print_: str, old: Entry | None, stub: plan.Stub, current: bytes | None
+        self,
+        wp_id: int,
+        print_: str,
+        old: ManifestEntry | None,
+        stub: plan.Stub,
+        current: bytes | None,
     ) -> bool:
         """Nothing the file is made of changed, and the file is as the import wrote it."""
         return (
@@ -490,7 +495,7 @@ class _Writer:
             and sha256(current) == old.sha256
         )
 
-    def keep(self, current: bytes, old: Entry | None, new: Entry) -> bool:
+    def keep(self, current: bytes, old: ManifestEntry | None, new: ManifestEntry) -> bool:
         """Whether the file on disk must be kept: True unless the import wrote it untouched."""
         known = old.sha256 if old and old.file == new.file else None
         if known is not None and sha256(current) == known:
@@ -509,7 +514,7 @@ class _Writer:
         )
         return True
 
-    def remove_old(self, old: Entry | None, new: Entry) -> None:
+    def remove_old(self, old: ManifestEntry | None, new: ManifestEntry) -> None:
         """A post that moved leaves its old file behind only if a person edited it."""
         if old is None or old.file == new.file:
             return

@@ -28,7 +28,7 @@ VERSION = 1
 
 
 @dataclass(frozen=True)
-class Entry:
+class ManifestEntry:
     file: str  # relative to content/, posix
     sha256: str
     path: str
@@ -38,7 +38,7 @@ class Entry:
 
 @dataclass
 class Manifest:
-    entries: dict[int, Entry] = field(default_factory=dict)
+    entries: dict[int, ManifestEntry] = field(default_factory=dict)
 
     def files(self) -> dict[str, int]:
         return {e.file: wp_id for wp_id, e in self.entries.items()}
@@ -59,7 +59,7 @@ def load_manifest(content_dir: Path, rebuild: Problems | None = None) -> Manifes
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         entries = {
-            int(k): Entry(
+            int(k): ManifestEntry(
                 # The import writes and deletes these files and links to these paths: a name
                 # the gate refuses (UnsafePath is a ValueError) makes the manifest unreadable.
                 file=safepath.check_relative_file(v["file"]),

@@ -34,7 +34,7 @@ from sitegen.wp.pull import (
     SIDE,
     FetchResult,
     Progress,
-    SyncOptions,
+    PullOptions,
     fetch_site,
     finish,
     load_current,
@@ -48,7 +48,7 @@ MEDIA_INPUT_DIR = IMPORT_DIR / "input"  # current/ with image URLs pointing at t
 
 @dataclass
 class MirrorOptions:
-    sync: SyncOptions = field(default_factory=SyncOptions)
+    sync: PullOptions = field(default_factory=PullOptions)
     media: bool | None = None  # None: as the last run did (remembered in sync.json)
     import_options: ImportOptions = field(default_factory=ImportOptions)
 

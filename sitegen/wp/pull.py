@@ -89,7 +89,7 @@ class SyncState:
 
 
 @dataclass
-class SyncOptions:
+class PullOptions:
     full: bool = False  # ignore the last sync and ask for everything
     overlap: timedelta = timedelta(minutes=10)
     fetch: FetchOptions = field(default_factory=FetchOptions)
@@ -126,7 +126,7 @@ def _new_run(raw: Path, name: str) -> str:
 def fetch_site(
     site_dir: Path,
     url: str,
-    options: SyncOptions,
+    options: PullOptions,
     progress: Progress | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> tuple[FetchResult, SyncState]:

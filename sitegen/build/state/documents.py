@@ -33,7 +33,7 @@ from sitegen.model import Document
 
 
 @dataclass(frozen=True)
-class Entry:
+class CachedDocument:
     """One content file as last parsed; `trusted`: its stamp alone proves it unchanged."""
 
     stamp: Stamp
@@ -44,10 +44,12 @@ class Entry:
     zone: str = "UTC"  # the site's time zone its dates were read and shown in
 
 
-def entry(st: os.stat_result, taken_ns: int, key: str, doc: Document, zone: str = "UTC") -> Entry:
+def entry(
+    st: os.stat_result, taken_ns: int, key: str, doc: Document, zone: str = "UTC"
+) -> CachedDocument:
     """An entry for a file stat'ed (before it was read) in a run that started at `taken_ns`."""
     trusted = settled(st.st_mtime_ns, taken_ns)
-    return Entry(Stamp.of(st), trusted, key, doc, front_matter_digest(doc, key), zone)
+    return CachedDocument(Stamp.of(st), trusted, key, doc, front_matter_digest(doc, key), zone)
 
 
 def front_matter_digest(doc: Document, file_digest: str) -> str:
@@ -58,9 +60,9 @@ def front_matter_digest(doc: Document, file_digest: str) -> str:
     return fingerprint(dataclasses.replace(doc, body="", body_line=0))
 
 
-def load(rows: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Entry], str]:
+def load(rows: Iterable[tuple[str, bytes]]) -> tuple[dict[str, CachedDocument], str]:
     """The saved entries by content file, and why some were not usable ("" if all were)."""
-    entries: dict[str, Entry] = {}
+    entries: dict[str, CachedDocument] = {}
     damaged = 0
     with speedups.no_gc():
         for source, data in rows:
@@ -68,7 +70,7 @@ def load(rows: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Entry], str]:
                 found = pickle.loads(data)
             except Exception:  # any damage at all: unpickling can raise almost anything
                 found = None
-            if isinstance(found, Entry):
+            if isinstance(found, CachedDocument):
                 entries[source] = found
             else:
                 damaged += 1
@@ -78,7 +80,7 @@ def load(rows: Iterable[tuple[str, bytes]]) -> tuple[dict[str, Entry], str]:
     )
 
 
-def rows(entries: dict[str, Entry], changed: set[str]) -> dict[str, bytes | None]:
+def rows(entries: dict[str, CachedDocument], changed: set[str]) -> dict[str, bytes | None]:
     """The rows to write for the changed (new, edited or deleted) content files."""
     return {
         source: pickle.dumps(entries[source], pickle.HIGHEST_PROTOCOL)
