@@ -67,7 +67,9 @@ def _origin(url: str) -> tuple[str, str]:
 
 
 def clean_srcset(value: str | None, url: Callable[[str], str | None], src: str | None) -> str:
-    """`value` with only safe candidates on `src`'s origin (any origin when `src` is None)."""
+    """`value` with only safe candidates on `src`'s origin (any origin when `src` is None), by
+    width: the order means nothing to a browser, and WordPress's varies with where it was read
+    (a saved dump, the live site, an export), which must not change the mirror's bytes."""
     if not value:
         return ""
     want = _origin(src) if src is not None else None
@@ -90,10 +92,18 @@ def clean_srcset(value: str | None, url: Callable[[str], str | None], src: str |
         if descriptor in seen:
             continue
         seen.add(descriptor)
-        out.append(f"{target} {descriptor}" if len(bits) == 2 else target)
+        out.append((_order(descriptor), f"{target} {descriptor}" if len(bits) == 2 else target))
         if len(out) == MAX_CANDIDATES:
             break
-    return ", ".join(out)
+    return ", ".join(text for _, text in sorted(out))
+
+
+def _order(descriptor: str) -> tuple[int, float]:
+    """Width descriptors first, by width; then density descriptors, by density."""
+    w = _W.match(descriptor)
+    if w is not None:
+        return (0, int(w[1]))
+    return (1, float(_X.match(descriptor)[1]))  # type: ignore[index]  # checked by the caller
 
 
 def default_sizes(width: int) -> str:
@@ -105,12 +115,13 @@ def variants_srcset(
     width: int, height: int, variants: Iterable[tuple[str, int, int]], original: str
 ) -> list[tuple[str, int]]:
     """The srcset candidates of an attachment as WordPress picks them (wp_calculate_image_srcset):
-    its sizes in their stored order with the original's aspect ratio (a cropped thumbnail would
+    its sizes (by width: WordPress's stored order differs between a saved dump and the live site,
+    and the mirror must not) with the original's aspect ratio (a cropped thumbnail would
     distort), none wider than 2048 px, one per width, and the original last."""
     if width <= 0 or height <= 0:
         return []
     found: dict[int, str] = {}
-    for url, w, h in [*variants, (original, width, height)]:
+    for url, w, h in [*sorted(variants, key=lambda v: (v[1], v[0])), (original, width, height)]:
         ratio_ok = h > 0 and abs(w / h - width / height) < 0.01 * (width / height)
         if 0 < w <= min(MAX_PIXELS, 2048) and ratio_ok and w not in found:
             found[w] = url
@@ -122,7 +133,7 @@ def known_images(
 ) -> dict[str, KnownImage]:
     """Every size URL of every attachment -> its dimensions and the attachment's srcset, from
     (original URL, width, height, [(size URL, width, height)]) as media.json or WXR say. The
-    srcset starts with the size the image shows, as WordPress writes it."""
+    srcset is by width, as every srcset sitegen writes (see `clean_srcset`)."""
     index: dict[str, KnownImage] = {}
     for original, width, height, variants in attachments:
         variants = list(variants)
@@ -132,7 +143,6 @@ def known_images(
                 continue
             srcset = ""
             if (url, w) in candidates and len(candidates) > 1:
-                ordered = [(url, w)] + [c for c in candidates if c != (url, w)]
-                srcset = ", ".join(f"{u} {cw}w" for u, cw in ordered)
+                srcset = ", ".join(f"{u} {cw}w" for u, cw in sorted(candidates, key=lambda c: c[1]))
             index[url] = KnownImage(w, h, srcset)
     return index
