@@ -73,7 +73,7 @@ def clean_srcset(value: str | None, url: Callable[[str], str | None], src: str |
     if not value:
         return ""
     want = _origin(src) if src is not None else None
-    out: list[str] = []
+    out: list[tuple[tuple[int, float], str]] = []
     seen: set[str] = set()
     # Bounded work whatever the input: look at a few more parts than can be kept.
     for part in _SPLIT.split(value.strip(), maxsplit=MAX_CANDIDATES * 4)[: MAX_CANDIDATES * 4]:
