@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from sitegen import __version__
 from sitegen.build.hostrules import table_from_netlify
@@ -42,10 +42,12 @@ from sitegen.publish.local import LocalStore
 from sitegen.publish.localsite import LocalObject, feed_aliases, scan_site
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
 from sitegen.publish.store import AlreadyExistsError, ObjectMeta, ObjectStore, RemoteObject
-from sitegen.safepath import inside, rule_path_encoded
+from sitegen.safepath import inside
 
 FORMATS = ("wacz", "warc")
 # Files for the host, not pages of the site: no web server answers with them.
+# RFC 3986 pchar less `%`: a file name's `%` is a character of its own, not an escape.
+_PATH_SAFE = "/-._~!$&'()*+,;=:@"
 _HOST_FILES = {"_redirects", "_headers"}
 _LASTMOD = re.compile(rb"<lastmod>([^<]+)</lastmod>")
 _TITLE = re.compile(r"<title>([^<]*)</title>")
@@ -98,7 +100,7 @@ def _url_path(key: str) -> str:
         return ""
     if key.endswith("/index.html"):
         key = key[: -len("index.html")]
-    return rule_path_encoded("/" + key)[1:]
+    return quote(key, safe=_PATH_SAFE)
 
 
 def _record_id(*parts: str) -> str:
