@@ -163,10 +163,11 @@ class _Writer:
 
 
 def write_warc(
-    source: Path, base_url: str, out_path: Path, when: datetime, problems: Problems
-) -> tuple[WebArchiveResult, list[dict[str, Any]]]:
-    """The site under `source` (built for `base_url`) as the WARC `out_path`; returns the
-    counts and the pages.jsonl entries (posts and pages)."""
+    source: Path, base_url: str, out_path: Path, when: datetime, problems: Problems,
+    pages_path: Path | None = None,
+) -> WebArchiveResult:  # fmt: skip
+    """The site under `source` (built for `base_url`) as the WARC `out_path`, and its posts
+    and pages as the pages.jsonl `pages_path` (written as they come, never held)."""
     objects = scan_site(
         source, PublishSettings(), compress=False, feed_index_html=False, problems=problems
     )
@@ -178,10 +179,13 @@ def write_warc(
     split = urlsplit(base)
     origin = f"{split.scheme}://{split.netloc}"
     result = WebArchiveResult(out_path)
-    pages: list[dict[str, Any]] = []
     seen: set[str] = set()
     ts = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with open(out_path, "wb") as out:
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(open(out_path, "wb"))
+        pages = files.enter_context(open(pages_path or os.devnull, "w", encoding="utf-8"))
+        pages.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Pages"}))
+        pages.write("\n")
         writer = _Writer(out, when)
         writer.warcinfo(
             out_path.name,
@@ -202,13 +206,13 @@ def write_warc(
             if obj.key.endswith(".html") and obj.meta.content_type.startswith("text/html"):
                 page = _page_entry(obj.source, url, ts)
                 if page is not None:
-                    pages.append(page)
+                    pages.write(json.dumps(page, ensure_ascii=False, sort_keys=True) + "\n")
+                    result.pages += 1
         result.redirects, result.gone = _write_rules(
             writer, source, origin, seen, {o.key: o for o in objects}, problems
         )
-    result.pages = len(pages)
     result.size = out_path.stat().st_size
-    return result, pages
+    return result
 
 
 def _write_file(writer: _Writer, url: str, obj: LocalObject, status: str) -> None:
@@ -285,13 +289,6 @@ def _page_entry(path: Path, url: str, ts: str) -> dict[str, Any] | None:
     if published:
         entry["date"] = published.group(1)
     return entry
-
-
-def write_pages(pages: list[dict[str, Any]], path: Path) -> None:
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Pages"}) + "\n")
-        for page in pages:
-            fh.write(json.dumps(page, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def package_wacz(warc: Path, pages: Path, out: Path, when: datetime, title: str) -> None:
@@ -393,10 +390,9 @@ def store_web_archive(
     with tempfile.TemporaryDirectory(prefix="sitegen-webarchive-") as tmp:
         work = Path(tmp)
         warc = work / "data.warc.gz"
-        result, pages = write_warc(source, base_url, warc, when, problems)
+        result = write_warc(source, base_url, warc, when, problems, work / "pages.jsonl")
         made = warc
         if fmt == "wacz":
-            write_pages(pages, work / "pages.jsonl")
             made = work / "archive.wacz"
             package_wacz(warc, work / "pages.jsonl", made, when, f"{base_url} ({when:%Y-%m-%d})")
         _put_file(store, key, made, _TYPES[fmt])
