@@ -66,6 +66,9 @@ def command() -> None:
       sitegen archive list TARGET             the snapshots, oldest first
       sitegen archive restore TARGET NAME DIR restore one into DIR, verifying every hash
 
+    `--format wacz` (or `warc`) writes a web archive of the site for pywb, ReplayWeb.page and
+    the archives of libraries instead, into webarchives/ of TARGET.
+
     TARGET is s3://BUCKET/PREFIX or a folder. A file unchanged since an earlier snapshot is
     stored once (objects are named by their sha256); snapshots are never overwritten.
     """
