@@ -200,6 +200,7 @@ def _replayed(site: Path) -> list[str]:
 def test_pywb_replays_every_post_page_feed_and_search(site: Path, pywb: str) -> None:
     keys = _replayed(site)
     assert len([k for k in keys if k.endswith(".xml")]) > 10
+    folders = 0
     for key in keys:
         path = key[: -len("index.html")] if key.endswith("index.html") else key
         status, headers, body = _get(pywb + MIRROR + quote(path))
@@ -207,6 +208,13 @@ def test_pywb_replays_every_post_page_feed_and_search(site: Path, pywb: str) -> 
         assert body == (site / "public" / key).read_bytes(), key
         if key.endswith(".xml"):
             assert headers["Content-Type"].startswith("application/"), key
+        folder = key.rpartition("/")[0]
+        feed = key.endswith(("/index.xml", "/index.json"))
+        if feed and not (site / "public" / folder / "index.html").exists():  # WordPress's /feed/
+            status, headers, body = _get(pywb + MIRROR + quote(folder) + "/")
+            assert (status, body) == (200, (site / "public" / key).read_bytes()), folder
+            folders += 1
+    assert folders > 10
 
 
 def test_pywb_replays_an_alias_as_301_and_a_removed_post_as_410(site: Path, pywb: str) -> None:
