@@ -106,3 +106,11 @@ def test_source_date_epoch_wins_and_must_be_seconds(tmp_path: Path) -> None:
     )
     with pytest.raises(SitegenError, match="whole seconds"):
         site_time(public, {"SOURCE_DATE_EPOCH": "soon"})
+
+
+def test_a_file_wins_over_a_rule_at_its_path_however_it_is_encoded(tmp_path: Path) -> None:
+    public = _public(tmp_path / "public", "/web/a%20%e2%82%b9%20b/ /web/old/ 301\n")
+    problems = Problems()
+    result = write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}), problems)
+    assert result.redirects == 0
+    assert _records(tmp_path / "s.warc.gz")[BASE + "a%20%E2%82%B9%20b/"][0] == "200"

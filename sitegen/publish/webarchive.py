@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from sitegen import __version__
 from sitegen.build.hostrules import table_from_netlify
@@ -198,9 +198,9 @@ def write_warc(
         )
         for obj in objects:
             url = base + _url_path(obj.key)
-            if url in seen:
+            if unquote(url) in seen:
                 continue  # `dir/index.html` of a feed folder that has one: the file wins
-            seen.add(url)
+            seen.add(unquote(url))
             _write_file(writer, url, obj, "200 OK")
             result.responses += 1
             if obj.key.endswith(".html") and obj.meta.content_type.startswith("text/html"):
@@ -209,7 +209,7 @@ def write_warc(
                     pages.write(json.dumps(page, ensure_ascii=False, sort_keys=True) + "\n")
                     result.pages += 1
         result.redirects, result.gone = _write_rules(
-            writer, source, origin, seen, {o.key: o for o in objects}, problems
+            writer, source, split.path, origin, seen, objects, problems
         )
     result.size = out_path.stat().st_size
     return result
@@ -231,12 +231,14 @@ def _write_file(writer: _Writer, url: str, obj: LocalObject, status: str) -> Non
 def _write_rules(
     writer: _Writer,
     source: Path,
+    base_path: str,
     origin: str,
     seen: set[str],
-    by_key: dict[str, LocalObject],
+    objects: list[LocalObject],
     problems: Problems,
 ) -> tuple[int, int]:
-    """The redirect table's exact rules as 301 and 410 records: (redirects, gone)."""
+    """The redirect table's exact rules as 301 and 410 records: (redirects, gone). `seen`
+    holds the URLs already answered, decoded (a table's `%e2` is a file URL's `%E2`)."""
     where = source / "_redirects"
     try:
         rules = table_from_netlify(where.read_text(encoding="utf-8"), str(where))
@@ -246,13 +248,14 @@ def _write_rules(
         problems.warn(f"redirects left out of the archive: {exc}", str(where), hint="build again")
         return 0, 0
     redirects = gone = 0
+    pages: dict[str, LocalObject | None] = {}
     for rule in rules:
         if rule.pattern or rule.status not in (301, 410):
             continue
         url = origin + rule.source + (f"?{rule.query}" if rule.query else "")
-        if url in seen:
+        if unquote(url) in seen:
             continue  # a file of the site is at that path: it answers, as on every host
-        seen.add(url)
+        seen.add(unquote(url))
         if rule.status == 301:
             location = origin + rule.target
             body = b""
@@ -266,7 +269,10 @@ def _write_rules(
             )
             redirects += 1
         else:
-            page = by_key.get(rule.target.rsplit("/", 1)[-1])
+            key = unquote(rule.target.removeprefix(base_path))
+            if key not in pages:  # the 410 page: one file, looked up once
+                pages[key] = next((o for o in objects if o.key == key), None)
+            page = pages[key]
             if page is None:
                 continue
             _write_file(writer, url, page, "410 Gone")
