@@ -8,8 +8,10 @@ from typing import Any
 
 import click
 
+from sitegen.build.state.store import load_built_for
 from sitegen.cli.publish_cmd import fail, human_size, s3_options
-from sitegen.errors import SitegenError
+from sitegen.config import load_config
+from sitegen.errors import Problems, SitegenError
 from sitegen.publish.archive import (
     build_time,
     create_snapshot,
@@ -22,6 +24,8 @@ from sitegen.publish.local import LocalStore
 from sitegen.publish.settings import load_settings
 from sitegen.publish.store import ObjectStore, open_store
 from sitegen.publish.sync import PublishOptions
+from sitegen.publish.webarchive import FORMATS, list_web_archives, store_web_archive
+from sitegen.site.assemble import load_site_info
 
 
 class _Bar:
@@ -62,6 +66,9 @@ def command() -> None:
       sitegen archive list TARGET             the snapshots, oldest first
       sitegen archive restore TARGET NAME DIR restore one into DIR, verifying every hash
 
+    `--format wacz` (or `warc`) writes a web archive of the site for pywb, ReplayWeb.page and
+    the archives of libraries instead, into webarchives/ of TARGET.
+
     TARGET is s3://BUCKET/PREFIX or a folder. A file unchanged since an earlier snapshot is
     stored once (objects are named by their sha256); snapshots are never overwritten.
     """
@@ -86,6 +93,20 @@ def command() -> None:
     show_default=True,
     help="Parallel uploads.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["snapshot", *FORMATS]),
+    default="snapshot",
+    show_default=True,
+    help="snapshot: sitegen's own; wacz or warc: a web archive that pywb and "
+    "ReplayWeb.page replay (needs the `archive` extra).",
+)
+@click.option(
+    "--base-url",
+    help="The URL the web archive says the site was captured at (default: the one the last "
+    "build used).",
+)
 @s3_options
 @click.pass_obj
 def create(
@@ -94,6 +115,8 @@ def create(
     source: Path | None,
     name: str | None,
     jobs: int,
+    fmt: str,
+    base_url: str | None,
     endpoint_url: str | None,
     region: str | None,
     profile: str | None,
@@ -102,6 +125,9 @@ def create(
     try:
         settings = load_settings(site_dir)
         store = open_store(target, settings.store_options(endpoint_url, region, profile, jobs))
+        if fmt != "snapshot":
+            _web_archive(site_dir, store, fmt, source, name, base_url, settings.output_dir)
+            return
         when = build_time()
         name = snapshot_name(name, when)
         result = create_snapshot(
@@ -137,12 +163,41 @@ def list_(
         store = open_store(target, options)
         _folder_exists(store)
         snapshots = list_snapshots(store, PublishOptions())
+        archives = list_web_archives(store)
     except SitegenError as err:
         fail(err)
-    if not snapshots:
+    if not snapshots and not archives:
         click.echo(f"No snapshots in {store.name}.")
     for doc in snapshots:
         click.echo(_describe(doc))
+    for obj in archives:
+        click.echo(f"{obj.key}  {human_size(obj.size)}")
+
+
+def _web_archive(
+    site_dir: Path,
+    store: ObjectStore,
+    fmt: str,
+    source: Path | None,
+    name: str | None,
+    base_url: str | None,
+    output_dir: Path | str,
+) -> None:
+    problems = Problems()
+    info = load_site_info(site_dir, problems)
+    config = load_config(site_dir, info, problems, {"base_url": base_url} if base_url else {})
+    if problems.errors:
+        click.echo(problems.render(), err=True)
+        raise SystemExit(1)
+    url = base_url or load_built_for(site_dir) or config.base_url
+    result = store_web_archive(store, fmt, source or site_dir / output_dir, url, name, problems)
+    if problems.items:
+        click.echo(problems.render(), err=True)
+    click.echo(
+        f"Web archive ({fmt}) of {url}: {result.responses} responses, {result.redirects} "
+        f"redirects, {result.gone} gone, {result.pages} pages listed "
+        f"({human_size(result.size)}).\n  {store.name}{result.key}"
+    )
 
 
 def _folder_exists(store: ObjectStore) -> None:

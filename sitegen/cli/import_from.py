@@ -6,6 +6,7 @@ terminal output can change without touching the offline import's.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import json
@@ -23,6 +24,7 @@ from sitegen.wp.fetch import FetchOptions
 from sitegen.wp.importer import ImportOptions
 from sitegen.wp.mirror import MirrorOptions, MirrorReport, mirror_site
 from sitegen.wp.pull import PullOptions
+from sitegen.wp.warcrecord import WarcRecorder
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -63,10 +65,30 @@ class Bars:
 def run_from(
     site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
     drafts: bool, quiet: bool, max_download: int = 50, uploads: Path | None = None,
-    as_json: bool = False,
+    as_json: bool = False, warc: Path | None = None,
 ) -> None:  # fmt: skip
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
-    fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000)
+    with contextlib.ExitStack() as stack:
+        recorder = None
+        if warc is not None:
+            try:
+                recorder = stack.enter_context(WarcRecorder(warc))
+            except SitegenError as err:
+                click.echo(f"error: {err}", err=True)
+                raise SystemExit(1) from None
+        _run_from(
+            site_dir, url, media=media, jobs=jobs, full=full, force=force, drafts=drafts,
+            quiet=quiet, max_download=max_download, uploads=uploads, as_json=as_json,
+            recorder=recorder,
+        )  # fmt: skip
+
+
+def _run_from(
+    site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
+    drafts: bool, quiet: bool, max_download: int, uploads: Path | None, as_json: bool,
+    recorder: WarcRecorder | None,
+) -> None:  # fmt: skip
+    fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000, recorder=recorder)
     options = MirrorOptions(
         sync=PullOptions(full=full, fetch=fetch),
         media=media,
@@ -135,6 +157,11 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "--full", is_flag=True, help="With --from: fetch everything again, not only changes."
     )
     @click.option(
+        "--warc", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+        help="With --from: also append every request and answer (REST pages, media) to this "
+        "WARC file (.warc.gz), with their headers and times: evidence of what the site served.",
+    )  # fmt: skip
+    @click.option(
         "--max-download", metavar="MB", type=click.IntRange(1, 100_000), default=None,
         help="With --media: refuse media files larger than this many megabytes "
         "(default 50); a download stops as soon as it passes the limit.",
@@ -142,11 +169,13 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(func)
     def wrapper(
         site_dir: Path, *args: Any, media: bool | None, jobs: int, full: bool,
-        max_download: int | None, **kwargs: Any,
+        max_download: int | None, warc: Path | None, **kwargs: Any,
     ) -> None:  # fmt: skip
         from_url: str | None = kwargs.pop("from", None)
         paths = kwargs.get("paths") or ()
         if from_url is None:
+            if warc is not None:
+                raise click.UsageError("--warc goes with --from URL")
             if full:
                 raise click.UsageError("--full goes with --from URL")
             if max_download is not None and not media:
@@ -164,7 +193,7 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
             site_dir, from_url, media=media, jobs=jobs, full=full,
             force=bool(kwargs.get("force")), drafts=bool(kwargs.get("drafts")),
             quiet=bool(kwargs.get("quiet")), max_download=max_download or 50,
-            uploads=kwargs.get("uploads"), as_json=bool(kwargs.get("as_json")),
+            uploads=kwargs.get("uploads"), as_json=bool(kwargs.get("as_json")), warc=warc,
         )  # fmt: skip
 
     return wrapper

@@ -54,6 +54,11 @@ class FetchOptions:
     trusted: tuple[str, ...] = ()
     max_json: int = 32_000_000  # bytes; a REST page of 100 long posts is a few MB
     max_media: int = 50_000_000  # bytes per media file (sitegen import --max-download)
+    # Called with (url, headers sent, status, headers received, body) for each answer
+    # (`import --warc`: wp/warcrecord.py); None records nothing.
+    recorder: Callable[[str, dict[str, str], int, Message, bytes], None] | None = field(
+        default=None, compare=False
+    )
 
 
 @dataclass
@@ -130,6 +135,8 @@ class HttpClient:
             raise FetchError(
                 f"cannot connect: {_reason(exc)}", url, "check the address and that the site is up"
             ) from None
+        if self.options.recorder is not None:
+            self.options.recorder(a.url, headers, a.status, a.headers, a.body)
         return FetchResponse(a.url, a.status, a.headers, a.body)
 
     def _delay(self, attempt: int, resp: FetchResponse | None = None) -> float:
