@@ -24,7 +24,18 @@ from sitegen.site.assemble import Site, neighbours, related_posts
 from sitegen.urls import page_path
 
 SITE_KEY = "content/_site.yaml"
-SITEMAP_KINDS = ("post", "page", "home", "category", "tag", "author", "archive", "terms")
+SITEMAP_KINDS = (
+    "post",
+    "page",
+    "home",
+    "category",
+    "tag",
+    "author",
+    "archive",
+    "archive-index",
+    "terms",
+)
+ARCHIVE_INDEX = "archives/"  # WordPress themes' usual "Archives" page address
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,17 @@ def list_jobs(site: Site, per_page: int) -> list[RenderJob]:
     return jobs
 
 
+def archive_index_job(site: Site) -> RenderJob:
+    """Years and months with their post counts: shows every post's date, so lists them all."""
+    return RenderJob(
+        path=ARCHIVE_INDEX,
+        kind="archive-index",
+        template="archives.html",
+        deps=_sources(site, site.posts),
+        items=site.posts,
+    )
+
+
 def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
     """The site's feeds in the formats it asks for; per term and author, those of them that
     follow such a list (`sitegen.feeds.formats` says which, and where each is written)."""
@@ -221,6 +243,7 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
     jobs += [
         RenderJob(path="category/", kind="terms", template="terms.html", key="category"),
         RenderJob(path="tag/", kind="terms", template="terms.html", key="tag"),
+        archive_index_job(site),
         RenderJob(path="404.html", kind="404", template="404.html"),
         RenderJob(path="410.html", kind="410", template="410.html"),
         RenderJob(path="robots.txt", kind="robots"),
