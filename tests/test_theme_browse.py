@@ -136,7 +136,7 @@ def test_the_current_section_is_highlighted(public: Path) -> None:
 
 def test_article_header_has_dek_time_zone_update_reading_time(public: Path) -> None:
     header = read(public, POST).split('<header class="post-header')[1].split("</header>")[0]
-    assert '<p class="post-dek p-summary">Elon Musk on Friday said' in header
+    assert '<p class="post-dek p-summary" dir="auto">Elon Musk on Friday said' in header
     assert (
         '<a class="u-url" href="/web/2023/09/01/x-wont-use-users-private-data/">11:51 IST</a>'
         in header
@@ -203,3 +203,21 @@ def test_hidden_beats_display_rules() -> None:
     # the search page's filters are `hidden` until its script runs; `.search-filters` sets
     # display:flex, which would show them without JavaScript
     assert re.search(r"\[hidden\][^{]*\{ display: none !important; \}", CSS)
+
+
+def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Path) -> None:
+    # No per-post language in the content: an Arabic headline over an Arabic body must still
+    # run right to left, on its page and on every card.
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    src = site / "content/posts/2023/09/x-wont-use-users-private-data.md"
+    title = "'X won’t use users’ private data to train its AI models: Elon Musk'"
+    text = src.read_text(encoding="utf-8")
+    assert title in text
+    src.write_text(text.replace(title, "'إكس لن تستخدم بيانات المستخدمين'"), encoding="utf-8")
+    assert build_site(site).committed
+    public = site / "public"
+    assert '<h1 class="post-title p-name" dir="auto">إكس لن' in read(public, POST)
+    home = read(public, "tag/ai/index.html")
+    assert re.search(r'<h[23] class="card-title" dir="auto"><a [^>]+>إكس لن', home)
+    assert '<p class="card-summary p-summary" dir="auto">' in home
