@@ -154,3 +154,16 @@ def test_search_filters_stay_hidden_without_javascript(base: str, browser: Any) 
     page.goto(base + "search/", wait_until="load")
     assert not page.is_visible(".search-filters")
     context.close()
+
+
+def test_a_long_site_title_fits_the_phone_header(base: str, browser: Any) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.goto(base + PAGES["home"], wait_until="load")
+    page.evaluate(
+        "document.querySelector('.site-title').textContent = 'Telecom Live (local mirror test)'"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    assert page.is_visible(".search-link") and not page.is_visible(".header-search")
+    height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    assert height <= 120, height
+    page.close()

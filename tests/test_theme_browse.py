@@ -13,7 +13,7 @@ import pytest
 
 from sitegen.build.orchestrator import build_site
 from sitegen.build.render import DEFAULT_THEME, page_numbers
-from sitegen.site.views import clock, local_time, reading_minutes
+from sitegen.site.views import clock, local_time, manual_excerpt, reading_minutes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "2023/09/01/x-wont-use-users-private-data/index.html"
@@ -221,3 +221,16 @@ def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Pat
     home = read(public, "tag/ai/index.html")
     assert re.search(r'<h[23] class="card-title" dir="auto"><a [^>]+>إكس لن', home)
     assert '<p class="card-summary p-summary" dir="auto">' in home
+
+
+@pytest.mark.parametrize(
+    ("summary", "body", "dek"),
+    [
+        ("Operators switched on 5G …", "<p>Operators switched on 5G in 500 cities.</p>", ""),
+        ("Operators switched on [&hellip;]", "<p>Operators switched <b>on</b> 5G.</p>", ""),
+        ("Rollout done.", "<p>Operators switched on 5G.</p>", "Rollout done."),
+        ("", "<p>Text.</p>", ""),
+    ],
+)
+def test_only_a_written_excerpt_is_the_dek(summary: str, body: str, dek: str) -> None:
+    assert manual_excerpt(summary, body) == dek

@@ -196,6 +196,19 @@ def reading_minutes(body: str) -> int:
     return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
 
 
+_ELLIPSIS = re.compile(r"\s*(?:\[(?:…|&hellip;|\.\.\.)\]|…|\.\.\.)\s*$")
+
+
+def manual_excerpt(summary: str, body: str) -> str:
+    """`summary` when someone wrote it, "" when it is only the body's opening words (WordPress
+    fills the excerpt of every post so; as a dek it would repeat the first paragraph)."""
+    stem = _ELLIPSIS.sub("", summary).strip()
+    if not stem:
+        return ""
+    text = _SPACE.sub(" ", html.unescape(_TAGS.sub("", _BLOCK.sub(" ", body)))).strip()
+    return "" if text.startswith(stem) else summary
+
+
 def _no_body() -> str:
     return ""  # a teaser's content
 
@@ -323,7 +336,7 @@ class Views:
             comments=comment_views(thread(doc.comments), self.config.base_path)
             if full and self.config.comments_enabled
             else (),
-            excerpt=doc.summary,
+            excerpt=manual_excerpt(doc.summary, body) if full else "",
             month_url=self.url(date_path(doc.date.year, doc.date.month))
             if doc.type == "post"
             else "",
