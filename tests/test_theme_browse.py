@@ -234,3 +234,9 @@ def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Pat
 )
 def test_only_a_written_excerpt_is_the_dek(summary: str, body: str, dek: str) -> None:
     assert manual_excerpt(summary, body) == dek
+
+
+def test_home_pages_after_the_first_have_breadcrumbs(public: Path) -> None:
+    html = read(public, "page/2/index.html")
+    crumbs = html.split('<nav class="breadcrumbs" aria-label="Breadcrumb">')[1].split("</nav>")[0]
+    assert re.findall(r"<li>(?:<a [^>]+>|<span [^>]+>)([^<]+)<", crumbs) == ["Home", "Page 2"]
