@@ -130,7 +130,7 @@ def test_a_post_prints_without_navigation_search_or_related(base: str, browser: 
     page.goto(base + PAGES["post"], wait_until="load")
     page.emulate_media(media="print")
     shown = page.evaluate(
-        """() => Object.fromEntries(['.site-header', '.site-footer', '.related', '.post-nav',
+        """() => Object.fromEntries(['.site-header', '.site-footer', '.related', '.post-nav', '.comments',
             '.post-title', '.e-content', '.print-only'].map(s => {
             const e = document.querySelector(s);
             return [s, !!e && getComputedStyle(e).display !== 'none'];
@@ -141,6 +141,7 @@ def test_a_post_prints_without_navigation_search_or_related(base: str, browser: 
         ".site-footer": False,
         ".related": False,
         ".post-nav": False,
+        ".comments": False,
         ".post-title": True,
         ".e-content": True,
         ".print-only": True,
@@ -166,4 +167,14 @@ def test_a_long_site_title_fits_the_phone_header(base: str, browser: Any) -> Non
     assert page.is_visible(".search-link") and not page.is_visible(".header-search")
     height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
     assert height <= 120, height
+    page.close()
+
+
+def test_header_search_box_is_dark_in_dark_mode(base: str, browser: Any) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["desktop"], color_scheme="dark")
+    page.goto(base + PAGES["home"], wait_until="load")
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('#header-q')).backgroundColor"
+    )
+    assert background != "rgb(255, 255, 255)", background
     page.close()
