@@ -130,8 +130,8 @@ def test_a_post_prints_without_navigation_search_or_related(base: str, browser: 
     page.goto(base + PAGES["post"], wait_until="load")
     page.emulate_media(media="print")
     shown = page.evaluate(
-        """() => Object.fromEntries(['.site-header', '.site-footer', '.related', '.post-nav', '.comments',
-            '.post-title', '.e-content', '.print-only'].map(s => {
+        """() => Object.fromEntries(['.site-header', '.site-footer', '.related', '.post-nav',
+            '.comments', '.post-title', '.e-content', '.print-only'].map(s => {
             const e = document.querySelector(s);
             return [s, !!e && getComputedStyle(e).display !== 'none'];
         }))"""
