@@ -240,3 +240,17 @@ def test_home_pages_after_the_first_have_breadcrumbs(public: Path) -> None:
     html = read(public, "page/2/index.html")
     crumbs = html.split('<nav class="breadcrumbs" aria-label="Breadcrumb">')[1].split("</nav>")[0]
     assert re.findall(r"<li>(?:<a [^>]+>|<span [^>]+>)([^<]+)<", crumbs) == ["Home", "Page 2"]
+
+
+def test_a_wordpress_page_at_archives_keeps_its_address(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    (site / "content/pages/archives.md").write_text(
+        "---\ntitle: Our archives\nslug: archives\ntype: page\n"
+        "date: 2020-01-01T10:00:00+05:30\npath: archives/\nwp_id: 3\n---\n\nThe page.\n",
+        encoding="utf-8",
+    )
+    report = build_site(site)
+    assert report.committed and not report.problems.items, report.problems.render()
+    html = read(site / "public", "archives/index.html")
+    assert "Our archives" in html and 'class="archive-year"' not in html

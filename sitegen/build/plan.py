@@ -243,13 +243,14 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
     jobs += [
         RenderJob(path="category/", kind="terms", template="terms.html", key="category"),
         RenderJob(path="tag/", kind="terms", template="terms.html", key="tag"),
-        archive_index_job(site),
         RenderJob(path="404.html", kind="404", template="404.html"),
         RenderJob(path="410.html", kind="410", template="410.html"),
         RenderJob(path="robots.txt", kind="robots"),
         RenderJob(path="_redirects", kind="redirects", deps=tuple(sorted(site.sources.values()))),
         RenderJob(path="_headers", kind="headers"),
     ]
+    if ARCHIVE_INDEX not in site.docs:  # a WordPress page of that name keeps its address
+        jobs.append(archive_index_job(site))
     if config.search_enabled:  # the index files themselves are written by build/orchestrator.py
         jobs.append(RenderJob(path="search/", kind="search", template="search.html"))
     if config.sitemap.enabled:
