@@ -217,10 +217,13 @@ def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Pat
     src.write_text(text.replace(title, "'إكس لن تستخدم بيانات المستخدمين'"), encoding="utf-8")
     assert build_site(site).committed
     public = site / "public"
-    assert '<h1 class="post-title p-name" dir="auto">إكس لن' in read(public, POST)
+    page = read(public, POST)
+    assert '<article class="post h-entry" dir="rtl">' in page  # its byline and dates too
+    assert '<h1 class="post-title p-name" dir="auto">إكس لن' in page
     home = read(public, "tag/ai/index.html")
     assert re.search(r'<h[23] class="card-title" dir="auto"><a [^>]+>إكس لن', home)
     assert '<p class="card-summary p-summary" dir="auto">' in home
+    assert home.count('dir="rtl"') == 1  # its card, not the others
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
@@ -87,6 +88,7 @@ class PostView:
     updated_human: str = ""  # "March 6, 2024, 18:40 IST" when edited an hour or more later
     author_bio: str = ""
     reading_minutes: int = 0  # on a post's own page only
+    dir: str = ""  # "rtl" when the title is right-to-left text (Arabic, Hebrew…), else ""
 
     @property
     def content(self) -> Markup:
@@ -207,6 +209,18 @@ def manual_excerpt(summary: str, body: str) -> str:
         return ""
     text = _SPACE.sub(" ", html.unescape(_TAGS.sub("", _BLOCK.sub(" ", body)))).strip()
     return "" if text.startswith(stem) else summary
+
+
+def text_direction(text: str) -> str:
+    """ "rtl" when the first strongly directional letter of `text` is right-to-left, else ""
+    (what `dir="auto"` decides, for a whole article rather than one element)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return ""
+    return ""
 
 
 def _no_body() -> str:
@@ -346,6 +360,7 @@ class Views:
             else "",
             author_bio=author.description if author else "",
             reading_minutes=reading_minutes(body) if full else 0,
+            dir=text_direction(doc.title),
         )
 
     def posts(self, paths: tuple[str, ...]) -> list[PostView]:
