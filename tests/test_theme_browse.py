@@ -138,11 +138,11 @@ def test_article_header_has_dek_time_zone_update_reading_time(public: Path) -> N
     header = read(public, POST).split('<header class="post-header')[1].split("</header>")[0]
     assert '<p class="post-dek p-summary" dir="auto">Elon Musk on Friday said' in header
     assert (
-        '<a class="u-url" href="/web/2023/09/01/x-wont-use-users-private-data/">11:51 IST</a>'
+        '<a class="u-url" href="/web/2023/09/01/x-wont-use-users-private-data/" dir="ltr">11:51 IST</a>'
         in header
     )
     assert (
-        'Updated <time class="dt-updated" datetime="2023-09-02T08:00:00+05:30">'
+        'Updated <time class="dt-updated" datetime="2023-09-02T08:00:00+05:30" dir="ltr">'
         "September 2, 2023, 08:00 IST</time>"
     ) in header
     assert re.search(r'<span class="reading-time">\d+ min read</span>', header)
@@ -219,6 +219,7 @@ def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Pat
     public = site / "public"
     page = read(public, POST)
     assert '<article class="post h-entry" dir="rtl">' in page  # its byline and dates too
+    assert re.search(r'<a class="u-url" href="[^"]+" dir="ltr">\d\d:\d\d IST</a>', page)
     assert '<h1 class="post-title p-name" dir="auto">إكس لن' in page
     home = read(public, "tag/ai/index.html")
     assert re.search(r'<h[23] class="card-title" dir="auto"><a [^>]+>إكس لن', home)
