@@ -138,8 +138,8 @@ def test_article_header_has_dek_time_zone_update_reading_time(public: Path) -> N
     header = read(public, POST).split('<header class="post-header')[1].split("</header>")[0]
     assert '<p class="post-dek p-summary" dir="auto">Elon Musk on Friday said' in header
     assert (
-        '<a class="u-url" href="/web/2023/09/01/x-wont-use-users-private-data/" dir="ltr">11:51 IST</a>'
-        in header
+        '<a class="u-url" href="/web/2023/09/01/x-wont-use-users-private-data/" dir="ltr">'
+        "11:51 IST</a>" in header
     )
     assert (
         'Updated <time class="dt-updated" datetime="2023-09-02T08:00:00+05:30" dir="ltr">'
