@@ -258,3 +258,15 @@ def test_a_wordpress_page_at_archives_keeps_its_address(tmp_path: Path) -> None:
     assert report.committed and not report.problems.items, report.problems.render()
     html = read(site / "public", "archives/index.html")
     assert "Our archives" in html and 'class="archive-year"' not in html
+
+
+def test_an_update_the_same_day_shows_its_time_only(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    src = site / "content/posts/2023/09/x-wont-use-users-private-data.md"
+    text = src.read_text(encoding="utf-8")
+    new = text.replace("updated: 2023-09-02T08:00:00+05:30", "updated: 2023-09-01T18:40:00+05:30")
+    src.write_text(new, encoding="utf-8")
+    build_site(site)
+    header = read(site / "public", POST).split('<header class="post-header')[1]
+    assert '+05:30" dir="ltr">18:40 IST</time>' in header.split("</header>")[0]

@@ -85,7 +85,8 @@ class PostView:
     excerpt: str = ""  # the manual excerpt only (the standfirst); "" when none was written
     month_url: str = ""  # the month's date archive of the post's date
     time_human: str = ""  # "10:12 IST": the time of day in the site's time zone
-    updated_human: str = ""  # "March 6, 2024, 18:40 IST" when edited an hour or more later
+    # "March 6, 2024, 18:40 IST" ("18:40 IST" the same day) when edited an hour or more later
+    updated_human: str = ""
     author_bio: str = ""
     reading_minutes: int = 0  # on a post's own page only
     dir: str = ""  # "rtl" when the title is right-to-left text (Arabic, Hebrew…), else ""
@@ -355,7 +356,11 @@ class Views:
             if doc.type == "post"
             else "",
             time_human=clock(published),
-            updated_human=f"{updated:%B} {updated.day}, {updated.year}, {clock(updated)}"
+            updated_human=(
+                clock(updated)  # the same day: its date is already on the line
+                if updated.date() == published.date()
+                else f"{updated:%B} {updated.day}, {updated.year}, {clock(updated)}"
+            )
             if edited
             else "",
             author_bio=author.description if author else "",
