@@ -234,6 +234,12 @@ def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Pat
         ("Operators switched on [&hellip;]", "<p>Operators switched <b>on</b> 5G.</p>", ""),
         ("Rollout done.", "<p>Operators switched on 5G.</p>", "Rollout done."),
         ("", "<p>Text.</p>", ""),
+        (  # the automatic excerpt runs past a gallery's caption the body has
+            "One two three four five six seven eight nine ten eleven twelve. Next one …",
+            "<p>One two three four five six seven eight nine ten eleven twelve.</p>"
+            "<figure><figcaption>Caption</figcaption></figure><p>Next one and more.</p>",
+            "",
+        ),
     ],
 )
 def test_only_a_written_excerpt_is_the_dek(summary: str, body: str, dek: str) -> None:

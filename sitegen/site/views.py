@@ -202,6 +202,9 @@ def reading_minutes(body: str) -> int:
 _ELLIPSIS = re.compile(r"\s*(?:\[(?:…|&hellip;|\.\.\.)\]|…|\.\.\.)\s*$")
 
 
+_DEK_WORDS = 12
+
+
 def manual_excerpt(summary: str, body: str) -> str:
     """`summary` when someone wrote it, "" when it is only the body's opening words (WordPress
     fills the excerpt of every post so; as a dek it would repeat the first paragraph)."""
@@ -209,7 +212,9 @@ def manual_excerpt(summary: str, body: str) -> str:
     if not stem:
         return ""
     text = _SPACE.sub(" ", html.unescape(_TAGS.sub("", _BLOCK.sub(" ", body)))).strip()
-    return "" if text.startswith(stem) else summary
+    # Its opening words only: WordPress's excerpt skips captions and shortcodes the body has.
+    opening = " ".join(_SPACE.sub(" ", stem).split(" ")[:_DEK_WORDS])
+    return "" if text.startswith(opening) else summary
 
 
 def text_direction(text: str) -> str:
