@@ -24,6 +24,7 @@ PAGES = {
     "tag": "tag/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80/",
     "author": "author/news-desk/page/2/",
     "archive": "2023/09/",
+    "archives": "archives/",
     "terms": "category/",
     "page": "about/",
     "404": "404.html",
@@ -52,9 +53,15 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-def axe_violations(page: Page) -> list[str]:
+WCAG22 = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page: Page, tags: list[str] | None = None) -> list[str]:
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    options: dict[str, Any] = {"resultTypes": ["violations"]}
+    if tags:
+        options["runOnly"] = {"type": "tag", "values": tags}
+    result = page.evaluate("(o) => axe.run(document, o)", options)
     return [
         f"[{v['impact']}] {v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
@@ -95,4 +102,79 @@ def test_dark_mode_screenshots(base: str, browser: Any, name: str) -> None:
     assert background == "rgb(18, 18, 18)"  # the dark palette's --bg applies
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-desktop-dark.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("name", ["home", "post", "archive", "archives", "category"])
+def test_zero_wcag22_violations_target_size_included(
+    base: str, browser: Any, name: str, viewport: str
+) -> None:
+    page = browser.new_page(viewport=VIEWPORTS[viewport])
+    page.goto(base + PAGES[name], wait_until="load")
+    assert axe_violations(page, WCAG22) == []
+    page.close()
+
+
+@pytest.mark.parametrize("name", ["home", "post", "archive"])
+def test_phone_header_is_compact(base: str, browser: Any, name: str) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.goto(base + PAGES[name], wait_until="load")
+    height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    assert height <= 120, height
+    page.close()
+
+
+def test_a_post_prints_without_navigation_search_or_related(base: str, browser: Any) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(base + PAGES["post"], wait_until="load")
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        """() => Object.fromEntries(['.site-header', '.site-footer', '.related', '.post-nav',
+            '.comments', '.post-title', '.e-content', '.print-only'].map(s => {
+            const e = document.querySelector(s);
+            return [s, !!e && getComputedStyle(e).display !== 'none'];
+        }))"""
+    )
+    assert shown == {
+        ".site-header": False,
+        ".site-footer": False,
+        ".related": False,
+        ".post-nav": False,
+        ".comments": False,
+        ".post-title": True,
+        ".e-content": True,
+        ".print-only": True,
+    }
+    page.close()
+
+
+def test_search_filters_stay_hidden_without_javascript(base: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base + "search/", wait_until="load")
+    assert not page.is_visible(".search-filters")
+    context.close()
+
+
+def test_a_long_site_title_fits_the_phone_header(base: str, browser: Any) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.goto(base + PAGES["home"], wait_until="load")
+    page.evaluate(
+        "document.querySelector('.site-title').textContent = 'Telecom Live (local mirror test)'"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    assert page.is_visible(".search-link") and not page.is_visible(".header-search")
+    height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+    assert height <= 120, height
+    page.close()
+
+
+def test_header_search_box_is_dark_in_dark_mode(base: str, browser: Any) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["desktop"], color_scheme="dark")
+    page.goto(base + PAGES["home"], wait_until="load")
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector('#header-q')).backgroundColor"
+    )
+    assert background != "rgb(255, 255, 255)", background
     page.close()

@@ -24,7 +24,18 @@ from sitegen.site.assemble import Site, neighbours, related_posts
 from sitegen.urls import page_path
 
 SITE_KEY = "content/_site.yaml"
-SITEMAP_KINDS = ("post", "page", "home", "category", "tag", "author", "archive", "terms")
+SITEMAP_KINDS = (
+    "post",
+    "page",
+    "home",
+    "category",
+    "tag",
+    "author",
+    "archive",
+    "archive-index",
+    "terms",
+)
+ARCHIVE_INDEX = "archives/"  # WordPress themes' usual "Archives" page address
 
 
 @dataclass(frozen=True)
@@ -128,6 +139,17 @@ def list_jobs(site: Site, per_page: int) -> list[RenderJob]:
     return jobs
 
 
+def archive_index_job(site: Site) -> RenderJob:
+    """Years and months with their post counts: shows every post's date, so lists them all."""
+    return RenderJob(
+        path=ARCHIVE_INDEX,
+        kind="archive-index",
+        template="archives.html",
+        deps=_sources(site, site.posts),
+        items=site.posts,
+    )
+
+
 def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
     """The site's feeds in the formats it asks for; per term and author, those of them that
     follow such a list (`sitegen.feeds.formats` says which, and where each is written)."""
@@ -227,6 +249,8 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
         RenderJob(path="_redirects", kind="redirects", deps=tuple(sorted(site.sources.values()))),
         RenderJob(path="_headers", kind="headers"),
     ]
+    if ARCHIVE_INDEX not in site.docs:  # a WordPress page of that name keeps its address
+        jobs.append(archive_index_job(site))
     if config.search_enabled:  # the index files themselves are written by build/orchestrator.py
         jobs.append(RenderJob(path="search/", kind="search", template="search.html"))
     if config.sitemap.enabled:

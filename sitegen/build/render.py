@@ -21,7 +21,7 @@ import jinja2
 from sitegen import speedups
 from sitegen.build.feedjobs import render_feed
 from sitegen.build.jsonld import news_article
-from sitegen.build.plan import COMMENTS_BASE, RenderJob, commented_posts
+from sitegen.build.plan import ARCHIVE_INDEX, COMMENTS_BASE, RenderJob, commented_posts
 from sitegen.build.redirects import render_headers, render_redirects
 from sitegen.build.sitemap import render_robots, render_sitemap
 from sitegen.config import SiteConfig
@@ -248,6 +248,11 @@ class Renderer:
                 "taxonomy": job.key,
                 "terms": terms,
             }
+        if job.kind == "archive-index":
+            return {
+                "page": self._meta(job, "Archives", "Every year and month of the archive"),
+                "years": self.views.archive_index(),
+            }
         if job.kind == "search":
             return {"page": self._meta(job, "Search", "Search the archive", noindex=True)}
         title = "Page not found" if job.kind == "404" else "This article was removed"
@@ -337,6 +342,8 @@ class Renderer:
             "pages": job.pages,
             "previous_url": page_url(job.page - 1) if job.page > 1 else "",
             "next_url": page_url(job.page + 1) if job.page < job.pages else "",
+            # Numbered links: first, last and the pages around this one; 0 marks a gap.
+            "numbers": [(n, page_url(n) if n else "") for n in page_numbers(job.page, job.pages)],
         }
         return {
             "page": self._meta(job, title, description),
@@ -359,7 +366,14 @@ class Renderer:
                 {"author": self.views.author(job.key), "author_description": author.description},
             )
         label = archive_label(job.key)
-        return label, f"Articles published in {label}", {"archive": label}
+        parts = job.key.strip("/").split("/")
+        crumbs = [Link("Archives", self.views.url(ARCHIVE_INDEX))] + [
+            Link(
+                archive_label("/".join(parts[:n]) + "/"), self.views.url("/".join(parts[:n]) + "/")
+            )
+            for n in range(1, len(parts) + 1)
+        ]
+        return label, f"Articles published in {label}", {"archive": label, "breadcrumbs": crumbs}
 
     def _term_heading(self, kind: str, slug: str) -> tuple[str, str, dict[str, Any]]:
         site, views = self.site, self.views
@@ -376,11 +390,25 @@ class Renderer:
         extra = {
             "term": views.term(kind, term),
             "taxonomy": kind,
-            "breadcrumbs": crumbs,
+            "breadcrumbs": crumbs or [Link("Tags", self.views.url("tag/")), views.term(kind, term)],
             "children": children,
             "term_description": term.description,
         }
         return term.name, term.description or f"Articles {filed} {term.name}", extra
+
+
+def page_numbers(page: int, pages: int, around: int = 2) -> list[int]:
+    """[1, 0, 4, 5, 6, 7, 8, 0, 12] for page 6 of 12: first, last, `around` either side of
+    this page, 0 for each gap (a gap of one page shows that page instead)."""
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    out: list[int] = []
+    for n in shown:
+        if out and n - out[-1] == 2:
+            out.append(n - 1)
+        elif out and n - out[-1] > 2:
+            out.append(0)
+        out.append(n)
+    return out
 
 
 def archive_label(key: str) -> str:

@@ -7,10 +7,13 @@ links, Open Graph and feeds).
 
 from __future__ import annotations
 
+import calendar
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from urllib.parse import unquote, urlsplit
 
@@ -21,7 +24,7 @@ from sitegen.markdown import render_markdown
 from sitegen.model import Document, Image, Term
 from sitegen.site.assemble import Site
 from sitegen.site.threads import Node, thread
-from sitegen.urls import localize_media, prefix_root_links
+from sitegen.urls import date_path, localize_media, prefix_root_links
 
 _TAGS = re.compile(r"<[^>]+>")
 # Block boundaries become spaces, inline tags vanish: "<p>a</p><p>b</p>" -> "a b",
@@ -79,6 +82,14 @@ class PostView:
     comment_count: int = 0  # approved comments shown (0 with comments turned off)
     # Threaded, top-level first; only on a post's own page (a teaser has the count alone).
     comments: tuple[CommentView, ...] = ()
+    excerpt: str = ""  # the manual excerpt only (the standfirst); "" when none was written
+    month_url: str = ""  # the month's date archive of the post's date
+    time_human: str = ""  # "10:12 IST": the time of day in the site's time zone
+    # "March 6, 2024, 18:40 IST" ("18:40 IST" the same day) when edited an hour or more later
+    updated_human: str = ""
+    author_bio: str = ""
+    reading_minutes: int = 0  # on a post's own page only
+    dir: str = ""  # "rtl" when the title is right-to-left text (Arabic, Hebrew…), else ""
 
     @property
     def content(self) -> Markup:
@@ -159,6 +170,63 @@ def plain_text(fragment: str, words: int = 40) -> str:
     text = _SPACE.sub(" ", html.unescape(_TAGS.sub("", _BLOCK.sub(" ", fragment)))).strip()
     parts = text.split(" ")
     return text if len(parts) <= words else " ".join(parts[:words]) + " …"
+
+
+@dataclass(frozen=True)
+class ArchiveYear:
+    """One year of the date archive index: its list and its months (newest first)."""
+
+    year: Link
+    months: tuple[Link, ...]
+
+
+WORDS_PER_MINUTE = 230  # a common adult reading speed for news copy
+_UPDATE_MARGIN = timedelta(hours=1)  # a fix of a typo minutes later is not "Updated"
+
+
+def local_time(d: datetime, zone: tzinfo) -> datetime:
+    """`d` in the site's time zone (a date without an offset is already in it)."""
+    return d.astimezone(zone) if d.tzinfo else d.replace(tzinfo=zone)
+
+
+def clock(d: datetime) -> str:
+    """ "10:12 IST" (24-hour clock, the zone's abbreviation)."""
+    return f"{d:%H:%M} {d.tzname() or ''}".strip()
+
+
+def reading_minutes(body: str) -> int:
+    words = len(_SPACE.sub(" ", _TAGS.sub(" ", body)).split())
+    return max(1, round(words / WORDS_PER_MINUTE)) if words else 0
+
+
+_ELLIPSIS = re.compile(r"\s*(?:\[(?:…|&hellip;|\.\.\.)\]|…|\.\.\.)\s*$")
+
+
+_DEK_WORDS = 12
+
+
+def manual_excerpt(summary: str, body: str) -> str:
+    """`summary` when someone wrote it, "" when it is only the body's opening words (WordPress
+    fills the excerpt of every post so; as a dek it would repeat the first paragraph)."""
+    stem = _ELLIPSIS.sub("", summary).strip()
+    if not stem:
+        return ""
+    text = _SPACE.sub(" ", html.unescape(_TAGS.sub("", _BLOCK.sub(" ", body)))).strip()
+    # Its opening words only: WordPress's excerpt skips captions and shortcodes the body has.
+    opening = " ".join(_SPACE.sub(" ", stem).split(" ")[:_DEK_WORDS])
+    return "" if text.startswith(opening) else summary
+
+
+def text_direction(text: str) -> str:
+    """ "rtl" when the first strongly directional letter of `text` is right-to-left, else ""
+    (what `dir="auto"` decides, for a whole article rather than one element)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return ""
+    return ""
 
 
 def _no_body() -> str:
@@ -259,6 +327,10 @@ class Views:
 
     def _make_post(self, doc: Document, *, full: bool) -> PostView:
         body = self.body(doc.path) if full or not doc.summary else ""
+        zone = self.config.zone
+        published, updated = local_time(doc.date, zone), local_time(doc.updated, zone)
+        edited = updated - published >= _UPDATE_MARGIN
+        author = self.site.authors.get(doc.author.slug) if doc.author else None
         return PostView(
             path=doc.path,
             url=self.url(doc.path),
@@ -284,6 +356,21 @@ class Views:
             comments=comment_views(thread(doc.comments), self.config.base_path)
             if full and self.config.comments_enabled
             else (),
+            excerpt=manual_excerpt(doc.summary, body) if full else "",
+            month_url=self.url(date_path(doc.date.year, doc.date.month))
+            if doc.type == "post"
+            else "",
+            time_human=clock(published),
+            updated_human=(
+                clock(updated)  # the same day: its date is already on the line
+                if updated.date() == published.date()
+                else f"{updated:%B} {updated.day}, {updated.year}, {clock(updated)}"
+            )
+            if edited
+            else "",
+            author_bio=author.description if author else "",
+            reading_minutes=reading_minutes(body) if full else 0,
+            dir=text_direction(doc.title),
         )
 
     def posts(self, paths: tuple[str, ...]) -> list[PostView]:
@@ -325,4 +412,20 @@ class Views:
         return [
             Link(d.title, self.url(d.path))
             for d in sorted(docs, key=lambda d: (d.menu_order, d.title.lower()))
+        ]
+
+    def archive_index(self) -> list[ArchiveYear]:
+        """Every year with posts, newest first, each with its months and their post counts."""
+        months: dict[str, list[Link]] = {}
+        for key, posts in sorted(self.site.archives.items(), reverse=True):
+            parts = key.strip("/").split("/")
+            if len(parts) == 2:
+                name = calendar.month_name[int(parts[1])]
+                months.setdefault(parts[0], []).append(Link(name, self.url(key), len(posts)))
+        return [
+            ArchiveYear(
+                Link(year, self.url(year + "/"), len(self.site.archives.get(year + "/", ()))),
+                tuple(links),
+            )
+            for year, links in months.items()
         ]
