@@ -12,6 +12,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from fidelity import visible
 
 from sitegen.content import parse_document
 from sitegen.markdown import render_markdown
@@ -19,7 +20,6 @@ from sitegen.wp import wpformat
 from sitegen.wp.html2md.convert import html_to_markdown
 from sitegen.wp.importer import ImportOptions, import_paths
 from sitegen.wp.sanitize import sanitize_html
-from tests.fidelity import visible
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "wp-local-dev"

@@ -14,13 +14,13 @@ import os
 import re
 
 import html5lib
+from fidelity import visible
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.markdown import make_markdown, render_markdown
 from sitegen.wp.html2md.convert import html_to_markdown
 from sitegen.wp.sanitize import sanitize_html
-from tests.fidelity import visible
 
 # A deeper search: SITEGEN_HYPOTHESIS_EXAMPLES=5000 pytest tests/test_html2md_properties.py
 SETTINGS = settings(

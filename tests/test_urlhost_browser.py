@@ -8,11 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from test_browser_reload import CHROMIUM, FLAGS
+from test_urlhost import IFRAMES
 
 from sitegen.wp.sanitize import DEFAULT_IFRAME_HOSTS, iframe_allowed
 from sitegen.wp.urlhost import web_host
-from tests.test_browser_reload import CHROMIUM, FLAGS
-from tests.test_urlhost import IFRAMES
 
 pytestmark = pytest.mark.browser
 
