@@ -44,7 +44,7 @@ def test_build_then_check(site: Path) -> None:
 
 def test_check_fails_on_a_broken_site(site: Path) -> None:
     assert run(build_cmd.command, site).exit_code == 0
-    shutil.rmtree(site / "public/category/policy")
+    shutil.rmtree(site / "public/web/category/policy")
     result = run(check_cmd.command, site)
     assert result.exit_code == 1
     assert "error: broken link /web/category/policy/ (no such file in the site)" in result.output
@@ -70,5 +70,5 @@ def test_base_url_option_and_strict(site: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (
         'href="/category/telecom/5g/"'
-        in (site / "public/2023/09/01/x-wont-use-users-private-data/index.html").read_text()
+        in (site / "public/web/2023/09/01/x-wont-use-users-private-data/index.html").read_text()
     )

@@ -55,7 +55,8 @@ def command(site_dir: Path, fmt: str, output: Path | None, base_url: str | None)
     if not problems.errors:
         try:
             rules = hostrules.table_from_netlify(text, str(source))
-            result = hostrules.render(fmt, rules, config.base_url, config.base_path)
+            # "/": the host's root is public/'s, where the site sits under its base path.
+            result = hostrules.render(fmt, rules, config.base_url, "/")
         except SitegenError as err:
             problems.add(err)
     if problems.errors:
