@@ -70,5 +70,5 @@ def test_base_url_option_and_strict(site: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (
         'href="/category/telecom/5g/"'
-        in (site / "public/web/2023/09/01/x-wont-use-users-private-data/index.html").read_text()
+        in (site / "public/2023/09/01/x-wont-use-users-private-data/index.html").read_text()
     )
