@@ -52,8 +52,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module", params=["corpus", "fixture"])
 def served(request: pytest.FixtureRequest) -> Iterator[tuple[Path, list[Redirect]]]:
     """A world-readable folder (servers started as root drop to another user) that is a
-    build's public/ as it is (the site in its `web/`, the host files at its root), and its table with the hostile rules added: the WordPress 6.1 dev corpus
-    (imported), and the fixture site (aliases, a removed post, a child category, Hindi)."""
+    build's public/ as it is (the site in its `web/`, the host files at its root), and its
+    table with the hostile rules added: the WordPress 6.1 dev corpus (imported), and the
+    fixture site (aliases, a removed post, a child category, Hindi)."""
     top = Path(tempfile.mkdtemp(prefix="sitegen-hosts-"))
     top.chmod(0o755)
     site = top / "site"

@@ -132,13 +132,12 @@ def redirect_objects(source: Path, objects: list[LocalObject]) -> list[LocalObje
         rules = table_from_netlify((source / "_redirects").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SitegenError):
         return []
-    home = "/"
     keys = {o.key for o in objects}
     made = []
     for rule in rules:
-        if rule.status != 301 or rule.query or rule.pattern or not rule.source.startswith(home):
+        if rule.status != 301 or rule.query or rule.pattern:
             continue
-        path = rule_path_decoded(rule.source)[len(home) - 1 :]
+        path = rule_path_decoded(rule.source)
         key = f"{path}index.html" if path.endswith("/") or not path else path
         if key in keys:
             continue  # a file of the site is there: it wins, as on every other host
