@@ -372,7 +372,7 @@ def test_a_failed_commit_in_a_build_is_an_error_not_a_traceback(
     assert installs[0] >= 2  # it failed (and the roll back moved files too)
     assert result.exit_code == 1
     assert "error: could not write the output: Permission denied" in result.output
-    assert "public/web/ is left as the previous build made it" in result.output
+    assert "public/ is left as the previous build made it" in result.output
     assert tree(site / "public") == before
     assert leftovers(site / "public") == []
     assert sitegen(site, "build").exit_code == 0  # and the next build goes through

@@ -59,7 +59,7 @@ def test_builds_every_wordpress_url(site: Path) -> None:
 
 def test_sticky_first_and_pagination(site: Path) -> None:
     build_site(site)
-    home = (site / "public/web/index.html").read_text()
+    home = (site / "public/index.html").read_text()
     titles = re.findall(r'class="u-url p-name" href="([^"]+)"', home)
     # 5 posts, 2 per page: the sticky post leads page 1, then the newest.
     assert titles == [
@@ -67,7 +67,7 @@ def test_sticky_first_and_pagination(site: Path) -> None:
         "/web/2023/09/03/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80-news/",
     ]
     assert 'href="/web/page/2/"' in home
-    last = (site / "public/web/page/3/index.html").read_text()
+    last = (site / "public/page/3/index.html").read_text()
     assert re.findall(r'class="u-url p-name" href="([^"]+)"', last) == [
         "/web/2022/12/31/year-end-2022/"
     ]
@@ -76,9 +76,9 @@ def test_sticky_first_and_pagination(site: Path) -> None:
 
 def test_parent_category_lists_child_posts_with_breadcrumbs(site: Path) -> None:
     build_site(site)
-    telecom = (site / "public/web/category/telecom/index.html").read_text()
+    telecom = (site / "public/category/telecom/index.html").read_text()
     assert "/web/2023/09/02/5g-rollout-reaches-500-cities/" in telecom  # posted in 5G only
-    child = (site / "public/web/category/telecom/5g/index.html").read_text()
+    child = (site / "public/category/telecom/5g/index.html").read_text()
     assert re.search(
         r'<a href="/web/category/telecom/">Telecom</a>.*aria-current="page">5G<', child, re.S
     )
@@ -145,8 +145,8 @@ def test_removed_post_is_pruned(site: Path) -> None:
     build_site(site)
     (site / "content/posts/2022/12/year-end.md").unlink()
     build_site(site)
-    assert not (site / "public/web/2022/12/31/year-end-2022").exists()
-    assert not (site / "public/web/2022").exists()
+    assert not (site / "public/2022/12/31/year-end-2022").exists()
+    assert not (site / "public/2022").exists()
 
 
 def test_failed_build_keeps_previous_output(site: Path) -> None:
@@ -212,7 +212,7 @@ def test_news_article_json_ld_survives_hostile_titles(site: Path) -> None:
         )
     )
     build_site(site)
-    html = (site / "public/web/2023/09/02/5g-rollout-reaches-500-cities/index.html").read_text()
+    html = (site / "public/2023/09/02/5g-rollout-reaches-500-cities/index.html").read_text()
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(scripts) == 1
     data = json.loads(scripts[0])

@@ -44,7 +44,7 @@ def test_build_then_check(site: Path) -> None:
 
 def test_check_fails_on_a_broken_site(site: Path) -> None:
     assert run(build_cmd.command, site).exit_code == 0
-    shutil.rmtree(site / "public/web/category/policy")
+    shutil.rmtree(site / "public/category/policy")
     result = run(check_cmd.command, site)
     assert result.exit_code == 1
     assert "error: broken link /web/category/policy/ (no such file in the site)" in result.output

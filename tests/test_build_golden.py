@@ -17,7 +17,7 @@ GOLDEN = Path(__file__).parent / "golden" / "site"
 
 # The search index's data files (shards, filters, chunks: ~100 small JSON files) have their own
 # tests in tests/test_search_*.py; the golden tree keeps only the search page and meta.json.
-SEARCH_DATA = tuple(f"web/search/{d}/" for d in ("idx", "filter", "docs", "text"))
+SEARCH_DATA = ("search/idx/", "search/filter/", "search/docs/", "search/text/")
 
 
 def files(root: Path) -> dict[str, bytes]:

@@ -80,4 +80,4 @@ def test_drafts_only_with_the_option(tmp_path: Path, drafts: bool) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     assert build_site(site, drafts=drafts).committed
-    assert (site / "public/web/2023/09/04/unfinished-draft/index.html").exists() == drafts
+    assert (site / "public/2023/09/04/unfinished-draft/index.html").exists() == drafts

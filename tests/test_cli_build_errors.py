@@ -35,14 +35,14 @@ def test_broken_front_matter_points_at_the_unclosed_quote(site: Path) -> None:
 def test_failed_build_summary_does_not_claim_files_were_written(site: Path) -> None:
     # Before: "699 files: 699 written, 0 unchanged, 1 error(s) ... (output NOT updated)".
     assert sitegen(site, "build").exit_code == 0
-    before = (site / "public/web/index.html").read_bytes()
+    before = (site / "public" / "index.html").read_bytes()
     (site / POST).write_text("---\ntitle: x\ndate: 2023-13-01\n---\nbody\n")
     result = sitegen(site, "build")
     assert result.exit_code == 1
     last = result.output.splitlines()[-1]
     assert re.fullmatch(r"build failed: 1 error\(s\), \d+ warning\(s\) in \d+\.\d\d s "
                         r"\(output NOT updated\)", last), last  # fmt: skip
-    assert (site / "public/web/index.html").read_bytes() == before
+    assert (site / "public" / "index.html").read_bytes() == before
 
 
 def test_broken_site_template_is_one_error_not_a_flood_of_link_warnings(site: Path) -> None:
@@ -175,7 +175,7 @@ def test_a_template_saved_as_latin1_is_named(site: Path) -> None:
     )
     fixed = sitegen(site, "build")
     assert fixed.exit_code == 0, fixed.output
-    post = site / "public/web/2023/09/02/5g-rollout-reaches-500-cities/index.html"
+    post = site / "public" / "2023/09/02/5g-rollout-reaches-500-cities/index.html"
     assert "café" in post.read_text()
 
 

@@ -38,7 +38,7 @@ def test_a_publish_table_does_not_break_the_build(site: Path, tmp_path: Path) ->
     assert built.exit_code == 0, built.output
     published = sitegen(site, "publish")
     assert published.exit_code == 0, published.output
-    assert (dest / "index.html").read_bytes() == (site / "public/web/index.html").read_bytes()
+    assert (dest / "index.html").read_bytes() == (site / "public/index.html").read_bytes()
 
 
 def test_unknown_keys_and_wrong_types_are_all_reported_with_their_lines(site: Path) -> None:

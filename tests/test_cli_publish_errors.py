@@ -26,7 +26,7 @@ def test_publish_without_a_build_or_onto_a_file(site: Path, tmp_path: Path) -> N
     assert (tmp_path / "file").read_text() == "x"
 
 
-@pytest.mark.parametrize("target", ["content", ".", "public/web/sub", ".."])
+@pytest.mark.parametrize("target", ["content", ".", "public/sub", ".."])
 def test_publish_into_the_sites_own_files_is_refused(site: Path, target: str) -> None:
     # Before: `sitegen publish content` deleted every post (fewer than --max-deletes).
     assert sitegen(site, "build").exit_code == 0
@@ -44,7 +44,7 @@ def test_publish_into_a_folder_of_its_own_inside_the_site_works(site: Path) -> N
     result = sitegen(site, "publish", site / "mirror")
     assert result.exit_code == 0, result.output
     assert (site / "mirror" / "index.html").read_bytes() == (
-        site / "public/web/index.html"
+        site / "public/index.html"
     ).read_bytes()
 
 

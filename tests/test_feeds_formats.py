@@ -60,7 +60,7 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     add_comments(site / "content/posts/2023/08/sticky.md")
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
-    return site / "public" / "web"  # the site, in its base path's folder
+    return site / "public"
 
 
 @pytest.fixture(scope="module")
@@ -120,8 +120,8 @@ def test_headers_name_each_feed_url_with_its_declared_type(
     case: tuple[FeedFormat, str], public: Path
 ) -> None:
     fmt, kind = case
-    headers = (public.parent / "_headers").read_text()
-    redirects = (public.parent / "_redirects").read_text()
+    headers = (public / "_headers").read_text()
+    redirects = (public / "_redirects").read_text()
     url = ROOT + FEED_BASES[kind] + fmt.url
     name = fmt.file.rsplit("/", 1)[-1]
     declared = f"{url}\n  Content-Type: {fmt.content_type}\n"

@@ -45,7 +45,7 @@ def served(corpus_site: Path) -> Iterator[tuple[str, BuildReport]]:
     with static_server([corpus_site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
         report = build_site(
-            corpus_site, {"base_url": base, "output_dir": "public/web/web"}, strict=True
+            corpus_site, {"base_url": base, "output_dir": "public/web"}, strict=True
         )
         yield base, report
 

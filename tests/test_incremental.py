@@ -120,8 +120,8 @@ def test_corrupt_or_old_cache_means_full_build_with_a_warning(
 
 def test_output_changed_behind_its_back_is_rendered_again(site: Path) -> None:
     build_site(site)
-    (site / "public" / "web" / "about" / "index.html").write_text("defaced")
-    (site / "public" / "web" / "tag" / "ai" / "index.html").unlink()
+    (site / "public" / "about" / "index.html").write_text("defaced")
+    (site / "public" / "tag" / "ai" / "index.html").unlink()
     report = build_site(site)
     assert {"about/index.html", "tag/ai/index.html"} <= set(report.rendered)
     assert dict(DirFiles(site / "public")) == clean(site)

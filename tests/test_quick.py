@@ -43,7 +43,7 @@ def test_any_change_takes_the_normal_path(site: Path, change: str) -> None:
         past = time.time() - 30
         os.utime(post, (past, past))
     elif change == "delete-output":
-        (site / "public" / "web" / "robots.txt").unlink()
+        (site / "public" / "robots.txt").unlink()
     elif change == "option":
         overrides = {"base_url": "https://elsewhere.example/"}
     elif change == "racy":  # written just now: its mtime cannot be trusted yet

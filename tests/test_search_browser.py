@@ -28,7 +28,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     assert not import_paths(site, [CORPUS], ImportOptions()).failed
     with static_server([site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
-        report = build_site(site, {"base_url": base, "output_dir": "public/web/web"}, strict=True)
+        report = build_site(site, {"base_url": base, "output_dir": "public/web"}, strict=True)
         assert report.committed, report.problems.render()
         yield base, report.site
 

@@ -263,9 +263,7 @@ def test_a_failed_build_leaves_no_state_that_lies(tmp_path: Path) -> None:
     broken.parent.mkdir(parents=True)
     broken.write_text("{% if %}")
     assert not build_site(site).committed
-    assert (
-        b"city alpha" not in (site / "public" / "web" / "search" / "text" / "0.json").read_bytes()
-    )
+    assert b"city alpha" not in (site / "public" / "search" / "text" / "0.json").read_bytes()
     broken.unlink()
     post.write_text(post.read_text().replace("city alpha", "city alpha beta"))
     assert build_site(site).committed

@@ -22,7 +22,7 @@ from sitegen.build.output import MemorySink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
-PAGE = "public/web/2023/09/02/5g-rollout-reaches-500-cities/index.html"
+PAGE = "public/2023/09/02/5g-rollout-reaches-500-cities/index.html"
 
 
 def _age(site: Path, seconds: float = 60) -> None:
@@ -116,7 +116,7 @@ def test_an_output_changed_behind_our_back_is_restored(site: Path) -> None:
     post.write_text(post.read_text() + "\nA new line.\n")
     _age(site / "content")
     assert build_site(site).committed  # ...by this build, which reuses the page below
-    page = site / "public" / "web" / "2023" / "09" / "03" / "index.html"  # a day without the post
+    page = site / "public" / "2023" / "09" / "03" / "index.html"  # a day without the post
     good = page.read_bytes()
     page.write_bytes(good.replace(b"<", b">", 1))  # same size, new mtime: the stamp differs
     post.write_text(post.read_text() + "\nAnother line.\n")
@@ -127,13 +127,13 @@ def test_an_output_changed_behind_our_back_is_restored(site: Path) -> None:
 
 def test_a_stray_file_in_the_output_is_removed(site: Path, tmp_path: Path) -> None:
     assert build_site(site).committed
-    (site / "public" / "web" / "stray" / "deep").mkdir(parents=True)
-    (site / "public" / "web" / "stray" / "deep" / "x.html").write_text("not ours")
+    (site / "public" / "stray" / "deep").mkdir(parents=True)
+    (site / "public" / "stray" / "deep" / "x.html").write_text("not ours")
     post = site / POST
     post.write_text(post.read_text() + "\nA new line.\n")
     _age(site / "content")
     assert build_site(site).committed
-    assert not (site / "public" / "web" / "stray").exists()  # the file and the folders it emptied
+    assert not (site / "public" / "stray").exists()  # the file and the folders it emptied
     assert _tree(site / "public") == _clean(site, tmp_path)
 
 

@@ -64,7 +64,7 @@ def test_build_does_not_copy_a_theme_static_link(site: Path, outside: Path) -> N
     toml.write_text('theme = "mine"\n' + toml.read_text())
     result = sitegen(site, "build")
     assert result.exit_code == 0, result.output
-    assert not (site / "public" / "web" / "assets" / "leak.css").exists()
+    assert not (site / "public" / "assets" / "leak.css").exists()
     assert "themes/mine/static/leak.css: warning: not copied" in result.output
 
 
@@ -107,10 +107,10 @@ def test_publish_to_a_folder_skips_links(built: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert not (target / "passwd-link").exists() and not (target / "dir-link").exists()
     assert SECRET not in all_bytes(target)
-    assert "public/web/passwd-link: warning: not published: 'passwd-link' is a symbolic link" in (
+    assert "public/passwd-link: warning: not published: 'passwd-link' is a symbolic link" in (
         result.output
     )
-    assert "public/web/dir-link: warning: not published" in result.output
+    assert "public/dir-link: warning: not published" in result.output
     assert (target / "index.html").is_file()
 
 
@@ -118,7 +118,7 @@ def test_archive_skips_links(built: Path, tmp_path: Path) -> None:
     target = tmp_path / "archive"
     result = sitegen(built, "archive", target, "--name", "one")
     assert result.exit_code == 0, result.output
-    assert "public/web/passwd-link: warning: not published" in result.output
+    assert "public/passwd-link: warning: not published" in result.output
     manifest = json.loads((target / "snapshots" / "one.json").read_text())
     paths = {f["path"] for f in manifest["files"]}
     assert "passwd-link" not in paths and not any(p.startswith("dir-link") for p in paths)

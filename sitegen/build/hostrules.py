@@ -21,7 +21,6 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from sitegen import safepath
 from sitegen.build.redirects import Redirect, netlify_text
@@ -343,11 +342,9 @@ def s3(rules: list[Redirect], base_url: str, base_path: str) -> str:
                 "Redirect": {"ReplaceKeyWith": to, "HttpRedirectCode": "301"},
             }
         )
-    # The 404 page is the site's, in the site's folder of the bucket (public/web/404.html).
-    error_key = _decoded(urlsplit(base_url).path or "/")[len(base_path) :] + "404.html"
     doc = {
         "IndexDocument": {"Suffix": "index.html"},
-        "ErrorDocument": {"Key": error_key},
+        "ErrorDocument": {"Key": "404.html"},
         "RoutingRules": routing,
     }
     return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"

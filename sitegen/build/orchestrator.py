@@ -131,10 +131,8 @@ def _link_errors(
     failed = {j.output: b"" for j in jobs if j.output not in files} if problems.errors else {}
     # ChainMap only reads here (nothing writes to it), so the staged files stay lazy.
     files = ChainMap(cast("MutableMapping[str, bytes]", files), failed)
-    # Resolved as a static server at the output's root resolves them (the site sits under its
-    # base path there): what `sitegen check` does too.
-    inputs = linkstate.inputs_digest(files, "/")
-    results = check_pages(files, "/", linkstate.reuser(reuse[0], inputs, reuse[1]))
+    inputs = linkstate.inputs_digest(files, config.base_path)
+    results = check_pages(files, config.base_path, linkstate.reuser(reuse[0], inputs, reuse[1]))
     for found in (p for result in results.values() for p in result.problems):
         page = found.location.rsplit(":", 1)[0]
         if page in sources:
@@ -161,28 +159,27 @@ def _search_index(
         previous = memo.search or searchstate.from_bytes(saved)
     seen = memo.search.seen if memo.search is not None else {}
     docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
-    root = config.output_root
     files, memo.search = searchstate.index_files(
-        docs, previous, lambda rel: previous_output(out.sink, root + rel)
+        docs, previous, lambda rel: previous_output(out.sink, rel)
     )
     memo.search.seen = seen
     written = {}
     for rel, data in sorted(files.items()):
-        if out.claim(root + rel, "the search index", problems):
-            out.write(root + rel, data)
-            written[root + rel] = memo.search.files[rel]
+        if out.claim(rel, "the search index", problems):
+            out.write(rel, data)
+            written[rel] = memo.search.files[rel]
     return written
 
 
 def _kept_index(
-    old: BuildState, out: Output, fingerprint: str, index: Any, problems: Problems, root: str
+    old: BuildState, out: Output, fingerprint: str, index: Any, problems: Problems
 ) -> dict[str, str] | None:
     """Last build's search index files (`index`: its SearchState, which lists them), kept as
     they are although out of date (output -> digest); None if the index is up to date
     (nothing to defer), unknown, or not all its files are as written."""
     if index is None or old.jobs.get(SEARCH_KEY) in (None, fingerprint):
         return None
-    files: dict[str, str] = {root + rel: d for rel, d in index.files.items()}
+    files: dict[str, str] = dict(index.files)
     if not files or not all(unchanged_output(out.sink, rel, old) for rel in files):
         return None
     for rel in sorted(files):
@@ -405,11 +402,10 @@ def build_site(
     out = Output(sink)
     jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
     statics = static_files(config, theme_dirs(config), problems)
-    local = {s.path for s in statics if not s.dep.startswith("theme:")}  # URL paths, as linked
-    assets = {s.name: s.path for s in statics if s.name}
-    statics = [dataclasses.replace(s, path=config.output_root + s.path) for s in statics]
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
+    local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)
+    assets = {s.name: s.path for s in statics if s.name}
     renderer = Renderer(site, config, bodies, local, assets)
     report.jobs = jobs
     site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
@@ -424,7 +420,6 @@ def build_site(
         out.write(static.path, data)
         outputs[static.path] = digest(data)  # so that the state lists every output
     for path, data in lookup_files(site).items():  # ?p=, ?cat= … on a host with no rules
-        path = config.output_root + path
         if out.claim(path, "the lookup of WordPress's query URLs", problems):
             out.write(path, data)
             outputs[path] = digest(data)
@@ -432,8 +427,7 @@ def build_site(
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
         kept = None
         if defer is not None and defer("search/") and memo.state is not None:
-            at = config.output_root
-            kept = _kept_index(memo.state, out, fps[SEARCH_KEY], memo.search, problems, at)
+            kept = _kept_index(memo.state, out, fps[SEARCH_KEY], memo.search, problems)
         if kept is not None and memo.state is not None:
             outputs.update(kept)
             fps[SEARCH_KEY] = memo.state.jobs[SEARCH_KEY]  # stale: the next build redoes it

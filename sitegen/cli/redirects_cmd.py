@@ -55,8 +55,7 @@ def command(site_dir: Path, fmt: str, output: Path | None, base_url: str | None)
     if not problems.errors:
         try:
             rules = hostrules.table_from_netlify(text, str(source))
-            # "/": the host's root is public/'s, where the site sits under its base path.
-            result = hostrules.render(fmt, rules, config.base_url, "/")
+            result = hostrules.render(fmt, rules, config.base_url, config.base_path)
         except SitegenError as err:
             problems.add(err)
     if problems.errors:
