@@ -65,10 +65,10 @@ def test_broken_site_template_is_one_error_not_a_flood_of_link_warnings(site: Pa
 
 def test_strict_build_says_why_it_failed_with_zero_errors(site: Path) -> None:
     post = site / POST
-    post.write_text(post.read_text() + "\n[gone](/no-such-page/)\n")
+    post.write_text(post.read_text().replace("\ntitle:", "\ntilte: x\ntitle:", 1))
     lenient = sitegen(site, "build")
-    assert lenient.exit_code == 0
-    assert "warning: broken link /web/no-such-page/" in lenient.output
+    assert lenient.exit_code == 0, lenient.output
+    assert "warning: unknown front matter key 'tilte'" in lenient.output
     strict = sitegen(site, "build", "--strict")
     assert strict.exit_code == 1
     assert re.fullmatch(
@@ -76,6 +76,30 @@ def test_strict_build_says_why_it_failed_with_zero_errors(site: Path) -> None:
         r"--strict: warnings fail the build",
         strict.output.splitlines()[-1],
     )
+
+
+def test_a_broken_link_has_one_verdict_in_build_and_check(site: Path) -> None:
+    # Before: a warning in `build` (exit 0) and an error in `check` (exit 1) for one link.
+    post = site / POST
+    post.write_text(post.read_text() + "\n[gone](/no-such-page/)\n")
+    built = sitegen(site, "build")
+    assert built.exit_code == 1
+    assert f"{POST}: error: broken link /web/no-such-page/ (no such file in the site)" in (
+        built.output
+    )
+    # The output is whole and written (only the link is wrong); the summary says both.
+    assert re.fullmatch(
+        r"\d+ files: \d+ written, 0 unchanged, 1 error\(s\), 0 warning\(s\) in \d+\.\d\d s "
+        r"\(output updated; its broken links fail the build\)",
+        built.output.splitlines()[-1],
+    )
+    assert any(b"/no-such-page/" in p.read_bytes() for p in (site / "public").rglob("*.html"))
+    checked = sitegen(site, "check")
+    assert checked.exit_code == 1
+    assert "broken link /web/no-such-page/" in checked.output
+    again = sitegen(site, "build")  # nothing changed: the same verdict, not a no-op exit 0
+    assert again.exit_code == 1
+    assert "error: broken link /web/no-such-page/" in again.output
 
 
 def test_a_missing_included_template_is_named_as_missing(site: Path) -> None:
@@ -164,11 +188,13 @@ def test_front_matter_typos_are_pointed_at(site: Path) -> None:
     assert "categories:" in lines
     path.write_text(text.replace("\ncategories:", "\ncategoires:", 1))
     warned = sitegen(site, "build")
-    assert warned.exit_code == 0
     assert (
         f"{POST}: warning: unknown front matter key 'categoires' (did you mean 'categories'?)"
     ) in warned.output
-    assert sitegen(site, "build", "--strict").exit_code == 1
+    # The post lost its only category, so that category's page is gone and links to it break:
+    # an error, whatever --strict says.
+    assert warned.exit_code == 1
+    assert "error: broken link /web/category/" in warned.output
     path.write_text(text.replace("\ntitle:", "\ntilte:", 1))
     failed = sitegen(site, "build")
     title_line = next(i for i, line in enumerate(lines, 1) if line.startswith("title:"))

@@ -355,3 +355,30 @@ def test_a_page_shows_its_comments_too(tmp_path: Path) -> None:
     shown = [p for p in public.rglob("index.html") if 'id="comment-1201"' in p.read_text()]
     assert len(shown) == 1 and 'class="comment depth-2"' in shown[0].read_text()
     assert (shown[0].parent / "feed/index.xml").is_file()
+
+
+def test_every_post_answers_its_feed_url_with_an_empty_comment_feed(tmp_path: Path) -> None:
+    # WordPress answers every post's /<permalink>/feed/ (its comment feed, an empty channel
+    # until someone comments); before, only commented posts had one and the rest were 404.
+    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    public = _build(site)
+    post = "2023/09/02/5g-rollout-reaches-500-cities/"
+    rss, atom = public / post / "feed/index.xml", public / post / "feed/atom/index.xml"
+    for data in (rss.read_bytes(), atom.read_bytes()):
+        assert check_xml_feed(data) == []
+    channel = parse_xml(rss.read_bytes()).find("channel")
+    assert channel is not None
+    assert channel.findtext("title") == "Comments on: 5G rollout reaches 500 cities"
+    assert channel.findall("item") == []
+    # The post's own date, not the build's: two builds give the same bytes.
+    assert channel.findtext("lastBuildDate") == "Sat, 02 Sep 2023 09:15:00 +0530"
+    redirects = (public / "_redirects").read_text()
+    assert f"/web/{post}feed/ /web/{post}feed/index.xml 200\n" in redirects
+    assert f"/web/{post}feed/rss2/ /web/{post}feed/ 301\n" in redirects
+    # Every post of the site has one; no site-wide comment feed without comments.
+    posts = {
+        p.parent.parent.relative_to(public).as_posix()
+        for p in public.glob("20*/*/*/*/feed/index.xml")
+    }
+    assert len(posts) == 5
+    assert not (public / "comments").exists()

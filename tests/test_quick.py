@@ -53,12 +53,14 @@ def test_any_change_takes_the_normal_path(site: Path, change: str) -> None:
     assert again.written > 0
 
 
-def test_a_build_with_warnings_is_never_skipped(site: Path) -> None:
+def test_a_build_with_problems_is_never_skipped(site: Path) -> None:
+    # A broken link is an error that still commits the output: the next build must say it
+    # again (and exit 1), not skip as a no-op with exit 0.
     post = site / POST
     post.write_text(post.read_text() + "\n[broken](/no/such/page/)\n")
     past = time.time() - 60
     os.utime(post, (past, past))
     first = build_site(site)
-    assert first.problems.warnings
+    assert first.committed and first.problems.errors
     again = build_site(site)
-    assert again.site is not None and again.problems.warnings  # said again, not hidden
+    assert again.site is not None and again.problems.errors  # said again, not hidden

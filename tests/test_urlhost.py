@@ -164,10 +164,11 @@ def test_an_allowed_iframe_names_its_host_plainly(url: str) -> None:
     assert host.replace("%2e", ".").lower() in DEFAULT_IFRAME_HOSTS, url
 
 
-def test_a_link_no_parser_accepts_is_a_warning_at_build_not_a_traceback(tmp_path: Path) -> None:
+def test_a_link_no_parser_accepts_is_an_error_at_build_not_a_traceback(tmp_path: Path) -> None:
     site = Path(shutil.copytree(SITE, tmp_path / "site"))
     post = site / "content/posts/2022/12/year-end.md"
     post.write_text(post.read_text() + '\n<a href="http://[::1/x">there</a>\n')
     result = sitegen(site, "build")  # was: ValueError "Invalid IPv6 URL" from the link check
-    assert result.exit_code == 0, result.output
-    assert "broken link http://[::1/x (not a valid URL)" in result.output
+    assert result.exit_code == 1, result.output
+    assert "error: broken link http://[::1/x (not a valid URL)" in result.output
+    assert "Traceback" not in result.output

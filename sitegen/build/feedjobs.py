@@ -111,18 +111,21 @@ def _comment_items(
 def _comment_meta(
     job: RenderJob, site: Site, config: SiteConfig, items: list[feeds.FeedItem]
 ) -> feeds.FeedMeta:
+    empty = EPOCH
     if job.kind == "feed-comments":
         title, home = f"Comments for {config.title}", config.base_url
     else:
         title = f"Comments on: {site.docs[job.key].title}"
         home = config.base_url + job.key
+        # A post nobody commented on: its own date, never the build's (byte-stable builds).
+        empty = site.docs[job.key].updated
     return feeds.FeedMeta(
         title=title,
         subtitle=config.description,
         home_url=home,
         feed_url=config.base_url + job.path.rsplit("/", 1)[0] + "/",
         language=config.language,
-        updated=feeds.newest_update(items, EPOCH),
+        updated=feeds.newest_update(items, empty),
         generator=GENERATOR,
     )
 

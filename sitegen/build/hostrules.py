@@ -275,6 +275,10 @@ def caddy(rules: list[Redirect], base_url: str, base_path: str) -> str:
         else:
             out.append(f"@{name} path {_published(rule.source)}")
         to = _target(rule.target, f"{{re.{name}.1}}")
+        if rule.status == 200 and not rule.pattern and _caddy_token(_decoded(rule.target)):
+            # A rewrite names a file, and Caddy's file_server looks up the rewritten URI's
+            # path as written: `%e2%82%b9` would be looked up as those nine bytes, not as `₹`.
+            to = _decoded(rule.target)
         verb = "rewrite" if rule.status == 200 else "redir"
         out.append(f"{verb} @{name} {to}" + ("" if rule.status == 200 else f" {rule.status}"))
     pages = {r.target for r in rules if r.status == 410}
@@ -286,6 +290,12 @@ def caddy(rules: list[Redirect], base_url: str, base_path: str) -> str:
         out.append("    file_server")
         out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _caddy_token(text: str) -> bool:
+    """Whether `text` is one plain Caddyfile token: nothing that quotes, escapes, opens a
+    placeholder or a comment, or ends the token (else the encoded form is kept)."""
+    return not any(c.isspace() or c in "{}\"'#`<>\\;*" or ord(c) < 32 for c in text)
 
 
 def _published(path: str) -> str:

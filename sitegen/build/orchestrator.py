@@ -94,10 +94,13 @@ class BuildReport:
         if not self.committed:
             # Not "N files: N written": a failed build writes nothing a user would see.
             return f"build failed: {counts} (output NOT updated)"
-        return (
+        done = (
             f"{self.written + self.unchanged} files: {self.written} written, "
             f"{self.unchanged} unchanged, {counts}"
         )
+        if self.problems.errors:  # only broken links fail a build that still commits
+            done += " (output updated; its broken links fail the build)"
+        return done
 
 
 def _owner(job: RenderJob, site: Site) -> str:
@@ -106,16 +109,21 @@ def _owner(job: RenderJob, site: Site) -> str:
     return f"the {job.kind} page /{job.path}"
 
 
-def _link_warnings(
+def _link_errors(
     files: Mapping[str, bytes],
     jobs: list[RenderJob],
     site: Site,
     config: SiteConfig,
     problems: Problems,
     reuse: tuple[BuildState | None, Mapping[str, str]],
+    strict: bool = False,
 ) -> dict[str, Any]:
-    """Broken internal links as warnings, named by the content file that holds them if any;
-    returns the state that lets the next build reuse this check's results per page."""
+    """Broken internal links as errors (what `sitegen check` says of them too), named by the
+    content file that holds them if any; returns the state that lets the next build reuse this
+    check's results per page. In a build that already failed they are warnings: the output is
+    not written, and a link to a post whose front matter is broken is a consequence of that
+    error, not a second verdict."""
+    say = problems.warn if problems.failed(strict=strict) else problems.error
     sources = {j.output: site.docs[j.key].source for j in jobs if j.kind in ("post", "page")}
     out = config.output_dir.name
     # A page whose template failed is already an error; links to it are not broken links too
@@ -128,9 +136,9 @@ def _link_warnings(
     for found in (p for result in results.values() for p in result.problems):
         page = found.location.rsplit(":", 1)[0]
         if page in sources:
-            problems.warn(found.message, sources[page], f"in {out}/{found.location}")
+            say(found.message, sources[page], f"in {out}/{found.location}")
         else:
-            problems.warn(found.message, f"{out}/{found.location}")
+            say(found.message, f"{out}/{found.location}")
     return linkstate.to_state(inputs, results)
 
 
@@ -426,12 +434,17 @@ def build_site(
             report.deferred.append("search/")
         else:
             outputs.update(_search_index(site, bodies, config, out, memo, store, problems))
+    # A broken link fails the build (exit 1) but does not stop the commit: the output is whole
+    # and true, only a link in it is wrong, so it is written, and the link check's state is
+    # saved with it for the next build to reuse. Anything else that fails keeps public/ as it was.
+    failed = problems.failed(strict=strict)
     links = {}
     if check_links:
-        links = _link_warnings(sink.staged(), jobs, site, config, problems, (memo.state, outputs))
+        reuse = (memo.state, outputs)
+        links = _link_errors(sink.staged(), jobs, site, config, problems, reuse, strict)
     report.written, report.unchanged = out.written, out.unchanged
     snapshot = (roots, options) if no_op and not problems.items else None
-    if problems.failed(strict=strict):
+    if failed:
         sink.abort()
         _remember(store, None, memo, sink, None, loaded.reread, report.notes)
     elif _committed(sink, config.output_dir, problems):

@@ -187,12 +187,20 @@ def feed_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
         wanted = tuple(f for f in FORMATS if "post" in f.kinds and f.name in config.feeds.formats)
         if commented:
             add(COMMENTS_BASE, "comments", "", commented, wanted)
-        for path in commented:
+        for path in comment_feed_posts(site):
             add(path, "post", path, (path,), wanted)
     return jobs
 
 
 COMMENTS_BASE = "comments/"  # the site-wide comment feed's list
+
+
+def comment_feed_posts(site: Site) -> tuple[str, ...]:
+    """Where a comment feed is written: every post, as WordPress answers every post's
+    `/<permalink>/feed/` (an empty channel until someone comments), and every page with
+    comments. Files, not a rule: a file answers on every host, a bare bucket and a plain
+    static server included, and a rule to the site feed would give readers the wrong feed."""
+    return tuple(sorted({*site.posts, *commented_posts(site)}))
 
 
 def commented_posts(site: Site) -> tuple[str, ...]:

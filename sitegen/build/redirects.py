@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen import safepath
-from sitegen.build.plan import COMMENTS_BASE, commented_posts
+from sitegen.build.plan import COMMENTS_BASE, comment_feed_posts, commented_posts
 from sitegen.config import SiteConfig
 from sitegen.errors import SitegenError
 from sitegen.feeds import formats
@@ -82,12 +82,12 @@ class _Rules:
 
 
 def _comment_bases(site: Site, config: SiteConfig) -> list[str]:
-    """Where comment feeds hang: the site's `comments/` and each commented post (none for a
-    site without comments, whose rules stay as they were)."""
+    """Where comment feeds hang: the site's `comments/` (if anyone commented) and every post
+    (`comment_feed_posts`); none with comments disabled."""
     if not config.comments_enabled:
         return []
-    posts = list(commented_posts(site))
-    return [COMMENTS_BASE, *posts] if posts else []
+    base = [COMMENTS_BASE] if commented_posts(site) else []
+    return [*base, *comment_feed_posts(site)]
 
 
 def _feed_dirs(
