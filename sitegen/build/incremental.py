@@ -47,6 +47,7 @@ import jinja2
 from jinja2 import meta
 
 from sitegen import __version__
+from sitegen.build.kinds import kind_of
 from sitegen.build.output import MemorySink, Output, Sink, StagedDirSink
 from sitegen.build.plan import RenderJob
 from sitegen.build.render import Renderer
@@ -70,16 +71,10 @@ from sitegen.zones import site_zone
 
 Progress = Callable[[int, int], None]
 
-# Jobs whose plan lists every content file they read (and feeds); the others always render.
-TRACKED = frozenset({"post", "page", "home", "category", "tag", "author", "archive"}) | {
-    "sitemap",
-    "sitemap-index",
-    "redirects",
-}
-
 
 def tracked(job: RenderJob) -> bool:
-    return job.kind in TRACKED or job.kind.startswith("feed-")
+    """Whether the job has a fingerprint (its kind's plan lists every content file it reads)."""
+    return kind_of(job).tracked
 
 
 @dataclass
@@ -325,11 +320,12 @@ def shown_by(
     for job in jobs:
         if _reusable(job, fingerprints, old):
             continue
-        if job.kind == "post":
+        kind = kind_of(job)
+        if kind.teasers:
             shown.update(p for p in job.items if not site.docs[p].summary)
         else:
             shown.update(job.items)
-        if job.kind in ("post", "page"):
+        if kind.document:
             shown.add(job.key)
     return shown
 

@@ -40,6 +40,7 @@ from sitegen.build.incremental import (
     tracked,
     unchanged_output,
 )
+from sitegen.build.kinds import SEARCH_INDEX, STATIC, WP_LOOKUP, kind_of
 from sitegen.build.output import Output, Sink, StagedDirSink
 from sitegen.build.plan import RenderJob, plan_site, static_files
 from sitegen.build.querylookup import lookup_files
@@ -101,9 +102,8 @@ class BuildReport:
 
 
 def _owner(job: RenderJob, site: Site) -> str:
-    if job.kind in ("post", "page"):
-        return site.docs[job.key].source
-    return f"the {job.kind} page /{job.path}"
+    kind = kind_of(job)
+    return kind.owner_of(job.path, site.docs[job.key].source if kind.document else "")
 
 
 def _link_warnings(
@@ -116,7 +116,7 @@ def _link_warnings(
 ) -> dict[str, Any]:
     """Broken internal links as warnings, named by the content file that holds them if any;
     returns the state that lets the next build reuse this check's results per page."""
-    sources = {j.output: site.docs[j.key].source for j in jobs if j.kind in ("post", "page")}
+    sources = {j.output: site.docs[j.key].source for j in jobs if kind_of(j).document}
     out = config.output_dir.name
     # A page whose template failed is already an error; links to it are not broken links too
     # (else one typo in post.html buries its error under a warning per link to every post).
@@ -157,7 +157,7 @@ def _search_index(
     memo.search.seen = seen
     written = {}
     for rel, data in sorted(files.items()):
-        if out.claim(rel, "the search index", problems):
+        if out.claim(rel, SEARCH_INDEX.owner_of(rel), problems):
             out.write(rel, data)
             written[rel] = memo.search.files[rel]
     return written
@@ -175,7 +175,7 @@ def _kept_index(
     if not files or not all(unchanged_output(out.sink, rel, old) for rel in files):
         return None
     for rel in sorted(files):
-        if out.claim(rel, "the search index", problems):
+        if out.claim(rel, SEARCH_INDEX.owner_of(rel), problems):
             out.keep(rel)
     return files
 
@@ -300,7 +300,7 @@ def _fingerprints(
     digests = {name: templates(name) for name in sorted({j.template for j in jobs})}
 
     def fingerprint(job: RenderJob) -> str:
-        own = site.sources[job.key] if job.kind == "post" else ""
+        own = site.sources[job.key] if kind_of(job).teasers else ""
         return job_fingerprint(job, site_fp, pair, digests[job.template], own)
 
     fps = None
@@ -394,7 +394,7 @@ def build_site(
     out = Output(sink)
     jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
     statics = static_files(config, theme_dirs(config), problems)
-    statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
+    statics = [s for s in statics if out.claim(s.path, STATIC.owner_of(s.path, s.dep), problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)
     assets = {s.name: s.path for s in statics if s.name}
@@ -412,7 +412,7 @@ def build_site(
         out.write(static.path, data)
         outputs[static.path] = digest(data)  # so that the state lists every output
     for path, data in lookup_files(site).items():  # ?p=, ?cat= … on a host with no rules
-        if out.claim(path, "the lookup of WordPress's query URLs", problems):
+        if out.claim(path, WP_LOOKUP.owner_of(path), problems):
             out.write(path, data)
             outputs[path] = digest(data)
     if config.search_enabled:
