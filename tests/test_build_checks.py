@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sitehelpers import sitemap_xsd_errors
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
@@ -103,7 +104,7 @@ def test_broken_link_is_a_warning_and_strict_makes_it_fail(site: Path) -> None:
     )
     assert (site / "public/index.html").is_file()
     post.write_text(post.read_text() + "\nMore.\n")
-    strict = build_site(site, strict=True)
+    strict = build_site(site, BuildOptions(strict=True))
     assert strict.failed(strict=True) and not strict.committed
     assert "More." not in (site / "public/2022/12/31/year-end-2022/index.html").read_text()
 

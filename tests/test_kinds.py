@@ -10,6 +10,7 @@ import pytest
 from sitegen.build import kinds
 from sitegen.build.incremental import tracked
 from sitegen.build.kinds import KINDS, JobKind, kind_of
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 from sitegen.build.plan import RenderJob, plan_site
@@ -61,7 +62,7 @@ def test_a_kind_renders_through_its_producer(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setitem(KINDS, "robots", JobKind("robots", produce))  # type: ignore[arg-type]
     sink = MemorySink()
-    assert build_site(FIXTURE, sink=sink, check_links=False).committed
+    assert build_site(FIXTURE, BuildOptions(check_links=False, target=InMemory(sink))).committed
     assert calls == ["robots.txt"]
     assert sink.files["robots.txt"] == b"User-agent: *\nDisallow: /\n"
     assert row.producer is not None

@@ -48,7 +48,7 @@ from jinja2 import meta
 
 from sitegen import __version__
 from sitegen.build.kinds import kind_of
-from sitegen.build.output import MemorySink, Output, Sink, StagedDirSink
+from sitegen.build.output import Output, Sink
 from sitegen.build.plan import RenderJob
 from sitegen.build.render import Renderer
 from sitegen.build.reuse import Shape
@@ -475,14 +475,7 @@ _JOB_FIELDS = [f.name for f in fields(RenderJob)]
 
 def previous_output(sink: Sink, rel: str) -> bytes | None:
     """The bytes the last build left at `rel`, from disk or memory."""
-    if isinstance(sink, MemorySink):
-        return sink.files.get(rel)
-    if isinstance(sink, StagedDirSink):
-        try:
-            return (sink.live / rel).read_bytes()
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            return None
-    return None
+    return sink.previous(rel)
 
 
 @dataclass
@@ -587,19 +580,7 @@ def _deferred(
 def unchanged_output(sink: Sink, rel: str, old: BuildState) -> bool:
     """Whether the previous build's output at `rel` is provably still what it wrote: in
     memory, nobody else writes; on disk, its stamp must be the one taken after that build."""
-    if rel not in old.outputs:
-        return False
-    if isinstance(sink, MemorySink):
-        return rel in sink.files
-    if isinstance(sink, StagedDirSink):
-        want = old.stamps.get(rel)
-        if want is None:
-            return False
-        try:
-            return want == Stamp.encode_stat(os.stat(sink.live / rel))
-        except (FileNotFoundError, NotADirectoryError):
-            return False
-    return False
+    return rel in old.outputs and sink.unchanged(rel, old.stamps.get(rel))
 
 
 def _previous(sink: Sink, job: RenderJob, old: BuildState | None) -> bytes | None:
