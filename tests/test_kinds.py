@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.build import kinds
-from sitegen.build.incremental import tracked
+from sitegen.build.incremental import Memo, tracked
 from sitegen.build.kinds import KINDS, JobKind, kind_of
 from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
@@ -78,3 +78,29 @@ def test_owner_phrases_and_content_types() -> None:
         .startswith("application/rss+xml")
     )
     assert KINDS["home"].content_type("index.html") == "text/html; charset=utf-8"
+
+
+class _OtherSink:
+    """A sink of no class the build knows: it can only go by the protocol."""
+
+    def __init__(self) -> None:
+        self.inner = MemorySink()
+        self.write, self.keep, self.staged = self.inner.write, self.inner.keep, self.inner.staged
+        self.commit, self.abort = self.inner.commit, self.inner.abort
+        self.previous, self.stats = self.inner.previous, self.inner.stats
+        self.asked: list[str] = []
+
+    def unchanged(self, rel: str, stamp: str | None) -> bool:
+        self.asked.append(rel)
+        return self.inner.unchanged(rel, stamp)
+
+
+def test_the_build_asks_the_sink_protocol_not_its_class() -> None:
+    sink = _OtherSink()
+    target = InMemory(sink, Memo())  # type: ignore[arg-type]
+    assert build_site(FIXTURE, BuildOptions(check_links=False, target=target)).committed
+    first = dict(sink.inner.files)
+    again = build_site(FIXTURE, BuildOptions(check_links=False, target=target))
+    assert again.committed and again.reused > 50  # tracked outputs reused: the sink was asked
+    assert not any(kind_of(j).tracked for j in again.jobs if j.output in again.rendered)
+    assert dict(sink.inner.files) == first and sink.asked
