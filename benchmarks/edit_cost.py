@@ -18,6 +18,7 @@ from typing import Any
 
 from sitegen.build import orchestrator as build
 from sitegen.build.incremental import Memo
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.output import MemorySink
 
 
@@ -49,7 +50,10 @@ def main() -> None:
         start = time.perf_counter()
         if args.serve:
             overrides = {"base_url": "http://127.0.0.1:8000/"}
-            report = build.build_site(args.site, overrides, sink=sink, memo=memo, check_links=False)
+            report = build.build_site(
+                args.site,
+                BuildOptions(overrides=overrides, check_links=False, target=InMemory(sink, memo)),
+            )
         else:
             report = build.build_site(args.site)
         total = time.perf_counter() - start

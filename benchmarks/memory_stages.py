@@ -21,6 +21,7 @@ import sitegen.build.orchestrator as build
 import sitegen.build.state.searchindex as searchstate
 import sitegen.parallel as parallel
 import sitegen.search.index as search
+from sitegen.build.options import BuildOptions
 
 STAGES = [
     (build, ["load_documents", "_site_and_plan", "_fingerprints", "render_jobs"]),
@@ -78,7 +79,7 @@ def main() -> None:
     searchstate.search = search  # the wrapped functions, as searchstate calls them
     parallel._can_fork = lambda: True  # type: ignore[attr-defined]  # see the docstring
     threading.Thread(target=probe.sample, daemon=True).start()
-    report = build.build_site(args.site, full=args.full)
+    report = build.build_site(args.site, BuildOptions(full=args.full))
     print(report.summary())
     for name, when, mb in probe.marks:
         print(f"{mb:6d} MB  {when:5s} {name}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 
@@ -182,7 +183,7 @@ def test_all_problems_reported_together(site: Path) -> None:
 def test_memory_sink_builds_the_same_bytes(site: Path) -> None:
     build_site(site)
     sink = MemorySink()
-    report = build_site(site, sink=sink)
+    report = build_site(site, BuildOptions(target=InMemory(sink)))
     assert report.committed
     on_disk = {
         k: v
@@ -196,7 +197,7 @@ def test_memory_sink_builds_the_same_bytes(site: Path) -> None:
 
 
 def test_base_url_override_moves_every_link(site: Path) -> None:
-    report = build_site(site, {"base_url": "http://127.0.0.1:8000/"})
+    report = build_site(site, BuildOptions(overrides={"base_url": "http://127.0.0.1:8000/"}))
     assert not report.problems.items, report.problems.render()
     html = (site / "public" / POST).read_text()
     assert 'href="/category/telecom/5g/"' in html and "/web/" not in html.replace(

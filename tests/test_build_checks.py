@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sitehelpers import sitemap_xsd_errors
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
@@ -103,7 +104,9 @@ def test_broken_link_is_an_error_and_the_output_is_still_written(site: Path) -> 
     )
     assert "missing story" in (site / "public/2022/12/31/year-end-2022/index.html").read_text()
     post.write_text(post.read_text() + "\nMore.\n")
-    again = build_site(site, strict=True)  # --strict adds nothing: it already is an error
+    again = build_site(
+        site, BuildOptions(strict=True)
+    )  # --strict adds nothing: it already is an error
     assert again.failed() and again.committed
     assert "More." in (site / "public/2022/12/31/year-end-2022/index.html").read_text()
 

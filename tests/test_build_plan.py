@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.build.plan import RenderJob, plan_site
 from sitegen.config import load_config
@@ -79,5 +80,5 @@ def test_a_page_at_a_generated_url_is_a_collision_naming_both(tmp_path: Path) ->
 def test_drafts_only_with_the_option(tmp_path: Path, drafts: bool) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
-    assert build_site(site, drafts=drafts).committed
+    assert build_site(site, BuildOptions(drafts=drafts)).committed
     assert (site / "public/2023/09/04/unfinished-draft/index.html").exists() == drafts

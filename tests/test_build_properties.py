@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 from sitegen.checks.links import check_links
@@ -76,7 +77,7 @@ def test_any_small_site_builds_clean(posts: list[dict[str, object]], per_page: i
     try:
         paths = write_site(root, posts, per_page)
         sink = MemorySink()
-        report = build_site(root, sink=sink, strict=True)
+        report = build_site(root, BuildOptions(strict=True, target=InMemory(sink)))
         assert not report.problems.items, report.problems.render()
         files = sink.files
         assert all(output_file(p) in files for p in paths)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sitehelpers import static_server
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.safepath import output_file
 from sitegen.urls import prefix_root_links
@@ -42,7 +43,7 @@ def test_decoded_directory_is_served_and_encoded_one_is_not(tmp_path: Path) -> N
     holder = [site / "public"]
     with static_server(holder) as port:
         base = f"http://127.0.0.1:{port}/"
-        assert build_site(site, {"base_url": base}).committed
+        assert build_site(site, BuildOptions(overrides={"base_url": base})).committed
         assert status(base + ENCODED) == 200  # what WordPress linked to
         assert (
             status(base + ENCODED.upper().replace("NEWS", "news")) == 200

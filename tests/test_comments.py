@@ -15,6 +15,7 @@ import pytest
 from comment_support import add_comments
 from feedcheck import check_xml_feed, parse_xml
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.wp.importer import ImportOptions, import_paths
 
@@ -33,7 +34,9 @@ def _import(site: Path, *inputs: Path) -> Any:
 
 
 def _build(site: Path, **overrides: Any) -> Path:
-    report = build_site(site, {"base_url": BASE, **overrides}, check_links=False)
+    report = build_site(
+        site, BuildOptions(overrides={"base_url": BASE, **overrides}, check_links=False)
+    )
     assert report.committed, report.problems.render()
     return site / "public"
 
@@ -288,7 +291,7 @@ def test_a_bad_comment_is_named_with_file_line_key_and_fix(
 ) -> None:
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     add_comments(site / "content/posts/2023/08/sticky.md", block)
-    report = build_site(site, {"base_url": BASE}, check_links=False)
+    report = build_site(site, BuildOptions(overrides={"base_url": BASE}, check_links=False))
     rendered = report.problems.render()
     assert not report.committed
     assert "content/posts/2023/08/sticky.md:" in rendered and message in rendered

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from feedcheck import check_xml_feed, parse_xml
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.wp.mirror import MirrorOptions, mirror_site
 
@@ -53,7 +54,7 @@ def mirrored(wp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("comments-live")
     report = mirror_site(site, wp_url, MirrorOptions())
     assert not report.failed, report.all_problems().render()
-    built = build_site(site, {"base_url": wp_url}, check_links=False)
+    built = build_site(site, BuildOptions(overrides={"base_url": wp_url}, check_links=False))
     assert built.committed, built.problems.render()
     return site
 

@@ -21,6 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 from feedcheck import ATOM, absolute, check_json_feed, check_xml_feed, jing_atom, parse_xml
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.feeds import check_feeds
 from sitegen.wp.importer import ImportOptions, import_paths
@@ -37,7 +38,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("feeds-corpus")
     imported = import_paths(site, [CORPUS], ImportOptions())
     assert not imported.failed, imported.errors.render()
-    report = build_site(site, {"base_url": MIRROR}, strict=True)
+    report = build_site(site, BuildOptions(overrides={"base_url": MIRROR}, strict=True))
     assert report.committed and not report.problems.items, report.problems.render()
     return site
 
@@ -213,7 +214,7 @@ def test_updated_is_the_newest_entry_and_a_rebuild_changes_no_byte(
             assert datetime.fromisoformat(root.findtext(f"{ATOM}updated")) == max(entries)
     feeds = [*rss_feeds(public), *atom_feeds(public), public / "feed/json/index.json"]
     before = {p: p.read_bytes() for p in feeds}
-    report = build_site(site_dir, {"base_url": MIRROR}, strict=True)
+    report = build_site(site_dir, BuildOptions(overrides={"base_url": MIRROR}, strict=True))
     assert report.committed and not report.problems.items
     assert {p: p.read_bytes() for p in feeds} == before
 

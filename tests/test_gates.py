@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sitehelpers import sitemap_xsd_errors, vnu_errors
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
@@ -22,7 +23,7 @@ MIRROR = "http://127.0.0.1:8000/archive/"  # a host other than the original, to 
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("gates") / "site"
     shutil.copytree(FIXTURE, site)
-    report = build_site(site, {"base_url": MIRROR}, strict=True)
+    report = build_site(site, BuildOptions(overrides={"base_url": MIRROR}, strict=True))
     assert not report.problems.items, report.problems.render()
     return site / "public"
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from sitehelpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_FLAGS, static_server
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     holder = [site / "public"]
     with static_server(holder) as port:
         url = f"http://127.0.0.1:{port}/"
-        report = build_site(site, {"base_url": url})
+        report = build_site(site, BuildOptions(overrides={"base_url": url}))
         assert report.committed, report.problems.render()
         yield url
 

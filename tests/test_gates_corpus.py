@@ -21,6 +21,7 @@ from sitehelpers import (
     vnu_errors,
 )
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import BuildReport, build_site
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
@@ -45,7 +46,8 @@ def served(corpus_site: Path) -> Iterator[tuple[str, BuildReport]]:
     with static_server([corpus_site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
         report = build_site(
-            corpus_site, {"base_url": base, "output_dir": "public/web"}, strict=True
+            corpus_site,
+            BuildOptions(overrides={"base_url": base, "output_dir": "public/web"}, strict=True),
         )
         yield base, report
 

@@ -17,6 +17,7 @@ from cli_support import POST, SITE, sitegen
 
 from sitegen import safepath
 from sitegen.build.incremental import Memo
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink, StagedDirSink
 from sitegen.build.redirects import render_headers, render_redirects
@@ -101,9 +102,9 @@ def test_hostile_front_matter_is_an_error_naming_the_file_and_key(
 def test_serve_memo_loads_through_the_same_check(site: Path) -> None:
     memo = Memo()
     sink = MemorySink()
-    assert not build_site(site, sink=sink, memo=memo).failed()
+    assert not build_site(site, BuildOptions(target=InMemory(sink, memo))).failed()
     _edit(site, "path", "../../x/")
-    report = build_site(site, sink=sink, memo=memo)
+    report = build_site(site, BuildOptions(target=InMemory(sink, memo)))
     errors = [p.render() for p in report.problems.errors]
     assert errors and errors[0].startswith(f"{POST}:2: error: path: '../../x/': '..' is not")
     assert not any(".." in rel for rel in sink.files)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.site.views import ImageView, PostView
 from sitegen.wp.importer import ImportOptions, import_paths
@@ -33,7 +34,9 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("dev")
     report = import_paths(site, [CORPUS], ImportOptions())
     assert not report.failed, report.errors.render()
-    built = build_site(site, {"base_url": "http://mirror.test/web/"}, check_links=False)
+    built = build_site(
+        site, BuildOptions(overrides={"base_url": "http://mirror.test/web/"}, check_links=False)
+    )
     assert built.committed, built.problems.render()
     return site / "public"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.content import parse_document
 from sitegen.errors import SitegenError
@@ -73,7 +74,9 @@ def test_yoast_head_json_to_front_matter_head_sitemap_and_feed(tmp_path: Path) -
     # The second post's canonical is itself: no canonical written, the default says it.
     assert _meta(site, "other")["canonical"] == ""
 
-    built = build_site(site, {"base_url": "https://mirror.test/web/"}, check_links=False)
+    built = build_site(
+        site, BuildOptions(overrides={"base_url": "https://mirror.test/web/"}, check_links=False)
+    )
     assert built.committed, built.problems.render()
     public = site / "public"
     page = (public / "2023/09/01" / slug / "index.html").read_text()

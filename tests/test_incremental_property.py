@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from benchmarks import formats, generate
 from sitegen import parallel
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.build.render import DEFAULT_THEME
 from sitegen.build.state import searchindex as searchstate
@@ -226,7 +227,7 @@ def clean_files(site: Path, into: Path) -> dict[str, bytes]:
     shutil.rmtree(into, ignore_errors=True)
     shutil.copytree(site, into, ignore=shutil.ignore_patterns("public", ".sitegen"))
     with tuned(pool_min_items=10**9):
-        report = build_site(into, check_links=False)
+        report = build_site(into, BuildOptions(check_links=False))
     assert report.committed, report.problems.render()
     return dict(DirFiles(into / "public"))
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sitehelpers import internal_links, static_server, status
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -42,7 +43,7 @@ def test_default_layout_serves_from_public_root(tmp_path: Path) -> None:
 def test_chosen_mirror_url_sets_no_warning(tmp_path: Path) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
-    report = build_site(site, config_overrides={"base_url": "https://mirror.example.net/"})
+    report = build_site(site, BuildOptions(overrides={"base_url": "https://mirror.example.net/"}))
     assert report.committed and not report.problems.items, report.problems.render()
     assert not [n for n in report.notes if "no mirror URL set" in n]
     assert fetch_all(site / "public") == {}

@@ -11,6 +11,7 @@ import pytest
 
 from sitegen import parallel, tuning
 from sitegen.build.incremental import Memo, unpack
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 from sitegen.build.state.searchindex import Docs, PackedTexts
@@ -42,8 +43,10 @@ def test_workers_exempt_what_they_inherit_from_the_collector(
 
 def test_serve_outputs_are_held_compressed_and_read_back_as_written(site: Path) -> None:
     sink = MemorySink()
-    assert build_site(site, sink=sink, memo=Memo(), check_links=False).committed
-    assert build_site(site, full=True).committed
+    assert build_site(
+        site, BuildOptions(check_links=False, target=InMemory(sink, Memo()))
+    ).committed
+    assert build_site(site, BuildOptions(full=True)).committed
     on_disk = dict(DirFiles(site / "public"))
     assert dict(sink.files) == on_disk
     packed = sum(len(data) for data in sink._files.values())
@@ -52,7 +55,9 @@ def test_serve_outputs_are_held_compressed_and_read_back_as_written(site: Path) 
 
 def test_rendered_bodies_are_kept_compressed(site: Path) -> None:
     memo = Memo()
-    assert build_site(site, sink=MemorySink(), memo=memo, check_links=False).committed
+    assert build_site(
+        site, BuildOptions(check_links=False, target=InMemory(MemorySink(), memo))
+    ).committed
     assert memo.bodies
     html = [unpack(packed) for packed in memo.bodies.values()]
     assert all(isinstance(packed, bytes) for packed in memo.bodies.values())

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from sitegen import parallel, tuning
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import BuildReport, build_site
 from sitegen.build.render import DEFAULT_THEME
 from sitegen.checks.files import DirFiles
@@ -120,7 +121,7 @@ def test_serial_and_parallel_builds_are_identical(
     monkeypatch.setenv(parallel.ENV, "1")
     assert build_site(tmp_path / "serial").committed
     monkeypatch.setenv(parallel.ENV, "2")
-    assert build_site(tmp_path / "pooled", full=True).committed
+    assert build_site(tmp_path / "pooled", BuildOptions(full=True)).committed
     one, two = DirFiles(tmp_path / "serial" / "public"), DirFiles(tmp_path / "pooled" / "public")
     assert list(one) == list(two) and len(one) > 50
     assert all(one[name] == two[name] for name in one)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 from sitehelpers import CHROMIUM, CHROMIUM_FLAGS, static_server
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -43,7 +44,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     shutil.copytree(FIXTURE, site)
     with static_server([site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
-        report = build_site(site, {"base_url": base, "output_dir": "public/web"})
+        report = build_site(
+            site, BuildOptions(overrides={"base_url": base, "output_dir": "public/web"})
+        )
         assert report.committed, report.problems.render()
         yield base, site / "public" / "web"
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -36,7 +37,7 @@ def test_nothing_changed_is_a_no_op(site: Path) -> None:
 def test_any_change_takes_the_normal_path(site: Path, change: str) -> None:
     assert build_site(site).committed
     post = site / POST
-    overrides = None
+    overrides: dict[str, str] = {}
     if change == "edit":  # same size, new mtime
         text = post.read_text()
         post.write_text(text.replace("500", "501", 1))
@@ -48,7 +49,7 @@ def test_any_change_takes_the_normal_path(site: Path, change: str) -> None:
         overrides = {"base_url": "https://elsewhere.example/"}
     elif change == "racy":  # written just now: its mtime cannot be trusted yet
         post.write_text(post.read_text().replace("500", "501", 1))
-    again = build_site(site, overrides)
+    again = build_site(site, BuildOptions(overrides=overrides))
     assert again.site is not None and again.committed
     assert again.written > 0
 

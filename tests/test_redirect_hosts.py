@@ -25,6 +25,7 @@ import pytest
 from serve_helpers import memory_builder, running
 
 from sitegen.build import hostrules
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.build.redirects import Redirect
 from sitegen.wp.importer import ImportOptions, import_paths
@@ -62,7 +63,7 @@ def served(request: pytest.FixtureRequest) -> Iterator[tuple[Path, list[Redirect
     else:
         imported = import_paths(site, [CORPUS], ImportOptions())
         assert not imported.failed, imported.errors.render()
-    report = build_site(site, {"base_url": BASE_URL})
+    report = build_site(site, BuildOptions(overrides={"base_url": BASE_URL}))
     assert report.committed and not report.problems.errors, report.problems.render()
     (top / "docroot").mkdir()
     shutil.move(site / "public", top / "docroot" / "web")

@@ -11,6 +11,7 @@ import pytest
 
 import sitegen.build.orchestrator
 from sitegen.build.incremental import Memo
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 from sitegen.checks.files import DirFiles
@@ -46,7 +47,7 @@ def test_only_a_body_edit_reuses_the_plan(
 ) -> None:
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     calls: list[int] = []
     real = sitegen.build.orchestrator.assemble_site
 
@@ -56,7 +57,7 @@ def test_only_a_body_edit_reuses_the_plan(
 
     monkeypatch.setattr(sitegen.build.orchestrator, "assemble_site", counting)
     _edit(site, **change)
-    report = build_site(site, sink=sink, memo=memo, check_links=False)
+    report = build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo)))
     assert report.committed and len(calls) == assembled
     assert 0 < len(report.rendered) < 40  # the post, its neighbours, its lists and feeds
     assert sink.files == _clean(site, tmp_path / "clean")
@@ -67,10 +68,10 @@ def test_warnings_are_said_again_when_the_plan_is_reused(tmp_path: Path) -> None
     path = site / POST
     path.write_text(path.read_text().replace("title:", "titel: typo\ntitle:", 1))
     sink, memo = MemorySink(), Memo()
-    first = build_site(site, sink=sink, memo=memo, check_links=False)
+    first = build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo)))
     assert [p.message for p in first.problems.warnings]
     _edit(site, body="\n\nMore.\n")
-    again = build_site(site, sink=sink, memo=memo, check_links=False)
+    again = build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo)))
     assert again.problems.render() == first.problems.render()
 
 

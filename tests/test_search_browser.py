@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sitehelpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_FLAGS, static_server
 
 from sitegen.build.incremental import Memo, render_bodies
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.errors import Problems
 from sitegen.search.index import html_text, tokenize
@@ -28,7 +29,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
     assert not import_paths(site, [CORPUS], ImportOptions()).failed
     with static_server([site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
-        report = build_site(site, {"base_url": base, "output_dir": "public/web"}, strict=True)
+        report = build_site(
+            site,
+            BuildOptions(overrides={"base_url": base, "output_dir": "public/web"}, strict=True),
+        )
         assert report.committed, report.problems.render()
         yield base, report.site
 

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.build.incremental import Memo
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 from sitegen.build.state import searchindex as searchstate
@@ -220,12 +221,12 @@ def test_build_and_serve_patch_the_last_index(
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
     assert build_site(site).committed
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "600th city zanzibar"))
     monkeypatch.setattr(search, "shard_files", None)  # from .sitegen/ and the memo: patched
     assert build_site(site).committed
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     monkeypatch.undo()
     clean = _clean(site, tmp_path / "clean")
     assert _index(dict(DirFiles(site / "public"))) == clean == _index(sink.files)
@@ -299,13 +300,13 @@ def test_serve_makes_search_documents_for_changed_posts_only(
 ) -> None:
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "600th city zanzibar"))
     made: list[str] = []
     real = search.search_doc
     monkeypatch.setattr(search, "search_doc", lambda d, *a: made.append(d.title) or real(d, *a))
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     assert len(made) == 1
     monkeypatch.undo()
     assert _index(sink.files) == _clean(site, tmp_path / "clean")
@@ -315,9 +316,9 @@ def test_serve_sees_a_renamed_category_in_unchanged_posts(tmp_path: Path) -> Non
     """The posts' documents stay the same objects, but their labels changed."""
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     info = site / "content" / "_site.yaml"
     info.write_text(info.read_text().replace("name: Telecom,", "name: Wireless Zanzibar,"))
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     assert b"zanzibar" in sink.files["search/idx/7a61.json"]
     assert _index(sink.files) == _clean(site, tmp_path / "clean")

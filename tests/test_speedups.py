@@ -16,6 +16,7 @@ import jinja2
 import pytest
 
 from sitegen import speedups, tuning
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.build.render import make_env, theme_dirs
 from sitegen.checks.files import DirFiles
@@ -26,7 +27,7 @@ SITE = Path(__file__).parent / "fixtures" / "site"
 
 def built(site: Path) -> dict[str, bytes]:
     for _ in range(2):  # the second build reads the saved documents (speedups.no_gc)
-        report = build_site(site, full=True)
+        report = build_site(site, BuildOptions(full=True))
         assert report.committed, report.problems.render()
     return dict(DirFiles(site / "public"))
 

@@ -17,6 +17,7 @@ import pytest
 
 import sitegen.build.incremental
 from sitegen.build.incremental import Memo
+from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 
@@ -45,7 +46,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 def _clean(site: Path, tmp_path: Path) -> dict[str, bytes]:
     fresh = Path(shutil.copytree(site, tmp_path / "fresh", ignore=shutil.ignore_patterns(
         "public", ".sitegen", ".public.new")))  # fmt: skip
-    assert build_site(fresh, full=True).committed
+    assert build_site(fresh, BuildOptions(full=True)).committed
     return _tree(fresh / "public")
 
 
@@ -141,7 +142,7 @@ def test_serve_lists_content_again_only_when_a_folder_changed(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sink, memo = MemorySink(), Memo()
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     listed: list[int] = []
     real = sitegen.build.incremental.content_sources  # type: ignore[attr-defined]
 
@@ -152,13 +153,13 @@ def test_serve_lists_content_again_only_when_a_folder_changed(
     monkeypatch.setattr(sitegen.build.incremental, "content_sources", counting)
     post = site / POST
     post.write_text(post.read_text() + "\nAn edit in place.\n")  # the folder does not change
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     assert listed == []
     new = site / "content" / "posts" / "2023" / "09" / "new-post.md"
     new.write_text(
         post.read_text().replace("5g-rollout", "new-post").replace("slug: ", "slug: x", 1)
     )
-    assert build_site(site, sink=sink, memo=memo, check_links=False).committed
+    assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     assert listed == [1] and any("new-post" in rel for rel in sink.files)
     fresh = _clean(site, tmp_path)
     assert {k: v for k, v in sink.files.items()} == fresh

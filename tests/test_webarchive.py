@@ -24,6 +24,7 @@ from urllib.parse import quote, unquote
 import pytest
 from click.testing import CliRunner
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.cli import main as cli
 from sitegen.content import split_document
@@ -52,7 +53,7 @@ def _make_site(site: Path) -> Path:
     (site / "content" / "_gone.yaml").write_text(
         f"- {{path: {GONE}, wp_id: 999999, removed: 2026-11-28}}\n", encoding="utf-8"
     )
-    report = build_site(site, {"base_url": MIRROR}, strict=True)
+    report = build_site(site, BuildOptions(overrides={"base_url": MIRROR}, strict=True))
     assert report.committed and not report.problems.items, report.problems.render()
     return site
 

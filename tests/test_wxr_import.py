@@ -16,6 +16,7 @@ from cli_support import sitegen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.wp.export import WpPost
 from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
@@ -122,7 +123,9 @@ def test_the_manifests_differ_only_in_hashes(sites: tuple[Path, Path]) -> None:
 def test_both_build_the_same_site(sites: tuple[Path, Path]) -> None:
     built = []
     for site in sites:
-        report = build_site(site, {"base_url": "http://mirror.test/web/"}, check_links=False)
+        report = build_site(
+            site, BuildOptions(overrides={"base_url": "http://mirror.test/web/"}, check_links=False)
+        )
         assert report.committed, report.problems.render()
         built.append(site / "public")
     rest, wxr = built

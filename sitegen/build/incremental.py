@@ -47,7 +47,8 @@ import jinja2
 from jinja2 import meta
 
 from sitegen import __version__
-from sitegen.build.output import MemorySink, Output, Sink, StagedDirSink
+from sitegen.build.kinds import kind_of
+from sitegen.build.output import Output, Sink
 from sitegen.build.plan import RenderJob
 from sitegen.build.render import Renderer
 from sitegen.build.reuse import Shape
@@ -70,16 +71,10 @@ from sitegen.zones import site_zone
 
 Progress = Callable[[int, int], None]
 
-# Jobs whose plan lists every content file they read (and feeds); the others always render.
-TRACKED = frozenset({"post", "page", "home", "category", "tag", "author", "archive"}) | {
-    "sitemap",
-    "sitemap-index",
-    "redirects",
-}
-
 
 def tracked(job: RenderJob) -> bool:
-    return job.kind in TRACKED or job.kind.startswith("feed-")
+    """Whether the job has a fingerprint (its kind's plan lists every content file it reads)."""
+    return kind_of(job).tracked
 
 
 @dataclass
@@ -325,11 +320,12 @@ def shown_by(
     for job in jobs:
         if _reusable(job, fingerprints, old):
             continue
-        if job.kind == "post":
+        kind = kind_of(job)
+        if kind.teasers:
             shown.update(p for p in job.items if not site.docs[p].summary)
         else:
             shown.update(job.items)
-        if job.kind in ("post", "page"):
+        if kind.document:
             shown.add(job.key)
     return shown
 
@@ -479,14 +475,7 @@ _JOB_FIELDS = [f.name for f in fields(RenderJob)]
 
 def previous_output(sink: Sink, rel: str) -> bytes | None:
     """The bytes the last build left at `rel`, from disk or memory."""
-    if isinstance(sink, MemorySink):
-        return sink.files.get(rel)
-    if isinstance(sink, StagedDirSink):
-        try:
-            return (sink.live / rel).read_bytes()
-        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            return None
-    return None
+    return sink.previous(rel)
 
 
 @dataclass
@@ -591,19 +580,7 @@ def _deferred(
 def unchanged_output(sink: Sink, rel: str, old: BuildState) -> bool:
     """Whether the previous build's output at `rel` is provably still what it wrote: in
     memory, nobody else writes; on disk, its stamp must be the one taken after that build."""
-    if rel not in old.outputs:
-        return False
-    if isinstance(sink, MemorySink):
-        return rel in sink.files
-    if isinstance(sink, StagedDirSink):
-        want = old.stamps.get(rel)
-        if want is None:
-            return False
-        try:
-            return want == Stamp.encode_stat(os.stat(sink.live / rel))
-        except (FileNotFoundError, NotADirectoryError):
-            return False
-    return False
+    return rel in old.outputs and sink.unchanged(rel, old.stamps.get(rel))
 
 
 def _previous(sink: Sink, job: RenderJob, old: BuildState | None) -> bytes | None:

@@ -18,18 +18,16 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import ChainMap
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import __version__, transaction, tuning
+from sitegen import __version__
 from sitegen.build.incremental import (
     Bodies,
     Loaded,
     Memo,
-    Progress,
-    Rendered,
     TemplateDigests,
     job_fingerprint,
     load_documents,
@@ -40,8 +38,10 @@ from sitegen.build.incremental import (
     tracked,
     unchanged_output,
 )
-from sitegen.build.output import Output, Sink, StagedDirSink
-from sitegen.build.plan import RenderJob, plan_site, static_files
+from sitegen.build.kinds import SEARCH_INDEX, STATIC, WP_LOOKUP, kind_of
+from sitegen.build.options import BuildOptions, Destination
+from sitegen.build.output import Output, Sink
+from sitegen.build.plan import RenderJob, StaticFile, plan_site, static_files
 from sitegen.build.querylookup import lookup_files
 from sitegen.build.render import Renderer, theme_dirs
 from sitegen.build.reuse import Shape, reshaped
@@ -66,6 +66,7 @@ from sitegen.model import Document, SiteInfo
 from sitegen.site.assemble import SITE_FILE, Gone, Site, assemble_site, load_gone, load_site_info
 
 SEARCH_KEY = "search:index"  # the search index's entry in the build state
+DEFAULT_OPTIONS = BuildOptions()
 
 
 @dataclass
@@ -104,42 +105,8 @@ class BuildReport:
 
 
 def _owner(job: RenderJob, site: Site) -> str:
-    if job.kind in ("post", "page"):
-        return site.docs[job.key].source
-    return f"the {job.kind} page /{job.path}"
-
-
-def _link_errors(
-    files: Mapping[str, bytes],
-    jobs: list[RenderJob],
-    site: Site,
-    config: SiteConfig,
-    problems: Problems,
-    reuse: tuple[BuildState | None, Mapping[str, str]],
-    strict: bool = False,
-) -> dict[str, Any]:
-    """Broken internal links as errors (what `sitegen check` says of them too), named by the
-    content file that holds them if any; returns the state that lets the next build reuse this
-    check's results per page. In a build that already failed they are warnings: the output is
-    not written, and a link to a post whose front matter is broken is a consequence of that
-    error, not a second verdict."""
-    say = problems.warn if problems.failed(strict=strict) else problems.error
-    sources = {j.output: site.docs[j.key].source for j in jobs if j.kind in ("post", "page")}
-    out = config.output_dir.name
-    # A page whose template failed is already an error; links to it are not broken links too
-    # (else one typo in post.html buries its error under a warning per link to every post).
-    failed = {j.output: b"" for j in jobs if j.output not in files} if problems.errors else {}
-    # ChainMap only reads here (nothing writes to it), so the staged files stay lazy.
-    files = ChainMap(cast("MutableMapping[str, bytes]", files), failed)
-    inputs = linkstate.inputs_digest(files, config.base_path)
-    results = check_pages(files, config.base_path, linkstate.reuser(reuse[0], inputs, reuse[1]))
-    for found in (p for result in results.values() for p in result.problems):
-        page = found.location.rsplit(":", 1)[0]
-        if page in sources:
-            say(found.message, sources[page], f"in {out}/{found.location}")
-        else:
-            say(found.message, f"{out}/{found.location}")
-    return linkstate.to_state(inputs, results)
+    kind = kind_of(job)
+    return kind.owner_of(job.path, site.docs[job.key].source if kind.document else "")
 
 
 def _search_index(
@@ -165,7 +132,7 @@ def _search_index(
     memo.search.seen = seen
     written = {}
     for rel, data in sorted(files.items()):
-        if out.claim(rel, "the search index", problems):
+        if out.claim(rel, SEARCH_INDEX.owner_of(rel), problems):
             out.write(rel, data)
             written[rel] = memo.search.files[rel]
     return written
@@ -183,58 +150,12 @@ def _kept_index(
     if not files or not all(unchanged_output(out.sink, rel, old) for rel in files):
         return None
     for rel in sorted(files):
-        if out.claim(rel, "the search index", problems):
+        if out.claim(rel, SEARCH_INDEX.owner_of(rel), problems):
             out.keep(rel)
     return files
 
 
-def _remember(
-    store: Store | None,
-    state: BuildState | None,
-    memo: Memo,
-    sink: Sink,
-    snapshot: tuple[list[Path], Any] | None,
-    reread: set[str],
-    notes: list[str],
-    built_for: bytes | None = None,
-) -> None:
-    """Save what the next build needs, in one transaction, after the output's commit (a
-    failed build: `state` None, only the documents read again, which are right either way):
-    the state with its outputs' stamps, the search index's, and the no-op snapshot (if
-    `snapshot`: a clean build without a warning) or none."""
-    if state is not None and isinstance(sink, StagedDirSink):
-        state.stamps = output_stamps(sink.stats, time.time_ns())
-    if store is None:
-        return
-    changes = Changes(state, documents=doccache.rows(memo.docs, reread))
-    if state is not None and memo.search is not None and memo.search.changed:
-        changes.blobs[searchstate.KEY] = searchstate.to_bytes(memo.search)
-    record = None
-    if state is not None and snapshot is not None and isinstance(sink, StagedDirSink):
-        record = quick.record(snapshot[0], snapshot[1], sink.stats)
-    changes.blobs[quick.KEY] = record
-    if built_for is not None:
-        changes.blobs[BUILT_FOR_KEY] = built_for
-    if note := store.save(changes):
-        notes.append(note)
-    if changes.blobs.get(searchstate.KEY) is not None and memo.search is not None:
-        memo.search.changed = False
-
-
-def _recovered(output_dir: Path, report: BuildReport) -> bool:
-    """Undo (or finish) a commit a crash interrupted, before anything reads the output; False
-    if that was impossible (reported)."""
-    try:
-        note = transaction.recover(output_dir)
-    except SitegenError as err:
-        report.problems.add(err)
-        return False
-    if note:
-        report.notes.append(note)
-    return True
-
-
-def _committed(sink: Sink, output_dir: Path, problems: Problems) -> bool:
+def _written(sink: Sink, output_dir: Path, problems: Problems) -> bool:
     """Commit the output; a file system error (full disk, permissions) is the user's to fix
     and leaves the previous output in place, so it is reported, not a traceback."""
     try:
@@ -308,7 +229,7 @@ def _fingerprints(
     digests = {name: templates(name) for name in sorted({j.template for j in jobs})}
 
     def fingerprint(job: RenderJob) -> str:
-        own = site.sources[job.key] if job.kind == "post" else ""
+        own = site.sources[job.key] if kind_of(job).teasers else ""
         return job_fingerprint(job, site_fp, pair, digests[job.template], own)
 
     fps = None
@@ -325,135 +246,280 @@ def _fingerprints(
     return fps
 
 
-def build_site(
-    site_dir: Path,
-    config_overrides: dict[str, Any] | None = None,
-    *,
-    drafts: bool = False,
-    strict: bool = False,
-    sink: Sink | None = None,
-    progress: Progress | None = None,
-    memo: Memo | None = None,
-    check_links: bool = True,
-    full: bool = False,
-    defer: Callable[[str], bool] | None = None,
-) -> BuildReport:
-    """Build the site in `site_dir`; the output is replaced only if the build succeeded.
+@dataclass
+class _Run:
+    """One build as it goes: what it was asked, what it remembers, what it reports."""
 
-    Without `memo` the incremental state is read from and saved to `.sitegen/` (unless
-    SITEGEN_NO_CACHE, sitegen.tuning: then nothing is, and each build is a clean one); with
-    one, it stays in the memo (not even there with SITEGEN_NO_CACHE). `check_links=False`
-    skips the broken-link warnings (serve).
-    `full=True` renders everything and records a fresh state. `defer`: outputs (by path) that
-    may keep last build's bytes this time if their inputs changed (and the search index, if it
-    says yes to "search/"); they are named in `report.deferred`, and the next build without
-    `defer` brings them up to date (serve: the pages first, feeds and the index a moment later).
-    """
-    start = time.perf_counter()
-    report = BuildReport()
-    problems = report.problems
-    cache = tuning.current.cache  # SITEGEN_NO_CACHE: no state at all, on disk or in serve's memo
-    on_disk = memo is None and cache
-    memo = (memo if cache else None) or Memo()
-    if not (site_dir / "content").is_dir():  # alone: every other message would follow from it
-        problems.error(f"no content/ folder in {site_dir}", hint="run `sitegen import` first, or "
-                       "choose the site with `sitegen --site DIR build`")  # fmt: skip
-        return report
-    info = _site_info(site_dir, memo, problems)
+    site_dir: Path
+    options: BuildOptions
+    memo: Memo
+    report: BuildReport = field(default_factory=BuildReport)
+    start: float = field(default_factory=time.perf_counter)
+    info: SiteInfo = field(default_factory=SiteInfo)  # `_site.yaml`, once read
+
+    @property
+    def problems(self) -> Problems:
+        return self.report.problems
+
+    @property
+    def notes(self) -> list[str]:
+        return self.report.notes
+
+    def inputs(self, config: SiteConfig) -> tuple[SiteConfig, SiteInfo, tuple[Gone, ...], bool]:
+        """What the site is assembled from, besides the documents (`_gone.yaml` read now)."""
+        return config, self.info, load_gone(self.site_dir, self.problems), self.options.drafts
+
+    def fp_options(self) -> tuple[Any, ...]:
+        """The options every page may depend on (in the site fingerprint)."""
+        return self.options.drafts, dict(self.options.overrides)
+
+    def finish(self) -> BuildReport:
+        self.report.seconds = time.perf_counter() - self.start
+        return self.report
+
+
+def _load_config(run: _Run) -> SiteConfig | None:
+    """`_site.yaml` and the config; None if the build cannot go on (reported)."""
+    problems = run.problems
+    if not (run.site_dir / "content").is_dir():  # alone: every other message would follow
+        problems.error(f"no content/ folder in {run.site_dir}", hint="run `sitegen import` "
+                       "first, or choose the site with `sitegen --site DIR build`")  # fmt: skip
+        return None
+    run.info = _site_info(run.site_dir, run.memo, problems)
     if problems.errors:  # a broken _site.yaml: the config's defaults from it would fail too
-        return report
-    config = report.config = load_config(site_dir, info, problems, config_overrides)
+        return None
+    overrides = dict(run.options.overrides)
+    config = run.report.config = load_config(run.site_dir, run.info, problems, overrides)
     if problems.errors:  # a bad config would make every later message misleading
-        return report
+        return None
     if not config.mirror_url_set:  # a note, not a warning: it must not stop no-op builds
-        report.notes.append(
+        run.notes.append(
             f"no mirror URL set: canonical, OpenGraph, feed and sitemap URLs name WordPress's "
             f'address {config.base_url}; set base_url = "https://mirror.example.org/" in '
             "sitegen.toml (where public/ will be served), or pass --base-url; links inside the "
             "site start at / either way"
         )
-    no_op = on_disk and sink is None  # the no-op path knows only the default output folder
-    if sink is None and not _recovered(config.output_dir, report):
-        return report
-    options = (drafts, strict, check_links, config_overrides)
-    roots = quick.input_roots(site_dir, theme_dirs(config))
-    store = Store(site_dir) if on_disk else None
-    if store is not None and no_op and not full:
-        count = quick.nothing_changed(store, roots, config.output_dir, options)
-        if count is not None:
-            store.close()
-            report.unchanged, report.committed = count, True
-            report.seconds = time.perf_counter() - start
-            return report
-    if store is not None and not full:
+    return config
+
+
+def _snapshot_of(run: _Run, config: SiteConfig) -> tuple[list[Path], Any]:
+    """What the no-op snapshot covers: the input folders, and the options of the build."""
+    o = run.options
+    roots = quick.input_roots(run.site_dir, theme_dirs(config))
+    return roots, (o.drafts, o.strict, o.check_links, dict(o.overrides))
+
+
+def _open(run: _Run, config: SiteConfig | None) -> Destination | None:
+    """Where the output and the state go (the target's), or None if the build stops here."""
+    if config is None:
+        return None
+    return run.options.target.open(run.site_dir, config.output_dir, run.problems, run.notes)
+
+
+def _nothing_changed(run: _Run, config: SiteConfig, dest: Destination) -> bool:
+    """Whether the last build's no-op snapshot still holds (then that is the whole build)."""
+    if dest.store is None or not dest.no_op or run.options.full:
+        return False
+    roots, options = _snapshot_of(run, config)
+    count = quick.nothing_changed(dest.store, roots, config.output_dir, options)
+    if count is None:
+        return False
+    dest.store.close()
+    run.report.unchanged, run.report.committed = count, True
+    return True
+
+
+def _load_documents(run: _Run, config: SiteConfig, store: Store | None) -> Loaded:
+    """Last build's state and parsed documents (unless `full`), then the documents."""
+    memo, options = run.memo, run.options
+    if store is not None and not options.full:
         memo.state = store.state()
         memo.docs, docs_note = doccache.load(store.documents())
-        report.notes += [docs_note] if docs_note else []
-    if full:
+        run.notes.extend([docs_note] if docs_note else [])
+    if options.full:
         memo.state, memo.docs, memo.shape = None, {}, None
     if store is not None:
-        report.notes += store.notes
-    loaded = load_documents(site_dir, problems, memo, drafts, config.timezone)
-    docs, sources = loaded.docs, loaded.digests
-    inputs = (config, info, load_gone(site_dir, problems), drafts)
-    site, plan, changed = _site_and_plan(inputs, docs, memo, problems)
-    report.site = site
-    sink = sink or StagedDirSink(config.output_dir)
-    out = Output(sink)
+        run.notes.extend(store.notes)
+    return load_documents(run.site_dir, run.problems, memo, options.drafts, config.timezone)
+
+
+def _claim(
+    plan: list[RenderJob], site: Site, config: SiteConfig, out: Output, problems: Problems
+) -> tuple[list[RenderJob], list[StaticFile]]:
+    """The jobs and static files whose output paths collide with nothing claimed before."""
     jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
     statics = static_files(config, theme_dirs(config), problems)
-    statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
+    owned = [s for s in statics if out.claim(s.path, STATIC.owner_of(s.path, s.dep), problems)]
+    return jobs, owned
+
+
+def _renderer(
+    site: Site, config: SiteConfig, statics: list[StaticFile], memo: Memo
+) -> tuple[Renderer, Bodies]:
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
     bodies = Bodies(site, memo)
     assets = {s.name: s.path for s in statics if s.name}
-    renderer = Renderer(site, config, bodies, local, assets)
-    report.jobs = jobs
-    site_fp = site_fingerprint(site_dir, config, site, renderer, (drafts, config_overrides))
-    fps = _fingerprints(jobs, (site_fp, loaded), renderer, memo, changed)
-    bodies.prefill(shown_by(jobs, fps, memo.state, site), problems)
-    done: Rendered = render_jobs(renderer, jobs, out, problems, fps, memo.state, progress, defer)
-    report.rendered, report.reused = done.rendered, done.reused
-    report.deferred = sorted(done.deferred)
-    outputs = done.outputs
+    return Renderer(site, config, bodies, local, assets), bodies
+
+
+def _render(
+    run: _Run, renderer: Renderer, jobs: list[RenderJob], out: Output, fps: dict[str, str]
+) -> dict[str, str]:
+    """Render or reuse every job; output -> digest of its bytes."""
+    o = run.options
+    done = render_jobs(renderer, jobs, out, run.problems, fps, run.memo.state, o.progress, o.defer)
+    run.report.rendered, run.report.reused = done.rendered, done.reused
+    run.report.deferred = sorted(done.deferred)
+    return done.outputs
+
+
+def _write_whole(
+    statics: list[StaticFile], lookups: Mapping[str, bytes], out: Output, problems: Problems
+) -> dict[str, str]:
+    """The outputs written as they are: static files (claimed with the jobs) and the
+    `wp-lookup/` tables (?p=, ?cat= … on a host with no rules); output -> digest, so that
+    the state lists every output."""
+    outputs = {}
     for static in statics:
         data = static.source.read_bytes()
         out.write(static.path, data)
-        outputs[static.path] = digest(data)  # so that the state lists every output
-    for path, data in lookup_files(site).items():  # ?p=, ?cat= … on a host with no rules
-        if out.claim(path, "the lookup of WordPress's query URLs", problems):
+        outputs[static.path] = digest(data)
+    for path, data in lookups.items():
+        if out.claim(path, WP_LOOKUP.owner_of(path), problems):
             out.write(path, data)
             outputs[path] = digest(data)
-    if config.search_enabled:
-        fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(sources.items())!r}")
-        kept = None
-        if defer is not None and defer("search/") and memo.state is not None:
-            kept = _kept_index(memo.state, out, fps[SEARCH_KEY], memo.search, problems)
-        if kept is not None and memo.state is not None:
-            outputs.update(kept)
-            fps[SEARCH_KEY] = memo.state.jobs[SEARCH_KEY]  # stale: the next build redoes it
-            report.deferred.append("search/")
+    return outputs
+
+
+def _search(
+    run: _Run,
+    what: tuple[Site, Bodies, SiteConfig],
+    out: Output,
+    fps: dict[str, str],
+    store: Store | None,
+) -> dict[str, str]:
+    """The search index's files (output -> digest): last build's, kept as they are if the
+    index may be deferred (then its fingerprint stays stale, so the next build redoes it),
+    else brought up to date."""
+    state, memo = run.memo.state, run.memo
+    kept = None
+    if state is not None and run.options.defer("search/"):
+        kept = _kept_index(state, out, fps[SEARCH_KEY], memo.search, run.problems)
+    if kept is None or state is None:
+        return _search_index(*what, out, memo, store, run.problems)
+    fps[SEARCH_KEY] = state.jobs[SEARCH_KEY]
+    run.report.deferred.append("search/")
+    return kept
+
+
+def _link_errors(
+    run: _Run,
+    jobs: list[RenderJob],
+    site: Site,
+    config: SiteConfig,
+    outputs: Mapping[str, str],
+    sink: Sink,
+) -> dict[str, Any]:
+    """Broken internal links as errors (what `sitegen check` says of them too), named by the
+    content file that holds them if any; returns the state that lets the next build reuse this
+    check's results per page. In a build that already failed they are warnings: the output is
+    not written, and a link to a post whose front matter is broken is a consequence of that
+    error, not a second verdict."""
+    if not run.options.check_links:
+        return {}
+    problems, files = run.problems, sink.staged()
+    say = problems.warn if problems.failed(strict=run.options.strict) else problems.error
+    sources = {j.output: site.docs[j.key].source for j in jobs if kind_of(j).document}
+    out = config.output_dir.name
+    # A page whose template failed is already an error; links to it are not broken links too
+    # (else one typo in post.html buries its error under a warning per link to every post).
+    failed = {j.output: b"" for j in jobs if j.output not in files} if problems.errors else {}
+    # ChainMap only reads here (nothing writes to it), so the staged files stay lazy.
+    files = ChainMap(cast("MutableMapping[str, bytes]", files), failed)
+    inputs = linkstate.inputs_digest(files, config.base_path)
+    reuse = linkstate.reuser(run.memo.state, inputs, outputs)
+    results = check_pages(files, config.base_path, reuse)
+    for found in (p for result in results.values() for p in result.problems):
+        page = found.location.rsplit(":", 1)[0]
+        if page in sources:
+            say(found.message, sources[page], f"in {out}/{found.location}")
         else:
-            outputs.update(_search_index(site, bodies, config, out, memo, store, problems))
-    # A broken link fails the build (exit 1) but does not stop the commit: the output is whole
-    # and true, only a link in it is wrong, so it is written, and the link check's state is
-    # saved with it for the next build to reuse. Anything else that fails keeps public/ as it was.
-    failed = problems.failed(strict=strict)
-    links = {}
-    if check_links:
-        reuse = (memo.state, outputs)
-        links = _link_errors(sink.staged(), jobs, site, config, problems, reuse, strict)
-    report.written, report.unchanged = out.written, out.unchanged
-    snapshot = (roots, options) if no_op and not problems.items else None
+            say(found.message, f"{out}/{found.location}")
+    return linkstate.to_state(inputs, results)
+
+
+def _commit(
+    run: _Run, failed: bool, sink: Sink, output_dir: Path, state: BuildState, bodies: Bodies
+) -> BuildState | None:
+    """Commit the output unless the build `failed` before its link check (then abort it); the
+    state to remember, or None if nothing was committed. A broken link fails the build (exit
+    1) but does not stop the commit: the output is whole and true, only a link in it is wrong,
+    and the link check's state is saved with it for the next build to reuse."""
     if failed:
         sink.abort()
-        _remember(store, None, memo, sink, None, loaded.reread, report.notes)
-    elif _committed(sink, config.output_dir, problems):
-        report.committed = True
-        memo.state = BuildState(site_fp, sources, fps, outputs, links)
-        memo.bodies = bodies.kept()
-        built_for = built_for_record(config.base_url, config.mirror_url_set)
-        _remember(store, memo.state, memo, sink, snapshot, loaded.reread, report.notes, built_for)
-    if store is not None:
-        store.close()
-    report.seconds = time.perf_counter() - start
-    return report
+        return None
+    if not _written(sink, output_dir, run.problems):
+        return None
+    run.report.committed = True
+    run.memo.state = state
+    run.memo.bodies = bodies.kept()
+    return state
+
+
+def _remember(
+    run: _Run, dest: Destination, state: BuildState | None, reread: set[str], config: SiteConfig
+) -> None:
+    """Save what the next build needs, in one transaction, after the output's commit (a
+    failed build: `state` None, only the documents read again, which are right either way):
+    the state with its outputs' stamps, the search index's, and the no-op snapshot (a clean
+    build without a warning) or none."""
+    store, memo, sink = dest.store, run.memo, dest.sink
+    if state is not None:
+        state.stamps = output_stamps(sink.stats, time.time_ns())
+    if store is None:
+        return
+    changes = Changes(state, documents=doccache.rows(memo.docs, reread))
+    if state is not None and memo.search is not None and memo.search.changed:
+        changes.blobs[searchstate.KEY] = searchstate.to_bytes(memo.search)
+    clean = state is not None and dest.no_op and not run.problems.items
+    snapshot = quick.record(*_snapshot_of(run, config), sink.stats) if clean else None
+    changes.blobs[quick.KEY] = snapshot
+    if state is not None:
+        changes.blobs[BUILT_FOR_KEY] = built_for_record(config.base_url, config.mirror_url_set)
+    if note := store.save(changes):
+        run.notes.append(note)
+    if changes.blobs.get(searchstate.KEY) is not None and memo.search is not None:
+        memo.search.changed = False
+    store.close()
+
+
+def build_site(site_dir: Path, options: BuildOptions = DEFAULT_OPTIONS) -> BuildReport:
+    """Build the site in `site_dir`; the output is replaced only if the build succeeded.
+    `options` (sitegen.build.options) says what to build and where the output and the state
+    go. Each line below is a stage; a stage that finds the build cannot go on says so."""
+    run = _Run(site_dir, options, options.target.memo())
+    config = _load_config(run)
+    dest = _open(run, config)
+    if config is None or dest is None or _nothing_changed(run, config, dest):
+        return run.finish()
+    loaded = _load_documents(run, config, dest.store)
+    site, plan, changed = _site_and_plan(run.inputs(config), loaded.docs, run.memo, run.problems)
+    out = Output(dest.sink)
+    jobs, statics = _claim(plan, site, config, out, run.problems)
+    renderer, bodies = _renderer(site, config, statics, run.memo)
+    site_fp = site_fingerprint(site_dir, config, site, renderer, run.fp_options())
+    fps = _fingerprints(jobs, (site_fp, loaded), renderer, run.memo, changed)
+    bodies.prefill(shown_by(jobs, fps, run.memo.state, site), run.problems)
+    outputs = _render(run, renderer, jobs, out, fps)
+    outputs.update(_write_whole(statics, lookup_files(site), out, run.problems))
+    if config.search_enabled:
+        fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(loaded.digests.items())!r}")
+        outputs.update(_search(run, (site, bodies, config), out, fps, dest.store))
+    failed = run.problems.failed(strict=options.strict)
+    links = _link_errors(run, jobs, site, config, outputs, dest.sink)
+    state = BuildState(site_fp, loaded.digests, fps, outputs, links)
+    committed = _commit(run, failed, dest.sink, config.output_dir, state, bodies)
+    _remember(run, dest, committed, loaded.reread, config)
+    run.report.site, run.report.jobs = site, jobs
+    run.report.written, run.report.unchanged = out.written, out.unchanged
+    return run.finish()

@@ -8,7 +8,8 @@ leaves the previous `public/` intact. A file whose
 bytes did not change is not touched at all: its mtime stays, so rsync/S3 deploys and
 `git status` see only real changes, and a build that changes one post costs a few renames
 instead of re-creating 20,000 folders (the whole-tree swap it replaces did that every time).
-`serve` writes to a `MemorySink` instead.
+`serve` writes to a `MemorySink` instead. Both are a `Sink`: the build asks the protocol, never
+which sink it has.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sitegen import safepath, transaction
+from sitegen.build.state.store import Stamp
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import walk_files
 from sitegen.safepath import UnsafePath, check_relative_file
@@ -40,6 +42,21 @@ class Sink(Protocol):
 
     def staged(self) -> Mapping[str, bytes]:
         """What this build wrote so far (checked before it is committed)."""
+        ...
+
+    def previous(self, rel: str) -> bytes | None:
+        """The bytes the last committed build left at `rel`, if any."""
+        ...
+
+    def unchanged(self, rel: str, stamp: str | None) -> bool:
+        """Whether the file the last committed build left at `rel` is provably still what it
+        wrote, without reading it: `stamp` is the `Stamp` recorded for it after that commit
+        (a folder on disk must match it; nobody else writes to memory)."""
+        ...
+
+    @property
+    def stats(self) -> Mapping[str, os.stat_result]:
+        """After a commit: the stat of every output file, if they are files (else empty)."""
         ...
 
     def commit(self) -> None: ...
@@ -71,6 +88,16 @@ class MemorySink:
 
     def keep(self, rel: str) -> None:
         self._next[rel] = self._files[rel]
+
+    def previous(self, rel: str) -> bytes | None:
+        return self.files.get(rel)
+
+    def unchanged(self, rel: str, stamp: str | None) -> bool:
+        return rel in self._files
+
+    @property
+    def stats(self) -> Mapping[str, os.stat_result]:
+        return {}
 
     def staged(self) -> Mapping[str, bytes]:
         return _Unpacked(self._next)
@@ -114,7 +141,7 @@ class StagedDirSink:
         self.stage.mkdir(parents=True)
         self.kept: set[str] = set()  # written with the bytes `live` already has
         self.changed: set[str] = set()  # new or different: staged
-        self.stats: dict[str, os.stat_result] = {}  # after commit: every output file's stat
+        self._stats: dict[str, os.stat_result] = {}  # after commit: every output file's stat
 
     def write(self, rel: str, data: bytes) -> bool:
         previous = self.live / _checked(rel)
@@ -135,6 +162,24 @@ class StagedDirSink:
     def keep(self, rel: str) -> None:
         self.kept.add(rel)
 
+    def previous(self, rel: str) -> bytes | None:
+        try:
+            return (self.live / rel).read_bytes()
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return None
+
+    def unchanged(self, rel: str, stamp: str | None) -> bool:
+        if stamp is None:
+            return False
+        try:
+            return stamp == Stamp.encode_stat(os.stat(self.live / rel))
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+
+    @property
+    def stats(self) -> Mapping[str, os.stat_result]:
+        return self._stats
+
     def staged(self) -> Mapping[str, bytes]:
         return _Overlay(self)
 
@@ -154,7 +199,7 @@ class StagedDirSink:
                     self.live.rmdir()
             raise
         for rel in self.changed:
-            self.stats[rel] = os.stat(self.live.joinpath(*rel.split("/")))
+            self._stats[rel] = os.stat(self.live.joinpath(*rel.split("/")))
 
     def _plan(self) -> tuple[list[str], list[str], list[str]]:
         """One walk of the live folder: the staged files that are new and those that replace
@@ -162,7 +207,7 @@ class StagedDirSink:
         replace, remove = [], []
         for path, rel in walk_files(self.live):
             if rel in self.kept:
-                self.stats[rel] = os.stat(path)
+                self._stats[rel] = os.stat(path)
             elif rel in self.changed:
                 replace.append(rel)
             else:

@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 
+from sitegen.build.kinds import check_kind, kind_of
 from sitegen.config import SiteConfig
 from sitegen.digests import digest
 from sitegen.errors import Problems
@@ -24,24 +25,13 @@ from sitegen.site.assemble import Site, neighbours, related_posts
 from sitegen.urls import page_path
 
 SITE_KEY = "content/_site.yaml"
-SITEMAP_KINDS = (
-    "post",
-    "page",
-    "home",
-    "category",
-    "tag",
-    "author",
-    "archive",
-    "archive-index",
-    "terms",
-)
 ARCHIVE_INDEX = "archives/"  # WordPress themes' usual "Archives" page address
 
 
 @dataclass(frozen=True)
 class RenderJob:
     path: str  # URL path relative to the site root ("" = home, "feed/index.xml")
-    kind: str  # post, page, home, category, tag, author, archive, terms, 404, 410, feed, ...
+    kind: str  # a key of sitegen.build.kinds.KINDS: what the output is and who renders it
     template: str = ""  # theme template, "" for outputs built in code (sitemap, redirects)
     deps: tuple[str, ...] = ()  # content files (relative to the site dir) read for this output
     items: tuple[str, ...] = ()  # post paths shown (lists, feeds)
@@ -49,6 +39,9 @@ class RenderJob:
     page: int = 1
     pages: int = 1
     data: tuple[tuple[str, str], ...] = ()  # (url path, lastmod) rows of a sitemap
+
+    def __post_init__(self) -> None:
+        check_kind(self.kind)
 
     @cached_property  # asked for 200,000 times a build; unquoting is not free
     def output(self) -> str:
@@ -212,7 +205,7 @@ def commented_posts(site: Site) -> tuple[str, ...]:
 
 
 def _lastmod(site: Site, job: RenderJob) -> str:
-    if job.kind in ("post", "page"):
+    if kind_of(job).document:
         stamps = [site.docs[job.key].updated]
     else:
         stamps = [site.docs[p].updated for p in job.items or site.docs]
@@ -221,7 +214,7 @@ def _lastmod(site: Site, job: RenderJob) -> str:
 
 def _noindex(site: Site, job: RenderJob) -> bool:
     """A page its SEO plugin kept out of search engines stays out of the sitemap too."""
-    doc = site.docs.get(job.key) if job.kind in ("post", "page") else None
+    doc = site.docs.get(job.key) if kind_of(job).document else None
     return doc is not None and doc.seo.noindex
 
 
@@ -230,7 +223,7 @@ def sitemap_jobs(jobs: list[RenderJob], site: Site, config: SiteConfig) -> list[
     rows = tuple(
         (j.path, _lastmod(site, j))
         for j in jobs
-        if j.kind in SITEMAP_KINDS and j.page == 1 and not _noindex(site, j)
+        if kind_of(j).in_sitemap and j.page == 1 and not _noindex(site, j)
     )
     size = config.sitemap.max_urls
     deps = tuple(sorted(site.sources.values()))

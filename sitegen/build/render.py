@@ -21,6 +21,7 @@ import jinja2
 from sitegen import speedups
 from sitegen.build.feedjobs import render_feed
 from sitegen.build.jsonld import news_article
+from sitegen.build.kinds import kind_of
 from sitegen.build.plan import ARCHIVE_INDEX, COMMENTS_BASE, RenderJob, commented_posts
 from sitegen.build.redirects import render_headers, render_redirects
 from sitegen.build.sitemap import render_robots, render_sitemap
@@ -198,17 +199,25 @@ class Renderer:
 
     def render(self, job: RenderJob) -> bytes:
         """The bytes of one output; SitegenError (naming the template line) on template errors."""
-        if job.kind.startswith("feed-"):
-            return render_feed(job, self.site, self.config, self.views, self._feed_items)
-        simple = {
-            "robots": lambda: render_robots(self.config),
-            "redirects": lambda: render_redirects(self.site, self.config),
-            "headers": lambda: render_headers(self.site, self.config, self.assets.values()),
-            "sitemap": lambda: render_sitemap(job, self.config.base_url),
-            "sitemap-index": lambda: render_sitemap(job, self.config.base_url),
-        }
-        if job.kind in simple:
-            return simple[job.kind]()
+        return kind_of(job).produce(self, job)
+
+    def feed(self, job: RenderJob) -> bytes:
+        return render_feed(job, self.site, self.config, self.views, self._feed_items)
+
+    def sitemap(self, job: RenderJob) -> bytes:
+        return render_sitemap(job, self.config.base_url)
+
+    def robots(self) -> bytes:
+        return render_robots(self.config)
+
+    def redirects(self) -> bytes:
+        return render_redirects(self.site, self.config)
+
+    def headers(self) -> bytes:
+        return render_headers(self.site, self.config, self.assets.values())
+
+    def page(self, job: RenderJob) -> bytes:
+        """A page from its theme template and the context its kind gets."""
         try:
             template = self.env.get_template(job.template)
             return template.render(**self.common, **self.context(job)).encode("utf-8")
@@ -236,7 +245,7 @@ class Renderer:
             raise SitegenError(f"template: {type(exc).__name__}: {exc}", where) from None
 
     def context(self, job: RenderJob) -> dict[str, Any]:
-        if job.kind in ("post", "page"):
+        if kind_of(job).document:
             return self._post_context(job)
         if job.kind in ("home", "category", "tag", "author", "archive"):
             return self._list_context(job)
@@ -279,7 +288,7 @@ class Renderer:
                 )
                 for f in comment_feeds
             ]
-            if job.kind in ("post", "page") and job.key in self.commented:
+            if kind_of(job).document and job.key in self.commented:
                 feeds += [
                     Link(f"{title} Comments {f.label}", root + job.key + f.url, rel=f.mime)
                     for f in comment_feeds

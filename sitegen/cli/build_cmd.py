@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.tuning import tuned
 
@@ -56,9 +57,10 @@ def command(
     """
     overrides = {"base_url": base_url} if base_url else {}
     with tuned(**({"cache": False} if no_cache else {})):
-        report = build_site(
-            site_dir, overrides, drafts=drafts, strict=strict, progress=_Bar(), full=full
+        options = BuildOptions(
+            overrides=overrides, drafts=drafts, strict=strict, full=full, progress=_Bar()
         )
+        report = build_site(site_dir, options)
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     if len(report.problems):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sitegen import speedups, transaction
 from sitegen.build.incremental import Memo
+from sitegen.build.options import BuildOptions, InMemory, defer_nothing
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 from sitegen.build.render import DEFAULT_THEME
@@ -25,27 +26,27 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
     `_redirects` and search index for right after the pages are served: at 10,000 posts that
     is half of the rebuild, off the path from a save to the reloaded page.
     """
-    sink, memo = MemorySink(), Memo()
+    sink = MemorySink()
+    target = InMemory(sink, Memo())
     frozen = False
 
-    def build(defer: Callable[[str], bool] | None) -> BuildOutcome:
+    def build(defer: Callable[[str], bool]) -> BuildOutcome:
         nonlocal frozen
-        report = build_site(
-            site_dir,
-            {"base_url": base_url},
+        options = BuildOptions(
+            overrides={"base_url": base_url},
             drafts=drafts,
-            sink=sink,
-            memo=memo,
             check_links=False,
             defer=defer,
+            target=target,
         )
+        report = build_site(site_dir, options)
         if report.committed and not frozen:
             speedups.freeze_gc()
             frozen = True
         files = MemoryFiles(sink.files) if report.committed else None
         later = None
         if report.committed and report.deferred:
-            later = functools.partial(build, None)
+            later = functools.partial(build, defer_nothing)
         return BuildOutcome(files, report.problems, later)
 
     return lambda changed: build(not_a_page)
