@@ -12,6 +12,7 @@ import pytest
 
 from sitegen.build.state.store import (
     RACY_NS,
+    SCHEMA,
     BuildState,
     Changes,
     Stamp,
@@ -98,7 +99,7 @@ def _garbage(path: Path) -> str:
 def _schema(path: Path) -> str:
     with contextlib.closing(sqlite3.connect(path)) as db:
         db.execute("PRAGMA user_version = 7")
-    return "schema 7, this sitegen reads schema 1"
+    return f"schema 7, this sitegen reads schema {SCHEMA}"
 
 
 def _version(path: Path) -> str:

@@ -396,7 +396,7 @@ def build_site(
     statics = static_files(config, theme_dirs(config), problems)
     statics = [s for s in statics if out.claim(s.path, s.dep, problems)]
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
-    bodies = Bodies(site, memo)
+    bodies = Bodies(site, memo, site_dir, problems)
     assets = {s.name: s.path for s in statics if s.name}
     renderer = Renderer(site, config, bodies, local, assets)
     report.jobs = jobs
