@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from sitegen import safepath
+from sitegen.digests import digest
 from sitegen.errors import SitegenError
 from sitegen.model import Author, Comment, Document, Image, Seo, Term
 from sitegen.yaml_emit import emit
@@ -242,6 +243,28 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
+def read_body(site_dir: Path, doc: Document) -> str:
+    """The Markdown body of `doc`, read from its content file: the one place a build reads a
+    body, when it renders it, so that no stage holds every body at once. Only the lines from
+    `body_line` on are read as the body (the front matter was parsed when the document was
+    loaded); a file that no longer holds the body the document was loaded with (saved again
+    during the build) is an error, so that a rendered body is never stored under another
+    body's digest."""
+    try:
+        text = (site_dir / doc.source).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SitegenError(f"could not read the body: {exc}", doc.source, _AGAIN) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    body = "\n".join(text.split("\n")[doc.body_line - 1 :])
+    if digest(body) != doc.body_digest:
+        raise SitegenError("changed while the site was being built", doc.source, _AGAIN)
+    return body
+
+
+_AGAIN = "build again once the content file is saved"
+
+
 def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
     """Parse a content file into a Document; errors name the file, the line and the key.
 
@@ -299,7 +322,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         date=published,
         updated=need_date("updated", published),
         path=path,
-        body=body,
+        body_digest=digest(body),
         body_line=body_line,
         status=need_str("status", "publish"),
         permalink=need_str("permalink", ""),

@@ -79,8 +79,12 @@ class Document:
     date: datetime
     updated: datetime
     path: str
-    body: str  # Markdown
-    body_line: int  # 1-based line of the body's first line in `source`, for error messages
+    # The Markdown body is not held here: a build holds every document at once, and the bodies
+    # are most of their size. `body_digest` is the digest of the body's text (what rendered
+    # bodies and fingerprints are keyed by); the body is read from `source`, starting at line
+    # `body_line` (1-based; also named by error messages), when it is rendered (read_body).
+    body_digest: str
+    body_line: int
     status: str = "publish"
     permalink: str = ""
     wp_id: int = 0

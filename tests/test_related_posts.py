@@ -36,7 +36,7 @@ def make_site(tagging: list[tuple[int, list[int]]]) -> Site:
             date=START + timedelta(hours=hours),
             updated=START,
             path=f"p{i}/",
-            body="",
+            body_digest="",
             body_line=5,
             tags=tuple(Term(slug=f"t{t}", name=f"T{t}") for t in tags),
         )

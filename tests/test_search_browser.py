@@ -21,10 +21,11 @@ from sitegen.wp.importer import ImportOptions, import_paths
 
 CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 pytestmark = pytest.mark.browser
+Served = tuple[str, Any, Path]  # the base URL, the built Site, the site directory
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     site = tmp_path_factory.mktemp("search")
     assert not import_paths(site, [CORPUS], ImportOptions()).failed
     with static_server([site / "public"]) as port:
@@ -34,7 +35,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]
             BuildOptions(overrides={"base_url": base, "output_dir": "public/web"}, strict=True),
         )
         assert report.committed, report.problems.render()
-        yield base, report.site
+        yield base, report.site, site
 
 
 @pytest.fixture(scope="module")
@@ -57,9 +58,9 @@ def _search(page: Page, base: str, query: str, **filters: str) -> list[str]:
     return page.eval_on_selector_all(".search-result h2 a", "els => els.map(e => e.href)")
 
 
-def _unique_body_word(site: Any) -> tuple[str, str]:
+def _unique_body_word(site: Any, site_dir: Path) -> tuple[str, str]:
     """A word in exactly one post's body, and no other post's words start with it."""
-    bodies = render_bodies(site, Problems(), Memo())
+    bodies = render_bodies(site, site_dir, Problems(), Memo())
     words = {p: set(tokenize(html_text(bodies[p]))) for p in site.posts}
     titles = {p: set(tokenize(site.docs[p].title)) for p in site.posts}
     counts = Counter(w for ws in words.values() for w in ws)
@@ -73,7 +74,7 @@ def _unique_body_word(site: Any) -> tuple[str, str]:
     raise AssertionError("the corpus has no word unique to one post")
 
 
-def test_tokenizer_in_browser_matches_python(page: Page, served: tuple[str, Any]) -> None:
+def test_tokenizer_in_browser_matches_python(page: Page, served: Served) -> None:
     page.goto(served[0] + "search/")
     samples = [
         "Spectrum AUCTION, 5G-ready!",
@@ -86,9 +87,11 @@ def test_tokenizer_in_browser_matches_python(page: Page, served: tuple[str, Any]
         assert page.evaluate("t => window.sitegenSearch.tokenize(t)", text) == tokenize(text)
 
 
-def test_a_word_from_one_body_finds_that_post_first(page: Page, served: tuple[str, Any]) -> None:
-    base, site = served
-    word, path = _unique_body_word(site)
+def test_a_word_from_one_body_finds_that_post_first(
+    page: Page, served: tuple[str, Any, Path]
+) -> None:
+    base, site, site_dir = served
+    word, path = _unique_body_word(site, site_dir)
     hits = _search(page, base, word)
     assert hits and hits[0] == base + path, (word, hits[:3])
     assert page.locator(".search-result mark").first.inner_text().lower() == word
@@ -96,15 +99,17 @@ def test_a_word_from_one_body_finds_that_post_first(page: Page, served: tuple[st
     page.screenshot(path=str(ARTIFACTS / "search-desktop.png"), full_page=True)
 
 
-def test_hindi_word_finds_the_hindi_post(page: Page, served: tuple[str, Any]) -> None:
-    base, site = served
+def test_hindi_word_finds_the_hindi_post(page: Page, served: Served) -> None:
+    base, site, _ = served
     hindi = next(p for p in site.posts if "विशेषज्ञ" in site.docs[p].title)
     assert _search(page, base, "विशेषज्ञ")[0] == base + hindi
     assert _search(page, base, "نوفاتيل")[0].startswith(base + "20")  # Arabic works too
 
 
-def test_category_and_year_filters_narrow_the_results(page: Page, served: tuple[str, Any]) -> None:
-    base, site = served
+def test_category_and_year_filters_narrow_the_results(
+    page: Page, served: tuple[str, Any, Path]
+) -> None:
+    base, site, _ = served
     everything = _search(page, base, "said")
     broadband = set(site.category_posts["broadband"])
     narrowed = _search(page, base, "said", category="broadband")
@@ -130,7 +135,7 @@ def test_header_box_leads_to_results_and_page_passes_axe(
     assert result == []
 
 
-def test_without_javascript_the_page_says_so(browser: Any, served: tuple[str, Any]) -> None:
+def test_without_javascript_the_page_says_so(browser: Any, served: Served) -> None:
     tab = browser.new_page(java_script_enabled=False)
     tab.goto(served[0] + "search/?q=spectrum")
     assert "needs JavaScript" in tab.inner_text("main")

@@ -55,7 +55,7 @@ from sitegen.build.reuse import Shape
 from sitegen.build.state import documents as doccache
 from sitegen.build.state.store import BuildState, Stamp, settled
 from sitegen.config import SiteConfig
-from sitegen.content import in_zone, parse_document
+from sitegen.content import in_zone, parse_document, read_body
 from sitegen.digests import digest, fingerprint
 from sitegen.errors import Problem, Problems, SitegenError
 from sitegen.markdown import render_markdown
@@ -84,7 +84,6 @@ class Memo:
     state: BuildState | None = None
     docs: dict[str, doccache.CachedDocument] = field(default_factory=dict)  # by content file
     bodies: dict[str, bytes] = field(default_factory=dict)  # digest of Markdown -> packed HTML
-    body_digests: dict[str, tuple[Document, str]] = field(default_factory=dict)  # by path
     template_refs: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
     shape: Shape | None = None  # last build's site and plan (sitegen.build.reuse)
     info: tuple[str, SiteInfo, list[Problem]] | None = None  # _site.yaml: digest, parsed, said
@@ -194,10 +193,11 @@ def _load_one(
     return known if same and known is not None else fresh
 
 
-def _markdown(body: str) -> tuple[str, tuple[str, str, str] | None]:
-    """(HTML, None) or ("", the error's fields); run in a worker process."""
+def _markdown(site_dir: Path, doc: Document) -> tuple[str, tuple[str, str, str] | None]:
+    """(HTML, None) or ("", the error's fields); run in a worker process, which reads the body
+    itself: the parent never holds the Markdown of the bodies it has rendered."""
     try:
-        return render_markdown(body), None
+        return render_markdown(read_body(site_dir, doc)), None
     except SitegenError as err:
         return "", (err.message, err.location, err.hint)
 
@@ -218,38 +218,38 @@ class Bodies(Mapping[str, str]):
     """Each document's body as HTML, by document path, rendered when first asked for: a build
     in which few pages change renders few bodies. `prefill` renders many at once with the
     process pool (before the pages are rendered, so that the workers inherit them). Bodies are
-    stored by the digest of their Markdown, computed only for the bodies asked for."""
+    stored by the digest of their Markdown (`Document.body_digest`); the Markdown itself is
+    read from the content file only to be rendered, and dropped once it is (read_body)."""
 
-    def __init__(self, site: Site, memo: Memo) -> None:
-        self.site = site
-        # path -> (document, digest of its Markdown), computed when needed; serve keeps them,
-        # and a document that is the same object as last time has the same digest.
-        self._digests = memo.body_digests
+    def __init__(
+        self, site: Site, memo: Memo, site_dir: Path, problems: Problems | None = None
+    ) -> None:
+        self.site, self.site_dir = site, site_dir
+        self.problems = problems if problems is not None else Problems()
         self.store = memo.bodies  # digest -> packed HTML (serve: kept from build to build)
         self.failed: set[str] = set()  # paths whose Markdown raised a SitegenError
 
     def digest_of(self, path: str) -> str:
-        doc = self.site.docs[path]
-        known = self._digests.get(path)
-        if known is None or known[0] is not doc:
-            known = self._digests[path] = (doc, digest(doc.body))
-        return known[1]
+        return self.site.docs[path].body_digest
 
     @property
     def digests(self) -> Mapping[str, str]:
-        """The digest of each document's Markdown, by path (computed as they are asked for)."""
+        """The digest of each document's Markdown, by path."""
         return _Digests(self)
 
     def __getitem__(self, path: str) -> str:
         if path in self.failed or path not in self.site.docs:
             raise KeyError(path)  # its Markdown failed (reported once) or no such document
-        key = self.digest_of(path)
-        packed = self.store.get(key)
-        if packed is None:
-            html = render_markdown(self.site.docs[path].body)
-            self.store[key] = pack(html)
-            return html
-        return unpack(packed)
+        doc = self.site.docs[path]
+        packed = self.store.get(doc.body_digest)
+        if packed is not None:
+            return unpack(packed)
+        html, error = _markdown(self.site_dir, doc)
+        if error is not None:
+            self._failed(doc, error)
+            raise KeyError(path)
+        self.store[doc.body_digest] = pack(html)
+        return html
 
     def __iter__(self) -> Iterator[str]:
         return (path for path in self.site.docs if path not in self.failed)
@@ -262,30 +262,34 @@ class Bodies(Mapping[str, str]):
 
     def prefill(self, paths: Iterable[str], problems: Problems) -> None:
         """Render the bodies of `paths` not rendered yet; a Markdown error is a problem."""
+        self.problems = problems
         wanted = set(paths)
-        todo: dict[str, str] = {}  # digest -> first path with it, in site order (problem order)
-        for path in self.site.docs:
-            if path in wanted and (key := self.digest_of(path)) not in self.store:
-                todo.setdefault(key, path)
-        todo_items = list(todo.items())
-        docs = self.site.docs
-        fresh = ordered_map(lambda i: _markdown(docs[todo_items[i][1]].body), len(todo_items))
-        for (key, path), (html, error) in zip(todo_items, fresh, strict=True):
+        todo: dict[str, Document] = {}  # digest -> first document with it, in site order
+        for path, doc in self.site.docs.items():
+            if path in wanted and doc.body_digest not in self.store:
+                todo.setdefault(doc.body_digest, doc)
+        todo_docs = list(todo.values())
+        site_dir = self.site_dir
+        fresh = ordered_map(lambda i: _markdown(site_dir, todo_docs[i]), len(todo_docs))
+        for doc, (html, error) in zip(todo_docs, fresh, strict=True):
             if error is None:
-                self.store[key] = pack(html)
-                continue
-            doc, (message, location, hint) = self.site.docs[path], error
-            problems.add(SitegenError(message, location or f"{doc.source}:{doc.body_line}", hint))
-            self.failed.update(p for p in self.site.docs if self.digest_of(p) == key)
+                self.store[doc.body_digest] = pack(html)
+            else:
+                self._failed(doc, error)
+
+    def _failed(self, doc: Document, error: tuple[str, str, str]) -> None:
+        message, location, hint = error
+        where = location or f"{doc.source}:{doc.body_line}"
+        self.problems.add(SitegenError(message, where, hint))
+        key = doc.body_digest
+        self.failed.update(p for p, d in self.site.docs.items() if d.body_digest == key)
 
     def kept(self) -> dict[str, bytes]:
         """The store to keep for the next build: without the bodies no document has any more,
         once they are many (pruning needs every digest: not worth it after each save)."""
-        for path in [p for p in self._digests if p not in self.site.docs]:
-            del self._digests[path]  # a deleted or moved document
         if len(self.store) <= 2 * len(self.site.docs) + 100:
             return self.store
-        live = {self.digest_of(path) for path in self.site.docs}
+        live = {doc.body_digest for doc in self.site.docs.values()}
         return {key: html for key, html in self.store.items() if key in live}
 
 
@@ -303,9 +307,9 @@ class _Digests(Mapping[str, str]):
         return len(self.bodies.site.docs)
 
 
-def render_bodies(site: Site, problems: Problems, memo: Memo) -> dict[str, str]:
+def render_bodies(site: Site, site_dir: Path, problems: Problems, memo: Memo) -> dict[str, str]:
     """Every document's body as HTML, at once (the memo's reused, the others by the pool)."""
-    bodies = Bodies(site, memo)
+    bodies = Bodies(site, memo, site_dir, problems)
     bodies.prefill(site.docs, problems)
     memo.bodies = bodies.kept()
     return dict(bodies)

@@ -357,7 +357,7 @@ def _renderer(
     site: Site, config: SiteConfig, statics: list[StaticFile], memo: Memo
 ) -> tuple[Renderer, Bodies]:
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
-    bodies = Bodies(site, memo)
+    bodies = Bodies(site, memo, site_dir, problems)
     assets = {s.name: s.path for s in statics if s.name}
     return Renderer(site, config, bodies, local, assets), bodies
 

@@ -51,7 +51,7 @@ class Shape:
 
 
 def _body_only(old: Document, new: Document) -> bool:
-    return dataclasses.replace(new, body=old.body, body_line=old.body_line) == old
+    return dataclasses.replace(new, body_digest=old.body_digest, body_line=old.body_line) == old
 
 
 def reshaped(

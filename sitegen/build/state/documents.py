@@ -57,7 +57,7 @@ def front_matter_digest(doc: Document, file_digest: str) -> str:
     the file's own digest when the post has no summary (the teaser's comes from the body)."""
     if not doc.summary:
         return file_digest
-    return fingerprint(dataclasses.replace(doc, body="", body_line=0))
+    return fingerprint(dataclasses.replace(doc, body_digest="", body_line=0))
 
 
 def load(rows: Iterable[tuple[str, bytes]]) -> tuple[dict[str, CachedDocument], str]:

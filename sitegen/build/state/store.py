@@ -32,7 +32,7 @@ from sitegen import __version__
 
 CACHE_DIR = ".sitegen"
 DB_FILE = "state.sqlite"
-SCHEMA = 2  # 2: pickled documents name their classes by the packaged modules
+SCHEMA = 3  # 2: pickled documents name their classes by the packaged modules; 3: no bodies
 # What earlier sitegens kept under CACHE_DIR, one format each: removed when the database is made.
 _OLD = ("build-state.json", "quick.json", "search-state.bin", "documents")
 
