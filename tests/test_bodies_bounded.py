@@ -16,6 +16,7 @@ import pytest
 from benchmarks import formats, generate
 from sitegen import parallel
 from sitegen.build import incremental
+from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.model import Document
 from sitegen.tuning import tuned
@@ -94,7 +95,7 @@ def test_a_clean_build_never_holds_every_body(
     monkeypatch.setattr(incremental, "read_body", counter.hook(incremental.read_body))
     monkeypatch.setenv(parallel.ENV, str(WORKERS))
     with tuned(pool_min_items=2, cache=False):
-        report = build_site(generated, full=True)
+        report = build_site(generated, BuildOptions(full=True))
     assert report.committed, report.problems.render()
     assert report.site is not None
     docs = report.site.docs

@@ -354,10 +354,11 @@ def _claim(
 
 
 def _renderer(
-    site: Site, config: SiteConfig, statics: list[StaticFile], memo: Memo
+    run: _Run, site: Site, config: SiteConfig, statics: list[StaticFile]
 ) -> tuple[Renderer, Bodies]:
+    """The renderer, and the bodies it reads from content/ as pages need them."""
     local = {s.path for s in statics if not s.dep.startswith("theme:")}
-    bodies = Bodies(site, memo, site_dir, problems)
+    bodies = Bodies(site, run.memo, run.site_dir, run.problems)
     assets = {s.name: s.path for s in statics if s.name}
     return Renderer(site, config, bodies, local, assets), bodies
 
@@ -506,7 +507,7 @@ def build_site(site_dir: Path, options: BuildOptions = DEFAULT_OPTIONS) -> Build
     site, plan, changed = _site_and_plan(run.inputs(config), loaded.docs, run.memo, run.problems)
     out = Output(dest.sink)
     jobs, statics = _claim(plan, site, config, out, run.problems)
-    renderer, bodies = _renderer(site, config, statics, run.memo)
+    renderer, bodies = _renderer(run, site, config, statics)
     site_fp = site_fingerprint(site_dir, config, site, renderer, run.fp_options())
     fps = _fingerprints(jobs, (site_fp, loaded), renderer, run.memo, changed)
     bodies.prefill(shown_by(jobs, fps, run.memo.state, site), run.problems)
