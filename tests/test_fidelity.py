@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pytest
 from fidelity import visible
 
-from sitegen.content import parse_document
+from sitegen.content import split_document
 from sitegen.markdown import render_markdown
 from sitegen.wp import wpformat
 from sitegen.wp.html2md.convert import html_to_markdown
@@ -105,12 +105,11 @@ def _imported_bodies(source: Path) -> dict[int, str]:
         site = Path(tmp)
         report = import_paths(site, [source], ImportOptions())
         assert not report.failed, report.errors.render()
-        docs = [
-            parse_document(p.read_text(encoding="utf-8"), str(p))
-            for p in report.written
-            if p.suffix == ".md"
-        ]
-    return {doc.wp_id: doc.body for doc in docs}
+        bodies = {}
+        for path in (p for p in report.written if p.suffix == ".md"):
+            meta, body, _ = split_document(path.read_text(encoding="utf-8"), str(path))
+            bodies[int(meta["wp_id"])] = body
+    return bodies
 
 
 EXPORT_BODIES = _imported_bodies(CORPUS / "export.xml")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content import parse_document
+from sitegen.content import parse_document, read_body
 from sitegen.model import Document
 from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 
@@ -97,7 +97,7 @@ def test_terms_authors_images(imported: tuple[Path, ImportReport]) -> None:
 
 
 def test_internal_links_become_root_relative(imported: tuple[Path, ImportReport]) -> None:
-    body = _docs(imported[0])[800474].body
+    body = read_body(imported[0], _docs(imported[0])[800474])
     for target in (
         "/2024/03/05/vayu-wireless-outage-hits-users-in-kolkata/",
         "/2024/06/14/monthly-subscriber-data-highlights/",
