@@ -122,9 +122,9 @@ def test_category_and_year_filters_narrow_the_results(
 
 
 def test_header_box_leads_to_results_and_page_passes_axe(
-    page: Page, served: tuple[str, Any]
+    page: Page, served: Served
 ) -> None:
-    base, _ = served
+    base = served[0]
     page.goto(base)
     page.fill("#header-q", "spectrum")
     page.press("#header-q", "Enter")

@@ -153,6 +153,7 @@ def _page(html: str, rel: Path) -> str:
     for rest_slug, wxr_slug in AUTHOR_SLUGS.items():
         html = html.replace(f"/author/{rest_slug}/", f"/author/{wxr_slug}/")
         html = html.replace(f'"author/{rest_slug}/"', f'"author/{wxr_slug}/"')  # wp-lookup/
+    html = re.sub(r"</b> — [^<]*</p>", "</b></p>", html)  # the author box's bio (2)
     html = re.sub(r'lang="en(?:-US)?"', 'lang=""', html)  # allowed difference 3
     html = re.sub(r"<language>en(?:-US)?</language>", "", html)
     html = re.sub(r'"language": ?"en(?:-US)?"', "", html)

@@ -95,7 +95,7 @@ KINDS: dict[str, JobKind] = {
         JobKind("page", _template, tracked=True, in_sitemap=True, owner=_DOC, document=True),
         *(JobKind(name, _template, tracked=True, in_sitemap=True) for name in _LISTS),
         JobKind("terms", _template, in_sitemap=True),
-        JobKind("archive-index", _template, in_sitemap=True),
+        JobKind("archive-index", _template, tracked=True, in_sitemap=True),
         JobKind("404", _template),
         JobKind("410", _template),
         JobKind("search", _template),
