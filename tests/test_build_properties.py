@@ -85,6 +85,7 @@ def test_any_small_site_builds_clean(posts: list[dict[str, object]], per_page: i
         assert check_sitemap(files, BASE) == []
         for i, p in enumerate(posts):  # the title is text, escaped, whatever it holds
             html = files[output_file(paths[i])].decode()
-            assert f'<h1 class="post-title p-name" dir="auto">{escape(str(p["title"]))}</h1>' in html
+            title = escape(str(p["title"]))
+            assert f'<h1 class="post-title p-name" dir="auto">{title}</h1>' in html
     finally:
         shutil.rmtree(root)
