@@ -121,9 +121,7 @@ def test_category_and_year_filters_narrow_the_results(
     assert page.locator("select[name=year]").input_value() == "2023"
 
 
-def test_header_box_leads_to_results_and_page_passes_axe(
-    page: Page, served: Served
-) -> None:
+def test_header_box_leads_to_results_and_page_passes_axe(page: Page, served: Served) -> None:
     base = served[0]
     page.goto(base)
     page.fill("#header-q", "spectrum")
