@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -176,6 +176,13 @@ def rule_path(path: str) -> str:
 
 
 def files_inside(root: Path, refused: Callable[[str, UnsafePath], None]) -> list[tuple[str, Path]]:
+    """`iter_files_inside` as a list."""
+    return list(iter_files_inside(root, refused))
+
+
+def iter_files_inside(
+    root: Path, refused: Callable[[str, UnsafePath], None]
+) -> Iterator[tuple[str, Path]]:
     """Every file under `root` as (relative path with "/", path), sorted, that is really inside
     it: no symbolic link is followed, whether to a file or a folder (its target may be any file
     of the machine, `passwd -> /etc/passwd`), and every name must pass `check_name`. Each one
@@ -183,30 +190,30 @@ def files_inside(root: Path, refused: Callable[[str, UnsafePath], None]) -> list
 
     The walk's answer for the files it yields is `inside()`'s, at a fraction of its cost (a
     tree walked from `root` without following links cannot leave it): it runs for every static
-    file of a build and every file of a publish.
+    file of a build and every file of a publish. Yielded as the walk goes (sorted within each
+    folder, a folder's files before the next name), so a caller that streams holds no list.
     """
-    found: list[tuple[str, Path]] = []
 
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in sorted(entries, key=lambda e: e.name):
-                rel = prefix + entry.name
-                try:
-                    check_name(entry.name)
-                    if entry.is_symlink():
-                        raise UnsafePath(f"{rel!r} is a symbolic link")
-                except UnsafePath as exc:
-                    refused(rel, exc)
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, rel + "/")
-                elif entry.is_file(follow_symlinks=False):
-                    found.append((rel, Path(entry.path)))
-                # anything else (a FIFO, a socket, a device) is no file to copy or publish
+    def walk(folder: str, prefix: str) -> Iterator[tuple[str, Path]]:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
+            rel = prefix + entry.name
+            try:
+                check_name(entry.name)
+                if entry.is_symlink():
+                    raise UnsafePath(f"{rel!r} is a symbolic link")
+            except UnsafePath as exc:
+                refused(rel, exc)
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                yield from walk(entry.path, rel + "/")
+            elif entry.is_file(follow_symlinks=False):
+                yield rel, Path(entry.path)
+            # anything else (a FIFO, a socket, a device) is no file to copy or publish
 
     if os.path.isdir(root):
-        walk(os.fspath(root), "")
-    return found
+        yield from walk(os.fspath(root), "")
 
 
 # --- Server-rule paths in each host's own syntax ------------------------------------------------

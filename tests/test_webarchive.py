@@ -23,6 +23,7 @@ from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner
+from publish_support import drop_bucket, new_bucket, s3_client, s3_endpoint
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -30,6 +31,7 @@ from sitegen.cli import main as cli
 from sitegen.content import split_document
 from sitegen.errors import Problems
 from sitegen.publish.local import LocalStore
+from sitegen.publish.store import StoreOptions, open_store
 from sitegen.publish.webarchive import store_web_archive, validate_wacz
 from sitegen.wp.importer import ImportOptions, import_paths
 
@@ -240,3 +242,20 @@ def test_cli_writes_both_formats_and_lists_them(site: Path, tmp_path: Path) -> N
     assert "webarchives/2023-11-14T221320Z.wacz" in listed.output
     assert "webarchives/2023-11-14T221320Z.warc.gz" in listed.output
     shutil.rmtree(tmp_path / "arch")
+
+
+@pytest.mark.s3
+def test_s3_gets_the_same_bytes_as_a_folder(site: Path, wacz: Path) -> None:
+    """Put from the temporary file in pieces (`put_file`): the object is the folder's WACZ."""
+    endpoint = s3_endpoint()
+    bucket = new_bucket(endpoint)
+    try:
+        store = open_store(f"s3://{bucket}/arch", StoreOptions(endpoint_url=endpoint))
+        problems = Problems()
+        result = store_web_archive(store, "wacz", site / "public", MIRROR, "one", problems, {})
+        assert not problems.items, problems.render()
+        got = s3_client(endpoint).get_object(Bucket=bucket, Key=f"arch/{result.key}")
+        assert got["Body"].read() == wacz.read_bytes()
+        assert got["ContentType"] == "application/wacz"
+    finally:
+        drop_bucket(endpoint, bucket)

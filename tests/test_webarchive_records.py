@@ -114,3 +114,13 @@ def test_a_file_wins_over_a_rule_at_its_path_however_it_is_encoded(tmp_path: Pat
     result = write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}), problems)
     assert result.redirects == 0
     assert _records(tmp_path / "s.warc.gz")[BASE + "a%20%E2%82%B9%20b/"][0] == "200"
+
+
+def test_the_first_of_two_rules_for_one_url_wins(tmp_path: Path) -> None:
+    """Two posts that claim one alias: the table's first rule answers, as on Netlify."""
+    rules = "/web/old/ /web/a%20%e2%82%b9%20b/ 301\n/web/old/ /web/feed/ 301\n"
+    public = _public(tmp_path / "public", rules)
+    problems = Problems()
+    result = write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}), problems)
+    assert result.redirects == 1
+    assert _records(tmp_path / "s.warc.gz")[BASE + "old/"][1]["Location"].endswith("%b9%20b/")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from sitegen import safepath
 from sitegen.build.redirects import Redirect, netlify_text
@@ -51,8 +51,13 @@ def _split(path: str) -> tuple[str, str, str] | None:
 
 def table_from_netlify(text: str, source: str = "_redirects") -> list[Redirect]:
     """The redirect table from a `_redirects` file written by `redirects.render_redirects`."""
-    rules = []
-    for number, line in enumerate(text.splitlines(), 1):
+    return list(rules_from_netlify(text.splitlines(), source))
+
+
+def rules_from_netlify(lines: Iterable[str], source: str = "_redirects") -> Iterator[Redirect]:
+    """`table_from_netlify` one line at a time (an open file is such lines): for a reader that
+    streams the table of a large site rather than hold it."""
+    for number, line in enumerate(lines, 1):
         tokens = line.split()
         if not tokens or tokens[0].startswith("#"):
             continue
@@ -65,8 +70,7 @@ def table_from_netlify(text: str, source: str = "_redirects") -> list[Redirect]:
         if status not in ("200", "301", "410"):
             raise SitegenError(f"status {code!r} is not one sitegen writes", where)
         rule = Redirect(_checked(src, where), _checked(target, where), int(status), query)
-        rules.append(Redirect(rule.source, rule.target, rule.status, query, code.endswith("!")))
-    return rules
+        yield Redirect(rule.source, rule.target, rule.status, query, code.endswith("!"))
 
 
 def _plain_query(query: str) -> bool:

@@ -10,7 +10,8 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Sequence
+import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from sitegen.fsutil import atomic_write
@@ -109,12 +110,27 @@ class LocalStore:
         if not if_absent:
             atomic_write(path, body)
             return
-        # Write a temporary file, then hard-link it into place: link() fails if the name is
-        # taken, so two writers can never overwrite each other (the folder's If-None-Match).
-        tmp = path.with_name(f".{path.name}.new.tmp")
-        atomic_write(tmp, body)
+        self._into_place(key, path, lambda tmp: atomic_write(tmp, body), if_absent=True)
+
+    def put_file(self, key: str, path: Path, meta: ObjectMeta, *, if_absent: bool = False) -> None:
+        """Copied in chunks beside its place, then put there."""
+        dest = self._path(key, link_ok=True)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        self._into_place(key, dest, lambda tmp: shutil.copyfile(path, tmp), if_absent=if_absent)
+
+    def _into_place(
+        self, key: str, dest: Path, write: Callable[[Path], object], *, if_absent: bool
+    ) -> None:
+        """`write` a temporary file beside `dest`, then rename it there or, with `if_absent`,
+        hard-link it: link() fails if the name is taken, so two writers can never overwrite
+        each other (the folder's If-None-Match)."""
+        tmp = dest.with_name(f".{dest.name}.new.tmp")
+        write(tmp)
         try:
-            os.link(tmp, path)
+            if if_absent:
+                os.link(tmp, dest)
+            else:
+                os.replace(tmp, dest)
         except FileExistsError:
             raise AlreadyExistsError("object exists", self.name + key) from None
         finally:

@@ -20,7 +20,7 @@ from sitegen.publish.settings import PublishSettings
 from sitegen.publish.store import ObjectMeta
 from sitegen.safepath import UnsafePath, files_inside, rule_path_decoded, rule_path_encoded
 
-_JUNK = {".DS_Store", "Thumbs.db", ".git"}
+JUNK = {".DS_Store", "Thumbs.db", ".git"}
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def scan_site(
         problems.warn(note, str(source))
 
     def refused(key: str, why: UnsafePath) -> None:
-        if not _JUNK.intersection(key.split("/")):
+        if not JUNK.intersection(key.split("/")):
             problems.warn(
                 f"not published: {why}",
                 str(source / key),
@@ -77,7 +77,7 @@ def scan_site(
     objects = [
         LocalObject(key, path, _meta(key, path, settings, compress))
         for key, path in files_inside(source, refused)
-        if not _JUNK.intersection(key.split("/"))
+        if not JUNK.intersection(key.split("/"))
     ]
     if not objects:
         raise SitegenError("the built site is empty", str(source), hint="run `sitegen build` first")

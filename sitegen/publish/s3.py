@@ -9,7 +9,8 @@ chain (environment, ~/.aws, instance roles) unless given. botocore retries each 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 
 import boto3
 import botocore.exceptions as bex
@@ -200,6 +201,15 @@ class S3Store:
         return self._call(fetch, key)
 
     def put(self, key: str, body: bytes, meta: ObjectMeta, *, if_absent: bool = False) -> None:
+        self._put(key, body, meta, if_absent)
+
+    def put_file(self, key: str, path: Path, meta: ObjectMeta, *, if_absent: bool = False) -> None:
+        """One PUT whose body botocore reads from the open file in pieces (and seeks back in
+        to retry), so an archive of gigabytes never sits in memory."""
+        with open(path, "rb") as body:
+            self._put(key, body, meta, if_absent)
+
+    def _put(self, key: str, body: bytes | BinaryIO, meta: ObjectMeta, if_absent: bool) -> None:
         args: dict[str, Any] = {
             "Bucket": self.bucket,
             "Key": self.prefix + key,
@@ -214,18 +224,24 @@ class S3Store:
             args["ContentEncoding"] = meta.content_encoding
         if meta.redirect:
             args["WebsiteRedirectLocation"] = meta.redirect
+
+        def send(**extra: str) -> None:
+            if not isinstance(body, bytes):
+                body.seek(0)  # a second PUT of the same file starts from its first byte
+            self._call(lambda: self.client.put_object(**args, **extra), key)
+
         if not if_absent:
-            self._call(lambda: self.client.put_object(**args), key)
+            send()
             return
         try:
-            self._call(lambda: self.client.put_object(**args, IfNoneMatch="*"), key)
+            send(IfNoneMatch="*")
         except StoreError as exc:
             if not isinstance(exc, AlreadyExistsError) and "NotImplemented" in exc.message:
                 # A store without conditional writes: check, then write. Not atomic, but
                 # snapshot names are unique per run, so the window only matters in theory.
                 if self.head(key) is not None:
                     raise AlreadyExistsError("object exists", self.name + key) from None
-                self._call(lambda: self.client.put_object(**args), key)
+                send()
                 return
             raise
 

@@ -90,6 +90,9 @@ class ObjectStore(Protocol):
     def put(self, key: str, body: bytes, meta: ObjectMeta, *, if_absent: bool = False) -> None:
         """Store `body` under `key`. With `if_absent`, AlreadyExistsError instead of overwriting."""
 
+    def put_file(self, key: str, path: Path, meta: ObjectMeta, *, if_absent: bool = False) -> None:
+        """`put` of the file at `path`, read in pieces: never the whole file in memory."""
+
     def delete(self, keys: Sequence[str]) -> None:
         """Remove these keys (absent keys are fine)."""
 

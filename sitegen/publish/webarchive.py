@@ -2,16 +2,18 @@
 the archives of libraries can take, as if the site had been crawled at its public URL.
 
 - one `response` record per URL, with the headers the site sends (the content types of
-  `mediatypes`, through `scan_site`); `dir/index.html` answers at `dir/`, a feed folder's
-  `index.xml` at the folder too (`feed_aliases`, as the redirect table's 200 rules do);
-- the redirect table (`_redirects`, read back with `table_from_netlify`): each exact old path
+  `mediatypes`, as publish sends them); `dir/index.html` answers at `dir/`, a feed folder's
+  `index.xml` at the folder too (as `feed_aliases` and the redirect table's 200 rules do);
+- the redirect table (`_redirects`, read back with `rules_from_netlify`): each exact old path
   (and `/?p=ID`) as a `301` record with its Location, each removed post as a `410` record
   carrying the 410 page; rules with a placeholder (`:slug`) match no one URL and are left out;
 - `pages/pages.jsonl`: every post and page (an `og:type` article) with its title and date.
 
 Same site, same bytes: every record is dated at the site's time (`site_time`), its
 WARC-Record-ID is a uuid5 of its URL, status and content digest, and each gzip member carries
-mtime 0. Files are streamed from disk, never held whole: memory does not grow with the site.
+mtime 0. Files are streamed from disk, never held whole, and nothing is kept in memory per
+URL (the rules' URLs written so far are in a temporary SQLite file; the CDXJ index is sorted by
+py-wacz in bounded runs spilled to temporary files), so memory does not grow with the site.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import io
 import json
 import os
 import re
-import shutil
+import sqlite3
 import tempfile
 import uuid
 import zipfile
@@ -34,15 +36,16 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import quote, unquote, urlsplit
 
-from sitegen import __version__
-from sitegen.build.hostrules import table_from_netlify
+from sitegen import __version__, transaction
+from sitegen.build.hostrules import rules_from_netlify
 from sitegen.errors import Problems, SitegenError
+from sitegen.feeds.formats import is_feed
+from sitegen.mediatypes import HEAD, content_type
 from sitegen.publish.archive import snapshot_name
-from sitegen.publish.local import LocalStore
-from sitegen.publish.localsite import LocalObject, feed_aliases, scan_site
+from sitegen.publish.localsite import JUNK, LocalObject
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
-from sitegen.publish.store import AlreadyExistsError, ObjectMeta, ObjectStore, RemoteObject
-from sitegen.safepath import inside
+from sitegen.publish.store import ObjectMeta, ObjectStore, RemoteObject
+from sitegen.safepath import UnsafePath, inside, iter_files_inside
 
 FORMATS = ("wacz", "warc")
 # Files for the host, not pages of the site: no web server answers with them.
@@ -55,6 +58,9 @@ _ARTICLE = re.compile(r'<meta property="og:type" content="article"')
 _PUBLISHED = re.compile(r'<time class="dt-published" datetime="([^"]+)"')
 # A page's head is in its first bytes; a page is never read whole for pages.jsonl.
 _HEAD_BYTES = 16384
+# Characters of CDXJ lines py-wacz sorts in memory before it spills them to a sorted temporary
+# file (merged at the end); its default, 32 MiB of text, is some 45 MB of Python strings.
+_SORT_BUFFER = 4 * 1024 * 1024
 _NAMESPACE = uuid.UUID("6f1d2c4e-8a3b-5c7d-9e0f-1a2b3c4d5e6f")
 
 
@@ -167,19 +173,17 @@ def write_warc(
     pages_path: Path | None = None,
 ) -> WebArchiveResult:  # fmt: skip
     """The site under `source` (built for `base_url`) as the WARC `out_path`, and its posts
-    and pages as the pages.jsonl `pages_path` (written as they come, never held)."""
-    objects = scan_site(
-        source, PublishSettings(), compress=False, feed_index_html=False, problems=problems
-    )
-    objects = sorted(
-        [o for o in objects if o.key not in _HOST_FILES] + feed_aliases(objects),
-        key=lambda o: o.key,
-    )
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    split = urlsplit(base)
-    origin = f"{split.scheme}://{split.netloc}"
+    and pages as the pages.jsonl `pages_path`. Streamed: each file is written as the walk of
+    `source` reaches it and each rule as `_redirects` is read; nothing is kept in memory per
+    URL (whether a file answers at a rule's path is asked of the folder, the rules' URLs
+    already written are in `_Seen`), so memory does not grow with the site."""
+    if not source.is_dir():
+        raise SitegenError("no built site here", str(source), hint="run `sitegen build` first")
+    note = transaction.recover(source)
+    if note:
+        problems.warn(note, str(source))
+    site = _Site(source, base_url)
     result = WebArchiveResult(out_path)
-    seen: set[str] = set()
     ts = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     with contextlib.ExitStack() as files:
         out = files.enter_context(open(out_path, "wb"))
@@ -192,15 +196,11 @@ def write_warc(
             {
                 "software": f"sitegen {__version__}",
                 "format": "WARC File Format 1.1",
-                "isPartOf": base,
+                "isPartOf": site.base,
                 "description": "the built site, as served at its base URL",
             },
         )
-        for obj in objects:
-            url = base + _url_path(obj.key)
-            if unquote(url) in seen:
-                continue  # `dir/index.html` of a feed folder that has one: the file wins
-            seen.add(unquote(url))
+        for url, obj in site.files(problems):
             _write_file(writer, url, obj, "200 OK")
             result.responses += 1
             if obj.key.endswith(".html") and obj.meta.content_type.startswith("text/html"):
@@ -208,11 +208,79 @@ def write_warc(
                 if page is not None:
                     pages.write(json.dumps(page, ensure_ascii=False, sort_keys=True) + "\n")
                     result.pages += 1
-        result.redirects, result.gone = _write_rules(
-            writer, source, split.path, origin, seen, objects, problems
-        )
+        result.redirects, result.gone = _write_rules(writer, site, problems)
+    if not result.responses:
+        raise SitegenError("the built site is empty", str(source), hint="run `sitegen build` first")
     result.size = out_path.stat().st_size
     return result
+
+
+class _Site:
+    """The built site as URLs: which file answers at which URL, found by walking or by asking
+    the folder, never by a table held in memory."""
+
+    def __init__(self, source: Path, base_url: str) -> None:
+        self.source = source
+        self.base = base_url if base_url.endswith("/") else base_url + "/"
+        split = urlsplit(self.base)
+        self.origin = f"{split.scheme}://{split.netloc}"
+        self.path = split.path
+
+    def files(self, problems: Problems) -> Iterator[tuple[str, LocalObject]]:
+        """Every file with the URL it answers at, in the order of the walk; right after a feed
+        folder's `index.xml` (or JSON Feed `index.json`), the feed again at the folder's URL
+        when the folder has no `index.html` (as `feed_aliases` does for a publish)."""
+
+        def refused(key: str, why: UnsafePath) -> None:
+            if not JUNK.intersection(key.split("/")):
+                problems.warn(f"left out of the archive: {why}", str(self.source / key))
+
+        for key, path in iter_files_inside(self.source, refused):
+            if key in _HOST_FILES or JUNK.intersection(key.split("/")):
+                continue
+            obj = _object(key, path)
+            yield self.base + _url_path(key), obj
+            folder, _, name = key.rpartition("/")
+            alias = f"{folder}/index.html" if folder else "index.html"
+            feed = name == "index.xml" or (name == "index.json" and is_feed(obj.meta.content_type))
+            if feed and self.file(alias) is None:
+                yield self.base + _url_path(alias), LocalObject(alias, path, obj.meta)
+
+    def file(self, key: str) -> Path | None:
+        """The regular file of the site at `key`, if there is one (a link is none)."""
+        if key in _HOST_FILES or JUNK.intersection(key.split("/")):
+            return None
+        try:
+            path = inside(self.source, key)
+        except UnsafePath:
+            return None
+        return path if path.is_file() else None
+
+    def answers(self, rule_path: str) -> bool:
+        """Whether a file of the site answers at the (percent-encoded) path of a rule: the
+        file, the folder's `index.html`, or the folder's feed."""
+        decoded = unquote(rule_path)
+        if not decoded.startswith(unquote(self.path)):
+            return False
+        key = decoded[len(unquote(self.path)) :]
+        if key and not key.endswith("/"):
+            return self.file(key) is not None
+        if self.file(key + "index.html") or self.file(key + "index.xml"):
+            return True
+        feed = self.file(key + "index.json")
+        return feed is not None and is_feed(_content_type(key + "index.json", feed))
+
+
+def _content_type(key: str, path: Path) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD)
+    return PublishSettings().content_type_for(key) or content_type(key, head)
+
+
+def _object(key: str, path: Path) -> LocalObject:
+    """The file as an object: its type from its name and first bytes, its sha256 streamed."""
+    meta = ObjectMeta(sha256=_sha256(path), content_type=_content_type(key, path))
+    return LocalObject(key, path, meta)
 
 
 def _write_file(writer: _Writer, url: str, obj: LocalObject, status: str) -> None:
@@ -228,56 +296,71 @@ def _write_file(writer: _Writer, url: str, obj: LocalObject, status: str) -> Non
         )
 
 
-def _write_rules(
-    writer: _Writer,
-    source: Path,
-    base_path: str,
-    origin: str,
-    seen: set[str],
-    objects: list[LocalObject],
-    problems: Problems,
-) -> tuple[int, int]:
-    """The redirect table's exact rules as 301 and 410 records: (redirects, gone). `seen`
-    holds the URLs already answered, decoded (a table's `%e2` is a file URL's `%E2`)."""
-    where = source / "_redirects"
+def _write_rules(writer: _Writer, site: _Site, problems: Problems) -> tuple[int, int]:
+    """The redirect table's exact rules as 301 and 410 records, read a line at a time:
+    (redirects, gone). A rule at a path where a file of the site answers is left out: the
+    file answers there, as on every host."""
+    where = site.source / "_redirects"
+    redirects = gone = 0
+    gone_pages: dict[str, LocalObject | None] = {}
     try:
-        rules = table_from_netlify(where.read_text(encoding="utf-8"), str(where))
+        with open(where, encoding="utf-8") as lines:  # checked whole first: all rules or none
+            for _ in rules_from_netlify(lines, str(where)):
+                pass
+        with open(where, encoding="utf-8") as lines, contextlib.closing(_Seen()) as seen:
+            for rule in rules_from_netlify(lines, str(where)):
+                if rule.pattern or rule.status not in (301, 410):
+                    continue
+                url = site.origin + rule.source + (f"?{rule.query}" if rule.query else "")
+                if not rule.query and site.answers(rule.source):
+                    continue
+                if not seen.add(unquote(url)):
+                    continue  # two rules for one URL (one alias of two posts): the first wins
+                if rule.status == 301:
+                    _write_redirect(writer, url, site.origin + rule.target)
+                    redirects += 1
+                    continue
+                key = unquote(rule.target.removeprefix(site.path))
+                if key not in gone_pages:  # the 410 page: one file, looked up once
+                    path = site.file(key)
+                    gone_pages[key] = None if path is None else _object(key, path)
+                page = gone_pages[key]
+                if page is not None:
+                    _write_file(writer, url, page, "410 Gone")
+                    gone += 1
     except FileNotFoundError:
         return 0, 0
     except (OSError, UnicodeDecodeError, SitegenError) as exc:
         problems.warn(f"redirects left out of the archive: {exc}", str(where), hint="build again")
         return 0, 0
-    redirects = gone = 0
-    pages: dict[str, LocalObject | None] = {}
-    for rule in rules:
-        if rule.pattern or rule.status not in (301, 410):
-            continue
-        url = origin + rule.source + (f"?{rule.query}" if rule.query else "")
-        if unquote(url) in seen:
-            continue  # a file of the site is at that path: it answers, as on every host
-        seen.add(unquote(url))
-        if rule.status == 301:
-            location = origin + rule.target
-            body = b""
-            writer.response(
-                url,
-                "301 Moved Permanently",
-                [("Location", location), ("Content-Type", "text/html; charset=utf-8")],
-                io.BytesIO(body),
-                0,
-                hashlib.sha256(location.encode()).hexdigest(),
-            )
-            redirects += 1
-        else:
-            key = unquote(rule.target.removeprefix(base_path))
-            if key not in pages:  # the 410 page: one file, looked up once
-                pages[key] = next((o for o in objects if o.key == key), None)
-            page = pages[key]
-            if page is None:
-                continue
-            _write_file(writer, url, page, "410 Gone")
-            gone += 1
     return redirects, gone
+
+
+class _Seen:
+    """The URLs already written, in a private temporary SQLite database: on disk past a small
+    page cache, so a table of a million rules costs no memory."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("")  # "": a temporary file SQLite deletes when closed
+        self.db.execute("CREATE TABLE seen (url TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    def add(self, url: str) -> bool:
+        """True if `url` was not there yet."""
+        return self.db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (url,)).rowcount == 1
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _write_redirect(writer: _Writer, url: str, location: str) -> None:
+    writer.response(
+        url,
+        "301 Moved Permanently",
+        [("Location", location), ("Content-Type", "text/html; charset=utf-8")],
+        io.BytesIO(b""),
+        0,
+        hashlib.sha256(location.encode()).hexdigest(),
+    )
 
 
 def _page_entry(path: Path, url: str, ts: str) -> dict[str, Any] | None:
@@ -308,6 +391,9 @@ def package_wacz(warc: Path, pages: Path, out: Path, when: datetime, title: str)
     created = when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     class _Indexer(wacz_indexer.WACZIndexer):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, max_sort_buff_size=_SORT_BUFFER, **kwargs)
+
         def generate_datapackage(self, res: Any, wacz: Any) -> str:
             doc = json.loads(super().generate_datapackage(res, wacz))
             doc["created"] = created
@@ -408,22 +494,9 @@ def store_web_archive(
 
 
 def _put_file(store: ObjectStore, key: str, path: Path, content_type: str) -> None:
-    """Into a folder the file is copied in chunks and linked into place (never over another);
-    an object store's `put` takes the bytes whole."""
-    if isinstance(store, LocalStore):
-        dest = inside(store.root, key)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_name(f".{dest.name}.new.tmp")
-        shutil.copyfile(path, tmp)
-        try:
-            os.link(tmp, dest)
-        except FileExistsError:
-            raise AlreadyExistsError("object exists", store.name + key) from None
-        finally:
-            tmp.unlink(missing_ok=True)
-        return
+    """The archive from its temporary file, in pieces: never whole in memory."""
     meta = ObjectMeta(_sha256(path), content_type, IMMUTABLE)
-    store.put(key, path.read_bytes(), meta, if_absent=True)
+    store.put_file(key, path, meta, if_absent=True)
 
 
 def list_web_archives(store: ObjectStore) -> list[RemoteObject]:
