@@ -135,11 +135,12 @@ class FakeWordPress:
         self.past_end_on: str = ""  # a query substring answered rest_post_invalid_page_number
         self.unlisted: set[int] = set()  # skipped by paging (as if shifted), found by include=
         self.comments: list[dict[str, Any]] = []  # what /wp/v2/comments answers
+        self.home = "http://fake"  # where the posts' `link`s point
 
     def item(self, i: int) -> dict[str, Any]:
         """A real post of the corpus, renumbered; the importer accepts it like any other."""
         day, modified = f"2024-01-{i:02d}T00:00:00", self.posts[i]
-        link = f"http://fake/2024/01/{i:02d}/post-{i}/"
+        link = f"{self.home}/2024/01/{i:02d}/post-{i}/"
         return {**TEMPLATE, "id": i, "slug": f"post-{i}", "link": link, "guid": {"rendered": link},
                 "date": day, "date_gmt": day, "modified": modified, "modified_gmt": modified,
                 "categories": [], "tags": [], "featured_media": 0, "sticky": False,

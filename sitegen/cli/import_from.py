@@ -65,7 +65,7 @@ class Bars:
 def run_from(
     site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
     drafts: bool, quiet: bool, max_download: int = 50, uploads: Path | None = None,
-    as_json: bool = False, warc: Path | None = None,
+    as_json: bool = False, warc: Path | None = None, capture: bool = False,
 ) -> None:  # fmt: skip
     """Mirror `url` into `site_dir`; exit status 1 when anything failed."""
     with contextlib.ExitStack() as stack:
@@ -79,20 +79,21 @@ def run_from(
         _run_from(
             site_dir, url, media=media, jobs=jobs, full=full, force=force, drafts=drafts,
             quiet=quiet, max_download=max_download, uploads=uploads, as_json=as_json,
-            recorder=recorder,
+            recorder=recorder, capture=capture,
         )  # fmt: skip
 
 
 def _run_from(
     site_dir: Path, url: str, *, media: bool | None, jobs: int, full: bool, force: bool,
     drafts: bool, quiet: bool, max_download: int, uploads: Path | None, as_json: bool,
-    recorder: WarcRecorder | None,
+    recorder: WarcRecorder | None, capture: bool,
 ) -> None:  # fmt: skip
     fetch = FetchOptions(jobs=jobs, max_media=max_download * 1_000_000, recorder=recorder)
     options = MirrorOptions(
         sync=PullOptions(full=full, fetch=fetch),
         media=media,
         import_options=ImportOptions(force=force, drafts=drafts, uploads=uploads),
+        capture_pages=capture,
     )
     bars = Bars(enabled=not quiet and sys.stderr.isatty())
     try:
@@ -162,6 +163,13 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
         "WARC file (.warc.gz), with their headers and times: evidence of what the site served.",
     )  # fmt: skip
     @click.option(
+        "--capture-pages", is_flag=True,
+        help="With --warc: also fetch each public post's and page's own HTML page (its "
+        "WordPress address) and the stylesheets, scripts and images it loads from the same "
+        "host, into the WARC: how the site looked, not only its data. Only the host named "
+        "with --from is fetched, and its robots.txt is obeyed.",
+    )  # fmt: skip
+    @click.option(
         "--max-download", metavar="MB", type=click.IntRange(1, 100_000), default=None,
         help="With --media: refuse media files larger than this many megabytes "
         "(default 50); a download stops as soon as it passes the limit.",
@@ -169,10 +177,12 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(func)
     def wrapper(
         site_dir: Path, *args: Any, media: bool | None, jobs: int, full: bool,
-        max_download: int | None, warc: Path | None, **kwargs: Any,
+        max_download: int | None, warc: Path | None, capture_pages: bool, **kwargs: Any,
     ) -> None:  # fmt: skip
         from_url: str | None = kwargs.pop("from", None)
         paths = kwargs.get("paths") or ()
+        if capture_pages and warc is None:
+            raise click.UsageError("--capture-pages goes with --warc FILE (and --from URL)")
         if from_url is None:
             if warc is not None:
                 raise click.UsageError("--warc goes with --from URL")
@@ -194,6 +204,7 @@ def live_options(func: Callable[..., None]) -> Callable[..., None]:
             force=bool(kwargs.get("force")), drafts=bool(kwargs.get("drafts")),
             quiet=bool(kwargs.get("quiet")), max_download=max_download or 50,
             uploads=kwargs.get("uploads"), as_json=bool(kwargs.get("as_json")), warc=warc,
+            capture=capture_pages,
         )  # fmt: skip
 
     return wrapper

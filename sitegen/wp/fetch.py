@@ -52,6 +52,9 @@ class FetchOptions:
     # Origins (scheme, host, port of these URLs) that may be on internal addresses: the site the
     # user named. Every other host must resolve to public addresses only (netguard.py).
     trusted: tuple[str, ...] = ()
+    # When set, every request and every redirect hop must be on one of these origins (the
+    # page capture of `import --warc --capture-pages` fetches the named site and nothing else).
+    confined: tuple[str, ...] = ()
     max_json: int = 32_000_000  # bytes; a REST page of 100 long posts is a few MB
     max_media: int = 50_000_000  # bytes per media file (sitegen import --max-download)
     # Called with (url, headers sent, status, headers received, body) for each answer
@@ -128,6 +131,7 @@ class HttpClient:
                 timeout=self.options.timeout,
                 limit=limit,
                 trusted=trusted_origins(self.options.trusted),
+                confined=trusted_origins(self.options.confined),
             )
         except _TRANSIENT:
             raise

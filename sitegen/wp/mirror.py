@@ -28,6 +28,7 @@ from sitegen.wp.media import (
     rewrite_media_item,
     rewrite_post,
 )
+from sitegen.wp.pagecapture import CaptureReport, capture_pages
 from sitegen.wp.pull import (
     COMMENTS,
     IMPORT_DIR,
@@ -51,6 +52,9 @@ class MirrorOptions:
     sync: PullOptions = field(default_factory=PullOptions)
     media: bool | None = None  # None: as the last run did (remembered in sync.json)
     import_options: ImportOptions = field(default_factory=ImportOptions)
+    # Also fetch each public post's and page's HTML page and the same-site files it loads
+    # (pagecapture.py); useful only with a recorder (`--warc`), which keeps the answers.
+    capture_pages: bool = False
 
 
 @dataclass
@@ -61,6 +65,7 @@ class MirrorReport:
     media: MediaReport | None = None
     uploads: UploadsReport | None = None  # other uploads downloaded to their old path
     removals: list[Removal] = field(default_factory=list)
+    captured: CaptureReport | None = None  # the pages and files of --capture-pages
     problems: Problems = field(default_factory=Problems)  # fetch, media and gone problems
 
     @property
@@ -107,6 +112,7 @@ class MirrorReport:
             "bytes": m.bytes, "failed": [{"url": u, "why": w} for u, w in m.failed],
         }  # fmt: skip
         out["downloaded_uploads"] = None if self.uploads is None else vars(self.uploads).copy()
+        out["captured"] = None if self.captured is None else vars(self.captured).copy()
         return out
 
     def summary(self) -> str:
@@ -133,6 +139,8 @@ class MirrorReport:
             )
         if self.uploads is not None:
             lines.append(self.uploads.summary().replace("copied", "downloaded", 1))
+        if self.captured is not None:
+            lines.append(self.captured.summary())
         lines.append(self.imported.summary(self.all_problems()))
         return "\n".join(lines)
 
@@ -157,6 +165,14 @@ def mirror_site(
     report.removals = remove_gone(site_dir, fetched.gone, today, report.problems)
     forget_gone(site_dir, [i for ids in fetched.changed.values() for i in ids])
     finish(site_dir, state, fetched)
+    if options.capture_pages:
+        report.captured = capture_pages(
+            HttpClient(options.sync.fetch),
+            url,
+            load_current(fetched.current_dir),
+            report.problems,
+            (lambda d, t: progress("pages", d, t)) if progress else None,
+        )
     return report
 
 

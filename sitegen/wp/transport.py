@@ -63,11 +63,15 @@ class Answer:
 
 
 def get(
-    url: str, headers: dict[str, str], *, timeout: float, limit: int, trusted: frozenset[Origin]
-) -> Answer:
-    """GET `url`, following up to MAX_HOPS redirects, each one vetted before it is connected."""
+    url: str, headers: dict[str, str], *, timeout: float, limit: int, trusted: frozenset[Origin],
+    confined: frozenset[Origin] = frozenset(),
+) -> Answer:  # fmt: skip
+    """GET `url`, following up to MAX_HOPS redirects, each one vetted before it is connected;
+    with `confined`, every hop must also be on one of those origins."""
     first = url
     for _ in range(MAX_HOPS + 1):
+        if confined and origin(url) not in confined:
+            raise FetchError(f"refused: {url} is on another host than the site's", first)
         target = vet(url, trusted)
         status, head, body = _request(target, headers, timeout, limit, url)
         location = head.get("Location") if status in REDIRECTS else None
