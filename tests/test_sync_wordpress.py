@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from live_wordpress import wordpress_url
 
 from sitegen.cli import main
 from sitegen.wp.importer import ImportOptions, import_paths
@@ -35,15 +35,7 @@ EDIT = HERE / "wordpress" / "edit.php"
 
 @pytest.fixture(scope="module")
 def wp_url() -> str:
-    url = os.environ.get("SITEGEN_TEST_WORDPRESS", "")
-    if not url:
-        pytest.fail("SITEGEN_TEST_WORDPRESS is not set: run scripts/test, which starts WordPress")
-    try:
-        with urllib.request.urlopen(url.rstrip("/") + "/wp-json/", timeout=10) as r:
-            assert r.status == 200
-    except OSError as exc:
-        pytest.fail(f"WordPress at {url} is not reachable: {exc}")
-    return url
+    return wordpress_url()
 
 
 def wp(*args: str) -> Any:
