@@ -124,3 +124,21 @@ def test_the_first_of_two_rules_for_one_url_wins(tmp_path: Path) -> None:
     result = write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}), problems)
     assert result.redirects == 1
     assert _records(tmp_path / "s.warc.gz")[BASE + "old/"][1]["Location"].endswith("%b9%20b/")
+
+
+def test_a_folder_with_two_feeds_answers_with_rss_once(tmp_path: Path) -> None:
+    public = _public(tmp_path / "public", "")
+    json_feed = '{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": []}'
+    (public / "feed" / "index.json").write_text(json_feed, encoding="utf-8")
+    (public / "j").mkdir()
+    (public / "j" / "index.json").write_text(json_feed, encoding="utf-8")
+    problems = Problems()
+    write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}), problems)
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(tmp_path / "s.warc.gz", "rb") as fh:
+        uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(fh)]
+    assert uris.count(BASE + "feed/") == 1 and uris.count(BASE + "j/") == 1
+    got = _records(tmp_path / "s.warc.gz")
+    assert got[BASE + "feed/"][2] == RSS.encode()
+    assert got[BASE + "j/"][1]["Content-Type"].startswith("application/feed+json")

@@ -241,8 +241,11 @@ class _Site:
             obj = _object(key, path)
             yield self.base + _url_path(key), obj
             folder, _, name = key.rpartition("/")
-            alias = f"{folder}/index.html" if folder else "index.html"
+            at = f"{folder}/" if folder else ""
+            alias = f"{at}index.html"
             feed = name == "index.xml" or (name == "index.json" and is_feed(obj.meta.content_type))
+            if name == "index.json" and self.file(f"{at}index.xml"):
+                feed = False  # a folder with both feeds answers with RSS, as its 200 rule says
             if feed and self.file(alias) is None:
                 yield self.base + _url_path(alias), LocalObject(alias, path, obj.meta)
 
