@@ -171,7 +171,7 @@ def mirror_site(
             url,
             load_current(fetched.current_dir),
             report.problems,
-            (lambda d, t: progress("pages", d, t)) if progress else None,
+            progress,
         )
     return report
 

@@ -82,13 +82,19 @@ def asset_urls(html: str, page_url: str) -> list[str]:
     return found
 
 
+def _loads(body: bytes, url: str) -> list[str]:
+    return asset_urls(body.decode("utf-8", "replace"), url)
+
+
 def page_links(known: dict[str, dict[int, Any]]) -> list[str]:
     """The `link` of every public (published) post and page, in id order."""
     links = []
     for kind in ("posts", "pages"):
         for _, item in sorted(known[kind].items()):
-            link = item.get("link") if isinstance(item, dict) else None
-            if item.get("status", "publish") == "publish" and isinstance(link, str) and link:
+            if not isinstance(item, dict) or item.get("status", "publish") != "publish":
+                continue
+            link = item.get("link")
+            if isinstance(link, str) and link:
                 links.append(link)
     return links
 
@@ -107,16 +113,16 @@ class PageCapture:
         self.origin = origin(self.site_url)
         self.robots = self._robots()
 
-    def run(self, links: Iterable[str], progress: Callable[[int, int], None] | None) -> None:
+    def run(self, links: Iterable[str], progress: Callable[[str, int, int], None] | None) -> None:
+        """Fetch the pages, then the files they load; `progress(phase, done, total)`."""
         pages = self._allowed(dict.fromkeys(links))
         loaded: dict[str, None] = {}
-        for body, url in self._fetch_all(pages, _PAGE_ACCEPT, _PAGE_LIMIT, "page", progress):
+        for found in self._fetch_all(pages, _PAGE_ACCEPT, _PAGE_LIMIT, "page", progress, _loads):
             self.report.pages += 1
-            text = body.decode("utf-8", "replace")
-            loaded.update(dict.fromkeys(asset_urls(text, url)))
+            loaded.update(dict.fromkeys(found))
         assets = self._allowed(u for u in loaded if u not in pages)
         limit = self.http.options.max_media
-        for _ in self._fetch_all(assets, "*/*", limit, "file", progress):
+        for _ in self._fetch_all(assets, "*/*", limit, "page file", progress, lambda _b, _u: []):
             self.report.assets += 1
 
     def _allowed(self, urls: Iterable[str]) -> list[str]:
@@ -130,26 +136,31 @@ class PageCapture:
 
     def _fetch_all(
         self, urls: list[str], accept: str, limit: int, what: str,
-        progress: Callable[[int, int], None] | None,
-    ) -> Iterable[tuple[bytes, str]]:  # fmt: skip
-        """(body, final URL) of each URL answered 200; the others are warnings."""
+        progress: Callable[[str, int, int], None] | None, keep: Callable[[bytes, str], list[str]],
+    ) -> Iterable[list[str]]:  # fmt: skip
+        """`keep(body, final URL)` of each URL answered 200, made in the worker so that no body
+        waits in memory for its turn; the others are warnings."""
 
-        def one(url: str) -> tuple[str, int, bytes, str]:
+        def one(url: str) -> tuple[str, int, list[str], str]:
             try:
                 resp = self.http.get(url, accept=accept, limit=limit)
             except SitegenError as err:
-                return url, 0, b"", err.message
-            return resp.url, resp.status, resp.body, ""
+                return url, 0, [], err.message
+            kept = keep(resp.body, resp.url) if resp.status == 200 else []
+            return resp.url, resp.status, kept, ""
 
         with ThreadPoolExecutor(max_workers=max(1, self.http.options.jobs)) as pool:
-            for done, (url, status, body, why) in enumerate(pool.map(one, urls), 1):
+            for done, (url, status, kept, why) in enumerate(pool.map(one, urls), 1):
                 if progress:
-                    progress(done, len(urls))
+                    progress(f"{what}s", done, len(urls))
                 if status == 200:
-                    yield body, url
+                    yield kept
                     continue
                 self.report.failed += 1
-                self.problems.warn(f"{what} not captured: {why or f'HTTP {status}'}", url)
+                if why:
+                    self.problems.warn(f"{what} not captured: {why}", url)
+                else:  # the answer is in the WARC, as it came
+                    self.problems.warn(f"{what} answered HTTP {status}; recorded as it came", url)
 
     def _robots(self) -> RobotFileParser:
         """The site's robots.txt (fetched, and so recorded, like any answer); none, or one
@@ -169,7 +180,7 @@ class PageCapture:
 
 def capture_pages(
     http: HttpClient, site_url: str, known: dict[str, dict[int, Any]], problems: Problems,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> CaptureReport:  # fmt: skip
     """Capture the pages of `known` (current/'s posts, pages) through a client that trusts
     the named site's origin and is confined to it, redirects included."""
