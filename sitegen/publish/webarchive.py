@@ -42,7 +42,7 @@ from sitegen.publish.local import LocalStore
 from sitegen.publish.localsite import LocalObject, feed_aliases, scan_site
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
 from sitegen.publish.store import AlreadyExistsError, ObjectMeta, ObjectStore, RemoteObject
-from sitegen.safepath import inside
+from sitegen.safepath import inside, site_folder
 
 FORMATS = ("wacz", "warc")
 # Files for the host, not pages of the site: no web server answers with them.
@@ -68,17 +68,18 @@ class WebArchiveResult:
     size: int = 0
 
 
-def site_time(source: Path, env: Mapping[str, str] = os.environ) -> datetime:
+def site_time(source: Path, env: Mapping[str, str] = os.environ, folder: str = "") -> datetime:
     """The time the archive says the site was captured: SOURCE_DATE_EPOCH when set, else the
-    newest `<lastmod>` of the build's sitemap.xml (the newest change of any post or page: a
-    fact of the content, so two builds of it agree), else the newest file's mtime."""
+    newest `<lastmod>` of the build's sitemap.xml (in the site's `folder` of `source`: the
+    newest change of any post or page, a fact of the content, so two builds of it agree), else
+    the newest file's mtime."""
     epoch = env.get("SOURCE_DATE_EPOCH", "")
     if epoch:
         if not epoch.isdigit():
             raise SitegenError(f"SOURCE_DATE_EPOCH must be whole seconds, got {epoch!r}")
         return datetime.fromtimestamp(int(epoch), UTC)
     newest: datetime | None = None
-    with contextlib.suppress(OSError), open(source / "sitemap.xml", "rb") as fh:
+    with contextlib.suppress(OSError), open(source / folder / "sitemap.xml", "rb") as fh:
         for line in fh:
             for match in _LASTMOD.finditer(line):
                 with contextlib.suppress(ValueError):
@@ -95,7 +96,8 @@ def site_time(source: Path, env: Mapping[str, str] = os.environ) -> datetime:
 
 
 def _url_path(key: str) -> str:
-    """The URL path (below the site's folder) that answers with the file `key`."""
+    """The URL path (below the host's root, without its leading "/") that answers with the
+    file `key`: the built folder is the host's root, the site in its base path's folder."""
     if key == "index.html":
         return ""
     if key.endswith("/index.html"):
@@ -178,6 +180,7 @@ def write_warc(
     base = base_url if base_url.endswith("/") else base_url + "/"
     split = urlsplit(base)
     origin = f"{split.scheme}://{split.netloc}"
+    root = origin + "/"  # the built folder is the host's root: web/x/index.html is /web/x/
     result = WebArchiveResult(out_path)
     seen: set[str] = set()
     ts = when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -197,7 +200,7 @@ def write_warc(
             },
         )
         for obj in objects:
-            url = base + _url_path(obj.key)
+            url = root + _url_path(obj.key)
             if unquote(url) in seen:
                 continue  # `dir/index.html` of a feed folder that has one: the file wins
             seen.add(unquote(url))
@@ -209,7 +212,7 @@ def write_warc(
                     pages.write(json.dumps(page, ensure_ascii=False, sort_keys=True) + "\n")
                     result.pages += 1
         result.redirects, result.gone = _write_rules(
-            writer, source, split.path, origin, seen, objects, problems
+            writer, source, origin, seen, objects, problems
         )
     result.size = out_path.stat().st_size
     return result
@@ -231,7 +234,6 @@ def _write_file(writer: _Writer, url: str, obj: LocalObject, status: str) -> Non
 def _write_rules(
     writer: _Writer,
     source: Path,
-    base_path: str,
     origin: str,
     seen: set[str],
     objects: list[LocalObject],
@@ -269,7 +271,7 @@ def _write_rules(
             )
             redirects += 1
         else:
-            key = unquote(rule.target.removeprefix(base_path))
+            key = unquote(rule.target.removeprefix("/"))  # its file, from the host's root
             if key not in pages:  # the 410 page: one file, looked up once
                 pages[key] = next((o for o in objects if o.key == key), None)
             page = pages[key]
@@ -385,7 +387,7 @@ def store_web_archive(
         raise SitegenError(
             "no built site here", str(source), hint="run `sitegen build` first, or pass --source"
         )
-    when = site_time(source, env)
+    when = site_time(source, env, site_folder(urlsplit(base_url).path or "/"))
     key = web_archive_key(snapshot_name(name, when), fmt)
     if store.head(key) is not None:
         raise SitegenError(
