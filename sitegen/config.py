@@ -89,7 +89,7 @@ class SiteConfig:
     @property
     def base_path(self) -> str:
         """Where the mirror lives on its server: "/" or "/web/"; every internal link starts with
-        it, and public/ is laid out for a server whose root is that path.
+        it, and the site sits in public/ under that path (`output_root`).
 
         Only a chosen base_url moves the mirror under a path: WordPress's own home (often
         https://example.com/web/) is not where a static copy is served, and links under /web/
@@ -97,6 +97,14 @@ class SiteConfig:
         if not self.mirror_url_set:
             return "/"
         return urlsplit(self.base_url).path or "/"
+
+    @property
+    def output_root(self) -> str:
+        """The folder of the output that holds the site: "" or "web/" (decoded) for the base
+        path /web/. public/ is always the server's root, laid out as it is served: a plain
+        static server at public/ serves /web/... from public/web/..., so every link resolves
+        with no rule at all."""
+        return safepath.site_folder(self.base_path)
 
 
 _TOP = {

@@ -123,6 +123,13 @@ def output_file(path: str) -> str:
     return decoded + "index.html" if decoded == "" or decoded.endswith("/") else decoded
 
 
+def site_folder(base_path: str) -> str:
+    """The folder of the output (decoded: "" or "web/") that serves the URL folder `base_path`
+    ("/" or "/web/"). The output is the server's root, laid out as it is served: a plain static
+    server (or a bucket, or nginx's `root`) at public/ answers /web/x/ from public/web/x/."""
+    return output_file(base_path.lstrip("/"))[: -len("index.html")]
+
+
 def check_relative_file(rel: str) -> str:
     """A decoded relative file path (`a/b/index.html`): every part a safe name."""
     if not rel or rel.startswith("/"):

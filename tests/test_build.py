@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
@@ -37,7 +38,7 @@ def tree(root: Path) -> dict[str, str]:
 def test_builds_every_wordpress_url(site: Path) -> None:
     report = build_site(site)
     assert not report.problems.items, report.problems.render()
-    public = tree(site / "public")
+    public = tree(built_root(site))
     expected = [
         POST,
         f"{HINDI_DIR}/index.html",
@@ -47,11 +48,13 @@ def test_builds_every_wordpress_url(site: Path) -> None:
         "tag/हिंदी/index.html", "author/priya/index.html",
         "2023/index.html", "2023/09/index.html", "2023/09/01/index.html",
         "about/index.html", "404.html", "410.html", "robots.txt", "sitemap.xml",
-        "_redirects", "_headers", "feed/index.xml", "feed/atom/index.xml",
+        "feed/index.xml", "feed/atom/index.xml",
         "feed/json/index.json", "category/telecom/5g/feed/index.xml", "tag/ai/feed/atom/index.xml",
         "wp-content/uploads/2023/09/x-logo.png",
     ]  # fmt: skip
     assert [p for p in expected if p not in public] == []
+    # The host's files sit at public/'s root, where Netlify reads them, beside the site's folder.
+    assert sorted(p.name for p in (site / "public").iterdir()) == ["_headers", "_redirects", "web"]
     # Theme assets carry their content's hash: a changed stylesheet is a new URL.
     assert [p for p in public if re.fullmatch(r"assets/style\.[0-9a-f]{10}\.css", p)]
     assert "2023/09/04/unfinished-draft/index.html" not in public  # drafts need --drafts
@@ -60,7 +63,7 @@ def test_builds_every_wordpress_url(site: Path) -> None:
 
 def test_sticky_first_and_pagination(site: Path) -> None:
     build_site(site)
-    home = (site / "public/index.html").read_text()
+    home = (built_root(site) / "index.html").read_text()
     titles = re.findall(r'class="u-url p-name" href="([^"]+)"', home)
     # 5 posts, 2 per page: the sticky post leads page 1, then the newest.
     assert titles == [
@@ -68,7 +71,7 @@ def test_sticky_first_and_pagination(site: Path) -> None:
         "/web/2023/09/03/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80-news/",
     ]
     assert 'href="/web/page/2/"' in home
-    last = (site / "public/page/3/index.html").read_text()
+    last = (built_root(site) / "page/3/index.html").read_text()
     assert re.findall(r'class="u-url p-name" href="([^"]+)"', last) == [
         "/web/2022/12/31/year-end-2022/"
     ]
@@ -77,9 +80,9 @@ def test_sticky_first_and_pagination(site: Path) -> None:
 
 def test_parent_category_lists_child_posts_with_breadcrumbs(site: Path) -> None:
     build_site(site)
-    telecom = (site / "public/category/telecom/index.html").read_text()
+    telecom = (built_root(site) / "category/telecom/index.html").read_text()
     assert "/web/2023/09/02/5g-rollout-reaches-500-cities/" in telecom  # posted in 5G only
-    child = (site / "public/category/telecom/5g/index.html").read_text()
+    child = (built_root(site) / "category/telecom/5g/index.html").read_text()
     assert re.search(
         r'<a href="/web/category/telecom/">Telecom</a>.*aria-current="page">5G<', child, re.S
     )
@@ -87,7 +90,7 @@ def test_parent_category_lists_child_posts_with_breadcrumbs(site: Path) -> None:
 
 def test_post_page_markup(site: Path) -> None:
     build_site(site)
-    html = (site / "public" / POST).read_text()
+    html = (built_root(site) / POST).read_text()
     body = re.search(r'<div class="e-content">(.*?)</div>\n', html, re.S)
     assert body and body.group(1).startswith("<p>Elon Musk on Friday")
     assert (
@@ -146,8 +149,8 @@ def test_removed_post_is_pruned(site: Path) -> None:
     build_site(site)
     (site / "content/posts/2022/12/year-end.md").unlink()
     build_site(site)
-    assert not (site / "public/2022/12/31/year-end-2022").exists()
-    assert not (site / "public/2022").exists()
+    assert not (built_root(site) / "2022/12/31/year-end-2022").exists()
+    assert not (built_root(site) / "2022").exists()
 
 
 def test_failed_build_keeps_previous_output(site: Path) -> None:
@@ -213,7 +216,7 @@ def test_news_article_json_ld_survives_hostile_titles(site: Path) -> None:
         )
     )
     build_site(site)
-    html = (site / "public/2023/09/02/5g-rollout-reaches-500-cities/index.html").read_text()
+    html = (built_root(site) / "2023/09/02/5g-rollout-reaches-500-cities/index.html").read_text()
     scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(scripts) == 1
     data = json.loads(scripts[0])

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 from sitehelpers import sitemap_xsd_errors
 
 from sitegen.build.options import BuildOptions
@@ -83,7 +84,7 @@ def test_sitemap_index_past_the_limit(site: Path) -> None:
         (site / "sitegen.toml").read_text() + "[sitemap]\nmax_urls = 10\n"
     )
     assert build_site(site).committed
-    public = site / "public"
+    public = built_root(site)
     index = (public / "sitemap.xml").read_text()
     assert "<sitemapindex" in index and f"<loc>{BASE}sitemap-3.xml</loc>" in index
     for name in ("sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"):
@@ -100,15 +101,15 @@ def test_broken_link_is_an_error_and_the_output_is_still_written(site: Path) -> 
     [error] = [p.render() for p in report.problems.errors]
     assert error.startswith(
         "content/posts/2022/12/year-end.md: error: broken link /web/2021/01/01/never-existed/"
-        " (no such file in the site)\n  hint: in public/2022/12/31/year-end-2022/index.html:"
+        " (no such file in the site)\n  hint: in public/web/2022/12/31/year-end-2022/index.html:"
     )
-    assert "missing story" in (site / "public/2022/12/31/year-end-2022/index.html").read_text()
+    assert "missing story" in (built_root(site) / "2022/12/31/year-end-2022/index.html").read_text()
     post.write_text(post.read_text() + "\nMore.\n")
     again = build_site(
         site, BuildOptions(strict=True)
     )  # --strict adds nothing: it already is an error
     assert again.failed() and again.committed
-    assert "More." in (site / "public/2022/12/31/year-end-2022/index.html").read_text()
+    assert "More." in (built_root(site) / "2022/12/31/year-end-2022/index.html").read_text()
 
 
 def test_unresolved_term_is_a_warning(site: Path) -> None:
@@ -123,4 +124,4 @@ def test_unresolved_term_is_a_warning(site: Path) -> None:
         "content/posts/2022/12/year-end.md: warning: tag 'spektrum' is not in content/_site.yaml\n"
         "  hint: add it to the tag list there, or fix the slug"
     ]
-    assert (site / "public/tag/spektrum/index.html").is_file()  # still built: the post links to it
+    assert (built_root(site) / "tag/spektrum/index.html").is_file()  # the post links to it

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 from click.testing import CliRunner
 
 from sitegen.cli import build_cmd, check_cmd
@@ -44,7 +45,7 @@ def test_build_then_check(site: Path) -> None:
 
 def test_check_fails_on_a_broken_site(site: Path) -> None:
     assert run(build_cmd.command, site).exit_code == 0
-    shutil.rmtree(site / "public/category/policy")
+    shutil.rmtree(built_root(site) / "category/policy")
     result = run(check_cmd.command, site)
     assert result.exit_code == 1
     assert "error: broken link /web/category/policy/ (no such file in the site)" in result.output

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -27,7 +28,8 @@ def plan(site_dir: Path) -> dict[str, RenderJob]:
     config = load_config(site_dir, info, problems)
     site = assemble_site(info, load_documents(site_dir, problems), problems)
     assert not problems.items, problems.render()
-    return {job.output: job for job in plan_site(site, config)}
+    # By file in the site's folder (the outputs sit in web/ of public/ for the base path /web/).
+    return {job.output.removeprefix(config.output_root): job for job in plan_site(site, config)}
 
 
 def test_post_depends_on_itself_its_neighbours_and_related_posts() -> None:
@@ -70,7 +72,7 @@ def test_a_page_at_a_generated_url_is_a_collision_naming_both(tmp_path: Path) ->
     report = build_site(site)
     assert not report.committed
     assert [p.render() for p in report.problems.errors] == [
-        "error: URL collision: tag/index.html is written by both "
+        "error: URL collision: web/tag/index.html is written by both "
         "content/pages/tags.md and the terms page /tag/\n"
         "  hint: change the path of one of them"
     ]
@@ -81,4 +83,4 @@ def test_drafts_only_with_the_option(tmp_path: Path, drafts: bool) -> None:
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     assert build_site(site, BuildOptions(drafts=drafts)).committed
-    assert (site / "public/2023/09/04/unfinished-draft/index.html").exists() == drafts
+    assert (built_root(site) / "2023/09/04/unfinished-draft/index.html").exists() == drafts

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 from cli_support import POST, SEED, sitegen
 from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
 
@@ -35,14 +36,14 @@ def test_broken_front_matter_points_at_the_unclosed_quote(site: Path) -> None:
 def test_failed_build_summary_does_not_claim_files_were_written(site: Path) -> None:
     # Before: "699 files: 699 written, 0 unchanged, 1 error(s) ... (output NOT updated)".
     assert sitegen(site, "build").exit_code == 0
-    before = (site / "public" / "index.html").read_bytes()
+    before = (built_root(site) / "index.html").read_bytes()
     (site / POST).write_text("---\ntitle: x\ndate: 2023-13-01\n---\nbody\n")
     result = sitegen(site, "build")
     assert result.exit_code == 1
     last = result.output.splitlines()[-1]
     assert re.fullmatch(r"build failed: 1 error\(s\), \d+ warning\(s\) in \d+\.\d\d s "
                         r"\(output NOT updated\)", last), last  # fmt: skip
-    assert (site / "public" / "index.html").read_bytes() == before
+    assert (built_root(site) / "index.html").read_bytes() == before
 
 
 def test_broken_site_template_is_one_error_not_a_flood_of_link_warnings(site: Path) -> None:
@@ -175,7 +176,7 @@ def test_a_template_saved_as_latin1_is_named(site: Path) -> None:
     )
     fixed = sitegen(site, "build")
     assert fixed.exit_code == 0, fixed.output
-    post = site / "public" / "2023/09/02/5g-rollout-reaches-500-cities/index.html"
+    post = built_root(site) / "2023/09/02/5g-rollout-reaches-500-cities/index.html"
     assert "café" in post.read_text()
 
 

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from builtsite import built_root
 from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
 from cli_support import sitegen
 
@@ -15,7 +16,7 @@ from cli_support import sitegen
 def test_check_of_a_broken_site_ends_with_a_verdict(site: Path) -> None:
     # Before: a failing `sitegen check` printed its numbered problems and no summary line.
     assert sitegen(site, "build").exit_code == 0
-    shutil.rmtree(site / "public" / "category" / "policy")
+    shutil.rmtree(built_root(site) / "category" / "policy")
     result = sitegen(site, "check")
     assert result.exit_code == 1
     count = len(re.findall(r"^\[\d+\] ", result.output, re.M))
@@ -63,10 +64,10 @@ def test_check_of_a_site_built_without_a_sitemap_passes(site: Path) -> None:
     toml = site / "sitegen.toml"
     toml.write_text(toml.read_text() + "\n[sitemap]\nenabled = false\n")
     assert sitegen(site, "build").exit_code == 0
-    assert not (site / "public" / "sitemap.xml").exists()
+    assert not (built_root(site) / "sitemap.xml").exists()
     result = sitegen(site, "check")
     assert result.exit_code == 0, result.output
-    shutil.rmtree(site / "public" / "category")  # the other checks still run
+    shutil.rmtree(built_root(site) / "category")  # the other checks still run
     assert sitegen(site, "check").exit_code == 1
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from builtsite import built_folder, built_root
 from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
 from cli_support import sitegen
 
@@ -43,8 +44,8 @@ def test_publish_into_a_folder_of_its_own_inside_the_site_works(site: Path) -> N
     assert sitegen(site, "build").exit_code == 0
     result = sitegen(site, "publish", site / "mirror")
     assert result.exit_code == 0, result.output
-    assert (site / "mirror" / "index.html").read_bytes() == (
-        site / "public/index.html"
+    assert (site / "mirror" / built_folder(site) / "index.html").read_bytes() == (
+        built_root(site) / "index.html"
     ).read_bytes()
 
 

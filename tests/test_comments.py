@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builtsite import built_root
 from comment_support import add_comments
 from feedcheck import check_xml_feed, parse_xml
 
@@ -38,7 +39,7 @@ def _build(site: Path, **overrides: Any) -> Path:
         site, BuildOptions(overrides={"base_url": BASE, **overrides}, check_links=False)
     )
     assert report.committed, report.problems.render()
-    return site / "public"
+    return built_root(site, overrides.get("base_url", BASE))  # the site's own files
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def test_the_corpus_comments_are_imported_threaded_without_addresses(corpus_site
 
 
 def test_comments_render_threaded_at_wordpress_anchors(corpus_site: Path) -> None:
-    page = (corpus_site / "public" / TARIFFS / "index.html").read_text()
+    page = (built_root(corpus_site, BASE) / TARIFFS / "index.html").read_text()
     section = page[
         page.index('<section id="comments"') : page.index("</section>", page.index('id="comments"'))
     ]
@@ -80,16 +81,16 @@ def test_comments_render_threaded_at_wordpress_anchors(corpus_site: Path) -> Non
     # The count on the post, and on a card of a list showing it, links to the list.
     assert '<a class="comment-count" href="#comments">2 comments</a>' in page
     assert '"commentCount": 2' in page  # schema.org, in the article's JSON-LD
-    cards = "".join(p.read_text() for p in (corpus_site / "public").rglob("index.html"))
+    cards = "".join(p.read_text() for p in built_root(corpus_site, BASE).rglob("index.html"))
     assert f'<a class="card-comments" href="/web/{TARIFFS}#comments">2 comments</a>' in cards
     # A post without comments shows no section and no count.
-    plain = (corpus_site / "public/2024/03/15").rglob("index.html")
+    plain = (built_root(corpus_site, BASE) / "2024/03/15").rglob("index.html")
     for path in plain:
         assert 'id="comments"' not in path.read_text()
 
 
 def test_comment_feeds_are_wordpress_s_and_valid(corpus_site: Path) -> None:
-    public = corpus_site / "public"
+    public = built_root(corpus_site, BASE)
     site_feed = (public / "comments/feed/index.xml").read_bytes()
     post_feed = (public / TARIFFS / "feed/index.xml").read_bytes()
     for data in (
@@ -111,14 +112,14 @@ def test_comment_feeds_are_wordpress_s_and_valid(corpus_site: Path) -> None:
     assert items[0].find("guid").get("isPermaLink") == "false"  # as WordPress writes it
     assert items[0].findtext("{http://purl.org/dc/elements/1.1/}creator") == "Aditi Raghavan"
     # Served as feeds, and at WordPress's other feed URLs.
-    redirects = (public / "_redirects").read_text()
+    redirects = (corpus_site / "public" / "_redirects").read_text()  # at the host's root
     assert "/web/comments/feed/ /web/comments/feed/index.xml 200\n" in redirects
     assert f"/web/{TARIFFS}feed/rss2/ /web/{TARIFFS}feed/ 301\n" in redirects
     assert "/web/ feed=comments-rss2 /web/comments/feed/ 301!\n" in redirects
     assert "/web/wp-commentsrss2.php /web/comments/feed/ 301\n" in redirects
     assert (
         "/web/comments/feed/\n  Content-Type: application/rss+xml"
-        in (public / "_headers").read_text()
+        in (corpus_site / "public" / "_headers").read_text()
     )
 
 
@@ -220,7 +221,7 @@ def test_comments_can_be_turned_off(tmp_path: Path) -> None:
     assert "comment" not in page.lower().replace("<!--", "")
     assert not (public / "comments").exists()
     assert not (public / "2023/08/15/tariffs-decade/feed").exists()
-    assert "comments/feed" not in (public / "_redirects").read_text()
+    assert "comments/feed" not in (site / "public" / "_redirects").read_text()
 
 
 def test_a_comment_edit_rebuilds_the_post_and_feeds_as_a_clean_build(tmp_path: Path) -> None:
@@ -375,7 +376,7 @@ def test_every_post_answers_its_feed_url_with_an_empty_comment_feed(tmp_path: Pa
     assert channel.findall("item") == []
     # The post's own date, not the build's: two builds give the same bytes.
     assert channel.findtext("lastBuildDate") == "Sat, 02 Sep 2023 09:15:00 +0530"
-    redirects = (public / "_redirects").read_text()
+    redirects = (site / "public" / "_redirects").read_text()
     assert f"/web/{post}feed/ /web/{post}feed/index.xml 200\n" in redirects
     assert f"/web/{post}feed/rss2/ /web/{post}feed/ 301\n" in redirects
     # Every post of the site has one; no site-wide comment feed without comments.

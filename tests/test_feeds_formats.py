@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 from comment_support import add_comments
 from serve_helpers import get, running
 
@@ -55,7 +56,8 @@ def ids(case: tuple[FeedFormat, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The build's public/, as a host serves it (the site in its base path's folder)."""
     site = Path(shutil.copytree(FIXTURE, tmp_path_factory.mktemp("formats") / "site"))
     add_comments(site / "content/posts/2023/08/sticky.md")
     report = build_site(site)
@@ -64,8 +66,15 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def published(public: Path) -> dict[str, str]:
-    objects = scan_site(public, PublishSettings(), compress=False, feed_index_html=True)
+def public(output: Path) -> Path:
+    """The site's own files."""
+    return built_root(output.parent)
+
+
+@pytest.fixture(scope="module")
+def published(output: Path) -> dict[str, str]:
+    """Content type by URL path (without its leading "/"), as publish uploads them."""
+    objects = scan_site(output, PublishSettings(), compress=False, feed_index_html=True)
     return {o.key: o.meta.content_type for o in objects}
 
 
@@ -98,30 +107,30 @@ def test_each_format_is_built_where_it_is_declared_and_nowhere_else(
 
 @pytest.mark.parametrize("case", DECLARED, ids=ids)
 def test_serve_and_publish_send_each_feed_with_its_declared_type(
-    case: tuple[FeedFormat, str], public: Path, published: dict[str, str]
+    case: tuple[FeedFormat, str], output: Path, public: Path, published: dict[str, str]
 ) -> None:
     fmt, kind = case
-    with running(lambda changed: BuildOutcome(DirectoryFiles(public))) as preview:
+    with running(lambda changed: BuildOutcome(DirectoryFiles(output))) as preview:
         for base in LISTS[kind]:
             file = base + fmt.file
             # As a subscriber asks for it (the folder) and by its file name.
-            for url in ("/" + base + fmt.url, "/" + file):
+            for url in (ROOT + base + fmt.url, ROOT + file):
                 reply = get(preview, url)
                 assert (reply.status, reply.headers["content-type"]) == (200, fmt.content_type)
                 assert reply.body == (public / file).read_bytes()
-            assert published[file] == fmt.content_type
+            assert published[ROOT[1:] + file] == fmt.content_type
             # S3 answers a folder with its index.html: the copy keeps the feed's type.
-            assert published[base + fmt.url + "index.html"] == fmt.content_type
+            assert published[ROOT[1:] + base + fmt.url + "index.html"] == fmt.content_type
             assert phase_of(file, ObjectMeta(content_type=fmt.content_type)) == FEEDS
 
 
 @pytest.mark.parametrize("case", CASES, ids=ids)
 def test_headers_name_each_feed_url_with_its_declared_type(
-    case: tuple[FeedFormat, str], public: Path
+    case: tuple[FeedFormat, str], output: Path
 ) -> None:
     fmt, kind = case
-    headers = (public / "_headers").read_text()
-    redirects = (public / "_redirects").read_text()
+    headers = (output / "_headers").read_text()  # at public/'s root, where Netlify reads them
+    redirects = (output / "_redirects").read_text()
     url = ROOT + FEED_BASES[kind] + fmt.url
     name = fmt.file.rsplit("/", 1)[-1]
     declared = f"{url}\n  Content-Type: {fmt.content_type}\n"

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import pytest
+from builtsite import built_root
 from feedcheck import ATOM, absolute, check_json_feed, check_xml_feed, jing_atom, parse_xml
 
 from sitegen.build.options import BuildOptions
@@ -45,7 +46,8 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def public(site_dir: Path) -> Path:
-    return site_dir / "public"
+    """The site's own files, in its folder of public/ (mirror/ for MIRROR's path)."""
+    return built_root(site_dir, MIRROR)
 
 
 def rss_feeds(public: Path) -> list[Path]:
@@ -72,7 +74,7 @@ def rss_items(path: Path, home: str) -> list[tuple[Any, ...]]:
     ]
 
 
-def test_every_archive_has_its_rss_and_atom_feed(public: Path) -> None:
+def test_every_archive_has_its_rss_and_atom_feed(site_dir: Path, public: Path) -> None:
     archives = [
         page.parent
         for kind in ("category", "tag", "author")
@@ -90,7 +92,7 @@ def test_every_archive_has_its_rss_and_atom_feed(public: Path) -> None:
     assert (public / "feed/json/index.json").is_file()
     # The site's comments and every post's own (WordPress answers each post's /feed/, empty
     # until someone comments; the corpus has comments on two posts and on no page).
-    comment_feeds = 1 + len(list((public.parent / "content/posts").rglob("*.md")))
+    comment_feeds = 1 + len(list((site_dir / "content/posts").rglob("*.md")))
     assert (public / "comments/feed/index.xml").is_file()
     assert len(rss_feeds(public)) == len(atom_feeds(public)) == len(archives) + 1 + comment_feeds
 
@@ -219,8 +221,8 @@ def test_updated_is_the_newest_entry_and_a_rebuild_changes_no_byte(
     assert {p: p.read_bytes() for p in feeds} == before
 
 
-def _redirect_rules(public: Path) -> list[tuple[str, ...]]:
-    lines = (public / "_redirects").read_text().splitlines()
+def _redirect_rules(site_dir: Path) -> list[tuple[str, ...]]:
+    lines = (site_dir / "public" / "_redirects").read_text().splitlines()  # the host's root
     return [tuple(line.split()) for line in lines if line and not line.startswith("#")]
 
 
@@ -245,11 +247,11 @@ def _follow(url: str, rules: list[tuple[str, ...]]) -> tuple[str, list[str]]:
     return url, codes
 
 
-def test_wordpress_other_feed_urls_lead_to_the_feeds(public: Path) -> None:
+def test_wordpress_other_feed_urls_lead_to_the_feeds(site_dir: Path, public: Path) -> None:
     """`/feed/rss2/`, `/feed/rdf/`, `/?feed=atom`, `/wp-rss2.php` …: WordPress answers all of
     them, so some reader out there is subscribed to each."""
     root = urlsplit(MIRROR).path
-    rules = _redirect_rules(public)
+    rules = _redirect_rules(site_dir)
     dirs = [p.parent for p in rss_feeds(public)]
     assert len(dirs) > 30
     for feed_dir in dirs:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -38,7 +39,7 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
         site, BuildOptions(overrides={"base_url": "http://mirror.test/web/"}, check_links=False)
     )
     assert built.committed, built.problems.render()
-    return site / "public"
+    return built_root(site, "http://mirror.test/web/")
 
 
 def _imgs(html: str) -> list[dict[str, str]]:

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -78,7 +79,7 @@ def test_yoast_head_json_to_front_matter_head_sitemap_and_feed(tmp_path: Path) -
         site, BuildOptions(overrides={"base_url": "https://mirror.test/web/"}, check_links=False)
     )
     assert built.committed, built.problems.render()
-    public = site / "public"
+    public = built_root(site, "https://mirror.test/web/")
     page = (public / "2023/09/01" / slug / "index.html").read_text()
     assert "<title>X won&#39;t train AI on your DMs – Telecom Live</title>" in page
     assert '<meta name="description" content="Musk says X will use only public data.">' in page

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builtsite import built_root
 from cli_support import FIXTURES, sitegen
 
 CORPUS = FIXTURES / "wp-local-dev"
@@ -217,7 +218,7 @@ def test_the_build_publishes_uploads_at_their_old_path_under_the_base_path(
     sitegen(site, "import", dump, "--uploads", up)
     built = sitegen(site, "build")
     assert built.exit_code == 0, built.output
-    public = site / "public"
+    public = built_root(site)
     report = public / "wp-content/uploads/2024/04/annual-connectivity-report-2024.pdf"
     assert report.read_bytes() == PDF
     assert (public / "wp-content/uploads/2024/04/tarif ह.docx").read_bytes() == DOCX

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from builtsite import built_folder, built_root
 
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
@@ -21,6 +22,15 @@ FIXTURE = ROOT / "tests" / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 POST_OUT = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
 DEFAULT_TEMPLATES = ROOT / "themes" / "default" / "templates"
+
+
+# Outputs are named from public/'s root; the site's own sit in its folder there (web/).
+SITE = f"{built_folder(FIXTURE).as_posix()}/"
+
+
+def in_site(outputs: list[str]) -> set[str]:
+    """`outputs` by their names in the site's folder (the host's files as they are)."""
+    return {o.removeprefix(SITE) for o in outputs}
 
 
 @pytest.fixture
@@ -37,7 +47,7 @@ def clean(site: Path) -> dict[str, bytes]:
 
 
 def mtimes(site: Path) -> dict[str, int]:
-    public = site / "public"
+    public = built_root(site)
     return {p.relative_to(public).as_posix(): p.stat().st_mtime_ns for p in public.rglob("*")}
 
 
@@ -46,7 +56,7 @@ def test_nothing_changed_renders_only_the_untracked_pages(site: Path) -> None:
     assert first.committed and first.reused == 0 and len(first.rendered) > 30
     forget_quick(site)  # not the no-op path: see test_quick.py
     again = build_site(site)
-    assert sorted(again.rendered) == [
+    assert sorted(in_site(again.rendered)) == [
         "404.html", "410.html", "_headers", "category/index.html",
         "robots.txt", "search/index.html", "tag/index.html",
     ]  # fmt: skip
@@ -59,7 +69,7 @@ def test_edited_post_renders_what_shows_it_and_keeps_other_mtimes(site: Path) ->
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "600th city"))
     report = build_site(site)
-    rendered = set(report.rendered)
+    rendered = in_site(report.rendered)
     # its page, the lists and feeds that show it, the sitemap and redirects ...
     # (5g-rollout is on the second home page: sticky posts come first), its neighbours ...
     assert {POST_OUT, "page/2/index.html", "feed/index.xml", "category/telecom/5g/index.html",
@@ -70,7 +80,7 @@ def test_edited_post_renders_what_shows_it_and_keeps_other_mtimes(site: Path) ->
     after = mtimes(site)
     changed = {k for k in after if after[k] != before.get(k)}
     assert POST_OUT in changed and "about/index.html" not in changed
-    assert "600th city" in (site / "public" / POST_OUT).read_text()
+    assert "600th city" in (built_root(site) / POST_OUT).read_text()
     assert dict(DirFiles(site / "public")) == clean(site)
 
 
@@ -120,10 +130,10 @@ def test_corrupt_or_old_cache_means_full_build_with_a_warning(
 
 def test_output_changed_behind_its_back_is_rendered_again(site: Path) -> None:
     build_site(site)
-    (site / "public" / "about" / "index.html").write_text("defaced")
-    (site / "public" / "tag" / "ai" / "index.html").unlink()
+    (built_root(site) / "about" / "index.html").write_text("defaced")
+    (built_root(site) / "tag" / "ai" / "index.html").unlink()
     report = build_site(site)
-    assert {"about/index.html", "tag/ai/index.html"} <= set(report.rendered)
+    assert {"about/index.html", "tag/ai/index.html"} <= in_site(report.rendered)
     assert dict(DirFiles(site / "public")) == clean(site)
 
 
@@ -158,7 +168,7 @@ def test_cli_build_keeps_state_and_warns_about_a_bad_one(site: Path) -> None:
 
     first = run()
     assert first.returncode == 0, first.stderr
-    assert POST_OUT in {k for t, k, _ in saved_state(site) if t == "jobs"}
+    assert SITE + POST_OUT in {k for t, k, _ in saved_state(site) if t == "jobs"}
     (site / ".sitegen" / "state.sqlite").write_text("garbage")
     second = run()
     assert second.returncode == 0
@@ -174,8 +184,8 @@ def test_template_change_renders_the_pages_that_use_it(site: Path) -> None:
     override.parent.mkdir(parents=True)
     default = DEFAULT_TEMPLATES / "post.html"
     override.write_text(default.read_text().replace("</article>", "<p>new</p></article>", 1))
-    rendered = set(build_site(site).rendered)
-    public = site / "public"
+    rendered = in_site(build_site(site).rendered)
+    public = built_root(site)
     found = public.glob("20*/*/*/*/index.html")  # YYYY/MM/DD/slug/: the posts
     posts = {p.relative_to(public).as_posix() for p in found if p.parent.parent.name != "page"}
     assert posts and posts <= rendered  # every post, and pages (page.html) or lists not at all
@@ -183,7 +193,7 @@ def test_template_change_renders_the_pages_that_use_it(site: Path) -> None:
     partial = site / "themes" / "default" / "templates" / "_partials" / "footer.html"
     partial.parent.mkdir()
     partial.write_text((DEFAULT_TEMPLATES / "_partials" / "footer.html").read_text() + "<!-- -->")
-    rendered = set(build_site(site).rendered)
+    rendered = in_site(build_site(site).rendered)
     assert {"index.html", "about/index.html", POST_OUT} <= rendered  # base.html includes it
     assert not rendered & {"feed/index.xml", "sitemap.xml", "_redirects"}  # built in code
     assert dict(DirFiles(site / "public")) == clean(site)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builtsite import built_folder
 
 from sitegen.build import kinds
 from sitegen.build.incremental import Memo, tracked
@@ -64,7 +65,8 @@ def test_a_kind_renders_through_its_producer(monkeypatch: pytest.MonkeyPatch) ->
     sink = MemorySink()
     assert build_site(FIXTURE, BuildOptions(check_links=False, target=InMemory(sink))).committed
     assert calls == ["robots.txt"]
-    assert sink.files["robots.txt"] == b"User-agent: *\nDisallow: /\n"
+    robots = (built_folder(FIXTURE) / "robots.txt").as_posix()  # in the site's folder
+    assert sink.files[robots] == b"User-agent: *\nDisallow: /\n"
     assert row.producer is not None
 
 

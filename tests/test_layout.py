@@ -3,14 +3,21 @@ every internal href/src of every page answers 200 from Python's http.server."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
+import pytest
+from builtsite import built_folder, built_root
+from click.testing import CliRunner
 from sitehelpers import internal_links, static_server, status
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
+from sitegen.cli import build_cmd, check_cmd, redirects_cmd
+from sitegen.publish.localsite import scan_site
+from sitegen.publish.settings import PublishSettings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
@@ -53,13 +60,13 @@ def test_a_changed_stylesheet_is_a_new_url_on_every_page(tmp_path: Path) -> None
     site = tmp_path / "site"
     shutil.copytree(FIXTURE, site)
     assert build_site(site).committed
-    before = sorted(p.name for p in (site / "public" / "assets").glob("style.*.css"))
+    before = sorted(p.name for p in (built_root(site) / "assets").glob("style.*.css"))
     theme = site / "themes" / "default" / "static"
     theme.mkdir(parents=True)
     (theme / "style.css").write_text("body { color: #123 }\n")
     report = build_site(site)  # incremental: the pages' only change is the stylesheet's name
     assert report.committed, report.problems.render()
-    after = sorted(p.name for p in (site / "public" / "assets").glob("style.*.css"))
+    after = sorted(p.name for p in (built_root(site) / "assets").glob("style.*.css"))
     assert len(after) == 1 and after != before
     for page in (site / "public").rglob("*.html"):
         if "<head>" in (text := page.read_text()):
@@ -85,3 +92,68 @@ def test_without_a_mirror_url_feed_links_name_wordpress_pages_consistently(
     assert hosts and all(u.startswith("https://news.example.org/web/") for u in hosts), [
         u for u in hosts if not u.startswith("https://news.example.org/web/")
     ]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "top"),
+    [
+        (None, "web"),  # the fixture's sitegen.toml: https://news.example.org/web/
+        ("http://127.0.0.1:8000/news/archive/", "news"),  # --base-url, two folders deep
+    ],
+)
+def test_a_base_path_is_a_folder_of_public(tmp_path: Path, base_url: str | None, top: str) -> None:
+    # Before: links started with /web/ while the files sat at public/'s root, so a plain
+    # server at public/ broke every link, and `sitegen check` (resolving under /web/) said OK.
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    option = ["--base-url", base_url] if base_url else []
+    built = CliRunner().invoke(build_cmd.command, option, obj=site)
+    assert built.exit_code == 0, built.output
+    public, folder = site / "public", built_folder(site, base_url)
+    assert folder.parts[0] == top
+    # The host's files at the root Netlify reads; nothing else of the site beside its folder.
+    assert sorted(p.name for p in public.iterdir()) == ["_headers", "_redirects", top]
+    path = "/" + folder.as_posix() + "/"
+    assert f'href="{path}assets/' in (public / folder / "index.html").read_text()
+    assert f"{path}feed/ {path}feed/index.xml 200" in (public / "_redirects").read_text()
+    assert fetch_all(public) == {}  # python's http.server at public/: every link answers 200
+    checked = CliRunner().invoke(check_cmd.command, [], obj=site)
+    assert checked.exit_code == 0, checked.output
+    # The old layout (the site's files at public/'s root) fails the check, as it fails readers.
+    for item in (public / folder).iterdir():
+        item.rename(public / item.name)
+    shutil.rmtree(public / top)
+    failed = CliRunner().invoke(check_cmd.command, [], obj=site)
+    assert failed.exit_code == 1, failed.output
+    assert f"error: broken link {path}assets/" in failed.output
+
+
+def test_every_host_reads_the_table_from_public_s_root(tmp_path: Path) -> None:
+    """Netlify's _redirects and _headers, the bucket website's keys and 404 page, and the
+    object redirects `publish` sends: all named from public/'s root, where the site sits in
+    its base path's folder."""
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)  # base_url = "https://news.example.org/web/"
+    assert CliRunner().invoke(build_cmd.command, [], obj=site).exit_code == 0
+    public, folder = site / "public", built_folder(site).as_posix()
+    assert "/web/category/5g/ /web/category/telecom/5g/ 301" in (public / "_redirects").read_text()
+    assert "/web/feed/\n  Content-Type: application/rss+xml" in (public / "_headers").read_text()
+    out = tmp_path / "s3.json"
+    made = CliRunner().invoke(redirects_cmd.command, ["--format", "s3", "-o", str(out)], obj=site)
+    assert made.exit_code == 0, made.output
+    doc = json.loads(out.read_text())
+    assert doc["ErrorDocument"]["Key"] == f"{folder}/404.html"
+    assert (public / doc["ErrorDocument"]["Key"]).is_file()
+    moved = {
+        r["Condition"]["KeyPrefixEquals"]: r["Redirect"]["ReplaceKeyWith"]
+        for r in doc["RoutingRules"]
+    }
+    assert moved[f"{folder}/category/5g/"] == f"{folder}/category/telecom/5g/"
+    # Each target is a folder of the site (a feed's gets its index.html copy when published).
+    folders = [to for to in moved.values() if to.endswith("/")]
+    assert all(any((public / to).glob("index.*")) for to in folders), folders
+    objects = scan_site(public, PublishSettings(), compress=False, feed_index_html=True)
+    redirects = {o.key: o.meta.redirect for o in objects if o.meta.redirect}
+    assert redirects[f"{folder}/category/5g/index.html"] == "/web/category/telecom/5g/"
+    assert redirects[f"{folder}/wp-rss2.php"] == "/web/feed/"
+    assert all(key.startswith(f"{folder}/") for key in redirects)

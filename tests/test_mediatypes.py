@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from builtsite import built_root
 from serve_helpers import get, memory_builder, running
 
 from sitegen.build.orchestrator import build_site
@@ -60,15 +61,14 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (site / "static" / rel).write_bytes(data)
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
-    return site / "public"
+    return built_root(site)  # the site's own files; the host's rule files sit beside them
 
 
 def test_serve_and_publish_name_every_file_of_a_built_site_alike(public: Path) -> None:
     by_publish = published(public)
     assert set(EXTRA_STATIC) <= set(by_publish)
-    # The host's own rule files are read by the host, never served (serve answers 404, as Netlify).
-    for rules in ("_headers", "_redirects"):
-        del by_publish[rules]
+    # The host's own rule files are read by the host, never served: not in the site's folder.
+    assert not {"_headers", "_redirects"} & set(by_publish)
     assert served(public, sorted(by_publish)) == by_publish
     # Not what the machine's table says (`text/xsl`, `image/x-icon`, `video/quicktime` …):
     assert by_publish["feed.xsl"] == "application/xslt+xml"

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from unittest import mock
 
+from builtsite import built_root
 from cli_support import sitegen
 
 from sitegen import tuning
@@ -69,14 +70,14 @@ def test_the_command_line_switches(tmp_path: Path) -> None:
     before = tuning.current
     result = sitegen(site, "build", "--no-cache")
     assert result.exit_code == 0, result.output
-    assert not (site / ".sitegen").exists() and (site / "public" / "index.html").is_file()
+    assert not (site / ".sitegen").exists() and (built_root(site) / "index.html").is_file()
     assert tuning.current is before  # the flag is for that build only
 
     site = copy("env", tmp_path)
     env = {**os.environ, "SITEGEN_NO_CACHE": "1"}
     run = [sys.executable, "-m", "sitegen", "--site", str(site), "build"]
     subprocess.run(run, env=env, check=True, capture_output=True)
-    assert not (site / ".sitegen").exists() and (site / "public" / "index.html").is_file()
+    assert not (site / ".sitegen").exists() and (built_root(site) / "index.html").is_file()
     assert not tuning.from_env({"SITEGEN_NO_CACHE": "1"}).cache
 
 

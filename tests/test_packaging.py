@@ -237,20 +237,25 @@ def test_the_installed_wheel_serves(installed: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("base_url", [None, "https://mirror.example.org/web/"])
 def test_from_the_wheel_init_build_and_a_plain_server_answer_every_link(
-    installed: Path, tmp_path: Path
+    installed: Path, tmp_path: Path, base_url: str | None
 ) -> None:
     """A new user's path with no network: init on the dev corpus, import, build, then
-    `python -m http.server` in public/ answers every internal link and asset with 200."""
+    `python -m http.server` in public/ answers every internal link and asset with 200, with
+    init's default address and with one under a path (links /web/…, the site in public/web/)."""
     env = _offline_env()
     site = tmp_path / "site"
     corpus = ROOT / "tests" / "fixtures" / "wp-local-dev"
-    _run([installed / "sitegen", "--site", site, "init", corpus], tmp_path, env)
+    chosen = ["--base-url", base_url] if base_url else []
+    _run([installed / "sitegen", "--site", site, "init", corpus, *chosen], tmp_path, env)
     _run([installed / "sitegen", "--site", site, "import", corpus], tmp_path, env)
     _run([installed / "sitegen", "--site", site, "build"], tmp_path, env)
     public = site / "public"
     links = internal_links(public)
     assert len(links) > 100
+    if base_url:
+        assert all(t.startswith("/web/") for t in links), sorted(links)[:5]
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])

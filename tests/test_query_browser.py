@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builtsite import built_root
 from playwright.sync_api import sync_playwright
 from sitehelpers import CHROMIUM, CHROMIUM_FLAGS, static_server
 
@@ -44,11 +45,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     shutil.copytree(FIXTURE, site)
     with static_server([site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
-        report = build_site(
-            site, BuildOptions(overrides={"base_url": base, "output_dir": "public/web"})
-        )
+        report = build_site(site, BuildOptions(overrides={"base_url": base}))
         assert report.committed, report.problems.render()
-        yield base, site / "public" / "web"
+        yield base, built_root(site, base)  # served from public/, the site in its web/
 
 
 @pytest.fixture(scope="module")

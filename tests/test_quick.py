@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -44,7 +45,7 @@ def test_any_change_takes_the_normal_path(site: Path, change: str) -> None:
         past = time.time() - 30
         os.utime(post, (past, past))
     elif change == "delete-output":
-        (site / "public" / "robots.txt").unlink()
+        (built_root(site) / "robots.txt").unlink()
     elif change == "option":
         overrides = {"base_url": "https://elsewhere.example/"}
     elif change == "racy":  # written just now: its mtime cannot be trusted yet

@@ -52,9 +52,10 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module", params=["corpus", "fixture"])
 def served(request: pytest.FixtureRequest) -> Iterator[tuple[Path, list[Redirect]]]:
-    """A world-readable folder (servers started as root drop to another user) whose `web/`
-    is a build, and its table with the hostile rules added: the WordPress 6.1 dev corpus
-    (imported), and the fixture site (aliases, a removed post, a child category, Hindi)."""
+    """A world-readable folder (servers started as root drop to another user) that is a
+    build's public/ as it is (the site in its `web/`, the host files at its root), and its
+    table with the hostile rules added: the WordPress 6.1 dev corpus (imported), and the
+    fixture site (aliases, a removed post, a child category, Hindi)."""
     top = Path(tempfile.mkdtemp(prefix="sitegen-hosts-"))
     top.chmod(0o755)
     site = top / "site"
@@ -65,9 +66,8 @@ def served(request: pytest.FixtureRequest) -> Iterator[tuple[Path, list[Redirect
         assert not imported.failed, imported.errors.render()
     report = build_site(site, BuildOptions(overrides={"base_url": BASE_URL}))
     assert report.committed and not report.problems.errors, report.problems.render()
-    (top / "docroot").mkdir()
-    shutil.move(site / "public", top / "docroot" / "web")
-    text = (top / "docroot" / "web" / "_redirects").read_text(encoding="utf-8")
+    shutil.move(site / "public", top / "docroot")
+    text = (top / "docroot" / "_redirects").read_text(encoding="utf-8")
     rules = hostrules.table_from_netlify(text)
     rules += [Redirect(p, ROOT, 301) for p in HOSTILE]
     rules.append(Redirect("/web/gone%22;%20x/", "/web/410.html", 410))
@@ -210,7 +210,7 @@ def test_apache_answers_every_rule(served: tuple[Path, list[Redirect]]) -> None:
     apache = _need("apache2")
     conf = top / "apache"
     conf.mkdir(exist_ok=True)
-    (top / "docroot" / "web" / ".htaccess").write_text(_render("apache", rules), "utf-8")
+    (top / "docroot" / ".htaccess").write_text(_render("apache", rules), "utf-8")
     port = _free_port()
     modules = "\n".join(
         f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in APACHE_MODULES
@@ -241,7 +241,7 @@ DocumentRoot {top}/docroot
             wrong = walk(port, top / "docroot", rules)
             assert wrong == [], (conf / "error.log").read_text(errors="replace")[-3000:]
     finally:
-        (top / "docroot" / "web" / ".htaccess").unlink()
+        (top / "docroot" / ".htaccess").unlink()
 
 
 def test_caddy_answers_every_rule(served: tuple[Path, list[Redirect]]) -> None:
@@ -278,9 +278,9 @@ def test_netlify_form_answers_every_rule_in_the_preview(
     """`_redirects` as `sitegen serve` applies it, the way Netlify does (Netlify itself cannot
     run here): the same walk, the same answers."""
     top, rules = served
-    web = top / "docroot" / "web"
-    files = (p for p in web.rglob("*") if p.is_file())
-    outputs = {f"web/{p.relative_to(web).as_posix()}": p.read_bytes() for p in files}
+    root = top / "docroot"
+    files = (p for p in root.rglob("*") if p.is_file())
+    outputs = {p.relative_to(root).as_posix(): p.read_bytes() for p in files}
     outputs["_redirects"] = _render("netlify", rules).encode()
     with running(memory_builder(outputs)) as preview:
         port = int(preview.server.server_address[1])

@@ -32,7 +32,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         base = f"http://127.0.0.1:{port}/web/"
         report = build_site(
             site,
-            BuildOptions(overrides={"base_url": base, "output_dir": "public/web"}, strict=True),
+            BuildOptions(overrides={"base_url": base}, strict=True),
         )
         assert report.committed, report.problems.render()
         yield base, report.site, site

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
@@ -17,7 +18,9 @@ POST = "content/posts/2023/09/5g-rollout.md"
 
 
 def index(site: Path) -> dict[str, bytes]:
-    return {k: v for k, v in DirFiles(site / "public").items() if k.startswith("search/")}
+    found = {k: v for k, v in DirFiles(built_root(site)).items() if k.startswith("search/")}
+    assert found, "no search index where the layout puts it"
+    return found
 
 
 def test_only_the_edited_post_is_read_again(
@@ -45,7 +48,7 @@ def test_only_the_edited_post_is_read_again(
 def test_a_tampered_index_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
     assert build_site(site).committed
-    texts = site / "public" / "search" / "text" / "0.json"
+    texts = built_root(site) / "search" / "text" / "0.json"
     assert b"5G" in texts.read_bytes()
     texts.write_bytes(texts.read_bytes().replace(b"5G", b"6G"))  # by hand, after the build
     post = site / POST

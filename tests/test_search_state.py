@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builtsite import built_folder, built_root
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -205,8 +206,14 @@ def test_a_damaged_state_is_no_state(tmp_path: Path, damage: Any) -> None:
     assert searchstate.from_bytes(damage(searchstate.to_bytes(state))) is None
 
 
+# The index's files in the output (the fixture's site sits in its base path's folder, web/).
+SEARCH = f"{(built_folder(FIXTURE) / 'search').as_posix()}/"
+
+
 def _index(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in files.items() if k.startswith("search/")}
+    found = {k: v for k, v in files.items() if k.startswith(SEARCH)}
+    assert found, f"no {SEARCH} in the output"
+    return found
 
 
 def _clean(site: Path, into: Path) -> dict[str, bytes]:
@@ -264,7 +271,7 @@ def test_a_failed_build_leaves_no_state_that_lies(tmp_path: Path) -> None:
     broken.parent.mkdir(parents=True)
     broken.write_text("{% if %}")
     assert not build_site(site).committed
-    assert b"city alpha" not in (site / "public" / "search" / "text" / "0.json").read_bytes()
+    assert b"city alpha" not in (built_root(site) / "search" / "text" / "0.json").read_bytes()
     broken.unlink()
     post.write_text(post.read_text().replace("city alpha", "city alpha beta"))
     assert build_site(site).committed
@@ -320,5 +327,5 @@ def test_serve_sees_a_renamed_category_in_unchanged_posts(tmp_path: Path) -> Non
     info = site / "content" / "_site.yaml"
     info.write_text(info.read_text().replace("name: Telecom,", "name: Wireless Zanzibar,"))
     assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
-    assert b"zanzibar" in sink.files["search/idx/7a61.json"]
+    assert b"zanzibar" in sink.files[SEARCH + "idx/7a61.json"]
     assert _index(sink.files) == _clean(site, tmp_path / "clean")

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 import sitegen.build.incremental
 from sitegen.build.incremental import Memo
@@ -23,7 +24,7 @@ from sitegen.build.output import MemorySink
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
-PAGE = "public/2023/09/02/5g-rollout-reaches-500-cities/index.html"
+PAGE = "2023/09/02/5g-rollout-reaches-500-cities/index.html"  # in the site's folder
 
 
 def _age(site: Path, seconds: float = 60) -> None:
@@ -79,7 +80,7 @@ def test_unchanged_files_are_not_parsed_again(site: Path, monkeypatch: pytest.Mo
     _age(site / "content")  # an old mtime, but not the one it had: the stamp differs
     again = build_site(site)
     assert again.committed and parsed == [POST]
-    assert "501" in (site / PAGE).read_text()
+    assert "501" in (built_root(site) / PAGE).read_text()
 
 
 def test_a_file_saved_in_the_racy_window_is_read_again(
@@ -94,7 +95,7 @@ def test_a_file_saved_in_the_racy_window_is_read_again(
     parsed = _count_parses(monkeypatch)
     assert build_site(site).committed
     assert parsed == [POST]
-    assert "Other version." in (site / PAGE).read_text()
+    assert "Other version." in (built_root(site) / PAGE).read_text()
     assert _tree(site / "public") == _clean(site, tmp_path)
 
 
@@ -117,7 +118,7 @@ def test_an_output_changed_behind_our_back_is_restored(site: Path) -> None:
     post.write_text(post.read_text() + "\nA new line.\n")
     _age(site / "content")
     assert build_site(site).committed  # ...by this build, which reuses the page below
-    page = site / "public" / "2023" / "09" / "03" / "index.html"  # a day without the post
+    page = built_root(site) / "2023" / "09" / "03" / "index.html"  # a day without the post
     good = page.read_bytes()
     page.write_bytes(good.replace(b"<", b">", 1))  # same size, new mtime: the stamp differs
     post.write_text(post.read_text() + "\nAnother line.\n")
@@ -128,13 +129,13 @@ def test_an_output_changed_behind_our_back_is_restored(site: Path) -> None:
 
 def test_a_stray_file_in_the_output_is_removed(site: Path, tmp_path: Path) -> None:
     assert build_site(site).committed
-    (site / "public" / "stray" / "deep").mkdir(parents=True)
-    (site / "public" / "stray" / "deep" / "x.html").write_text("not ours")
+    (built_root(site) / "stray" / "deep").mkdir(parents=True)
+    (built_root(site) / "stray" / "deep" / "x.html").write_text("not ours")
     post = site / POST
     post.write_text(post.read_text() + "\nA new line.\n")
     _age(site / "content")
     assert build_site(site).committed
-    assert not (site / "public" / "stray").exists()  # the file and the folders it emptied
+    assert not (built_root(site) / "stray").exists()  # the file and the folders it emptied
     assert _tree(site / "public") == _clean(site, tmp_path)
 
 

@@ -14,12 +14,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+from builtsite import built_folder, built_root
+
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 POST_OUT = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
+OUTPUT = (built_folder(FIXTURE) / POST_OUT).as_posix()  # named from public/'s root
 
 # Kills the build after the KILL_AT-th table of its state is written, inside the transaction.
 SITECUSTOMIZE = """
@@ -68,11 +71,11 @@ def test_a_build_killed_while_saving_its_state_leaves_the_next_one_right(tmp_pat
         before = _rows(site)
         _killed_build(site, tmp_path / "hook", at)
         assert _rows(site) == before  # the last state whole, not half of the new one
-        assert "600th city" in (site / "public" / POST_OUT).read_text()  # output committed
+        assert "600th city" in (built_root(site) / POST_OUT).read_text()  # output committed
         post.write_text(post.read_text().replace("600th city", "700th city"))
         report = build_site(site)
         assert report.committed and report.notes == [], report.notes
-        assert POST_OUT in report.rendered
+        assert OUTPUT in report.rendered
         assert dict(DirFiles(site / "public")) == _clean(site, tmp_path / f"clean{at}")
         again = build_site(site)  # and the state it saved is whole
-        assert again.committed and POST_OUT not in again.rendered
+        assert again.committed and OUTPUT not in again.rendered

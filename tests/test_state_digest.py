@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builtsite import built_folder
 
 from sitegen.build.orchestrator import build_site
 from sitegen.config import NOT_OUTPUT, FeedsConfig, SiteConfig, SitemapConfig
@@ -16,8 +17,12 @@ from sitegen.digests import canonical, fingerprint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 # What every build renders, tracked or not (kinds whose plan lists no dependencies).
-ALWAYS = {"404.html", "410.html", "_headers", "category/index.html", "robots.txt",
-          "search/index.html", "tag/index.html"}  # fmt: skip
+# Rendered on every build (untracked kinds): the host's _headers, the rest in the site's folder.
+ALWAYS = {"_headers"} | {
+    (built_folder(FIXTURE) / p).as_posix()
+    for p in ("404.html", "410.html", "category/index.html", "robots.txt", "search/index.html",
+              "tag/index.html")
+}  # fmt: skip
 
 
 def _other(value: Any) -> Any:

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_folder, built_root
 from cli_support import SITE, sitegen
 from kill_support import install_hook, run
 
@@ -47,7 +48,7 @@ def all_bytes(root: Path) -> list[bytes]:
 def test_build_does_not_copy_a_static_link(site: Path) -> None:
     result = sitegen(site, "build")
     assert result.exit_code == 0, result.output
-    public = site / "public"
+    public = built_root(site)  # where static/ is copied to
     assert not (public / "host-link").exists() and not (public / "dir-link").exists()
     assert not (public / "etc-hostname").exists()
     assert SECRET not in all_bytes(public)
@@ -64,7 +65,7 @@ def test_build_does_not_copy_a_theme_static_link(site: Path, outside: Path) -> N
     toml.write_text('theme = "mine"\n' + toml.read_text())
     result = sitegen(site, "build")
     assert result.exit_code == 0, result.output
-    assert not (site / "public" / "assets" / "leak.css").exists()
+    assert not (built_root(site) / "assets" / "leak.css").exists()
     assert "themes/mine/static/leak.css: warning: not copied" in result.output
 
 
@@ -111,7 +112,7 @@ def test_publish_to_a_folder_skips_links(built: Path, tmp_path: Path) -> None:
         result.output
     )
     assert "public/dir-link: warning: not published" in result.output
-    assert (target / "index.html").is_file()
+    assert (target / built_folder(built) / "index.html").is_file()
 
 
 def test_archive_skips_links(built: Path, tmp_path: Path) -> None:

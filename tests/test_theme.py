@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.orchestrator import build_site
 from sitegen.build.render import DEFAULT_THEME
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
-POST = "public/2023/09/01/x-wont-use-users-private-data/index.html"
+POST = "2023/09/01/x-wont-use-users-private-data/index.html"
 
 
 @pytest.fixture()
@@ -55,10 +56,10 @@ def test_override_extends_the_default_template(site: Path) -> None:
     )})  # fmt: skip
     report = build_site(site)
     assert report.committed, report.problems.render()
-    html = (site / POST).read_text()
+    html = (built_root(site) / POST).read_text()
     assert '<p class="mine">X WON’T USE USERS’ PRIVATE DATA' in html
     assert '<div class="e-content">' in html  # the default post template, via super()
-    home = (site / "public/index.html").read_text()
+    home = (built_root(site) / "index.html").read_text()
     assert 'class="mine"' not in home  # other templates still come from the default theme
 
 
@@ -68,9 +69,9 @@ def test_theme_static_overrides_default_asset(site: Path) -> None:
     (site / "themes/mine/templates").mkdir(parents=True)
     (site / "sitegen.toml").write_text('theme = "mine"\n' + (site / "sitegen.toml").read_text())
     assert build_site(site).committed
-    [sheet] = (site / "public/assets").glob("style.*.css")
+    [sheet] = (built_root(site) / "assets").glob("style.*.css")
     assert sheet.read_text() == "body { color: red }\n"
-    assert f'href="/web/assets/{sheet.name}"' in (site / "public/index.html").read_text()
+    assert f'href="/web/assets/{sheet.name}"' in (built_root(site) / "index.html").read_text()
 
 
 def test_undefined_variable_names_template_and_line_once(site: Path) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.orchestrator import build_site
 from sitegen.build.render import DEFAULT_THEME, page_numbers
@@ -25,7 +26,7 @@ def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(FIXTURE, site)
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
-    return site / "public"
+    return built_root(site)
 
 
 def read(public: Path, rel: str) -> str:
@@ -183,7 +184,7 @@ def test_an_edit_within_the_hour_shows_no_update(tmp_path: Path) -> None:
     )
     build_site(site)
     header = (
-        read(site / "public", POST).split('<header class="post-header')[1].split("</header>")[0]
+        read(built_root(site), POST).split('<header class="post-header')[1].split("</header>")[0]
     )
     assert "Updated" not in header and "dt-updated" not in header
     assert "11:51 IST" in header
@@ -216,7 +217,7 @@ def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Pat
     assert title in text
     src.write_text(text.replace(title, "'إكس لن تستخدم بيانات المستخدمين'"), encoding="utf-8")
     assert build_site(site).committed
-    public = site / "public"
+    public = built_root(site)
     page = read(public, POST)
     assert '<article class="post h-entry" dir="rtl">' in page  # its byline and dates too
     assert re.search(r'<a class="u-url" href="[^"]+" dir="ltr">\d\d:\d\d IST</a>', page)
@@ -262,7 +263,7 @@ def test_a_wordpress_page_at_archives_keeps_its_address(tmp_path: Path) -> None:
     )
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
-    html = read(site / "public", "archives/index.html")
+    html = read(built_root(site), "archives/index.html")
     assert "Our archives" in html and 'class="archive-year"' not in html
 
 
@@ -274,5 +275,5 @@ def test_an_update_the_same_day_shows_its_time_only(tmp_path: Path) -> None:
     new = text.replace("updated: 2023-09-02T08:00:00+05:30", "updated: 2023-09-01T18:40:00+05:30")
     src.write_text(new, encoding="utf-8")
     build_site(site)
-    header = read(site / "public", POST).split('<header class="post-header')[1]
+    header = read(built_root(site), POST).split('<header class="post-header')[1]
     assert '+05:30" dir="ltr">18:40 IST</time>' in header.split("</header>")[0]

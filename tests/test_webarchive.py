@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 import pytest
+from builtsite import built_root
 from click.testing import CliRunner
 from publish_support import drop_bucket, new_bucket, s3_client, s3_endpoint
 
@@ -188,8 +189,9 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
 
 
 def _replayed(site: Path) -> list[str]:
-    """Every post and page, every feed and the search page: the files public/ serves them from."""
-    public = site / "public"
+    """Every post and page, every feed and the search page: the files public/ serves them from
+    (in the site's folder of public/: mirror/ for MIRROR's path)."""
+    public = built_root(site, MIRROR)
     keys = ["search/index.html"]
     for path in (site / "content").rglob("*.md"):
         meta, _, _ = split_document(path.read_text(encoding="utf-8"), str(path))
@@ -208,14 +210,14 @@ def test_pywb_replays_every_post_page_feed_and_search(site: Path, pywb: str) -> 
         path = key[: -len("index.html")] if key.endswith("index.html") else key
         status, headers, body = _get(pywb + MIRROR + quote(path))
         assert status == 200, key
-        assert body == (site / "public" / key).read_bytes(), key
+        assert body == (built_root(site, MIRROR) / key).read_bytes(), key
         if key.endswith(".xml"):
             assert headers["Content-Type"].startswith("application/"), key
         folder = key.rpartition("/")[0]
         feed = key.endswith(("/index.xml", "/index.json"))
-        if feed and not (site / "public" / folder / "index.html").exists():  # WordPress's /feed/
+        if feed and not (built_root(site, MIRROR) / folder / "index.html").exists():  # /feed/
             status, headers, body = _get(pywb + MIRROR + quote(folder) + "/")
-            assert (status, body) == (200, (site / "public" / key).read_bytes()), folder
+            assert (status, body) == (200, (built_root(site, MIRROR) / key).read_bytes()), folder
             folders += 1
     assert folders > 10
 
@@ -226,7 +228,7 @@ def test_pywb_replays_an_alias_as_301_and_a_removed_post_as_410(site: Path, pywb
     assert headers["Location"].endswith(MIRROR + _aliased_post(site))
     status, _, body = _get(pywb + MIRROR + GONE)
     assert status == 410
-    assert body == (site / "public" / "410.html").read_bytes()
+    assert body == (built_root(site, MIRROR) / "410.html").read_bytes()
 
 
 def test_cli_writes_both_formats_and_lists_them(site: Path, tmp_path: Path) -> None:

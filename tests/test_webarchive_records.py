@@ -19,6 +19,7 @@ RSS = '<?xml version="1.0"?>\n<rss version="2.0"><channel></channel></rss>\n'
 
 
 def _public(root: Path, redirects: str) -> Path:
+    """A public/ as a build lays it out for BASE: the site in web/, the host's files beside."""
     files = {
         "index.html": "<title>Home</title>",
         "a ₹ b/index.html": '<meta property="og:type" content="article"><title>A &amp; B</title>'
@@ -32,7 +33,7 @@ def _public(root: Path, redirects: str) -> Path:
         "_headers": "/*\n  X: y\n",
     }
     for key, text in files.items():
-        path = root / key
+        path = root / (key if key.startswith("_") else "web/" + key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
@@ -66,7 +67,7 @@ RULES = (
 def test_each_url_answers_as_the_site_would(tmp_path: Path) -> None:
     public = _public(tmp_path / "public", RULES)
     problems = Problems()
-    when = site_time(public, {})
+    when = site_time(public, {}, "web/")
     result = write_warc(public, BASE, tmp_path / "s.warc.gz", when, problems, tmp_path / "p.jsonl")
     assert not problems.items
     got = _records(tmp_path / "s.warc.gz")
@@ -92,7 +93,7 @@ def test_each_url_answers_as_the_site_would(tmp_path: Path) -> None:
 def test_a_redirects_file_edited_into_nonsense_is_a_warning(tmp_path: Path) -> None:
     public = _public(tmp_path / "public", RULES + "/web/x/ /web/y/ 302\n")
     problems = Problems()
-    when = site_time(public, {})
+    when = site_time(public, {}, "web/")
     result = write_warc(public, BASE, tmp_path / "s.warc.gz", when, problems)
     assert result.responses == 7 and result.redirects == 0
     assert "_redirects:6" in problems.render() and "302" in problems.render()
@@ -111,7 +112,9 @@ def test_source_date_epoch_wins_and_must_be_seconds(tmp_path: Path) -> None:
 def test_a_file_wins_over_a_rule_at_its_path_however_it_is_encoded(tmp_path: Path) -> None:
     public = _public(tmp_path / "public", "/web/a%20%e2%82%b9%20b/ /web/old/ 301\n")
     problems = Problems()
-    result = write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}), problems)
+    result = write_warc(
+        public, BASE, tmp_path / "s.warc.gz", site_time(public, {}, "web/"), problems
+    )
     assert result.redirects == 0
     assert _records(tmp_path / "s.warc.gz")[BASE + "a%20%E2%82%B9%20b/"][0] == "200"
 
@@ -129,11 +132,11 @@ def test_the_first_of_two_rules_for_one_url_wins(tmp_path: Path) -> None:
 def test_a_folder_with_two_feeds_answers_with_rss_once(tmp_path: Path) -> None:
     public = _public(tmp_path / "public", "")
     json_feed = '{"version": "https://jsonfeed.org/version/1.1", "title": "t", "items": []}'
-    (public / "feed" / "index.json").write_text(json_feed, encoding="utf-8")
-    (public / "j").mkdir()
-    (public / "j" / "index.json").write_text(json_feed, encoding="utf-8")
+    (public / "web" / "feed" / "index.json").write_text(json_feed, encoding="utf-8")
+    (public / "web" / "j").mkdir()
+    (public / "web" / "j" / "index.json").write_text(json_feed, encoding="utf-8")
     problems = Problems()
-    write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}), problems)
+    write_warc(public, BASE, tmp_path / "s.warc.gz", site_time(public, {}, "web"), problems)
     from warcio.archiveiterator import ArchiveIterator
 
     with open(tmp_path / "s.warc.gz", "rb") as fh:

@@ -5,7 +5,8 @@ Netlify rendering, which holds every rule) and writes it for one host:
 
 - `nginx`: a file to `include` in the site's `server { }` block: a `location` block per path,
   its query rules as `if ($arg_…)` inside it, 410 with the 410 page;
-- `apache`: `.htaccess` for the site's folder (mod_rewrite, `RewriteCond %{QUERY_STRING}`);
+- `apache`: `.htaccess` for public/, the document root (mod_rewrite, `RewriteCond
+  %{QUERY_STRING}`);
 - `caddy`: a snippet to `import` in the site block of a Caddyfile;
 - `cloudflare`: a Bulk Redirects CSV: exact paths to 301 only (see `CLOUDFLARE_CANNOT`);
 - `s3`: a bucket website configuration (JSON) whose routing rules hold the path redirects.
@@ -13,6 +14,9 @@ Netlify rendering, which holds every rule) and writes it for one host:
 Every path is re-checked here (`_checked`): a `_redirects` edited by hand, or by someone
 else, cannot put a directive into a server's configuration. Each writer emits paths only
 through the gate's escapes: `rule_path_encoded`, `nginx_string` or `pcre_literal`.
+
+Every host serves public/ as it is at its root, where the site sits in its base path's folder
+(`public/web/` for /web/): the table's full paths are the host's, nothing is stripped.
 """
 
 from __future__ import annotations
@@ -107,6 +111,8 @@ def left_out(fmt: str, rules: list[Redirect]) -> str:
 
 
 def render(fmt: str, rules: list[Redirect], base_url: str, base_path: str) -> str:
+    """The table for host `fmt`, for the site at `base_url` whose base path is `base_path`
+    ("/" or "/web/": its folder of public/ holds the 404 page a bucket website names)."""
     writer = WRITERS.get(fmt)
     if writer is None:
         raise SitegenError(f"no writer for {fmt!r}", hint=f"one of: {', '.join(WRITERS)}")
@@ -228,7 +234,7 @@ def nginx(rules: list[Redirect], base_url: str, base_path: str) -> str:
 
 
 def apache(rules: list[Redirect], base_url: str, base_path: str) -> str:
-    out = _header("Apache: .htaccess in the site's folder; needs AllowOverride All, mod_rewrite")
+    out = _header("Apache: .htaccess in public/ (the document root); needs AllowOverride All")
     out.append(f"DirectoryIndex {' '.join(_index_names(rules))}")
     gone = {r.target for r in rules if r.status == 410}
     out += [f"ErrorDocument 410 {_apache_target(t)}" for t in sorted(gone)]
@@ -240,7 +246,8 @@ def apache(rules: list[Redirect], base_url: str, base_path: str) -> str:
             key, _, value = rule.query.partition("=")
             pair = safepath.pcre_literal(f"{key}={value}")
             out.append(f"RewriteCond %{{QUERY_STRING}} (^|&){pair}(&|$)")
-        pattern = _regex(rule.source, base_path)
+        # In an .htaccess, a pattern matches the path less the folder's own: here the root's "/".
+        pattern = _regex(rule.source, "/")
         if rule.status == 410:
             out.append(f"RewriteRule {pattern} - [G,L]")
         else:
@@ -333,22 +340,24 @@ def cloudflare(rules: list[Redirect], base_url: str, base_path: str) -> str:
 
 def s3(rules: list[Redirect], base_url: str, base_path: str) -> str:
     """A bucket website configuration: index and error documents, and a routing rule per path
-    redirect (keys are relative to the site's folder; AWS allows 50 rules, the object
-    redirects `sitegen publish` sets cover the rest)."""
+    redirect (keys are public/'s, the bucket's root: `web/old/` with a base path; AWS allows
+    50 rules, the object redirects `sitegen publish` sets cover the rest)."""
     routing = []
     for rule in _plain_redirects(rules):
         # A bucket's keys are the decoded paths (the files' names), as S3 decodes a request.
-        key = _decoded(rule.source)[len(base_path) :]
-        to = _decoded(rule.target)[len(base_path) :]
+        key = _decoded(rule.source)[1:]
+        to = _decoded(rule.target)[1:]
         routing.append(
             {
                 "Condition": {"KeyPrefixEquals": key},
                 "Redirect": {"ReplaceKeyWith": to, "HttpRedirectCode": "301"},
             }
         )
+    # The 404 page is the site's, in the site's folder of the bucket (public/web/404.html).
+    error_key = safepath.site_folder(base_path) + "404.html"
     doc = {
         "IndexDocument": {"Suffix": "index.html"},
-        "ErrorDocument": {"Key": "404.html"},
+        "ErrorDocument": {"Key": error_key},
         "RoutingRules": routing,
     }
     return json.dumps(doc, indent=2, ensure_ascii=True) + "\n"

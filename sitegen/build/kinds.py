@@ -44,6 +44,10 @@ class JobKind:
     owner: str = "the {kind} page /{path}"
     document: bool = False  # its key is a document's path (post and page)
     teasers: bool = False  # its items are shown as teasers: their front matter, not bodies
+    # Read by the host at the root of what it publishes (Netlify's publish folder), whatever
+    # path the site is served at, so written at public/'s root, not in the site's folder
+    # (`SiteConfig.output_root`); its rules name full URL paths (`/web/feed/`).
+    host_root: bool = False
 
     def produce(self, renderer: Renderer, job: RenderJob) -> bytes:
         if self.producer is None:
@@ -103,8 +107,8 @@ KINDS: dict[str, JobKind] = {
         JobKind("sitemap", _sitemap, tracked=True),
         JobKind("sitemap-index", _sitemap, tracked=True),
         JobKind("robots", _robots),
-        JobKind("redirects", _redirects, tracked=True),
-        JobKind("headers", _headers),
+        JobKind("redirects", _redirects, tracked=True, host_root=True),
+        JobKind("headers", _headers, host_root=True),
         # Written by the orchestrator, not rendered (see the module's docstring).
         JobKind("static", None, owner=_DOC),
         JobKind("search-index", None, owner="the search index"),

@@ -126,27 +126,29 @@ def _search_index(
         previous = memo.search or searchstate.from_bytes(saved)
     seen = memo.search.seen if memo.search is not None else {}
     docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
+    root = config.output_root  # the index's names are the site's; its files sit in its folder
     files, memo.search = searchstate.index_files(
-        docs, previous, lambda rel: previous_output(out.sink, rel)
+        docs, previous, lambda rel: previous_output(out.sink, root + rel)
     )
     memo.search.seen = seen
     written = {}
     for rel, data in sorted(files.items()):
-        if out.claim(rel, SEARCH_INDEX.owner_of(rel), problems):
-            out.write(rel, data)
-            written[rel] = memo.search.files[rel]
+        if out.claim(root + rel, SEARCH_INDEX.owner_of(rel), problems):
+            out.write(root + rel, data)
+            written[root + rel] = memo.search.files[rel]
     return written
 
 
 def _kept_index(
-    old: BuildState, out: Output, fingerprint: str, index: Any, problems: Problems
+    old: BuildState, out: Output, fingerprint: str, index: Any, problems: Problems, root: str
 ) -> dict[str, str] | None:
-    """Last build's search index files (`index`: its SearchState, which lists them), kept as
-    they are although out of date (output -> digest); None if the index is up to date
-    (nothing to defer), unknown, or not all its files are as written."""
+    """Last build's search index files (`index`: its SearchState, which lists them by their
+    names in the site's folder `root`), kept as they are although out of date (output ->
+    digest); None if the index is up to date (nothing to defer), unknown, or not all its files
+    are as written."""
     if index is None or old.jobs.get(SEARCH_KEY) in (None, fingerprint):
         return None
-    files: dict[str, str] = dict(index.files)
+    files: dict[str, str] = {root + rel: d for rel, d in index.files.items()}
     if not files or not all(unchanged_output(out.sink, rel, old) for rel in files):
         return None
     for rel in sorted(files):
@@ -346,10 +348,14 @@ def _load_documents(run: _Run, config: SiteConfig, store: Store | None) -> Loade
 def _claim(
     plan: list[RenderJob], site: Site, config: SiteConfig, out: Output, problems: Problems
 ) -> tuple[list[RenderJob], list[StaticFile]]:
-    """The jobs and static files whose output paths collide with nothing claimed before."""
+    """The jobs and static files whose output paths collide with nothing claimed before
+    (a static file's output is its URL path in the site's folder, `config.output_root`)."""
     jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
     statics = static_files(config, theme_dirs(config), problems)
-    owned = [s for s in statics if out.claim(s.path, STATIC.owner_of(s.path, s.dep), problems)]
+    root = config.output_root
+    owned = [
+        s for s in statics if out.claim(root + s.path, STATIC.owner_of(s.path, s.dep), problems)
+    ]
     return jobs, owned
 
 
@@ -375,17 +381,21 @@ def _render(
 
 
 def _write_whole(
-    statics: list[StaticFile], lookups: Mapping[str, bytes], out: Output, problems: Problems
+    statics: list[StaticFile],
+    lookups: Mapping[str, bytes],
+    out: Output,
+    problems: Problems,
+    root: str,
 ) -> dict[str, str]:
-    """The outputs written as they are: static files (claimed with the jobs) and the
-    `wp-lookup/` tables (?p=, ?cat= … on a host with no rules); output -> digest, so that
-    the state lists every output."""
+    """The outputs written as they are, in the site's folder `root`: static files (claimed
+    with the jobs) and the `wp-lookup/` tables (?p=, ?cat= … on a host with no rules);
+    output -> digest, so that the state lists every output."""
     outputs = {}
     for static in statics:
         data = static.source.read_bytes()
-        out.write(static.path, data)
-        outputs[static.path] = digest(data)
-    for path, data in lookups.items():
+        out.write(root + static.path, data)
+        outputs[root + static.path] = digest(data)
+    for path, data in ((root + p, d) for p, d in lookups.items()):
         if out.claim(path, WP_LOOKUP.owner_of(path), problems):
             out.write(path, data)
             outputs[path] = digest(data)
@@ -405,7 +415,8 @@ def _search(
     state, memo = run.memo.state, run.memo
     kept = None
     if state is not None and run.options.defer("search/"):
-        kept = _kept_index(state, out, fps[SEARCH_KEY], memo.search, run.problems)
+        root = what[2].output_root
+        kept = _kept_index(state, out, fps[SEARCH_KEY], memo.search, run.problems, root)
     if kept is None or state is None:
         return _search_index(*what, out, memo, store, run.problems)
     fps[SEARCH_KEY] = state.jobs[SEARCH_KEY]
@@ -437,9 +448,11 @@ def _link_errors(
     failed = {j.output: b"" for j in jobs if j.output not in files} if problems.errors else {}
     # ChainMap only reads here (nothing writes to it), so the staged files stay lazy.
     files = ChainMap(cast("MutableMapping[str, bytes]", files), failed)
-    inputs = linkstate.inputs_digest(files, config.base_path)
+    # Resolved as a static server at the output's root resolves them (the site sits in its
+    # base path's folder there): what `sitegen check` does too.
+    inputs = linkstate.inputs_digest(files, "/")
     reuse = linkstate.reuser(run.memo.state, inputs, outputs)
-    results = check_pages(files, config.base_path, reuse)
+    results = check_pages(files, "/", reuse)
     for found in (p for result in results.values() for p in result.problems):
         page = found.location.rsplit(":", 1)[0]
         if page in sources:
@@ -512,7 +525,8 @@ def build_site(site_dir: Path, options: BuildOptions = DEFAULT_OPTIONS) -> Build
     fps = _fingerprints(jobs, (site_fp, loaded), renderer, run.memo, changed)
     bodies.prefill(shown_by(jobs, fps, run.memo.state, site), run.problems)
     outputs = _render(run, renderer, jobs, out, fps)
-    outputs.update(_write_whole(statics, lookup_files(site), out, run.problems))
+    lookups = lookup_files(site)
+    outputs.update(_write_whole(statics, lookups, out, run.problems, config.output_root))
     if config.search_enabled:
         fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(loaded.digests.items())!r}")
         outputs.update(_search(run, (site, bodies, config), out, fps, dest.store))

@@ -8,6 +8,7 @@ changed (new items, new page count) or one of its deps changed; templates, confi
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,13 +40,16 @@ class RenderJob:
     page: int = 1
     pages: int = 1
     data: tuple[tuple[str, str], ...] = ()  # (url path, lastmod) rows of a sitemap
+    root: str = ""  # the output folder the site sits in (config.output_root): "" or "web/"
 
     def __post_init__(self) -> None:
         check_kind(self.kind)
 
     @cached_property  # asked for 200,000 times a build; unquoting is not free
     def output(self) -> str:
-        return output_file(self.path)
+        if kind_of(self).host_root:
+            return output_file(self.path)
+        return self.root + output_file(self.path)
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,8 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
         jobs.append(RenderJob(path="search/", kind="search", template="search.html"))
     if config.sitemap.enabled:
         jobs += sitemap_jobs(jobs, site, config)
+    if config.output_root:
+        jobs = [dataclasses.replace(j, root=config.output_root) for j in jobs]
     return sorted(jobs, key=lambda j: j.output)
 
 

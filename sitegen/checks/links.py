@@ -126,6 +126,13 @@ def _target_file(rel: str, files: Mapping[str, bytes]) -> str | None:
 UNLINKED = ("search/idx/", "search/docs/", "search/text/", "search/filter/", "search/meta.json")
 
 
+def unlinked(name: str) -> bool:
+    """Whether the output file `name` is search data (UNLINKED), at the output's root or in
+    the site's folder under a base path (`web/search/idx/…`)."""
+    at = name.find("search/")
+    return at >= 0 and (at == 0 or name[at - 1] == "/") and name[at:].startswith(UNLINKED)
+
+
 @dataclass
 class PageResult:
     """One page's broken links, and the pages whose ids its `#fragment` links were checked in."""
@@ -205,7 +212,7 @@ class _Checker:
         rewritten = _rewrite(rel, self.rewrites) if target is None else None
         if target is None and rewritten is not None:
             target = _target_file(rewritten, self.files)
-        if unquote(rel).startswith(UNLINKED):  # not in linkstate's digest of names: a target
+        if unlinked(unquote(rel)):  # not in linkstate's digest of names: a target
             return ("" if target else "no such file in the site"), target or unquote(rel)
         if target is None:
             return "" if rel in self.sources else "no such file in the site", ""

@@ -37,14 +37,17 @@ def command(site_dir: Path, base_url: str | None) -> None:
         problems.error(f"no built site in {out}", hint="run `sitegen build` first")
     if not problems.errors:
         _recover(out, problems)
+    site = out / config.output_root  # where the site sits: public/web/ for /web/
     if not problems.errors:
-        _same_base_url(out, config.base_url, problems)
+        _same_base_url(out, site, config.base_url, problems)
     checked = not problems.errors
     if checked:
-        found = check_links(out, config.base_path)
+        # As a static server with its root at public/ resolves them: a site whose files do
+        # not sit under its links' path fails here, as it would for every reader.
+        found = check_links(out, "/")
         if config.sitemap.enabled:  # [sitemap] enabled = false builds none: not an error
-            found += check_sitemap(out, config.base_url)
-        for problem in found + check_feeds(out, config.base_url):
+            found += check_sitemap(site, config.base_url)
+        for problem in found + check_feeds(site, config.base_url):
             problems.error(problem.message, problem.location, problem.hint)
     if len(problems):
         click.echo(problems.render(), err=True)
@@ -75,10 +78,19 @@ def _summary(out: Path, problems: Problems, checked: bool) -> str:
     return f"{out.name}/: {pages} pages, {feeds} feeds; links, sitemap and feeds OK"
 
 
-def _same_base_url(out: Path, base_url: str, problems: Problems) -> None:
+def _built_robots(out: Path, site: Path) -> Path | None:
+    """The build's robots.txt: in the site's folder, or, for a build with another base path,
+    in another folder (looked for only then: walking a large site costs seconds)."""
+    for robots in (site / "robots.txt", out / "robots.txt"):
+        if robots.is_file():
+            return robots
+    return next(iter(sorted(out.glob("**/robots.txt"))), None)
+
+
+def _same_base_url(out: Path, site: Path, base_url: str, problems: Problems) -> None:
     """A site built with another --base-url is one mistake, not one error per link of it."""
-    robots = out / "robots.txt"
-    if not robots.is_file():
+    robots = _built_robots(out, site)
+    if robots is None:
         return
     for line in robots.read_text(encoding="utf-8", errors="replace").splitlines():
         if line.startswith("Sitemap:") and line.endswith("/sitemap.xml"):

@@ -103,7 +103,8 @@ language = {_toml_str(lang)}
 # Time zone of the dates shown in pages and feeds ({zone_why}).
 timezone = {_toml_str(zone)}
 
-# The built site goes here; serve or publish this folder at the root of base_url.
+# The built site goes here; serve or publish this folder at the root of base_url's host
+# (a base_url with a path, such as https://example.org/web/, puts the site in public/web/).
 output_dir = "public"
 # Posts on each page of the home page and of every archive.
 posts_per_page = 10

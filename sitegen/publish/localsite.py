@@ -123,21 +123,21 @@ def redirect_objects(source: Path, objects: list[LocalObject]) -> list[LocalObje
     (aliases, a child category's flat URL, WordPress's feed URLs). S3 website hosting answers
     `/old/` with the key `old/index.html`; query rules, 410 and `:slug` patterns it cannot.
 
-    Keys are the table's paths less the site's folder, which is where its query rules point
-    (`/web/ feed=rss2 …`). A `_redirects` that is missing or not sitegen's adds nothing here:
-    the build's own check of it is `sitegen redirects`.
+    Keys are the table's paths as they are: the bucket's root is public/'s, where the site
+    sits under its base path (`web/old/index.html` for `/web/old/`). A `_redirects` that is
+    missing or not sitegen's adds nothing here: the build's own check of it is
+    `sitegen redirects`.
     """
     try:
         rules = table_from_netlify((source / "_redirects").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SitegenError):
         return []
-    home = next((r.source for r in rules if r.query.startswith("feed=")), "/")
     keys = {o.key for o in objects}
     made = []
     for rule in rules:
-        if rule.status != 301 or rule.query or rule.pattern or not rule.source.startswith(home):
+        if rule.status != 301 or rule.query or rule.pattern:
             continue
-        path = rule_path_decoded(rule.source)[len(home) - 1 :]
+        path = rule_path_decoded(rule.source)
         key = f"{path}index.html" if path.endswith("/") or not path else path
         if key in keys:
             continue  # a file of the site is there: it wins, as on every other host

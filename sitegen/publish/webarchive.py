@@ -45,7 +45,7 @@ from sitegen.publish.archive import snapshot_name
 from sitegen.publish.localsite import JUNK, LocalObject
 from sitegen.publish.settings import IMMUTABLE, PublishSettings
 from sitegen.publish.store import ObjectMeta, ObjectStore, RemoteObject
-from sitegen.safepath import UnsafePath, inside, iter_files_inside
+from sitegen.safepath import UnsafePath, inside, iter_files_inside, site_folder
 
 FORMATS = ("wacz", "warc")
 # Files for the host, not pages of the site: no web server answers with them.
@@ -74,17 +74,18 @@ class WebArchiveResult:
     size: int = 0
 
 
-def site_time(source: Path, env: Mapping[str, str] = os.environ) -> datetime:
+def site_time(source: Path, env: Mapping[str, str] = os.environ, folder: str = "") -> datetime:
     """The time the archive says the site was captured: SOURCE_DATE_EPOCH when set, else the
-    newest `<lastmod>` of the build's sitemap.xml (the newest change of any post or page: a
-    fact of the content, so two builds of it agree), else the newest file's mtime."""
+    newest `<lastmod>` of the build's sitemap.xml (in the site's `folder` of `source`: the
+    newest change of any post or page, a fact of the content, so two builds of it agree), else
+    the newest file's mtime."""
     epoch = env.get("SOURCE_DATE_EPOCH", "")
     if epoch:
         if not epoch.isdigit():
             raise SitegenError(f"SOURCE_DATE_EPOCH must be whole seconds, got {epoch!r}")
         return datetime.fromtimestamp(int(epoch), UTC)
     newest: datetime | None = None
-    with contextlib.suppress(OSError), open(source / "sitemap.xml", "rb") as fh:
+    with contextlib.suppress(OSError), open(source / folder / "sitemap.xml", "rb") as fh:
         for line in fh:
             for match in _LASTMOD.finditer(line):
                 with contextlib.suppress(ValueError):
@@ -101,7 +102,8 @@ def site_time(source: Path, env: Mapping[str, str] = os.environ) -> datetime:
 
 
 def _url_path(key: str) -> str:
-    """The URL path (below the site's folder) that answers with the file `key`."""
+    """The URL path (below the host's root, without its leading "/") that answers with the
+    file `key`: the built folder is the host's root, the site in its base path's folder."""
     if key == "index.html":
         return ""
     if key.endswith("/index.html"):
@@ -221,10 +223,11 @@ class _Site:
 
     def __init__(self, source: Path, base_url: str) -> None:
         self.source = source
-        self.base = base_url if base_url.endswith("/") else base_url + "/"
-        split = urlsplit(self.base)
+        split = urlsplit(base_url)
         self.origin = f"{split.scheme}://{split.netloc}"
-        self.path = split.path
+        # The built folder is the host's root: the site sits in its base path's folder of it
+        # (web/x/index.html answers at /web/x/), so every URL is the origin and a file's key.
+        self.base, self.path = self.origin + "/", "/"
 
     def files(self, problems: Problems) -> Iterator[tuple[str, LocalObject]]:
         """Every file with the URL it answers at, in the order of the walk; right after a feed
@@ -474,7 +477,7 @@ def store_web_archive(
         raise SitegenError(
             "no built site here", str(source), hint="run `sitegen build` first, or pass --source"
         )
-    when = site_time(source, env)
+    when = site_time(source, env, site_folder(urlsplit(base_url).path or "/"))
     key = web_archive_key(snapshot_name(name, when), fmt)
     if store.head(key) is not None:
         raise SitegenError(

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sitegen.build.state.store import BuildState
-from sitegen.checks.links import UNLINKED, PageResult
+from sitegen.checks.links import PageResult, unlinked
 from sitegen.digests import digest
 from sitegen.errors import Problem
 
@@ -26,7 +26,7 @@ def inputs_digest(files: Mapping[str, bytes], base_path: str) -> str:
     which would send 20,000 pages through the parser again): pages fetch those by script, and
     a page that does link to one depends on it as a target (checks.links.UNLINKED)."""
     redirects = files.get("_redirects", b"")
-    names = "\n".join(name for name in files if not name.startswith(UNLINKED))
+    names = "\n".join(name for name in files if not unlinked(name))
     return digest(f"{base_path}\n{digest(redirects)}\n{names}")
 
 
