@@ -56,12 +56,14 @@ def test_a_hostile_path_stays_one_rule_in_every_form(raw: str) -> None:
     assume(rule is not None and ":slug" not in rule.source)
     assert rule is not None
     nginx = hostrules.render("nginx", [rule], *BASE).splitlines()
-    assert len(nginx) == 3 and NGINX.fullmatch(nginx[2]), nginx
-    assert safepath.nginx_string("/" + safepath.rule_path_decoded(rule.source)) in nginx[2]
+    # header, index, the 404 page, the rule
+    assert len(nginx) == 4 and NGINX.fullmatch(nginx[3]), nginx
+    assert safepath.nginx_string("/" + safepath.rule_path_decoded(rule.source)) in nginx[3]
     apache = hostrules.render("apache", [rule], *BASE).splitlines()
-    assert len(apache) == 4 and APACHE.fullmatch(apache[3]), apache
+    assert len(apache) == 5 and APACHE.fullmatch(apache[4]), apache
     caddy = hostrules.render("caddy", [rule], *BASE).splitlines()
-    assert len(caddy) == 3 and CADDY.fullmatch(caddy[1]), caddy
+    # header, the rule's matcher and redirect, then the five lines of the error pages
+    assert len(caddy) == 8 and CADDY.fullmatch(caddy[1]), caddy
     assert caddy[2] == "redir @sitegen0 /web/about/ 301"
     rows = list(csv.reader(io.StringIO(hostrules.render("cloudflare", [rule], *BASE))))
     assert len(rows) == 1 and len(rows[0]) == 3 and " " not in rows[0][0]

@@ -136,10 +136,13 @@ def walk(port: int, docroot: Path, rules: list[Redirect], preview: bool = False)
                 wrong.append(f"{request}: {status}, not {rule.status} with {target}")
     # And nothing else moved: a page, a missing page, the home.
     # and a list's page past its last is a 404, as in WordPress
+    not_found = (docroot / ROOT.lstrip("/") / "404.html").read_bytes()
     for path, want_status in (("/web/no-such-page/", 404), (ROOT, 200), ("/web/page/999/", 404)):
-        status, _, _ = _get(port, path)
+        status, _, body = _get(port, path)
         if status != want_status:
             wrong.append(f"{path}: {status}, not {want_status}")
+        elif status == 404 and not preview and body != not_found:
+            wrong.append(f"{path}: 404 without the site's 404 page")
     return wrong
 
 

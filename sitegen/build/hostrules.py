@@ -190,6 +190,7 @@ def _index_names(rules: list[Redirect]) -> list[str]:
 def nginx(rules: list[Redirect], base_url: str, base_path: str) -> str:
     out = _header("nginx: `include` this file inside the site's server { } block")
     out.append(f"index {' '.join(_index_names(rules))};")
+    out.append(f"error_page 404 {_not_found(base_path)};")
     # One block per location (nginx refuses a location twice): a path's query rules (`if`)
     # first, then its unconditional rule, in table order; the first that applies answers.
     blocks: dict[str, list[str]] = {}
@@ -236,6 +237,7 @@ def nginx(rules: list[Redirect], base_url: str, base_path: str) -> str:
 def apache(rules: list[Redirect], base_url: str, base_path: str) -> str:
     out = _header("Apache: .htaccess in public/ (the document root); needs AllowOverride All")
     out.append(f"DirectoryIndex {' '.join(_index_names(rules))}")
+    out.append(f"ErrorDocument 404 {_not_found(base_path)}")
     gone = {r.target for r in rules if r.status == 410}
     out += [f"ErrorDocument 410 {_apache_target(t)}" for t in sorted(gone)]
     out.append("RewriteEngine On")
@@ -293,14 +295,25 @@ def caddy(rules: list[Redirect], base_url: str, base_path: str) -> str:
         verb = "rewrite" if rule.status == 200 else "redir"
         out.append(f"{verb} @{name} {to}" + ("" if rule.status == 200 else f" {rule.status}"))
     pages = {r.target for r in rules if r.status == 410}
+    # One handle_errors for the whole site: each error answers with its own page, the site's
+    # (a 404 under /web/ with /web/404.html, not the 410 page nor Caddy's empty body).
+    out.append("handle_errors {")
     if gone and len(pages) == 1:
-        out.append(f"@sitegen_gone path {' '.join(gone)}")
-        out.append("error @sitegen_gone 410")
-        out.append("handle_errors {")
-        out.append(f"    rewrite * {_encoded(pages.pop())}")
-        out.append("    file_server")
-        out.append("}")
+        out.insert(-1, f"@sitegen_gone path {' '.join(gone)}")
+        out.insert(-1, "error @sitegen_gone 410")
+        out.append("    @sitegen_410 expression {err.status_code} == 410")
+        out.append(f"    rewrite @sitegen_410 {_encoded(pages.pop())}")
+    out.append("    @sitegen_404 expression {err.status_code} == 404")
+    out.append(f"    rewrite @sitegen_404 {_not_found(base_path)}")
+    out.append("    file_server")
+    out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _not_found(base_path: str) -> str:
+    """The site's own 404 page, in its base path's folder of public/ (checked like a rule's
+    target: the base path is the user's, but it reaches a server's configuration)."""
+    return _encoded(_checked(base_path + "404.html", "base_url"))
 
 
 def _caddy_token(text: str) -> bool:
