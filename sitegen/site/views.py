@@ -23,6 +23,7 @@ from sitegen.config import SiteConfig
 from sitegen.markdown import render_markdown
 from sitegen.model import Document, Image, Term
 from sitegen.site.assemble import Site
+from sitegen.site.embeds import click_to_load
 from sitegen.site.threads import Node, thread
 from sitegen.urls import date_path, localize_media, prefix_root_links
 
@@ -93,9 +94,10 @@ class PostView:
 
     @property
     def content(self) -> Markup:
-        """The body as HTML, links ready for this site (made again each time: see `body`).
-        Under a lead image the body's first image is below it, so it loads lazily too."""
-        body = self.body()
+        """The body as HTML, links ready for this site (made again each time: see `body`),
+        iframes from other hosts as click-to-load links (embeds.py). Under a lead image the
+        body's first image is below it, so it loads lazily too."""
+        body = click_to_load(self.body())
         if self.image is not None and not self.image_in_body:
             body = _FIRST_EAGER_IMG.sub(r'\1 loading="lazy"', body, count=1)
         return Markup(body)
