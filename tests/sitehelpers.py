@@ -70,8 +70,8 @@ def static_server(root_holder: list[Path], slow: tuple[str, float] = ("", 0.0)) 
 
 
 def solid_png(width: int, height: int) -> bytes:
-    """A grey PNG of `width`×`height` pixels: a stand-in image of the right shape."""
-    row = b"\x00" + b"\x88\x88\x88" * width
+    """A slate-grey PNG of `width`×`height` pixels: a stand-in image of the right shape."""
+    row = b"\x00" + b"\x7a\x8a\x9c" * width
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
 
     def chunk(kind: bytes, data: bytes) -> bytes:

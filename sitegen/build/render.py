@@ -30,6 +30,7 @@ from sitegen.errors import SitegenError
 from sitegen.feeds import FeedItem
 from sitegen.feeds import formats as feed_formats
 from sitegen.site.assemble import Site, neighbours, related_posts
+from sitegen.site.front import Front, front_page
 from sitegen.site.views import Link, Views
 
 
@@ -354,12 +355,31 @@ class Renderer:
             # Numbered links: first, last and the pages around this one; 0 marks a gap.
             "numbers": [(n, page_url(n) if n else "") for n in page_numbers(job.page, job.pages)],
         }
+        posts = job.items
+        if job.kind == "home" and job.page == 1:
+            front = front_page(self.site, self.config.front, self.config.posts_per_page)
+            extra["front"] = self._front_context(front)
+            posts = (front.lead, *front.secondary, *front.latest) if front.lead else ()
         return {
             "page": self._meta(job, title, description),
-            "posts": self.views.posts(job.items),
+            "posts": self.views.posts(posts),
             "pagination": pagination,
             **extra,
         }
+
+    def _front_context(self, front: Front) -> dict[str, Any]:
+        """The front page's hierarchy as views (themes/default/README.md, index.html)."""
+        views = self.views
+        return {
+            "lead": views.post(front.lead) if front.lead else None,
+            "secondary": views.posts(front.secondary),
+            "latest": views.posts(front.latest),
+            "sections": [
+                {"section": views.term("category", self.site.categories[slug]),
+                 "posts": views.posts(posts)}
+                for slug, posts in front.sections
+            ],
+        }  # fmt: skip
 
     def _list_heading(self, job: RenderJob) -> tuple[str, str, dict[str, Any]]:
         """(title, description, extra context) of a list page."""

@@ -24,6 +24,7 @@ from sitegen.markdown import render_markdown
 from sitegen.model import Document, Image, Term
 from sitegen.site.assemble import Site
 from sitegen.site.embeds import click_to_load
+from sitegen.site.front import top_sections
 from sitegen.site.threads import Node, thread
 from sitegen.urls import date_path, localize_media, prefix_root_links
 
@@ -402,12 +403,8 @@ class Views:
 
     def nav(self, limit: int = 6) -> list[Link]:
         """The header menu: the top-level categories with the most posts."""
-        top = [
-            self.term("category", t)
-            for t in self.site.category_children("")
-            if t.slug in self.site.category_posts
-        ]
-        return sorted(top, key=lambda link: (-link.count, link.name.lower()))[:limit]
+        categories = self.site.categories
+        return [self.term("category", categories[s]) for s in top_sections(self.site, limit)]
 
     def pages(self) -> list[Link]:
         docs = [self.site.docs[p] for p in self.site.pages]
