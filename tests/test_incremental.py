@@ -65,7 +65,8 @@ def test_edited_post_renders_what_shows_it_and_keeps_other_mtimes(site: Path) ->
     # it in its section's block), its neighbours ...
     assert {POST_OUT, "page/2/index.html", "index.html", "feed/index.xml",
             "category/telecom/5g/index.html", "tag/spectrum/index.html", "sitemap.xml",
-            "_redirects", "2023/09/01/x-wont-use-users-private-data/index.html"} <= rendered  # fmt: skip
+            "_redirects",
+            "2023/09/01/x-wont-use-users-private-data/index.html"} <= rendered  # fmt: skip
     # ... and not the pages that do not show it
     assert not rendered & {"about/index.html", "page/3/index.html", "2022/index.html"}
     after = mtimes(site)
