@@ -92,6 +92,7 @@ class PostView:
     author_bio: str = ""
     reading_minutes: int = 0  # on a post's own page only
     dir: str = ""  # "rtl" when the title is right-to-left text (Arabic, Hebrew…), else ""
+    lang: str = ""  # the post's own language (front matter `language`), "" for the site's
 
     @property
     def content(self) -> Markup:
@@ -374,6 +375,7 @@ class Views:
             author_bio=author.description if author else "",
             reading_minutes=reading_minutes(body) if full else 0,
             dir=text_direction(doc.title),
+            lang=doc.language if doc.language != self.config.language else "",
         )
 
     def posts(self, paths: tuple[str, ...]) -> list[PostView]:
