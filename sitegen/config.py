@@ -41,6 +41,17 @@ class SitemapConfig:
     max_urls: int = 50_000  # per sitemap file; past it, sitemap.xml becomes an index
 
 
+@dataclass(frozen=True)
+class FrontConfig:
+    """The front page: a lead, secondary stories, then a block per section."""
+
+    sections: tuple[str, ...] = ()  # category slugs; () = the top-level ones with most posts
+    section_posts: int = 4  # stories in each section's block
+    # A sticky post is pinned above newer news only while it is at most this many days older
+    # than the newest post; 0 pins it whatever its age (WordPress's own rule).
+    sticky_days: int = 30
+
+
 # SiteConfig fields that do not change a byte of the output: left out of its digest (a test
 # holds that every other field changes the digest, so a new field cannot escape invalidation).
 NOT_OUTPUT = frozenset({"site_dir"})  # where the checkout is
@@ -59,6 +70,7 @@ class SiteConfig:
     posts_per_page: int = 10
     feeds: FeedsConfig = field(default_factory=FeedsConfig)
     sitemap: SitemapConfig = field(default_factory=SitemapConfig)
+    front: FrontConfig = field(default_factory=FrontConfig)
     iframe_hosts: tuple[str, ...] = ()
     search_enabled: bool = True
     comments_enabled: bool = True  # imported reader comments shown under posts, comment feeds
@@ -119,6 +131,7 @@ _TOP = {
     "iframe_hosts": list,
     "feeds": dict,
     "sitemap": dict,
+    "front": dict,
     "search": dict,
     "comments": dict,
     # Read and checked by sitegen.publish.settings (publish and archive); the build only has to
@@ -128,6 +141,7 @@ _TOP = {
 _TABLES: dict[str, dict[str, type]] = {
     "feeds": {"items": int, "full_text": bool, "formats": list, "taxonomies": bool},
     "sitemap": {"enabled": bool, "max_urls": int},
+    "front": {"sections": list, "section_posts": int, "sticky_days": int},
     "search": {"enabled": bool},
     "comments": {"enabled": bool},
 }
@@ -243,6 +257,7 @@ def load_config(
                 tables["sitemap"].get("max_urls", 50_000), "sitemap.max_urls", reader, high=50_000
             ),
         ),
+        front=_front(tables["front"], reader),
         iframe_hosts=tuple(str(h) for h in top.get("iframe_hosts", ())),
         search_enabled=tables["search"].get("enabled", True),
         comments_enabled=tables["comments"].get("enabled", True),
@@ -351,6 +366,33 @@ def _positive(value: int, key: str, reader: _Reader, high: int = 10_000) -> int:
         reader.bad(key, f"must be between 1 and {high}, got {value}")
         return 1
     return value
+
+
+def _front(table: dict[str, Any], reader: _Reader) -> FrontConfig:
+    sections = table.get("sections", [])
+    if not all(isinstance(s, str) and s for s in sections):
+        reader.bad("front.sections", f"expected category slugs, got {sections!r}")
+        sections = []
+    days = table.get("sticky_days", 30)
+    if days < 0:
+        reader.bad("front.sticky_days", f"expected 0 or more days, got {days}", "0 pins always")
+        days = 30
+    return FrontConfig(
+        sections=tuple(sections),
+        section_posts=_positive(table.get("section_posts", 4), "front.section_posts", reader),
+        sticky_days=days,
+    )
+
+
+def config_location(site_dir: Path, key: str) -> str:
+    """`sitegen.toml:LINE` of `key` (a table's key by its last part), for a problem found
+    after loading (the file alone when it does not say it)."""
+    try:
+        text = (site_dir / CONFIG_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return CONFIG_FILE
+    line = _line_of(text, key.rsplit(".", 1)[-1])
+    return f"{CONFIG_FILE}:{line}" if line else CONFIG_FILE
 
 
 def _feeds(table: dict[str, Any], reader: _Reader) -> FeedsConfig:

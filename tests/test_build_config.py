@@ -61,7 +61,7 @@ def test_every_bad_key_is_named_with_its_line(tmp_path: Path) -> None:
     _, problems = load(tmp_path, text)
     assert [p.render() for p in problems] == [
         "sitegen.toml:2: error: unknown key 'post_per_page'\n  hint: known keys here: base_url, "
-        "comments, description, feeds, iframe_hosts, language, output_dir, posts_per_page, "
+        "comments, description, feeds, front, iframe_hosts, language, output_dir, posts_per_page, "
         "publish, search, sitemap, theme, timezone, title",
         "sitegen.toml:5: error: feeds.items: expected int, got 'many'",
         "sitegen.toml:3: error: timezone: unknown time zone 'Mars/Olympus'\n"

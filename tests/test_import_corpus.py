@@ -36,8 +36,11 @@ def test_counts(imported: tuple[Path, ImportReport]) -> None:
     assert report.skipped == {"duplicate copy of a post": 60, "WordPress error response": 1}
     assert not report.failed
     assert [p.location for p in report.errors] == [
-        str(CORPUS / "error-posts-page-out-of-range.json")
+        str(CORPUS / "error-posts-page-out-of-range.json"),
+        str(CORPUS / "posts-embed-page-1.json") + "[10].content.rendered",
     ]
+    # The 1×1 image from another host is left out, and said.
+    assert "1 tracking pixel(s) left out: https://collector.example/x.png" in report.errors.render()
 
 
 def test_every_post_has_a_unique_path_and_file(imported: tuple[Path, ImportReport]) -> None:

@@ -137,5 +137,26 @@ def test_without_javascript_the_page_says_so(browser: Any, served: Served) -> No
     tab = browser.new_page(java_script_enabled=False)
     tab.goto(served[0] + "search/?q=spectrum")
     assert "needs JavaScript" in tab.inner_text("main")
-    assert tab.locator("main a[href$='category/']").count() == 1
+    assert tab.locator("main a[href$='category/']:visible").count() == 1
     tab.close()
+
+
+def test_a_typo_finds_nothing_but_suggests_the_word_and_helps(page: Page, served: Served) -> None:
+    assert _search(page, served[0], "spectrm") == []
+    expect(page.locator("[data-search-suggestion]")).to_be_visible(timeout=10_000)
+    link = page.locator("[data-search-suggestion] a")
+    assert link.inner_text() == "spectrum"
+    assert page.is_visible("[data-search-help] a[href$='archives/']")
+    link.click()
+    expect(page.locator(".search-result").first).to_be_visible(timeout=10_000)
+    assert not page.is_visible("[data-search-help]")
+
+
+def test_results_show_section_and_date_and_the_page_has_one_search_box(
+    page: Page, served: Served
+) -> None:
+    assert _search(page, served[0], "spectrum")
+    meta = page.locator(".search-result .meta").first.inner_text()
+    assert "·" in meta and page.locator(".search-result .meta time").count() > 0
+    assert page.locator(".search-result .kicker").count() > 0
+    assert page.locator("input[type=search]").count() == 1

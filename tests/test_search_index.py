@@ -81,3 +81,23 @@ def test_tokens_are_lowercase_and_never_empty(text: str) -> None:
     for token in tokenize(text):
         assert token and token == token.lower()
         assert tokenize(token) == [token] or len(token) > 2
+
+
+def test_a_result_thumbnail_is_a_small_copy_on_this_site_or_none() -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from sitegen.model import Document, Image
+    from sitegen.search.index import thumbnail
+
+    doc = Document("x.md", "T", "t", "post", datetime(2024, 1, 1, tzinfo=UTC),
+                   datetime(2024, 1, 1, tzinfo=UTC), "t/", "", 1)  # fmt: skip
+    local = Image(
+        "/wp-content/uploads/a.jpg", width=1200, height=675,
+        srcset="/wp-content/uploads/a-150x84.jpg 150w, /wp-content/uploads/a-300x169.jpg 300w, "
+        "/wp-content/uploads/a-768x432.jpg 768w",
+    )  # fmt: skip
+    assert thumbnail(replace(doc, featured_image=local)) == "wp-content/uploads/a-300x169.jpg"
+    other = Image("https://cdn.example/a.jpg", width=1200, height=675)
+    assert thumbnail(replace(doc, featured_image=other)) == ""  # no request to another host
+    assert thumbnail(doc) == ""

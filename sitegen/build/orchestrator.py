@@ -59,11 +59,12 @@ from sitegen.build.state.store import (
     output_stamps,
 )
 from sitegen.checks.links import check_pages
-from sitegen.config import SiteConfig, load_config
+from sitegen.config import SiteConfig, config_location, load_config
 from sitegen.digests import digest
 from sitegen.errors import Problems, SitegenError
 from sitegen.model import Document, SiteInfo
 from sitegen.site.assemble import SITE_FILE, Gone, Site, assemble_site, load_gone, load_site_info
+from sitegen.site.front import check_front
 
 SEARCH_KEY = "search:index"  # the search index's entry in the build state
 DEFAULT_OPTIONS = BuildOptions()
@@ -210,7 +211,9 @@ def _site_and_plan(
         return found[0], memo.shape.jobs, found[1]
     said = Problems()
     site = assemble_site(inputs[1], docs, said, inputs[2])
-    plan = plan_site(site, inputs[0])
+    config = inputs[0]
+    check_front(site, config.front, config_location(config.site_dir, "sections"), said)
+    plan = plan_site(site, config)
     problems.extend(said)
     by_source = {doc.source: doc for doc in docs}
     memo.shape = None if said.errors else Shape(inputs, by_source, site, plan, said.items)

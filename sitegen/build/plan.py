@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,7 @@ from sitegen.errors import Problems
 from sitegen.feeds.formats import BY_NAME, FORMATS, FeedFormat
 from sitegen.safepath import UnsafePath, files_inside, output_file
 from sitegen.site.assemble import Site, neighbours, related_posts
+from sitegen.site.front import front_page, home_order
 from sitegen.urls import page_path
 
 SITE_KEY = "content/_site.yaml"
@@ -58,13 +59,6 @@ class StaticFile:
     source: Path  # absolute file to copy
     dep: str  # dependency key (relative to the site dir, or "theme:<name>/<file>")
     name: str = ""  # a theme asset's name in templates (`style.css`); its path has a hash
-
-
-def home_order(site: Site) -> tuple[str, ...]:
-    """WordPress puts sticky posts first on the home page, each post still listed once."""
-    sticky = tuple(p for p in site.posts if site.docs[p].sticky)
-    pinned = set(sticky)
-    return sticky + tuple(p for p in site.posts if p not in pinned)
 
 
 def _sources(site: Site, paths: tuple[str, ...]) -> tuple[str, ...]:
@@ -115,8 +109,13 @@ def _document_jobs(site: Site) -> list[RenderJob]:
     return jobs
 
 
-def list_jobs(site: Site, per_page: int) -> list[RenderJob]:
-    jobs = _paginated(site, "home", "index.html", "", "", home_order(site), per_page)
+def list_jobs(site: Site, config: SiteConfig) -> list[RenderJob]:
+    per_page = config.posts_per_page
+    order = home_order(site, config.front.sticky_days)
+    jobs = _paginated(site, "home", "index.html", "", "", order, per_page)
+    # The front page shows section blocks too: it lists (and depends on) those posts.
+    shown = front_page(site, config.front, per_page).shown()
+    jobs[0] = replace(jobs[0], items=shown, deps=_sources(site, shown))
     for slug, posts in site.category_posts.items():
         jobs += _paginated(
             site,
@@ -244,7 +243,7 @@ def sitemap_jobs(jobs: list[RenderJob], site: Site, config: SiteConfig) -> list[
 
 def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
     """Every output of the build, sorted by output file (stable order = stable builds)."""
-    jobs = _document_jobs(site) + list_jobs(site, config.posts_per_page) + feed_jobs(site, config)
+    jobs = _document_jobs(site) + list_jobs(site, config) + feed_jobs(site, config)
     jobs += [
         RenderJob(path="category/", kind="terms", template="terms.html", key="category"),
         RenderJob(path="tag/", kind="terms", template="terms.html", key="tag"),

@@ -30,6 +30,7 @@ from sitegen.errors import SitegenError
 from sitegen.feeds import FeedItem
 from sitegen.feeds import formats as feed_formats
 from sitegen.site.assemble import Site, neighbours, related_posts
+from sitegen.site.front import Front, front_page
 from sitegen.site.views import Link, Views
 
 
@@ -95,6 +96,9 @@ def _new_env(dirs: list[Path]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+LATEST_ON_ERRORS = 6  # stories listed on 404.html and 410.html
 
 
 @dataclass(frozen=True)
@@ -265,7 +269,10 @@ class Renderer:
         if job.kind == "search":
             return {"page": self._meta(job, "Search", "Search the archive", noindex=True)}
         title = "Page not found" if job.kind == "404" else "This article was removed"
-        return {"page": self._meta(job, title, title, noindex=True)}
+        # The newest stories as teasers: a reader who lost the way finds today's news (these
+        # pages are rendered on every build, so they are never stale).
+        latest = [self.views.teaser(p) for p in self.site.posts[:LATEST_ON_ERRORS]]
+        return {"page": self._meta(job, title, title, noindex=True), "latest": latest}
 
     def _meta(self, job: RenderJob, title: str, description: str, **extra: Any) -> PageMeta:
         on = [f for f in FEED_LINKS if f.name in self.config.feeds.formats]
@@ -354,12 +361,31 @@ class Renderer:
             # Numbered links: first, last and the pages around this one; 0 marks a gap.
             "numbers": [(n, page_url(n) if n else "") for n in page_numbers(job.page, job.pages)],
         }
+        posts = job.items
+        if job.kind == "home" and job.page == 1:
+            front = front_page(self.site, self.config.front, self.config.posts_per_page)
+            extra["front"] = self._front_context(front)
+            posts = (front.lead, *front.secondary, *front.latest) if front.lead else ()
         return {
             "page": self._meta(job, title, description),
-            "posts": self.views.posts(job.items),
+            "posts": self.views.posts(posts),
             "pagination": pagination,
             **extra,
         }
+
+    def _front_context(self, front: Front) -> dict[str, Any]:
+        """The front page's hierarchy as views (themes/default/README.md, index.html)."""
+        views = self.views
+        return {
+            "lead": views.post(front.lead) if front.lead else None,
+            "secondary": views.posts(front.secondary),
+            "latest": views.posts(front.latest),
+            "sections": [
+                {"section": views.term("category", self.site.categories[slug]),
+                 "posts": views.posts(posts)}
+                for slug, posts in front.sections
+            ],
+        }  # fmt: skip
 
     def _list_heading(self, job: RenderJob) -> tuple[str, str, dict[str, Any]]:
         """(title, description, extra context) of a list page."""

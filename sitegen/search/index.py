@@ -12,7 +12,7 @@ Layout under `search/` (all JSON, UTF-8):
 - `idx/<key>.json`: the postings of every term whose first two characters are `key` (hex of
   their UTF-8 bytes): `{term: [docgap, weight, docgap, weight, ...]}`. Loaded per query word.
 - `filter/<name>/<value>.json`: sorted document numbers, for category and year filters.
-- `docs/<n>.json`: title, URL, date and summary of documents n*DOC_CHUNK onwards.
+- `docs/<n>.json`: title, URL, date, summary, section and thumbnail of documents n*DOC_CHUNK on.
 - `text/<n>.json`: the plain text of documents n*TEXT_CHUNK onwards, for highlighted excerpts.
 
 The tokenizer is mirrored exactly by `themes/default/static/search.js`; a browser test checks the
@@ -87,6 +87,8 @@ class SearchDoc:
     categories: tuple[tuple[str, str], ...] = ()  # (slug, name)
     tags: tuple[str, ...] = ()
     author: str = ""
+    section: str = ""  # the post's first category: the result's kicker
+    image: str = ""  # a thumbnail on this site (root-relative, without the base path), or ""
 
     @property
     def year(self) -> str:
@@ -247,7 +249,7 @@ def listing_files(ordered: list[SearchDoc], files: Iterable[str]) -> dict[str, b
         out[f"search/filter/{kind}/{_filter_name(value)}"] = dump(numbers)
     for start in range(0, len(ordered), DOC_CHUNK):
         rows = [
-            {"u": d.url, "t": d.title, "d": d.date, "s": d.summary}
+            {"u": d.url, "t": d.title, "d": d.date, "s": d.summary, "c": d.section, "i": d.image}
             for d in ordered[start : start + DOC_CHUNK]
         ]
         out[f"search/docs/{start // DOC_CHUNK}.json"] = dump(rows)
@@ -308,4 +310,24 @@ def search_doc(doc: Document, url: str, categories: tuple[tuple[str, str], ...])
         categories=categories,
         tags=tuple(t.name for t in doc.tags),
         author=doc.author.name if doc.author else "",
+        section=doc.categories[0].name if doc.categories else "",
+        image=thumbnail(doc),
     )
+
+
+def thumbnail(doc: Document) -> str:
+    """The featured image's smallest copy at least 200 px wide (else the image), when the
+    mirror holds it (a root-relative URL, as `import --media` writes): a search result must
+    not load a picture from another host."""
+    image = doc.featured_image
+    if image is None:
+        return ""
+    best, best_width = image.url, image.width or 10**6
+    for candidate in image.srcset.split(","):
+        url, _, descriptor = candidate.strip().partition(" ")
+        width = (
+            int(descriptor[:-1]) if descriptor.endswith("w") and descriptor[:-1].isdigit() else 0
+        )
+        if 200 <= width < best_width:
+            best, best_width = url, width
+    return best[1:] if best.startswith("/") and not best.startswith("//") else ""

@@ -23,6 +23,8 @@ from sitegen.config import SiteConfig
 from sitegen.markdown import render_markdown
 from sitegen.model import Document, Image, Term
 from sitegen.site.assemble import Site
+from sitegen.site.embeds import click_to_load
+from sitegen.site.front import top_sections
 from sitegen.site.threads import Node, thread
 from sitegen.urls import date_path, localize_media, prefix_root_links
 
@@ -90,12 +92,14 @@ class PostView:
     author_bio: str = ""
     reading_minutes: int = 0  # on a post's own page only
     dir: str = ""  # "rtl" when the title is right-to-left text (Arabic, Hebrew…), else ""
+    lang: str = ""  # the post's own language (front matter `language`), "" for the site's
 
     @property
     def content(self) -> Markup:
-        """The body as HTML, links ready for this site (made again each time: see `body`).
-        Under a lead image the body's first image is below it, so it loads lazily too."""
-        body = self.body()
+        """The body as HTML, links ready for this site (made again each time: see `body`),
+        iframes from other hosts as click-to-load links (embeds.py). Under a lead image the
+        body's first image is below it, so it loads lazily too."""
+        body = click_to_load(self.body())
         if self.image is not None and not self.image_in_body:
             body = _FIRST_EAGER_IMG.sub(r'\1 loading="lazy"', body, count=1)
         return Markup(body)
@@ -371,6 +375,7 @@ class Views:
             author_bio=author.description if author else "",
             reading_minutes=reading_minutes(body) if full else 0,
             dir=text_direction(doc.title),
+            lang=doc.language if doc.language != self.config.language else "",
         )
 
     def posts(self, paths: tuple[str, ...]) -> list[PostView]:
@@ -400,12 +405,8 @@ class Views:
 
     def nav(self, limit: int = 6) -> list[Link]:
         """The header menu: the top-level categories with the most posts."""
-        top = [
-            self.term("category", t)
-            for t in self.site.category_children("")
-            if t.slug in self.site.category_posts
-        ]
-        return sorted(top, key=lambda link: (-link.count, link.name.lower()))[:limit]
+        categories = self.site.categories
+        return [self.term("category", categories[s]) for s in top_sections(self.site, limit)]
 
     def pages(self) -> list[Link]:
         docs = [self.site.docs[p] for p in self.site.pages]

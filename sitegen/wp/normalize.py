@@ -519,6 +519,14 @@ def body_markdown(
             f"{MAX_FORMATTING} formatting tags open at once; unclosed tags (each one nests "
             "everything after it) are the usual cause: close them in WordPress, import again",
         )
+    if converted.trackers:
+        problems.warn(
+            f"post {post.id}: {len(converted.trackers)} tracking pixel(s) left out: "
+            + ", ".join(sorted(set(converted.trackers))[:3]),
+            f"{post.where}.content.rendered",
+            "a 1×1 image shows readers nothing and tells its host who read the page; "
+            "nothing to do unless it was meant to be seen (then give it its real size)",
+        )
     return converted.markdown
 
 

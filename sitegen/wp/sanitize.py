@@ -134,7 +134,7 @@ def sanitize_html(html: str, iframe_hosts: tuple[str, ...] = DEFAULT_IFRAME_HOST
         )
         return cleaned
 
-    cleaned = clean(_POST_EMBED.sub("", html))
+    cleaned = _IMG.sub(_unless_pixel, clean(_POST_EMBED.sub("", html)))
     linked = _IFRAME.sub(lambda match: _iframe_or_link(match, iframe_hosts), cleaned)
     # A link put where an iframe was may sit inside another link: parse once more so the
     # result is what a browser (and the next run) makes of it.
@@ -149,6 +149,22 @@ _POST_EMBED = re.compile(
 )
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.S)
 _ATTRIBUTE = re.compile(r'\s([a-z-]+)(?:="([^"]*)")?')
+
+
+def is_pixel(width: str | None, height: str | None) -> bool:
+    """True for an image of at most 2×2 pixels by its attributes: a tracking pixel (or a
+    spacer). It shows a reader nothing and tells an ad or analytics host who read the page,
+    so the mirror leaves it out."""
+    return (width or "").strip() in _PIXEL and (height or "").strip() in _PIXEL
+
+
+_PIXEL = frozenset({"0", "1", "2", "0px", "1px", "2px"})
+_IMG = re.compile(r"<img\b[^>]*>")
+
+
+def _unless_pixel(match: re.Match[str]) -> str:
+    attrs = dict(_ATTRIBUTE.findall(match.group(0)))
+    return "" if is_pixel(attrs.get("width"), attrs.get("height")) else match.group(0)
 
 
 def _iframe_or_link(match: re.Match[str], hosts: tuple[str, ...]) -> str:

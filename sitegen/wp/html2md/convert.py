@@ -54,6 +54,7 @@ class Conversion:
     # Elements nested too deep (beyond html5parse.MAX_DEPTH levels, or more formatting
     # elements open at once than html5parse.MAX_FORMATTING) whose tags went, text kept.
     flattened: int = 0
+    trackers: tuple[str, ...] = ()  # tracking pixels left out (inline.tracker)
 
 
 def html_to_markdown(html: str, options: ConvertOptions | None = None) -> str:
@@ -80,7 +81,7 @@ def _convert(html: str, options: ConvertOptions) -> Conversion:
     blocks = convert_blocks(ctx, nodes(root))
     notes = [_definition(ctx, item) for container in containers for item in _items(container)]
     text = "\n\n".join([b.text for b in blocks] + notes)
-    return Conversion(text + "\n" if text else "", ctx.flattened)
+    return Conversion(text + "\n" if text else "", ctx.flattened, tuple(ctx.trackers))
 
 
 def _items(container: Element) -> list[Element]:

@@ -36,6 +36,7 @@ from sitegen.wp.sanitize import (
     http_host,
     iframe_allowed,
     iframe_link_text,
+    is_pixel,
     safe_url,
     tag_set,
 )
@@ -226,7 +227,7 @@ def iframe_link(ctx: Context, el: Element) -> str:
 
 def image(ctx: Context, el: Element) -> str:
     url = ctx.url(el.get("src"))
-    if url is None or not url:
+    if url is None or not url or tracker(ctx, el, url):
         return ""
     ctx.images += 1
     attrs = responsive(ctx, el, url)
@@ -234,6 +235,14 @@ def image(ctx: Context, el: Element) -> str:
         return f"<img{attrs}>"
     alt = escape_text(fold(el.get("alt", "")).strip())
     return f"![{alt}]({link_destination(url)}{link_title(el.get('title', ''))})"
+
+
+def tracker(ctx: Context, el: Element, url: str) -> bool:
+    """True (and noted) for a tracking pixel, left out as the sanitiser does (is_pixel)."""
+    if not is_pixel(el.get("width"), el.get("height")):
+        return False
+    ctx.trackers.append(url)
+    return True
 
 
 def responsive(ctx: Context, el: Element, url: str) -> str:
@@ -263,6 +272,8 @@ def open_tag(name: str, el: Element, ctx: Context) -> str:
     """`<name ...>` with only the attributes the sanitising policy allows."""
     if name == "img":
         url = ctx.url(el.get("src"))
+        if url and tracker(ctx, el, url):
+            return ""
         if url:
             ctx.images += 1
             kept = responsive(ctx, el, url)

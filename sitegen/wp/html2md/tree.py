@@ -52,6 +52,7 @@ class Context:
     known_images: KnownImages = field(default_factory=dict)  # image URL -> WordPress's sizes
     images: int = 0  # images written so far: all but the first load lazily
     sizes: str = ""  # inside a gallery: the slot its images show in (GALLERY_SIZES)
+    trackers: list[str] = field(default_factory=list)  # URLs of the pixels left out
 
     def url(self, raw: str | None) -> str | None:
         """The URL to write for an href/src, or None when it must not be written."""

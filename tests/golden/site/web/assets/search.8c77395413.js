@@ -136,6 +136,46 @@
       { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" });
   }
 
+  // Edit distance, stopping early past `most` (only near misses count).
+  function distance(a, b, most) {
+    if (Math.abs(a.length - b.length) > most) return most + 1;
+    var prev = [], i, j;
+    for (j = 0; j <= b.length; j++) prev.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], best = i;
+      for (j = 1; j <= b.length; j++) {
+        row.push(Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+        best = Math.min(best, row[j]);
+      }
+      if (best > most) return most + 1;
+      prev = row;
+    }
+    return prev[b.length];
+  }
+
+  // "Did you mean": each query word swapped for the indexed word nearest to it (one edit for
+  // short words, two for longer; the most used on a tie) among those sharing its first two
+  // letters (they are in the same shard); "" when no word changed.
+  function suggest(meta, words) {
+    return Promise.all(words.map(function (word) {
+      var key = hex(Array.from(word).slice(0, 2).join(""));
+      if (Array.from(word).length < 3 || meta.shards.indexOf(key) < 0) return Promise.resolve(word);
+      return load("idx/" + key + ".json").then(function (shard) {
+        var most = word.length > 5 ? 2 : 1, best = word, bestScore = [most + 1, 0];
+        Object.keys(shard || {}).forEach(function (term) {
+          if (term === word) { bestScore = [-1, 0]; best = word; return; }
+          var d = distance(word, term, most), uses = shard[term].length;
+          if (d < bestScore[0] || (d === bestScore[0] && uses > bestScore[1])) {
+            best = term; bestScore = [d, uses];
+          }
+        });
+        return best;
+      });
+    })).then(function (better) {
+      return better.join(" ") === words.join(" ") ? "" : better.join(" ");
+    });
+  }
+
   function render(meta, result, box, page) {
     var per = 10, shown = result.hits.slice(0, per * page);
     var docChunks = {}, textChunks = {};
@@ -159,12 +199,27 @@
       var n = result.hits.length;
       status.textContent = n === 0 ? "No posts found." : n === 1 ? "1 post found." : n + " posts found.";
       list.innerHTML = rows.map(function (r) {
-        var date = humanDate(r.doc.d);
-        return '<li class="search-result"><h2><a href="' + escapeHtml(r.doc.u) + '">' +
-          escapeHtml(r.doc.t) + '</a></h2><p class="meta"><time datetime="' + escapeHtml(r.doc.d) +
-          '">' + date + "</time></p><p>" +
-          excerpt(result.words.length ? r.text : r.doc.s, result.words) + "</p></li>";
+        var url = escapeHtml(r.doc.u);
+        // The picture repeats the title's link: hidden from screen readers and the tab order.
+        var pic = r.doc.i ? '<a class="search-thumb" href="' + url + '" tabindex="-1" aria-hidden="true">' +
+          '<img src="' + escapeHtml(root + r.doc.i) + '" alt="" loading="lazy"></a>' : "";
+        var section = r.doc.c ? '<span class="kicker">' + escapeHtml(r.doc.c) + "</span> · " : "";
+        return '<li class="search-result">' + pic + '<div><h2><a href="' + url + '">' +
+          escapeHtml(r.doc.t) + '</a></h2><p class="meta">' + section + '<time datetime="' +
+          escapeHtml(r.doc.d) + '">' + humanDate(r.doc.d) + "</time></p><p>" +
+          excerpt(result.words.length ? r.text : r.doc.s, result.words) + "</p></div></li>";
       }).join("");
+      var help = box.querySelector("[data-search-help]");
+      help.hidden = n > 0;
+      if (n === 0) suggest(meta, result.words).then(function (words) {
+        var hint = box.querySelector("[data-search-suggestion]");
+        hint.hidden = !words;
+        if (words) {
+          var link = hint.querySelector("a");
+          link.textContent = words;
+          link.href = "?q=" + encodeURIComponent(words);
+        }
+      });
       var more = box.querySelector("[data-search-more]");
       more.hidden = shown.length >= n;
       more.onclick = function () { render(meta, result, box, page + 1); };
