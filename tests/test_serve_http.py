@@ -19,6 +19,7 @@ OUTPUTS = {
     "feed/index.xml": RSS,
     "search/index.json": b'{"pages": []}',
     "404.html": b"<!doctype html><html><body><h1>Not here</h1></body></html>",
+    "web/404.html": b"<!doctype html><html><body><h1>Not in web</h1></body></html>",
     "%e0%a4%b9%e0%a4%bf/index.html": b"<!doctype html><p>Hindi</p>",
     "gone.html": b"<!doctype html><p>Gone for good</p>",
     "_redirects": (
@@ -66,6 +67,14 @@ def test_missing_page_is_the_sites_404(preview: Preview) -> None:
     reply = get(preview, "/no/such/page/")
     assert reply.status == 404
     assert b"Not here" in reply.body and b"reload.js" in reply.body
+
+
+def test_missing_page_under_a_base_path_is_its_folders_404(preview: Preview) -> None:
+    # A site built for https://host/web/ keeps its 404 page in web/ of public/.
+    for url in ("/web/no-such-page/", "/web/2019/01/gone/", "/web/x.html"):
+        reply = get(preview, url)
+        assert (reply.status, b"Not in web" in reply.body) == (404, True), url
+    assert b"Not here" in get(preview, "/webby/").body
 
 
 def test_head_has_headers_and_no_body(preview: Preview) -> None:

@@ -72,11 +72,16 @@ def _file(found: Found, version: int, status: int = 200) -> Reply:
     return Reply(status, data, {"Content-Type": ctype})
 
 
-def not_found(site: LiveSite, version: int, status: int = 404) -> Reply:
-    data = site.files.read("404.html")
-    if data is None:
-        return text_response(status, f"{status} Not Found\n" if status == 404 else f"{status}\n")
-    return _file(Found("404.html", data, folder=False), version, status)
+def not_found(site: LiveSite, version: int, status: int = 404, url_path: str = "/") -> Reply:
+    """The 404 page of the folder nearest `url_path` that has one: a site built for a base
+    path keeps its pages, 404.html included, in that folder of public/ (`web/404.html`)."""
+    parts = [p for p in url_path.split("/") if p][:-1] if url_candidates(url_path) else []
+    for depth in range(len(parts), -1, -1):
+        for rel in url_candidates("/".join([*parts[:depth], "404.html"])):
+            data = site.files.read(rel)
+            if data is not None:
+                return _file(Found(rel, data, folder=False), version, status)
+    return text_response(status, f"{status} Not Found\n" if status == 404 else f"{status}\n")
 
 
 def respond(site: LiveSite, url_path: str, query: str, version: int) -> Reply:
@@ -90,7 +95,7 @@ def respond(site: LiveSite, url_path: str, query: str, version: int) -> Reply:
     match = find(site.rules, decoded, params, query, file_exists=found is not None)
     if match is None:
         if found is None:
-            return not_found(site, version)
+            return not_found(site, version, url_path=url_path)
         if found.folder and not url_path.endswith("/"):
             # Static hosts address folders with a trailing slash; relative links need it.
             return Reply(301, b"", {"Location": url_path + "/" + (f"?{query}" if query else "")})
@@ -103,7 +108,7 @@ def respond(site: LiveSite, url_path: str, query: str, version: int) -> Reply:
         return text_response(501, f"sitegen serve does not proxy to {target}\n")
     hit = _locate(site.files, url_candidates(target.split("?", 1)[0]))
     if hit is None:
-        return not_found(site, version, 404 if status == 200 else status)
+        return not_found(site, version, 404 if status == 200 else status, url_path)
     return _file(hit, version, status)
 
 
