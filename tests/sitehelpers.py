@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import random
 import shutil
 import socketserver
 import struct
@@ -69,16 +70,28 @@ def static_server(root_holder: list[Path], slow: tuple[str, float] = ("", 0.0)) 
         server.server_close()
 
 
-def solid_png(width: int, height: int) -> bytes:
-    """A slate-grey PNG of `width`×`height` pixels: a stand-in image of the right shape."""
-    row = b"\x00" + b"\x7a\x8a\x9c" * width
+_GRAIN = bytes(0x70 + (b & 0x1F) for b in range(256))  # any byte -> a grey of 0x70..0x8f
+
+
+def solid_png(width: int, height: int, grain: bool = False) -> bytes:
+    """A slate-grey PNG of `width`×`height` pixels: a stand-in image of the right shape.
+    `grain`: grey noise instead (seeded), for a browser's largest-paint measure, which leaves
+    out images of too few bits per pixel (Chromium: a flat colour is not content)."""
+    if grain:
+        noise = random.Random(width * 100_003 + height).randbytes(3 * width * height)
+        rows = b"".join(
+            b"\x00" + noise[y * 3 * width : (y + 1) * 3 * width].translate(_GRAIN)
+            for y in range(height)
+        )
+    else:
+        rows = (b"\x00" + b"\x7a\x8a\x9c" * width) * height
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
-    data = zlib.compress(row * height, 9)
+    data = zlib.compress(rows, 9 if not grain else 1)
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
     )

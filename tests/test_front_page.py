@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 
 from sitegen.build.orchestrator import build_site
 
@@ -28,7 +29,7 @@ def _front(site: Path, toml: str = "") -> tuple[str, list[str], list[str]]:
     config.write_text(config.read_text() + toml)
     report = build_site(site)
     assert report.committed, report.problems.render()
-    home = (site / "public/index.html").read_text()
+    home = (built_root(site) / "index.html").read_text()
     top = LINK.findall(home.split('<section class="front-block"')[0])
     headings = re.findall(r'<h2 class="front-heading"[^>]*>(?:<a [^>]+>)?([^<]+)<', home)
     return home, top, headings

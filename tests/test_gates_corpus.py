@@ -168,7 +168,7 @@ def _mirror_images(site: Path) -> int:
         )
         target = site / "static" / unquote(UPLOAD.match(url)[1])  # type: ignore[index]
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(solid_png(width, height))
+        target.write_bytes(solid_png(width, height, grain=True))
     return len(urls)
 
 
@@ -179,8 +179,7 @@ def mirrored(corpus_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     assert _mirror_images(site) > 30
     with static_server([site / "public"], slow=("/wp-content/uploads/", SLOW_IMAGES)) as port:
         base = f"http://127.0.0.1:{port}/web/"
-        options = {"base_url": base, "output_dir": "public/web"}
-        report = build_site(site, BuildOptions(overrides=options, strict=True))
+        report = build_site(site, BuildOptions(overrides={"base_url": base}, strict=True))
         assert report.committed and not report.problems.items, report.problems.render()
         yield base
 

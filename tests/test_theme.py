@@ -114,13 +114,13 @@ def test_featured_image_is_not_repeated_when_the_body_shows_it() -> None:
 
 def test_share_links_are_plain_links_and_a_post_keeps_its_language(site: Path) -> None:
     assert build_site(site).committed
-    post = (site / POST).read_text()
+    post = (built_root(site) / POST).read_text()
     share = post.split('<nav class="share"', 1)[1].split("</nav>", 1)[0]
     url = "https%3A//news.example.org/web/2023/09/01/x-wont-use-users-private-data/"
     assert share.count("<a ") == 5 and "<script" not in share and "<img" not in share
     assert f'href="https://www.facebook.com/sharer/sharer.php?u={url}"' in share
     assert "mailto:?subject=" in share and f"body={url}" in share
-    hindi = site / "public/2023/09/03/हिंदी-news/index.html"
+    hindi = built_root(site) / "2023/09/03/हिंदी-news/index.html"
     assert '<article class="post h-entry" lang="hi">' in hindi.read_text()
     assert 'lang="hi"' not in post
 
@@ -137,7 +137,7 @@ def test_a_bad_language_tag_is_an_error_naming_the_file(site: Path) -> None:
 def test_not_found_and_removed_pages_offer_search_and_the_latest_stories(site: Path) -> None:
     assert build_site(site).committed
     for name in ("404.html", "410.html"):
-        page = (site / "public" / name).read_text()
+        page = (built_root(site) / name).read_text()
         assert 'action="/web/search/"' in page.split('error-page"')[1]
         latest = page.split('class="lost-latest"')[1]
         assert latest.count('<article class="card') == 5  # every post of the fixture
