@@ -15,6 +15,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
+from builtsite import built_root
 from feedcheck import check_xml_feed, parse_xml
 
 from sitegen.build.options import BuildOptions
@@ -66,8 +67,8 @@ def test_spam_and_pending_comments_never_appear(mirrored: Path) -> None:
             assert not [n for n in NEVER if n in text], path
 
 
-def test_comments_are_threaded_in_the_html(mirrored: Path) -> None:
-    page = (mirrored / "public" / TARIFFS / "index.html").read_text()
+def test_comments_are_threaded_in_the_html(mirrored: Path, wp_url: str) -> None:
+    page = (built_root(mirrored, wp_url) / TARIFFS / "index.html").read_text()
     top = page.index('<li id="comment-1200" class="comment depth-1 parent">')
     assert page.index('<li id="comment-1201" class="comment depth-2">') > top
     assert "2 comments" in page
@@ -75,7 +76,7 @@ def test_comments_are_threaded_in_the_html(mirrored: Path) -> None:
 
 @pytest.mark.parametrize("feed", ["comments/feed/", f"{TARIFFS}feed/"])
 def test_comment_feeds_carry_what_wordpress_s_carry(mirrored: Path, wp_url: str, feed: str) -> None:
-    ours = (mirrored / "public" / feed / "index.xml").read_bytes()
+    ours = (built_root(mirrored, wp_url) / feed / "index.xml").read_bytes()
     assert check_xml_feed(ours) == []
     theirs = parse_xml(_get(wp_url + feed)).find("channel")
     mine = parse_xml(ours).find("channel")
