@@ -62,7 +62,7 @@ def command(
         )
         report = build_site(site_dir, options)
     for note in report.notes:
-        click.echo(f"warning: {note}", err=True)
+        click.echo(f"note: {note}", err=True)
     if len(report.problems):
         click.echo(report.problems.render(), err=True)
     summary = report.summary()

@@ -64,7 +64,7 @@ def _recover(out: Path, problems: Problems) -> None:
         problems.add(err)
         return
     if note:
-        click.echo(f"warning: {note}", err=True)
+        click.echo(f"note: {note}", err=True)
 
 
 def _summary(out: Path, problems: Problems, checked: bool) -> str:
