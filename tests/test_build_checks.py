@@ -11,7 +11,7 @@ from sitehelpers import sitemap_xsd_errors
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
-from sitegen.checks.links import check_links
+from sitegen.checks.links import check_links, redirect_rules
 from sitegen.checks.sitemap import check_sitemap
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -125,3 +125,19 @@ def test_unresolved_term_is_a_warning(site: Path) -> None:
         "  hint: add it to the tag list there, or fix the slug"
     ]
     assert (built_root(site) / "tag/spektrum/index.html").is_file()  # the post links to it
+
+
+def test_rewrites_keep_netlifys_first_match_with_exact_paths_looked_up() -> None:
+    table = (
+        "/web/a/feed/ /web/a/feed/first.xml 200\n"  # exact, before the pattern
+        "/web/:slug/feed/ /web/:slug/feed/index.xml 200\n"
+        "/web/b/feed/ /web/b/feed/never.xml 200\n"  # exact, after a pattern that matches
+        "/web/c/x/ /web/c/y/ 200\n"
+        "/web/old/ /web/new/ 301\n"
+    )
+    rewrites, sources = redirect_rules({"_redirects": table.encode()}, "/web/")
+    assert rewrites.find("a/feed/") == "a/feed/first.xml"
+    assert rewrites.find("b/feed/") == "b/feed/index.xml"
+    assert rewrites.find("c/x/") == "c/y/"
+    assert rewrites.find("c/z/") is None
+    assert sources == {"old/"}

@@ -174,7 +174,7 @@ def test_cli_build_keeps_state_and_warns_about_a_bad_one(site: Path) -> None:
     (site / ".sitegen" / "state.sqlite").write_text("garbage")
     second = run()
     assert second.returncode == 0
-    assert "warning: .sitegen/state.sqlite: unreadable" in second.stderr
+    assert "note: .sitegen/state.sqlite: unreadable" in second.stderr
     assert "doing a full build" in second.stderr
     third = run("--full")
     assert third.returncode == 0 and "warning" not in third.stderr

@@ -327,7 +327,7 @@ def shown_by(
         kind = kind_of(job)
         if kind.teasers:
             shown.update(p for p in job.items if not site.docs[p].summary)
-        else:
+        elif kind.shows_items:
             shown.update(job.items)
         if kind.document:
             shown.add(job.key)

@@ -44,6 +44,9 @@ class JobKind:
     owner: str = "the {kind} page /{path}"
     document: bool = False  # its key is a document's path (post and page)
     teasers: bool = False  # its items are shown as teasers: their front matter, not bodies
+    # Its items are shown at all; the archive index only counts them (by year and month), so a
+    # build that renders it needs none of their bodies.
+    shows_items: bool = True
     # Read by the host at the root of what it publishes (Netlify's publish folder), whatever
     # path the site is served at, so written at public/'s root, not in the site's folder
     # (`SiteConfig.output_root`); its rules name full URL paths (`/web/feed/`).
@@ -99,9 +102,9 @@ KINDS: dict[str, JobKind] = {
         JobKind("page", _template, tracked=True, in_sitemap=True, owner=_DOC, document=True),
         *(JobKind(name, _template, tracked=True, in_sitemap=True) for name in _LISTS),
         JobKind("terms", _template, in_sitemap=True),
-        JobKind("archive-index", _template, tracked=True, in_sitemap=True),
-        JobKind("404", _template),
-        JobKind("410", _template),
+        JobKind("archive-index", _template, tracked=True, in_sitemap=True, shows_items=False),
+        JobKind("404", _template, teasers=True),
+        JobKind("410", _template, teasers=True),
         JobKind("search", _template),
         *(JobKind(f"feed-{name}", _feed, tracked=True) for name in _FEEDS),
         JobKind("sitemap", _sitemap, tracked=True),

@@ -61,6 +61,9 @@ class StaticFile:
     name: str = ""  # a theme asset's name in templates (`style.css`); its path has a hash
 
 
+LATEST_ON_ERRORS = 6  # stories listed on 404.html and 410.html
+
+
 def _sources(site: Site, paths: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({site.sources[p] for p in paths}))
 
@@ -244,11 +247,13 @@ def sitemap_jobs(jobs: list[RenderJob], site: Site, config: SiteConfig) -> list[
 def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
     """Every output of the build, sorted by output file (stable order = stable builds)."""
     jobs = _document_jobs(site) + list_jobs(site, config) + feed_jobs(site, config)
+    latest = site.posts[:LATEST_ON_ERRORS]
     jobs += [
         RenderJob(path="category/", kind="terms", template="terms.html", key="category"),
         RenderJob(path="tag/", kind="terms", template="terms.html", key="tag"),
-        RenderJob(path="404.html", kind="404", template="404.html"),
-        RenderJob(path="410.html", kind="410", template="410.html"),
+        # The newest stories, shown (as teasers) to a reader whose link led nowhere.
+        RenderJob(path="404.html", kind="404", template="404.html", items=latest),
+        RenderJob(path="410.html", kind="410", template="410.html", items=latest),
         RenderJob(path="robots.txt", kind="robots"),
         RenderJob(path="_redirects", kind="redirects", deps=tuple(sorted(site.sources.values()))),
         RenderJob(path="_headers", kind="headers"),

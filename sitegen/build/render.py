@@ -98,9 +98,6 @@ def _new_env(dirs: list[Path]) -> jinja2.Environment:
     )
 
 
-LATEST_ON_ERRORS = 6  # stories listed on 404.html and 410.html
-
-
 @dataclass(frozen=True)
 class PageMeta:
     """What the <head> needs: title, canonical URL, feeds, social cards, structured data."""
@@ -271,7 +268,7 @@ class Renderer:
         title = "Page not found" if job.kind == "404" else "This article was removed"
         # The newest stories as teasers: a reader who lost the way finds today's news (these
         # pages are rendered on every build, so they are never stale).
-        latest = [self.views.teaser(p) for p in self.site.posts[:LATEST_ON_ERRORS]]
+        latest = [self.views.teaser(p) for p in job.items]
         return {"page": self._meta(job, title, title, noindex=True), "latest": latest}
 
     def _meta(self, job: RenderJob, title: str, description: str, **extra: Any) -> PageMeta:

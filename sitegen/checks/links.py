@@ -76,12 +76,38 @@ def _collect(tag: str, attrs: dict[str, str], line: int, page: _Page) -> None:
             page.links.append((line, attrs[key].strip()))
 
 
-Rewrite = tuple[re.Pattern[str], str]
+@dataclass
+class Rewrites:
+    """The 200 rewrites of `_redirects`, first match wins (as on Netlify). Exact paths (one per
+    feed folder: two per post on a site with comments) are looked up, not scanned: a scan of
+    20,000 patterns for each link to a feed folder made the link check quadratic."""
+
+    exact: dict[str, tuple[int, str]] = field(default_factory=dict)  # src -> (rule no., dest)
+    patterns: list[tuple[int, re.Pattern[str], str]] = field(default_factory=list)
+
+    def add(self, src: str, dest: str) -> None:
+        number = len(self.exact) + len(self.patterns)
+        if ":" not in src and "*" not in src:
+            self.exact.setdefault(src, (number, dest))
+            return
+        pattern = re.sub(r":([a-z]+)", r"(?P<\1>[^/]+)", re.escape(src).replace("\\:", ":"))
+        self.patterns.append((number, re.compile(f"^{pattern}$"), dest))
+
+    def find(self, rel: str) -> str | None:
+        """Where the first rule that matches `rel` rewrites it to, or None."""
+        exact = self.exact.get(rel)
+        for number, pattern, dest in self.patterns:
+            if exact is not None and exact[0] < number:
+                break
+            found = pattern.match(rel)
+            if found:
+                return _fill(dest, found.groupdict())
+        return exact[1] if exact is not None else None
 
 
-def redirect_rules(files: Mapping[str, bytes], base_path: str) -> tuple[list[Rewrite], set[str]]:
+def redirect_rules(files: Mapping[str, bytes], base_path: str) -> tuple[Rewrites, set[str]]:
     """(200 rewrites over site-relative paths, redirect sources) read from `_redirects`."""
-    rewrites: list[Rewrite] = []
+    rewrites = Rewrites()
     sources: set[str] = set()
     if "_redirects" not in files:
         return rewrites, sources
@@ -91,8 +117,7 @@ def redirect_rules(files: Mapping[str, bytes], base_path: str) -> tuple[list[Rew
             continue
         src, dest = parts[0][len(base_path) :], parts[1][len(base_path) :]
         if parts[2] == "200":
-            pattern = re.sub(r":([a-z]+)", r"(?P<\1>[^/]+)", re.escape(src).replace("\\:", ":"))
-            rewrites.append((re.compile(f"^{pattern}$"), dest))
+            rewrites.add(src, dest)
         else:
             sources.add(src)
     return rewrites, sources
@@ -100,14 +125,6 @@ def redirect_rules(files: Mapping[str, bytes], base_path: str) -> tuple[list[Rew
 
 def _fill(dest: str, values: dict[str, str]) -> str:
     return re.sub(r":([a-z]+)", lambda m: values[m.group(1)], dest)
-
-
-def _rewrite(rel: str, rewrites: list[Rewrite]) -> str | None:
-    for pattern, dest in rewrites:
-        found = pattern.match(rel)
-        if found:
-            return _fill(dest, found.groupdict())
-    return None
 
 
 def _target_file(rel: str, files: Mapping[str, bytes]) -> str | None:
@@ -209,7 +226,7 @@ class _Checker:
             return f"outside the site's base path {self.base_path}", ""
         rel = url.path[len(self.base_path) :]
         target = _target_file(rel, self.files)
-        rewritten = _rewrite(rel, self.rewrites) if target is None else None
+        rewritten = self.rewrites.find(rel) if target is None else None
         if target is None and rewritten is not None:
             target = _target_file(rewritten, self.files)
         if unlinked(unquote(rel)):  # not in linkstate's digest of names: a target
