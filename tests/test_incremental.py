@@ -57,7 +57,7 @@ def test_nothing_changed_renders_only_the_untracked_pages(site: Path) -> None:
     forget_quick(site)  # not the no-op path: see test_quick.py
     again = build_site(site)
     assert sorted(in_site(again.rendered)) == [
-        "404.html", "410.html", "_headers", "category/index.html",
+        "404.html", "410.html", "category/index.html",
         "robots.txt", "search/index.html", "tag/index.html",
     ]  # fmt: skip
     assert again.written == 0

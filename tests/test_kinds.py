@@ -45,8 +45,14 @@ def test_every_planned_kind_has_a_producer_and_a_row() -> None:
 
 def test_the_registry_decides_what_is_tracked_and_in_the_sitemap() -> None:
     jobs = _plan()
-    assert {j.kind for j in jobs if tracked(j)} >= {"post", "home", "feed-home", "sitemap"}
-    assert not any(tracked(j) for j in jobs if j.kind in ("terms", "404", "robots", "headers"))
+    assert {j.kind for j in jobs if tracked(j)} >= {
+        "post",
+        "home",
+        "feed-home",
+        "sitemap",
+        "headers",
+    }
+    assert not any(tracked(j) for j in jobs if j.kind in ("terms", "404", "robots"))
     sitemap = next(j for j in jobs if j.kind == "sitemap")
     listed = {path for path, _ in sitemap.data}
     assert listed == {j.path for j in jobs if kind_of(j).in_sitemap and j.page == 1}

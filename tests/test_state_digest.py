@@ -17,8 +17,8 @@ from sitegen.digests import canonical, fingerprint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 # What every build renders, tracked or not (kinds whose plan lists no dependencies).
-# Rendered on every build (untracked kinds): the host's _headers, the rest in the site's folder.
-ALWAYS = {"_headers"} | {
+# Rendered on every build (untracked kinds), in the site's folder.
+ALWAYS = {
     (built_folder(FIXTURE) / p).as_posix()
     for p in ("404.html", "410.html", "category/index.html", "robots.txt", "search/index.html",
               "tag/index.html")

@@ -24,7 +24,7 @@ Consequences, documented rather than hidden:
   `_partials/header.html` is in `base.html`: every page; feeds, sitemap and `_redirects` are
   built in code and use none); a template that chooses what it includes at run time makes
   every template count;
-- kinds whose plan lists no dependencies (`terms`, 404, 410, robots, headers) always render.
+- kinds whose plan lists no dependencies (`terms`, 404, 410, robots) always render.
 
 State between runs of `sitegen build` lives in `.sitegen/state.sqlite` (sitegen.build.state.store);
 `serve` keeps it in memory (a `Memo`), along with parsed documents and rendered bodies. The

@@ -111,7 +111,7 @@ KINDS: dict[str, JobKind] = {
         JobKind("sitemap-index", _sitemap, tracked=True),
         JobKind("robots", _robots),
         JobKind("redirects", _redirects, tracked=True, host_root=True),
-        JobKind("headers", _headers, host_root=True),
+        JobKind("headers", _headers, tracked=True, host_root=True),
         # Written by the orchestrator, not rendered (see the module's docstring).
         JobKind("static", None, owner=_DOC),
         JobKind("search-index", None, owner="the search index"),

@@ -349,11 +349,25 @@ def _load_documents(run: _Run, config: SiteConfig, store: Store | None) -> Loade
 
 
 def _claim(
-    plan: list[RenderJob], site: Site, config: SiteConfig, out: Output, problems: Problems
+    plan: list[RenderJob],
+    site: Site,
+    config: SiteConfig,
+    out: Output,
+    problems: Problems,
+    memo: Memo,
 ) -> tuple[list[RenderJob], list[StaticFile]]:
     """The jobs and static files whose output paths collide with nothing claimed before
-    (a static file's output is its URL path in the site's folder, `config.output_root`)."""
-    jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
+    (a static file's output is its URL path in the site's folder, `config.output_root`).
+    Last build's plan (serve, only bodies changed) makes last build's claims: those are kept."""
+    shape = memo.shape if memo.shape is not None and memo.shape.jobs is plan else None
+    if shape is not None and shape.claims is not None:
+        jobs = shape.claims[0]
+        out.restore(shape.claims[1])
+    else:
+        before = len(problems.items)
+        jobs = [j for j in plan if out.claim(j.output, _owner(j, site), problems)]
+        if shape is not None and len(problems.items) == before:
+            shape.claims = jobs, out.claims()
     statics = static_files(config, theme_dirs(config), problems)
     root = config.output_root
     owned = [
@@ -522,7 +536,7 @@ def build_site(site_dir: Path, options: BuildOptions = DEFAULT_OPTIONS) -> Build
     loaded = _load_documents(run, config, dest.store)
     site, plan, changed = _site_and_plan(run.inputs(config), loaded.docs, run.memo, run.problems)
     out = Output(dest.sink)
-    jobs, statics = _claim(plan, site, config, out, run.problems)
+    jobs, statics = _claim(plan, site, config, out, run.problems, run.memo)
     renderer, bodies = _renderer(run, site, config, statics)
     site_fp = site_fingerprint(site_dir, config, site, renderer, run.fp_options())
     fps = _fingerprints(jobs, (site_fp, loaded), renderer, run.memo, changed)

@@ -261,6 +261,10 @@ class _Overlay(Mapping[str, bytes]):
         return len(self._names)
 
 
+# What an Output's claims are: file -> owner, file -> the path claimed, folder -> (path, owner).
+Claims = tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]
+
+
 class Output:
     """Claims output files for their producers (collisions name both), then writes them."""
 
@@ -305,6 +309,15 @@ class Output:
         for folder in _folders(key):
             self._folders.setdefault(folder, (rel, owner))
         return True
+
+    def claims(self) -> Claims:
+        """A copy of the claims made so far, to start another Output from (`restore`)."""
+        return dict(self.owners), dict(self._claimed), dict(self._folders)
+
+    def restore(self, claims: Claims) -> None:
+        """Start from `claims` (made by `claims()`, with no problem): as if claimed again."""
+        owners, claimed, folders = claims
+        self.owners, self._claimed, self._folders = dict(owners), dict(claimed), dict(folders)
 
     def _clash(self, key: str, owner: str) -> tuple[str, str] | None:
         """(path, owner) of an earlier claim another owner made that `key` cannot coexist

@@ -256,7 +256,7 @@ def plan_site(site: Site, config: SiteConfig) -> list[RenderJob]:
         RenderJob(path="410.html", kind="410", template="410.html", items=latest),
         RenderJob(path="robots.txt", kind="robots"),
         RenderJob(path="_redirects", kind="redirects", deps=tuple(sorted(site.sources.values()))),
-        RenderJob(path="_headers", kind="headers"),
+        RenderJob(path="_headers", kind="headers", deps=tuple(sorted(site.sources.values()))),
     ]
     if ARCHIVE_INDEX not in site.docs:  # a WordPress page of that name keeps its address
         jobs.append(archive_index_job(site))
