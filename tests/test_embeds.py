@@ -66,3 +66,15 @@ def test_titles_are_escaped() -> None:
 def test_no_iframe_to_another_host_is_left(noise: str) -> None:
     got = click_to_load(f'<iframe src="https://evil.example/{noise}">{noise}</iframe>{noise}')
     assert not re.search(r"<iframe[^>]*evil\.example", got)
+
+
+def test_an_unclosed_iframe_becomes_a_poster_and_keeps_what_follows() -> None:
+    body = (
+        '<p>a</p><iframe src="https://tracker.example/x"><p>b</p>'
+        '<iframe src="https://www.youtube.com/embed/abc" title="T"></iframe><p>c</p>'
+    )
+    out = click_to_load(body)
+    assert "<iframe" not in out
+    assert '<p>a</p><a class="embed" href="https://tracker.example/x">' in out
+    assert "<p>b</p>" in out and "<p>c</p>" in out
+    assert 'href="https://www.youtube.com/watch?v=abc"' in out

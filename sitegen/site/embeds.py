@@ -13,7 +13,9 @@ import html
 import re
 from urllib.parse import parse_qs, quote, urlsplit
 
-_IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe\s*>", re.S | re.I)
+# An iframe with its fallback content; one a hand edit left unclosed is matched alone (without
+# swallowing what follows up to a later iframe's end), since a browser would still load it.
+_IFRAME = re.compile(r"<iframe\b([^>]*)>(?:(?:(?!<iframe\b).)*?</iframe\s*>)?", re.S | re.I)
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 
 # Host (without "www.") -> the provider's name and what the reader does there.
