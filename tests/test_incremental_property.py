@@ -266,7 +266,7 @@ def test_incremental_equals_clean_at_300_posts(generated: Path, sequence: list[O
     # and every example goes on from a site that has a state to be incremental against.
     spies = (
         RAN.spy(parallel, "forks"),
-        RAN.spy(searchstate, "_patched"),
+        RAN.spy(searchstate, "_write_patched"),
         RAN.spy(searchstate, "_assembled"),
         # Two workers even on one CPU, and even if other tests of this process left idle
         # threads behind (sitegen forks only when single-threaded; tests/test_parallel.py).
@@ -287,7 +287,7 @@ def test_incremental_equals_clean_at_300_posts(generated: Path, sequence: list[O
 def test_every_lowered_path_ran() -> None:
     """(Run after the test above: the comparisons did go through the pool, and the search
     index was both patched and assembled.)"""
-    assert RAN.seen == {"forks", "_patched", "_assembled"}
+    assert RAN.seen == {"forks", "_write_patched", "_assembled"}
 
 
 @pytest.mark.slow

@@ -160,6 +160,41 @@ def test_a_count_change_reuses_the_kept_weights(monkeypatch: pytest.MonkeyPatch)
     assert tokenised == ["fresh words"] and new == build_index(docs)
 
 
+class _Recorder:
+    """A Target that records, at each file written, how many texts had been extracted and how
+    many cut texts the build still held."""
+
+    def __init__(self, docs: Docs, extracted: list[int]) -> None:
+        self.docs, self.extracted = docs, extracted
+        self.seen: list[tuple[str, int, int]] = []
+
+    def write(self, rel: str, data: bytes) -> None:
+        self.seen.append((rel, len(self.extracted), len(self.docs.cut)))
+
+    def keep(self, rel: str) -> None:
+        raise AssertionError("a clean index keeps nothing")
+
+
+def test_the_index_is_written_as_it_is_made() -> None:
+    """Memory: each text chunk is written once its 20 texts are in (not after every text of
+    the site is extracted), and its texts are dropped then."""
+    docs = _docs(200)
+    extracted: list[int] = []
+    ordered = documents(docs)
+    plain = ordered.text
+    ordered.text = lambda n: extracted.append(n) or plain(n)
+    target = _Recorder(ordered, extracted)
+    with tuned(pool_min_items=10**9):  # serial: the extraction is counted in this process
+        searchstate.write_index(ordered, None, {}.get, target)
+    chunks = [(rel, n, held) for rel, n, held in target.seen if rel.startswith("search/text/")]
+    assert len(chunks) == 10
+    for chunk, (rel, n, held) in enumerate(chunks):
+        assert rel == search.text_path(chunk)
+        assert n == (chunk + 1) * search.TEXT_CHUNK  # its own texts, none of the next chunk's
+        assert held == search.TEXT_CHUNK  # its texts, dropped once it is written
+    assert not ordered.cut
+
+
 def test_the_saved_state_loads_back(tmp_path: Path) -> None:
     _, state = index_files(documents(_docs(40)), None, {}.get)
     loaded = searchstate.from_bytes(searchstate.to_bytes(state))

@@ -128,16 +128,35 @@ def _search_index(
     seen = memo.search.seen if memo.search is not None else {}
     docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
     root = config.output_root  # the index's names are the site's; its files sit in its folder
-    files, memo.search = searchstate.index_files(
-        docs, previous, lambda rel: previous_output(out.sink, root + rel)
+    target = _IndexOutput(out, root, problems)
+    memo.search = searchstate.write_index(
+        docs, previous, lambda rel: previous_output(out.sink, root + rel), target
     )
     memo.search.seen = seen
-    written = {}
-    for rel, data in sorted(files.items()):
-        if out.claim(root + rel, SEARCH_INDEX.owner_of(rel), problems):
-            out.write(root + rel, data)
-            written[root + rel] = memo.search.files[rel]
-    return written
+    return {root + rel: memo.search.files[rel] for rel in target.claimed}
+
+
+class _IndexOutput:
+    """The search index's files into the build's output, in the site's folder `root`, each
+    claimed for the index (a post may not take its place) as it is written."""
+
+    def __init__(self, out: Output, root: str, problems: Problems) -> None:
+        self.out, self.root, self.problems = out, root, problems
+        self.claimed: list[str] = []
+
+    def _claim(self, rel: str) -> bool:
+        if not self.out.claim(self.root + rel, SEARCH_INDEX.owner_of(rel), self.problems):
+            return False
+        self.claimed.append(rel)
+        return True
+
+    def write(self, rel: str, data: bytes) -> None:
+        if self._claim(rel):
+            self.out.write(self.root + rel, data)
+
+    def keep(self, rel: str) -> None:
+        if self._claim(rel):
+            self.out.keep(self.root + rel)
 
 
 def _kept_index(
@@ -509,7 +528,7 @@ def _remember(
         state.stamps = output_stamps(sink.stats, time.time_ns())
     if store is None:
         return
-    changes = Changes(state, documents=doccache.rows(memo.docs, reread))
+    changes = Changes(state, documents=doccache.Rows(memo.docs, reread))
     if state is not None and memo.search is not None and memo.search.changed:
         changes.blobs[searchstate.KEY] = searchstate.to_bytes(memo.search)
     clean = state is not None and dest.no_op and not run.problems.items

@@ -26,7 +26,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -183,33 +183,39 @@ def build_index(docs: Iterable[SearchDoc]) -> dict[str, bytes]:
     ordered = order(docs)
     vocab = Vocab()
     weights = [vocab.encode(term_weights(d.text, d.title, labels(d))) for d in ordered]
-    files = shard_files(weights, vocab)
+    files = dict(shard_files(weights, vocab))
     files.update(text_files([d.text for d in ordered]))
     files.update(listing_files(ordered, files))
     return files
 
 
-def postings(weights: Iterable[Compact]) -> dict[int, list[int]]:
-    """Term number -> [docgap, weight, docgap, weight, ...] in document order."""
-    flat: dict[int, list[int]] = {}
+def postings(weights: Iterable[Compact]) -> dict[int, array[int]]:
+    """Term number -> [docgap, weight, docgap, weight, ...] in document order. Unsigned
+    32-bit arrays, not lists: every posting of the site is held at once (a list spends 8 bytes
+    a slot on a pointer, plus an object for each number past 256)."""
+    flat: dict[int, array[int]] = {}
     last: dict[int, int] = {}
     for number, (ids, values) in enumerate(weights):
         for term, weight in zip(ids, values, strict=True):
             entries = flat.get(term)
             if entries is None:
-                flat[term] = [number, weight]
+                flat[term] = array("I", (number, weight))
             else:
-                entries += (number - last[term], weight)
+                entries.extend((number - last[term], weight))
             last[term] = number
     return flat
 
 
-def shard_files(weights: Iterable[Compact], vocab: Vocab) -> dict[str, bytes]:
-    by_shard: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for number, entries in postings(weights).items():
-        term = vocab.terms[number]
-        by_shard[shard_key(term)][term] = entries
-    return {shard_path(key): dump(terms) for key, terms in by_shard.items()}
+def shard_files(weights: Iterable[Compact], vocab: Vocab) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of each shard, one at a time: a shard's postings are dropped once it is
+    dumped, so its bytes and the postings not yet dumped are never all held at once."""
+    flat = postings(weights)
+    by_shard: dict[str, list[int]] = defaultdict(list)  # shard key -> its term numbers
+    for number in flat:
+        by_shard[shard_key(vocab.terms[number])].append(number)
+    for key, numbers in by_shard.items():
+        terms = {vocab.terms[n]: flat.pop(n).tolist() for n in numbers}
+        yield shard_path(key), dump(terms)
 
 
 SHARD_DIR = "search/idx/"

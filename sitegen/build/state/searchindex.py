@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import Any
+from typing import Any, Protocol
 
 from sitegen import tuning
 from sitegen.digests import digest
@@ -111,22 +111,31 @@ class _Stale(Exception):
     """Last build's files are not what the state says: patching them would be wrong."""
 
 
+class Target(Protocol):
+    """Where the index's files go, each as soon as it is made: a build writes them to its
+    output (claimed for the search index), so their bytes are never all held at once."""
+
+    def write(self, rel: str, data: bytes) -> None: ...
+
+    def keep(self, rel: str) -> None:
+        """Last build's file at `rel` stays as it is (read and found as the state recorded)."""
+        ...
+
+
 class _Previous:
     """Last build's state and files, each file trusted only if its bytes are as recorded."""
+
+    OPEN_CHUNKS = 8  # old text chunks held parsed: documents are read in number order
 
     def __init__(self, state: SearchState, read: Reader) -> None:
         self.state, self._read = state, read
         self._texts: dict[int, list[str]] = {}
-        self.verified: dict[str, bytes] = {}  # files read and found as recorded
         self.body_at = {body: n for n, body in reversed(list(enumerate(state.bodies)))}
 
     def bytes(self, rel: str) -> bytes:
-        if rel in self.verified:
-            return self.verified[rel]
         data = self._read(rel)
         if data is None or digest(data) != self.state.files.get(rel):
             raise _Stale(rel)
-        self.verified[rel] = data
         return data
 
     def text(self, body: str) -> str | None:
@@ -136,6 +145,8 @@ class _Previous:
             return None
         chunk = number // TEXT_CHUNK
         if chunk not in self._texts:
+            if len(self._texts) >= self.OPEN_CHUNKS:
+                del self._texts[next(iter(self._texts))]
             try:
                 self._texts[chunk] = json.loads(self.bytes(search.text_path(chunk)))
             except (_Stale, ValueError):
@@ -145,72 +156,111 @@ class _Previous:
         return texts[at] if at < len(texts) and isinstance(texts[at], str) else None
 
 
-def index_files(
-    docs: Docs, previous: SearchState | None, read: Reader
-) -> tuple[dict[str, bytes], SearchState]:
-    """Every file of the index for `docs` (ordered by search.order), and the new state, which
-    has the digest of each file."""
+class _Written:
+    """The files sent to the target so far, with the digest of each (the new state's)."""
+
+    def __init__(self, target: Target, old: _Previous | None) -> None:
+        self.target, self.old = target, old
+        self.files: dict[str, str] = {}
+
+    def write(self, rel: str, data: bytes) -> None:
+        self.target.write(rel, data)
+        self.files[rel] = digest(data)
+
+    def keep(self, rel: str) -> None:
+        assert self.old is not None, "only last build's files are kept"
+        self.target.keep(rel)
+        self.files[rel] = self.old.state.files[rel]
+
+
+def write_index(
+    docs: Docs, previous: SearchState | None, read: Reader, target: Target
+) -> SearchState:
+    """Every file of the index for `docs` (ordered by search.order) to `target`, each as soon
+    as it is made; the new state, which has the digest of each file."""
     keys = docs.keys
     old = _Previous(previous, read) if previous is not None else None
+    out = _Written(target, old)
     if old is not None and len(old.state.keys) == len(keys):
         changed = [n for n, key in enumerate(keys) if key != old.state.keys[n]]
         if len(changed) <= tuning.current.search_max_patched:  # else assembling is cheaper
             try:
-                return _patched(docs, keys, changed, old)
+                shards = _patched_shards(docs, keys, changed, old)
             except _Stale:
                 pass  # assembled from scratch below, still from the kept weights
-    return _assembled(docs, keys, old)
+            else:
+                return _write_patched(docs, shards, old, out)
+    return _assembled(docs, keys, old, out)
 
 
-def _finish(
-    docs: Docs,
-    files: dict[str, bytes],
-    state: SearchState,
-    old: _Previous | None,
-    chunks: dict[str, bytes] | None = None,
+class _Files(dict[str, bytes]):
+    """A Target that keeps every file: what tests compare with `search.build_index`."""
+
+    def __init__(self, read: Reader) -> None:
+        super().__init__()
+        self.read = read
+
+    def write(self, rel: str, data: bytes) -> None:
+        self[rel] = data
+
+    def keep(self, rel: str) -> None:
+        data = self.read(rel)
+        assert data is not None, f"kept {rel}, which was not there"
+        self[rel] = data
+
+
+def index_files(
+    docs: Docs, previous: SearchState | None, read: Reader
 ) -> tuple[dict[str, bytes], SearchState]:
-    """Add the text chunks (`chunks`: those kept, if known) and the listing files; record
-    every file's digest (known ones from the last state, not computed again)."""
-    files.update(_text_files(docs, old, _kept_chunks(docs, old) if chunks is None else chunks))
-    files.update(search.listing_files(docs.docs, files))
-    known = old.verified if old is not None else {}
-    state.files = {
-        rel: old.state.files[rel] if old and known.get(rel) is data else digest(data)
-        for rel, data in files.items()
-    }
+    """write_index's files, all in one dict (for tests and small sites), and the state."""
+    files = _Files(read)
+    state = write_index(docs, previous, read, files)
+    return dict(files), state
+
+
+def _finish(docs: Docs, state: SearchState, old: _Previous | None, out: _Written) -> SearchState:
+    """Write the listing files (the shards are written: meta lists them); record every
+    file's digest and whether the state differs from the last one."""
+    for rel, data in search.listing_files(docs.docs, list(out.files)).items():
+        out.write(rel, data)
+    state.files = dict(sorted(out.files.items()))  # the same order however they came
     state.changed = old is None or (state.keys, state.bodies, state.files) != (
         old.state.keys,
         old.state.bodies,
         old.state.files,
     )
-    return files, state
+    return state
 
 
-def _assembled(
-    docs: Docs, keys: list[str], old: _Previous | None
-) -> tuple[dict[str, bytes], SearchState]:
+def _assembled(docs: Docs, keys: list[str], old: _Previous | None, out: _Written) -> SearchState:
     """Every shard from every document's weights: kept ones, the others computed. The pool
-    also extracts the texts that new text chunks need and last build's chunks do not have."""
+    also extracts the texts that new text chunks need and last build's chunks do not have;
+    each text chunk is written as soon as its texts are in."""
     state = SearchState(vocab=old.state.vocab if old else Vocab(), bodies=docs.bodies, keys=keys)
     kept = dict(zip(old.state.keys, old.state.weights, strict=True)) if old else {}
-    chunks = _kept_chunks(docs, old)
+    chunks = _TextChunks(docs, old, out)
 
     def wanted(n: int) -> bool:
         if keys[n] not in kept:
             return True
-        return search.text_path(n // TEXT_CHUNK) not in chunks and _old_cut(docs, old, n) is None
+        return not chunks.reusable(n) and _old_cut(docs, old, n) is None
 
     todo = [n for n in range(len(keys)) if wanted(n)]
     fresh = ordered_map(lambda i: _analysed(docs, todo[i], keys[todo[i]] not in kept), len(todo))
     computed = {}
-    for number, (text, weights) in zip(todo, fresh, strict=True):
+    for i, (text, weights) in enumerate(fresh):
+        number = todo[i]
         if weights is not None:
             computed[number] = state.vocab.encode(weights)
         docs.cut[number] = text
+        chunks.write_before(todo[i + 1] if i + 1 < len(todo) else len(keys))
+    chunks.write_before(len(keys))
     state.weights = Weights.of(
         computed[n] if n in computed else kept[k] for n, k in enumerate(keys)
     )
-    return _finish(docs, search.shard_files(state.weights, state.vocab), state, old, chunks)
+    for rel, data in search.shard_files(state.weights, state.vocab):
+        out.write(rel, data)
+    return _finish(docs, state, old, out)
 
 
 def _analysed(docs: Docs, number: int, weigh: bool = True) -> tuple[str, dict[str, int] | None]:
@@ -221,18 +271,22 @@ def _analysed(docs: Docs, number: int, weigh: bool = True) -> tuple[str, dict[st
     return text[:MAX_TEXT], weights
 
 
-def _patched(
+class _PatchedShards:
+    """Last build's shards, read and checked, and the patched ones (bytes; None: emptied)."""
+
+    def __init__(self, state: SearchState, kept: list[str], redone: dict[str, bytes | None]):
+        self.state, self.kept, self.redone = state, kept, redone
+
+
+def _patched_shards(
     docs: Docs, keys: list[str], changed: list[int], old: _Previous
-) -> tuple[dict[str, bytes], SearchState]:
+) -> _PatchedShards:
     """Last build's index with the changed documents' postings patched in: only the shards
-    holding a term whose weight changed for one of them are parsed and written again."""
+    holding a term whose weight changed for one of them are parsed and made again. Every file
+    it relies on is checked before anything is written (_Stale: assemble instead)."""
     state = SearchState(old.state.vocab, docs.bodies, keys, old.state.weights.copy())
     touched = _changed_terms(docs, state, changed, old)
-    files = {}
-    redone = {search.shard_path(key) for key in touched}
-    for rel in old.state.files:
-        if rel.startswith(search.SHARD_DIR) and rel not in redone:
-            files[rel] = old.bytes(rel)  # untouched: last build's bytes
+    redone: dict[str, bytes | None] = {}
     for key, changes in touched.items():
         rel = search.shard_path(key)
         terms = json.loads(old.bytes(rel)) if rel in old.state.files else {}
@@ -240,9 +294,26 @@ def _patched(
             terms[word] = _patch(terms.get(word, []), numbers)
             if not terms[word]:
                 del terms[word]
-        if terms:
-            files[rel] = search.dump(terms)
-    return _finish(docs, files, state, old)
+        redone[rel] = search.dump(terms) if terms else None
+    kept = [
+        rel for rel in old.state.files if rel.startswith(search.SHARD_DIR) and rel not in redone
+    ]
+    for rel in kept:
+        old.bytes(rel)  # untouched: kept if still as written (read, not held)
+    return _PatchedShards(state, kept, redone)
+
+
+def _write_patched(
+    docs: Docs, shards: _PatchedShards, old: _Previous, out: _Written
+) -> SearchState:
+    for rel in shards.kept:
+        out.keep(rel)
+    for rel, data in shards.redone.items():
+        if data is not None:
+            out.write(rel, data)
+    chunks = _TextChunks(docs, old, out)
+    chunks.write_before(len(docs.docs))
+    return _finish(docs, shards.state, old, out)
 
 
 def _changed_terms(
@@ -284,30 +355,48 @@ def _patch(flat: list[int], changes: Mapping[int, int]) -> list[int]:
     return out
 
 
-def _kept_chunks(docs: Docs, old: _Previous | None) -> dict[str, bytes]:
-    """Last build's text chunks whose documents' bodies did not change, checked, by path."""
-    kept: dict[str, bytes] = {}
-    count = len(docs.bodies)
-    for start in range(0, count if old is not None else 0, TEXT_CHUNK):
-        end = min(count, start + TEXT_CHUNK)
-        if (
-            old is not None
-            and old.state.bodies[start : start + TEXT_CHUNK] == docs.bodies[start:end]
-        ):
-            rel = search.text_path(start // TEXT_CHUNK)
-            with contextlib.suppress(_Stale):
-                kept[rel] = old.bytes(rel)
-    return kept
+class _TextChunks:
+    """The text chunks, written in order, each as soon as every text it holds is known, then
+    dropped from `docs.cut`. A chunk whose documents' bodies did not change is last build's
+    file, kept if it is still as written (checked once, up front)."""
 
+    def __init__(self, docs: Docs, old: _Previous | None, out: _Written) -> None:
+        self.docs, self.old, self.out = docs, old, out
+        self.next = 0  # the first chunk not written yet
+        self.kept = self._reusable()
 
-def _text_files(docs: Docs, old: _Previous | None, kept: dict[str, bytes]) -> dict[str, bytes]:
-    files = {}
-    count = len(docs.docs)
-    for start in range(0, count, TEXT_CHUNK):
-        rel = search.text_path(start // TEXT_CHUNK)
-        numbers = range(start, min(count, start + TEXT_CHUNK))
-        files[rel] = kept.get(rel) or search.text_chunk(_cut_text(docs, old, n) for n in numbers)
-    return files
+    def _reusable(self) -> set[int]:
+        kept: set[int] = set()
+        old, bodies = self.old, self.docs.bodies
+        if old is None:
+            return kept
+        for start in range(0, len(bodies), TEXT_CHUNK):
+            if old.state.bodies[start : start + TEXT_CHUNK] == bodies[start : start + TEXT_CHUNK]:
+                with contextlib.suppress(_Stale):
+                    old.bytes(search.text_path(start // TEXT_CHUNK))
+                    kept.add(start // TEXT_CHUNK)
+        return kept
+
+    def reusable(self, number: int) -> bool:
+        """Whether document `number`'s chunk is last build's, as it is."""
+        return number // TEXT_CHUNK in self.kept
+
+    def write_before(self, number: int) -> None:
+        """Write every chunk not written yet whose documents all come before `number`."""
+        count = len(self.docs.docs)
+        while self.next * TEXT_CHUNK < count and min(count, (self.next + 1) * TEXT_CHUNK) <= number:
+            self._write(self.next)
+            self.next += 1
+
+    def _write(self, chunk: int) -> None:
+        rel, docs = search.text_path(chunk), self.docs
+        numbers = range(chunk * TEXT_CHUNK, min(len(docs.docs), (chunk + 1) * TEXT_CHUNK))
+        if chunk in self.kept:
+            self.out.keep(rel)
+        else:
+            self.out.write(rel, search.text_chunk(_cut_text(docs, self.old, n) for n in numbers))
+        for number in numbers:
+            docs.cut.pop(number, None)
 
 
 def _old_cut(docs: Docs, old: _Previous | None, number: int) -> str | None:
