@@ -11,12 +11,14 @@ the sampler holds no lock a worker could need.
 from __future__ import annotations
 
 import argparse
+import os
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import sitegen.build.incremental as incremental
 import sitegen.build.orchestrator as build
 import sitegen.build.state.searchindex as searchstate
 import sitegen.parallel as parallel
@@ -24,25 +26,40 @@ import sitegen.search.index as search
 from sitegen.build.options import BuildOptions
 
 STAGES = [
-    (build, ["load_documents", "_site_and_plan", "_fingerprints", "render_jobs"]),
-    (build, ["_search_index", "_link_warnings", "_remember"]),
-    (searchstate, ["_assembled", "_finish", "_text_files"]),
-    (search, ["shard_files", "listing_files"]),
+    (build, ["_load_documents", "_site_and_plan", "_fingerprints", "_render"]),
+    (incremental.Bodies, ["prefill"]),
+    (build, ["_search_index", "_link_errors", "_commit", "_remember"]),
+    (searchstate, ["_assembled", "_finish"]),
+    (search, ["listing_files"]),
 ]
 
 
-def rss_mb() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) // 1024
+def rss_mb(pid: int | str = "self") -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass  # a worker that just ended
     return 0
+
+
+def workers_mb() -> int:
+    """The RSS of the largest worker process (the pool's), 0 if none runs."""
+    me = os.getpid()
+    try:
+        with open(f"/proc/{me}/task/{me}/children", encoding="ascii") as fh:
+            return max((rss_mb(int(p)) for p in fh.read().split()), default=0)
+    except OSError:
+        return 0
 
 
 class Probe:
     def __init__(self) -> None:
         self.stage = "start"
         self.peak = (0, "")
+        self.worker_peak = (0, "")
         self.marks: list[tuple[str, str, int]] = []
 
     def sample(self) -> None:
@@ -50,6 +67,9 @@ class Probe:
             now = rss_mb()
             if now > self.peak[0]:
                 self.peak = (now, self.stage)
+            worker = workers_mb()
+            if worker > self.worker_peak[0]:
+                self.worker_peak = (worker, self.stage)
             time.sleep(0.05)
 
     def wrap(self, module: Any, name: str) -> None:
@@ -84,6 +104,7 @@ def main() -> None:
     for name, when, mb in probe.marks:
         print(f"{mb:6d} MB  {when:5s} {name}")
     print(f"peak {probe.peak[0]} MB in {probe.peak[1]}")
+    print(f"largest worker {probe.worker_peak[0]} MB in {probe.worker_peak[1]}")
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ class Changes:
 
     state: BuildState | None = None  # None: keep the saved one (a failed build)
     blobs: dict[str, bytes | None] = field(default_factory=dict)  # None: delete it
-    documents: dict[str, bytes | None] = field(default_factory=dict)  # by content file
+    documents: Mapping[str, bytes | None] = field(default_factory=dict)  # by content file
 
 
 class Store:
@@ -271,7 +271,7 @@ def _sync(
     """Make `table` (holding `was`) hold `new`, touching only the rows that differ."""
     gone = [(k,) for k in was.keys() - new.keys()]
     db.executemany(f"DELETE FROM {table} WHERE key = ?", gone)
-    rows = [(k, v) for k, v in new.items() if was.get(k) != v]
+    rows = ((k, v) for k, v in new.items() if was.get(k) != v)
     db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", rows)
 
 
