@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from kill_support import install_hook, run
+from testdata import FIXTURE_SITE
 
 from sitegen import transaction
 from sitegen.build.output import StagedDirSink
@@ -247,7 +248,6 @@ def test_an_unreadable_journal_is_reported_and_changes_nothing(tmp_path: Path) -
 
 # --- a real `kill -9` in the middle of `sitegen build`'s commit -------------------------------
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POSTS = "content/posts/2023/09"
 
 
@@ -266,9 +266,9 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     output), and the number of commit steps of the old -> new build."""
     base = tmp_path_factory.mktemp("kill")
     hook = install_hook(base / "hook")
-    old = Path(shutil.copytree(FIXTURE, base / "old"))
+    old = Path(shutil.copytree(FIXTURE_SITE, base / "old"))
     assert run(old, "build").returncode == 0
-    new = Path(shutil.copytree(FIXTURE, base / "new"))
+    new = Path(shutil.copytree(FIXTURE_SITE, base / "new"))
     edit(new)
     assert run(new, "build").returncode == 0
     counted = Path(shutil.copytree(old, base / "counted"))
@@ -355,7 +355,7 @@ def test_a_failed_commit_in_a_build_is_an_error_not_a_traceback(
 ) -> None:
     from cli_support import sitegen
 
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert sitegen(site, "build").exit_code == 0
     before = tree(site / "public")
     edit(site)

@@ -8,23 +8,15 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from builtsite import built_root
+from testdata import FIXTURE_SITE
 
 from sitegen.build.options import BuildOptions, InMemory
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "2023/09/01/x-wont-use-users-private-data/index.html"
 HINDI_DIR = "2023/09/03/हिंदी-news"
-
-
-@pytest.fixture()
-def site(tmp_path: Path) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(FIXTURE, target)
-    return target
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -138,7 +130,7 @@ def test_two_builds_are_byte_identical_and_second_writes_nothing(
     first = tree(site / "public")
     mtimes = {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()}
     other = tmp_path / "other"
-    shutil.copytree(FIXTURE, other)
+    shutil.copytree(FIXTURE_SITE, other)
     build_site(other)
     assert tree(other / "public") == first  # independent builds agree byte for byte
     report = build_site(site)

@@ -1,6 +1,6 @@
 """Golden tree: the fixture site's whole build, byte for byte, in tests/golden/site/.
 
-Regenerate after an intended change with `pytest tests/test_build_golden.py --update-golden`
+Regenerate after an intended change with `pytest tests/build/test_build_golden.py --update-golden`
 and review the diff like code.
 """
 
@@ -10,18 +10,18 @@ import shutil
 from pathlib import Path, PurePosixPath
 
 from builtsite import built_root
+from testdata import FIXTURE_SITE, TESTS
 
 from sitegen.build.orchestrator import build_site
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-GOLDEN = Path(__file__).parent / "golden" / "site"
+GOLDEN = TESTS / "golden" / "site"
 
 
 # The search index's data files (shards, filters, chunks: ~100 small JSON files) have their own
-# tests in tests/test_search_*.py; the golden tree keeps only the search page and meta.json.
+# tests in tests/search/; the golden tree keeps only the search page and meta.json.
 SEARCH_DATA = ("search/idx", "search/filter", "search/docs", "search/text")
 # In the site's folder of public/ (web/ for the fixture's base path /web/).
-SITE = PurePosixPath(built_root(FIXTURE).relative_to(FIXTURE / "public").as_posix())
+SITE = PurePosixPath(built_root(FIXTURE_SITE).relative_to(FIXTURE_SITE / "public").as_posix())
 SKIPPED = tuple(f"{SITE / folder}/" for folder in SEARCH_DATA)
 
 
@@ -35,7 +35,7 @@ def files(root: Path) -> dict[str, bytes]:
 
 def test_fixture_site_matches_golden_tree(tmp_path: Path, update_golden: bool) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
     built = files(site / "public")

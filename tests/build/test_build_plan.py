@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_root
+from testdata import FIXTURE_SITE
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -16,7 +17,6 @@ from sitegen.config import load_config
 from sitegen.errors import Problems
 from sitegen.site.assemble import assemble_site, load_documents, load_site_info
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 X = "content/posts/2023/09/x-wont-use-users-private-data.md"
 ROLLOUT = "content/posts/2023/09/5g-rollout.md"
 TARIFFS = "content/posts/2023/08/sticky.md"
@@ -33,14 +33,14 @@ def plan(site_dir: Path) -> dict[str, RenderJob]:
 
 
 def test_post_depends_on_itself_its_neighbours_and_related_posts() -> None:
-    jobs = plan(FIXTURE)
+    jobs = plan(FIXTURE_SITE)
     post = jobs["2023/09/01/x-wont-use-users-private-data/index.html"]
     # older neighbour: tariffs; newer neighbour and related (shares the tag AI): the rollout.
     assert post.deps == (TARIFFS, ROLLOUT, X)  # sorted
 
 
 def test_list_jobs_depend_on_the_posts_they_show() -> None:
-    jobs = plan(FIXTURE)
+    jobs = plan(FIXTURE_SITE)
     category = jobs["category/telecom/5g/index.html"]
     assert category.items == ("2023/09/02/5g-rollout-reaches-500-cities/",)
     assert category.deps == (ROLLOUT,)
@@ -51,7 +51,7 @@ def test_list_jobs_depend_on_the_posts_they_show() -> None:
 
 def test_editing_a_post_touches_only_the_jobs_that_list_it(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     before = plan(site)
     hindi = site / "content/posts/2023/09/hindi.md"
     hindi.write_text(hindi.read_text().replace("सरकार ने", "सरकार ने आज"))
@@ -65,7 +65,7 @@ def test_editing_a_post_touches_only_the_jobs_that_list_it(tmp_path: Path) -> No
 
 def test_a_page_at_a_generated_url_is_a_collision_naming_both(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     (site / "content/pages/tags.md").write_text(
         "---\ntitle: Tags\ntype: page\ndate: 2020-01-01T10:00:00+05:30\npath: tag/\n---\nx\n"
     )
@@ -81,6 +81,6 @@ def test_a_page_at_a_generated_url_is_a_collision_naming_both(tmp_path: Path) ->
 @pytest.mark.parametrize("drafts", [False, True])
 def test_drafts_only_with_the_option(tmp_path: Path, drafts: bool) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     assert build_site(site, BuildOptions(drafts=drafts)).committed
     assert (built_root(site) / "2023/09/04/unfinished-draft/index.html").exists() == drafts

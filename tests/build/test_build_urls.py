@@ -13,13 +13,13 @@ import urllib.request
 from pathlib import Path
 
 from sitehelpers import static_server
+from testdata import FIXTURE_SITE
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.safepath import output_file
 from sitegen.urls import prefix_root_links
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 ENCODED = "2023/09/03/%e0%a4%b9%e0%a4%bf%e0%a4%82%e0%a4%a6%e0%a5%80-news/"
 
 
@@ -39,7 +39,7 @@ def test_output_file_decodes_the_path() -> None:
 
 def test_decoded_directory_is_served_and_encoded_one_is_not(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     holder = [site / "public"]
     with static_server(holder) as port:
         base = f"http://127.0.0.1:{port}/"

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import POST, SITE, sitegen
+from cli_support import POST, sitegen
+from testdata import FIXTURE_SITE
 
 from sitegen import safepath
 from sitegen.build.incremental import Memo
@@ -32,7 +33,7 @@ INJECT = "x\n/* https://evil.example/:splat 302!\n/z"
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
     """The fixture site two folders down, so that a `../../x` lands in tmp if let through."""
-    return Path(shutil.copytree(SITE, tmp_path / "a" / "site"))
+    return Path(shutil.copytree(FIXTURE_SITE, tmp_path / "a" / "site"))
 
 
 def _outside(site: Path) -> list[str]:

@@ -1,6 +1,6 @@
 """Hostile paths in every host's redirect form: whatever a slug holds, each rule stays one
 literal path in nginx, Apache, Caddy, Cloudflare CSV and S3 JSON, and a `_redirects` edited to
-smuggle a directive in is refused, naming its line. (tests/test_redirect_hosts.py runs
+smuggle a directive in is refused, naming its line. (tests/build/test_redirect_hosts.py runs
 hostile rules through the real servers too.)"""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 from cli_support import sitegen
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from testdata import FIXTURE_SITE
 
 from sitegen import safepath
 from sitegen.build import hostrules
@@ -95,7 +96,7 @@ def test_a_tampered_redirects_file_is_refused_by_line(line: str) -> None:
 
 def test_sitegen_redirects_writes_each_form(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "site", site)
+    shutil.copytree(FIXTURE_SITE, site)
     assert sitegen(site, "build").exit_code == 0
     for fmt in hostrules.WRITERS:
         got = sitegen(site, "redirects", "--format", fmt)
@@ -112,7 +113,7 @@ def test_sitegen_redirects_writes_each_form(tmp_path: Path) -> None:
 
 def test_sitegen_redirects_without_a_build_says_what_to_do(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "site", site)
+    shutil.copytree(FIXTURE_SITE, site)
     got = sitegen(site, "redirects", "--format", "apache")
     assert got.exit_code == 1
     assert "sitegen build" in got.output and "Traceback" not in got.output
@@ -120,7 +121,7 @@ def test_sitegen_redirects_without_a_build_says_what_to_do(tmp_path: Path) -> No
 
 def test_sitegen_redirects_into_a_missing_folder_says_so(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(Path(__file__).parent / "fixtures" / "site", site)
+    shutil.copytree(FIXTURE_SITE, site)
     assert sitegen(site, "build").exit_code == 0
     got = sitegen(site, "redirects", "--format", "nginx", "-o", str(tmp_path / "no" / "x.conf"))
     assert got.exit_code == 1 and "cannot write" in got.stderr

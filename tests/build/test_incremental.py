@@ -13,29 +13,23 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_folder, built_root
+from testdata import FIXTURE_SITE, ROOT
 
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 POST_OUT = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
 DEFAULT_TEMPLATES = ROOT / "themes" / "default" / "templates"
 
 
 # Outputs are named from public/'s root; the site's own sit in its folder there (web/).
-SITE = f"{built_folder(FIXTURE).as_posix()}/"
+SITE = f"{built_folder(FIXTURE_SITE).as_posix()}/"
 
 
 def in_site(outputs: list[str]) -> set[str]:
     """`outputs` by their names in the site's folder (the host's files as they are)."""
     return {o.removeprefix(SITE) for o in outputs}
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, tmp_path / "site"))
 
 
 def clean(site: Path) -> dict[str, bytes]:

@@ -17,6 +17,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from testdata import FIXTURE_SITE
 
 from benchmarks import formats, generate
 from sitegen import parallel
@@ -30,7 +31,6 @@ from sitegen.serve import MemoryFiles, site_builder
 from sitegen.tuning import tuned
 from sitegen.wp.importer import ImportOptions, import_paths
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 BASE_URL = "https://news.example.org/web/"  # the fixture's own, so both ways build the same
 IST = timezone(timedelta(hours=5, minutes=30))
 words = st.text(alphabet="abcdefghij klmnop*_#&<>é—", min_size=1, max_size=30).map(str.strip)
@@ -119,7 +119,7 @@ def clean_build(site: Path, into: Path) -> dict[str, bytes]:
 @given(ops)
 def test_incremental_equals_clean_build(sequence: list[Op]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(shutil.copytree(FIXTURE, Path(tmp) / "site"))
+        site = Path(shutil.copytree(FIXTURE_SITE, Path(tmp) / "site"))
         # Both ways: `sitegen build` (disk, state in .sitegen/) and `serve`'s builder (memory,
         # a Memo; pages first, the deferred rest right after), for the site's own URL.
         serve = site_builder(site, BASE_URL)
@@ -269,7 +269,7 @@ def test_incremental_equals_clean_at_300_posts(generated: Path, sequence: list[O
         RAN.spy(searchstate, "_patched"),
         RAN.spy(searchstate, "_assembled"),
         # Two workers even on one CPU, and even if other tests of this process left idle
-        # threads behind (sitegen forks only when single-threaded; tests/test_parallel.py).
+        # threads behind (sitegen forks only when single-threaded; tests/core/test_parallel.py).
         mock.patch.dict(os.environ, {parallel.ENV: "2"}),
         mock.patch.object(parallel.threading, "active_count", lambda: 1),
     )

@@ -3,10 +3,9 @@ decides tracking, the sitemap, collisions and rendering, and an unknown kind is 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from builtsite import built_folder
+from testdata import FIXTURE_SITE
 
 from sitegen.build import kinds
 from sitegen.build.incremental import Memo, tracked
@@ -19,14 +18,12 @@ from sitegen.config import load_config
 from sitegen.errors import Problems
 from sitegen.site.assemble import assemble_site, load_documents, load_site_info
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
 
 def _plan() -> list[RenderJob]:
     problems = Problems()
-    info = load_site_info(FIXTURE, problems)
-    config = load_config(FIXTURE, info, problems)
-    site = assemble_site(info, load_documents(FIXTURE, problems), problems)
+    info = load_site_info(FIXTURE_SITE, problems)
+    config = load_config(FIXTURE_SITE, info, problems)
+    site = assemble_site(info, load_documents(FIXTURE_SITE, problems), problems)
     return plan_site(site, config)
 
 
@@ -69,9 +66,11 @@ def test_a_kind_renders_through_its_producer(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setitem(KINDS, "robots", JobKind("robots", produce))  # type: ignore[arg-type]
     sink = MemorySink()
-    assert build_site(FIXTURE, BuildOptions(check_links=False, target=InMemory(sink))).committed
+    assert build_site(
+        FIXTURE_SITE, BuildOptions(check_links=False, target=InMemory(sink))
+    ).committed
     assert calls == ["robots.txt"]
-    robots = (built_folder(FIXTURE) / "robots.txt").as_posix()  # in the site's folder
+    robots = (built_folder(FIXTURE_SITE) / "robots.txt").as_posix()  # in the site's folder
     assert sink.files[robots] == b"User-agent: *\nDisallow: /\n"
     assert row.producer is not None
 
@@ -106,9 +105,9 @@ class _OtherSink:
 def test_the_build_asks_the_sink_protocol_not_its_class() -> None:
     sink = _OtherSink()
     target = InMemory(sink, Memo())  # type: ignore[arg-type]
-    assert build_site(FIXTURE, BuildOptions(check_links=False, target=target)).committed
+    assert build_site(FIXTURE_SITE, BuildOptions(check_links=False, target=target)).committed
     first = dict(sink.inner.files)
-    again = build_site(FIXTURE, BuildOptions(check_links=False, target=target))
+    again = build_site(FIXTURE_SITE, BuildOptions(check_links=False, target=target))
     assert again.committed and again.reused > 50  # tracked outputs reused: the sink was asked
     assert not any(kind_of(j).tracked for j in again.jobs if j.output in again.rendered)
     assert dict(sink.inner.files) == first and sink.asked

@@ -12,14 +12,13 @@ import pytest
 from builtsite import built_folder, built_root
 from click.testing import CliRunner
 from sitehelpers import internal_links, static_server, status
+from testdata import FIXTURE_SITE
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.cli import build_cmd, check_cmd, redirects_cmd
 from sitegen.publish.localsite import scan_site
 from sitegen.publish.settings import PublishSettings
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
 
 def fetch_all(public: Path) -> dict[str, tuple[int, str]]:
@@ -32,7 +31,7 @@ def fetch_all(public: Path) -> dict[str, tuple[int, str]]:
 
 def test_default_layout_serves_from_public_root(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     toml = site / "sitegen.toml"
     toml.write_text(re.sub(r"(?m)^base_url = .*\n", "", toml.read_text()))
     report = build_site(site)
@@ -49,7 +48,7 @@ def test_default_layout_serves_from_public_root(tmp_path: Path) -> None:
 
 def test_chosen_mirror_url_sets_no_warning(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     report = build_site(site, BuildOptions(overrides={"base_url": "https://mirror.example.net/"}))
     assert report.committed and not report.problems.items, report.problems.render()
     assert not [n for n in report.notes if "no mirror URL set" in n]
@@ -58,7 +57,7 @@ def test_chosen_mirror_url_sets_no_warning(tmp_path: Path) -> None:
 
 def test_a_changed_stylesheet_is_a_new_url_on_every_page(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     assert build_site(site).committed
     before = sorted(p.name for p in (built_root(site) / "assets").glob("style.*.css"))
     theme = site / "themes" / "default" / "static"
@@ -83,7 +82,7 @@ def test_without_a_mirror_url_feed_links_name_wordpress_pages_consistently(
     # Links start at "/", absolute URLs at WordPress's home (https://news.example.org/web/):
     # a link inside a feed item must lead where the item's own URL leads, under /web/.
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     toml = site / "sitegen.toml"
     toml.write_text(re.sub(r"(?m)^base_url = .*\n", "", toml.read_text()))
     assert build_site(site).committed
@@ -105,7 +104,7 @@ def test_a_base_path_is_a_folder_of_public(tmp_path: Path, base_url: str | None,
     # Before: links started with /web/ while the files sat at public/'s root, so a plain
     # server at public/ broke every link, and `sitegen check` (resolving under /web/) said OK.
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     option = ["--base-url", base_url] if base_url else []
     built = CliRunner().invoke(build_cmd.command, option, obj=site)
     assert built.exit_code == 0, built.output
@@ -133,7 +132,7 @@ def test_every_host_reads_the_table_from_public_s_root(tmp_path: Path) -> None:
     object redirects `publish` sends: all named from public/'s root, where the site sits in
     its base path's folder."""
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)  # base_url = "https://news.example.org/web/"
+    shutil.copytree(FIXTURE_SITE, site)  # base_url = "https://news.example.org/web/"
     assert CliRunner().invoke(build_cmd.command, [], obj=site).exit_code == 0
     public, folder = site / "public", built_folder(site).as_posix()
     assert "/web/category/5g/ /web/category/telecom/5g/ 301" in (public / "_redirects").read_text()

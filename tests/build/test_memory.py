@@ -4,7 +4,6 @@ bodies and serve's outputs held compressed, and neither changing a byte of the o
 from __future__ import annotations
 
 import gc
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,13 +16,6 @@ from sitegen.build.output import MemorySink
 from sitegen.build.state.searchindex import Docs, PackedTexts
 from sitegen.checks.files import DirFiles
 from sitegen.tuning import Tuning
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, tmp_path / "site"))
 
 
 def test_workers_exempt_what_they_inherit_from_the_collector(

@@ -12,6 +12,7 @@ from unittest import mock
 
 from builtsite import built_root
 from cli_support import sitegen
+from testdata import CORPUS, FIXTURE_SITE
 
 from sitegen import tuning
 from sitegen.build.orchestrator import build_site
@@ -21,12 +22,11 @@ from sitegen.checks.files import DirFiles
 from sitegen.serve import site_builder
 from sitegen.tuning import tuned
 
-SITE = Path(__file__).parent / "fixtures" / "site"
-WP = Path(__file__).parent / "fixtures" / "wp-local-dev"
-
 
 def copy(name: str, into: Path) -> Path:
-    return Path(shutil.copytree(SITE, into / name, ignore=shutil.ignore_patterns(".sitegen")))
+    return Path(
+        shutil.copytree(FIXTURE_SITE, into / name, ignore=shutil.ignore_patterns(".sitegen"))
+    )
 
 
 def files_under(folder: Path) -> list[Path]:
@@ -35,10 +35,12 @@ def files_under(folder: Path) -> list[Path]:
 
 def test_same_output_and_no_state(tmp_path: Path) -> None:
     cached = Path(
-        shutil.copytree(SITE, tmp_path / "cached", ignore=shutil.ignore_patterns(".sitegen"))
+        shutil.copytree(
+            FIXTURE_SITE, tmp_path / "cached", ignore=shutil.ignore_patterns(".sitegen")
+        )
     )
     plain = Path(
-        shutil.copytree(SITE, tmp_path / "plain", ignore=shutil.ignore_patterns(".sitegen"))
+        shutil.copytree(FIXTURE_SITE, tmp_path / "plain", ignore=shutil.ignore_patterns(".sitegen"))
     )
     with tuned(cache=True):
         assert build_site(cached).committed
@@ -53,7 +55,7 @@ def test_same_output_and_no_state(tmp_path: Path) -> None:
 
 
 def test_a_state_left_behind_is_not_read(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     with tuned(cache=True):
         assert build_site(site).committed
     before = {p: p.read_bytes() for p in files_under(site / ".sitegen")}
@@ -85,7 +87,7 @@ def test_import_remembers_nothing(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     with tuned(cache=False):
-        result = sitegen(site, "import", WP)
+        result = sitegen(site, "import", CORPUS)
     assert result.exit_code == 0, result.output
     assert list((site / "content").rglob("*.md"))
     assert not (site / ".sitegen").exists()

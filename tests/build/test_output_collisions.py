@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from testdata import FIXTURE_SITE
 
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink, Output, file_key
 from sitegen.errors import Problems
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 PATH = "path: 2023/09/02/5g-rollout-reaches-500-cities/"
 
@@ -64,7 +64,7 @@ def test_file_key() -> None:
 
 
 def built(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert build_site(site).committed
     public = site / "public"
     return site, {p.relative_to(public).as_posix(): p.read_bytes() for p in public.rglob("*")

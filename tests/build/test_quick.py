@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -13,13 +12,12 @@ from builtsite import built_root
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+def site(site: Path) -> Path:
+    """The shared fixture-site copy, its files aged as on a real site."""
     past = time.time() - 60  # files older than the racy window, as on a real site
     for path in site.rglob("*"):
         os.utime(path, (past, past))

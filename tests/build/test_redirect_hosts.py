@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from serve_helpers import memory_builder, running
+from testdata import CORPUS, FIXTURE_SITE
 
 from sitegen.build import hostrules
 from sitegen.build.options import BuildOptions
@@ -30,8 +31,6 @@ from sitegen.build.orchestrator import build_site
 from sitegen.build.redirects import Redirect
 from sitegen.wp.importer import ImportOptions, import_paths
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 BASE_URL = "https://news.example.org/web/"
 ROOT = "/web/"
 # Rule paths as `rule_path` writes them, each decoded to a character that means something to
@@ -60,7 +59,7 @@ def served(request: pytest.FixtureRequest) -> Iterator[tuple[Path, list[Redirect
     top.chmod(0o755)
     site = top / "site"
     if request.param == "fixture":
-        shutil.copytree(FIXTURE, site)
+        shutil.copytree(FIXTURE_SITE, site)
     else:
         imported = import_paths(site, [CORPUS], ImportOptions())
         assert not imported.failed, imported.errors.render()

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from testdata import FIXTURE_SITE
 
 import sitegen.build.orchestrator
 from sitegen.build.incremental import Memo
@@ -17,7 +18,6 @@ from sitegen.build.output import MemorySink
 from sitegen.checks.files import DirFiles
 from sitegen.content import dump_document, split_document
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 
 
@@ -45,7 +45,7 @@ def _clean(site: Path, into: Path) -> dict[str, bytes]:
 def test_only_a_body_edit_reuses_the_plan(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: dict[str, str], assembled: int
 ) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
     assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     calls: list[int] = []
@@ -64,7 +64,7 @@ def test_only_a_body_edit_reuses_the_plan(
 
 
 def test_warnings_are_said_again_when_the_plan_is_reused(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     path = site / POST
     path.write_text(path.read_text().replace("title:", "titel: typo\ntitle:", 1))
     sink, memo = MemorySink(), Memo()
@@ -85,7 +85,7 @@ def test_warnings_are_said_again_when_the_plan_is_reused(tmp_path: Path) -> None
 def test_a_body_edit_does_not_re_render_the_pages_that_link_to_the_post(
     tmp_path: Path, post: str, neighbours_rendered: bool
 ) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert build_site(site).committed
     path = site / post
     path.write_text(path.read_text().replace("\n\n", "\n\nA first paragraph, new.\n\n", 1))

@@ -15,14 +15,14 @@ import sys
 from pathlib import Path
 
 from builtsite import built_folder, built_root
+from testdata import FIXTURE_SITE
 
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 POST_OUT = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
-OUTPUT = (built_folder(FIXTURE) / POST_OUT).as_posix()  # named from public/'s root
+OUTPUT = (built_folder(FIXTURE_SITE) / POST_OUT).as_posix()  # named from public/'s root
 
 # Kills the build after the KILL_AT-th table of its state is written, inside the transaction.
 SITECUSTOMIZE = """
@@ -64,7 +64,7 @@ def _clean(site: Path, into: Path) -> dict[str, bytes]:
 
 def test_a_build_killed_while_saving_its_state_leaves_the_next_one_right(tmp_path: Path) -> None:
     for at in (1, 3):  # after the first table, and half way
-        site = Path(shutil.copytree(FIXTURE, tmp_path / f"site{at}"))
+        site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / f"site{at}"))
         assert build_site(site).committed
         post = site / POST
         post.write_text(post.read_text().replace("500th city", "600th city"))

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 from builtsite import built_folder
+from testdata import FIXTURE_SITE, ROOT
 
 from sitegen.build.orchestrator import build_site
 from sitegen.config import NOT_OUTPUT, FeedsConfig, SiteConfig, SitemapConfig
 from sitegen.digests import canonical, fingerprint
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 # What every build renders, tracked or not (kinds whose plan lists no dependencies).
 # Rendered on every build (untracked kinds), in the site's folder.
 ALWAYS = {
-    (built_folder(FIXTURE) / p).as_posix()
+    (built_folder(FIXTURE_SITE) / p).as_posix()
     for p in ("404.html", "410.html", "category/index.html", "robots.txt", "search/index.html",
               "tag/index.html")
 }  # fmt: skip
@@ -93,10 +93,10 @@ def test_what_has_no_fingerprint_is_refused() -> None:
 
 
 def test_a_moved_checkout_renders_nothing_again(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "here" / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "here" / "site"))
     theme = site / "themes" / "default" / "templates"  # an own theme folder, moved with it
     theme.mkdir(parents=True)
-    default = Path(__file__).parent.parent / "themes" / "default" / "templates" / "post.html"
+    default = ROOT / "themes" / "default" / "templates" / "post.html"
     shutil.copy(default, theme / "post.html")
     assert build_site(site).committed
     moved = Path(shutil.copytree(site, tmp_path / "elsewhere" / "moved", symlinks=True))

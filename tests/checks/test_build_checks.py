@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from builtsite import built_root
 from sitehelpers import sitemap_xsd_errors
 
@@ -14,15 +12,7 @@ from sitegen.build.orchestrator import build_site
 from sitegen.checks.links import check_links, redirect_rules
 from sitegen.checks.sitemap import check_sitemap
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 BASE = "https://news.example.org/web/"
-
-
-@pytest.fixture()
-def site(tmp_path: Path) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(FIXTURE, target)
-    return target
 
 
 def page(body: str) -> bytes:

@@ -10,20 +10,20 @@ from pathlib import Path
 import pytest
 from builtsite import built_root
 from sitehelpers import sitemap_xsd_errors, vnu_errors
+from testdata import FIXTURE_SITE
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 MIRROR = "http://127.0.0.1:8000/archive/"  # a host other than the original, to catch leaks
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("gates") / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     report = build_site(site, BuildOptions(overrides={"base_url": MIRROR}, strict=True))
     assert not report.problems.items, report.problems.render()
     return site
@@ -56,7 +56,7 @@ def test_no_page_points_at_the_original_host(built: Path) -> None:
     """Only the one "Originally published at" link may name the WordPress host, and images the
     mirror does not hold (the offline import has no image bytes; `fetch` mirrors them into
     static/): those stay on the original host rather than break."""
-    static = FIXTURE / "static"
+    static = FIXTURE_SITE / "static"
     leaks, unmirrored = [], set()
     for page in sorted(built.rglob("*.html")):
         text = re.sub(r'<p class="original">.*?</p>', "", page.read_text(), flags=re.S)

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
-from sitehelpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_FLAGS, static_server
+from playwright.sync_api import Page
+from sitehelpers import ARTIFACTS, AXE, static_server
+from testdata import FIXTURE_SITE
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 
 pytestmark = pytest.mark.browser
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 PAGES = {
     "home": "",
     "post": "2023/09/01/x-wont-use-users-private-data/",
@@ -39,7 +38,7 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = tmp_path_factory.mktemp("browser") / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     holder = [site / "public"]
     with static_server(holder) as port:
         url = f"http://127.0.0.1:{port}/"
@@ -48,19 +47,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    assert AXE.is_file(), "axe-core missing: run `npm install` (scripts/test does)"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
 WCAG22 = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def axe_violations(page: Page, tags: list[str] | None = None) -> list[str]:
+    assert AXE.is_file(), "axe-core missing: run `npm install` (scripts/test does)"
     page.add_script_tag(path=str(AXE))
     options: dict[str, Any] = {"resultTypes": ["violations"]}
     if tags:

@@ -24,6 +24,7 @@ from sitehelpers import (
     static_server,
     vnu_errors,
 )
+from testdata import CORPUS
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import BuildReport, build_site
@@ -31,7 +32,6 @@ from sitegen.checks.links import check_links
 from sitegen.checks.sitemap import check_sitemap
 from sitegen.wp.importer import ImportOptions, import_paths
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 ORIGINAL = "127.0.0.1:8089"  # where the corpus's WordPress ran
 IMAGE = re.compile(rf"http://{ORIGINAL}/web/wp-content/uploads/[^\s\"']+\.(?:jpe?g|png|gif|webp)")
 

@@ -12,7 +12,6 @@ from builtsite import built_root
 from sitegen.build.orchestrator import build_site
 from sitegen.checks import links
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 NOTE = "content/posts/2023/09/x-wont-use-users-private-data.md"
 NOTE_PAGE = "/2023/09/01/x-wont-use-users-private-data/"
 LINKING = "content/posts/2022/12/year-end.md"
@@ -32,8 +31,8 @@ def clean_warnings(site: Path) -> list[str]:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+def site(site: Path) -> Path:
+    """The shared fixture-site copy, one post linking to a footnote and to nowhere."""
     post = site / LINKING
     post.write_text(
         post.read_text() + f"\nSee [the note]({NOTE_PAGE}#fn1) and [this](/no/such/page/).\n"

@@ -6,20 +6,10 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from builtsite import built_root
 from click.testing import CliRunner
 
 from sitegen.cli import build_cmd, check_cmd
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
-
-@pytest.fixture()
-def site(tmp_path: Path) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(FIXTURE, target)
-    return target
 
 
 def run(command: object, site: Path, *args: str):  # type: ignore[no-untyped-def]

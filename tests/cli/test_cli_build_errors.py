@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_root
-from cli_support import POST, SEED, sitegen
-from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
+from cli_support import POST, sitegen
+from testdata import SEED
 
 from sitegen.build.render import DEFAULT_THEME
 

@@ -9,7 +9,6 @@ import sqlite3
 from pathlib import Path
 
 from builtsite import built_root
-from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
 from cli_support import sitegen
 
 

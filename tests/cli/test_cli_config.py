@@ -5,23 +5,12 @@ Every command reads the same file, so a table one command owns must not be a typ
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from builtsite import built_folder, built_root
 from click.testing import CliRunner, Result
 
 from sitegen.cli import main
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
-
-
-@pytest.fixture()
-def site(tmp_path: Path) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(FIXTURE, target)
-    return target
 
 
 def sitegen(site: Path, *args: str) -> Result:

@@ -7,15 +7,13 @@ help text fails here, not in front of a user.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from testdata import ROOT
 
 from sitegen.cli import main
-
-ROOT = Path(__file__).parent.parent
 
 
 def _walk(cmd: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, click.Command]]:

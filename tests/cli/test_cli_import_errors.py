@@ -8,8 +8,8 @@ import re
 import shutil
 from pathlib import Path
 
-from cli_support import FIXTURES, SEED, seed_post, sitegen
-from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
+from cli_support import seed_post, sitegen
+from testdata import FIXTURES, SEED
 
 
 def test_truncated_json_names_file_line_and_says_truncated(tmp_path: Path) -> None:

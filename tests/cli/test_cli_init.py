@@ -8,13 +8,13 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 from fetch_server import FakeWordPress, serve
+from testdata import CORPUS
 
 from sitegen.cli import main
 from sitegen.config import SiteConfig, load_config
 from sitegen.errors import Problems
 from sitegen.model import SiteInfo
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 WRITTEN = (
     "sitegen.toml",
     "netlify.toml",

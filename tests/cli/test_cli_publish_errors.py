@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_folder, built_root
-from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
 from cli_support import sitegen
 
 from sitegen.serve import Preview, site_builder

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
 from cli_support import sitegen
 
 SITE_YAML = "content/_site.yaml"

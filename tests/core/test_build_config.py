@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from testdata import ROOT
+
 from sitegen.config import load_config
 from sitegen.errors import Problems
 from sitegen.model import SiteInfo
@@ -88,13 +90,12 @@ def test_netlify_toml_builds_and_publishes_the_output(tmp_path: Path) -> None:
     import sys
     import tomllib
 
-    repo = Path(__file__).parent.parent
-    netlify = tomllib.loads((repo / "netlify.toml").read_text())
+    netlify = tomllib.loads((ROOT / "netlify.toml").read_text())
     install, build = netlify["build"]["command"].split(" && ")
     assert install.startswith("pip install") and build.startswith("sitegen build")
-    shutil.copytree(repo / "content", tmp_path / "content")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
     env = dict(os.environ, DEPLOY_PRIME_URL="https://deploy-preview-7--mirror.example.net")
-    env["PYTHONPATH"] = os.pathsep.join([str(repo), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     script = build.replace("sitegen", f"{sys.executable} -m sitegen", 1)
     subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, check=True, timeout=120)
     home = (tmp_path / netlify["build"]["publish"] / "index.html").read_text()

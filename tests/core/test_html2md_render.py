@@ -6,7 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
+
+from testdata import ROOT
 
 from sitegen.markdown import render_markdown
 
@@ -50,6 +51,5 @@ def test_dangerous_link_schemes_are_not_links() -> None:
 def test_the_build_side_does_not_import_html5lib() -> None:
     # Only the import side parses HTML; `sitegen build` renders Markdown without html5lib.
     code = "import sys, sitegen.markdown; sys.exit(bool({'html5lib', 'nh3'} & set(sys.modules)))"
-    root = Path(__file__).parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0

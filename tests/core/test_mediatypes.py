@@ -15,13 +15,13 @@ from urllib.parse import quote
 import pytest
 from builtsite import built_root
 from serve_helpers import get, memory_builder, running
+from testdata import FIXTURE_SITE
 
 from sitegen.build.orchestrator import build_site
 from sitegen.mediatypes import BY_EXTENSION, content_type, essence
 from sitegen.publish.localsite import scan_site
 from sitegen.publish.settings import PublishSettings
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 XSL = (
     b'<?xml version="1.0"?>\n<xsl:stylesheet version="1.0" '
     b'xmlns:xsl="http://www.w3.org/1999/XSL/Transform"/>\n'
@@ -55,7 +55,7 @@ def served(public: Path, keys: list[str]) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = Path(shutil.copytree(FIXTURE, tmp_path_factory.mktemp("types") / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("types") / "site"))
     for rel, data in EXTRA_STATIC.items():
         (site / "static" / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / "static" / rel).write_bytes(data)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testdata import CORPUS, FIXTURE_SITE
 
 from sitegen import parallel, tuning
 from sitegen.build.options import BuildOptions
@@ -20,8 +21,6 @@ from sitegen.checks.files import DirFiles
 from sitegen.tuning import Tuning
 from sitegen.wp import importer
 from sitegen.wp.importer import ImportOptions, import_paths
-
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 
 
 def force_pool(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +95,7 @@ def test_worker_errors_reach_the_parent(pooled: None) -> None:
 
 
 def _build(tmp_path: Path, name: str, jobs: str, monkeypatch: pytest.MonkeyPatch) -> BuildReport:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / name))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / name))
     override = site / "themes" / "default" / "templates" / "post.html"
     override.parent.mkdir(parents=True)
     broken = (DEFAULT_THEME / "templates" / "post.html").read_text()
@@ -125,9 +124,6 @@ def test_serial_and_parallel_builds_are_identical(
     one, two = DirFiles(tmp_path / "serial" / "public"), DirFiles(tmp_path / "pooled" / "public")
     assert list(one) == list(two) and len(one) > 50
     assert all(one[name] == two[name] for name in one)
-
-
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 
 
 def _import(site: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, list[str]]:

@@ -1,7 +1,7 @@
 """The speed-ups that reach into other libraries (sitegen.speedups) change nothing but time:
 the fixture site built with them and without (SITEGEN_NO_SPEEDUPS=1) is the same, byte for
 byte, and each one is really off when switched off (else the comparison compares nothing).
-html5lib's are compared in tests/test_html5parse.py."""
+html5lib's are compared in tests/wp/test_html5parse.py."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from testdata import FIXTURE_SITE
 
 from sitegen import speedups, tuning
 from sitegen.build.options import BuildOptions
@@ -21,8 +22,6 @@ from sitegen.build.orchestrator import build_site
 from sitegen.build.render import make_env, theme_dirs
 from sitegen.checks.files import DirFiles
 from sitegen.tuning import Tuning, tuned
-
-SITE = Path(__file__).parent / "fixtures" / "site"
 
 
 def built(site: Path) -> dict[str, bytes]:
@@ -34,9 +33,9 @@ def built(site: Path) -> dict[str, bytes]:
 
 def test_same_site_with_and_without_speedups(tmp_path: Path) -> None:
     with tuned(speedups=True):
-        fast = built(Path(shutil.copytree(SITE, tmp_path / "fast")))
+        fast = built(Path(shutil.copytree(FIXTURE_SITE, tmp_path / "fast")))
     with tuned(speedups=False):
-        plain = built(Path(shutil.copytree(SITE, tmp_path / "plain")))
+        plain = built(Path(shutil.copytree(FIXTURE_SITE, tmp_path / "plain")))
     assert len(fast) > 50
     assert plain == fast
 
@@ -45,7 +44,7 @@ def test_same_site_from_the_command_line(tmp_path: Path) -> None:
     """Through the environment variable, read once when sitegen starts (and gc tuning)."""
     outputs = []
     for name, switch in (("fast", "0"), ("plain", "1")):
-        site = shutil.copytree(SITE, tmp_path / name)
+        site = shutil.copytree(FIXTURE_SITE, tmp_path / name)
         env = {**os.environ, "SITEGEN_NO_SPEEDUPS": switch}
         run = [sys.executable, "-m", "sitegen", "--site", str(site), "build"]
         subprocess.run(run, env=env, check=True, capture_output=True)
@@ -64,7 +63,7 @@ def card(env: jinja2.Environment) -> object:
 
 
 def test_the_card_macro_is_memoized_only_with_speedups(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     env = make_env(theme_dirs(build_site(site).config))  # type: ignore[arg-type]
     with tuned(speedups=True):
         speedups.memoize_macro(env, "_partials/card.html", "card")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from cli_support import SEED, sitegen
-from cli_support import site as site  # the fixture: a copy of tests/fixtures/site
+from cli_support import sitegen
+from testdata import SEED
 
 from sitegen.content import AliasRefused, load_yaml, split_document
 

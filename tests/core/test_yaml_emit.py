@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testdata import TESTS
 
 from sitegen.content import KEY_ORDER, _Dumper, dump_front_matter
 from sitegen.yaml_emit import emit
 
-GOLDEN = Path(__file__).parent / "golden" / "content"
+GOLDEN = TESTS / "golden" / "content"
 
 
 def pyyaml(data: dict[str, Any]) -> str:

@@ -4,13 +4,13 @@ setting and every field of the interface is named in README.md or docs/feeds.md.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
+
+from testdata import ROOT
 
 from sitegen.build.redirects import FEED_ALIASES, LEGACY_FEED_FILES, QUERY_FEEDS
 from sitegen.config import FeedsConfig
 from sitegen.feeds import FeedItem, FeedMeta
 
-ROOT = Path(__file__).parent.parent
 DOC = (ROOT / "docs" / "feeds.md").read_text()
 README = (ROOT / "README.md").read_text()
 

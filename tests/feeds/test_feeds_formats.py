@@ -12,6 +12,7 @@ import pytest
 from builtsite import built_root
 from comment_support import add_comments
 from serve_helpers import get, running
+from testdata import FIXTURE_SITE
 
 from sitegen.build.orchestrator import build_site
 from sitegen.build.plan import feed_jobs
@@ -36,7 +37,6 @@ from sitegen.serve import BuildOutcome
 from sitegen.serve.files import DirectoryFiles
 from sitegen.site.assemble import assemble_site, load_documents, load_site_info
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 ROOT = "/web/"  # the fixture site's base path
 # One list of each kind in the fixture site (a nested category too: its URL has two slugs).
 LISTS = {
@@ -58,7 +58,7 @@ def ids(case: tuple[FeedFormat, str]) -> str:
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The build's public/, as a host serves it (the site in its base path's folder)."""
-    site = Path(shutil.copytree(FIXTURE, tmp_path_factory.mktemp("formats") / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("formats") / "site"))
     add_comments(site / "content/posts/2023/08/sticky.md")
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
@@ -153,9 +153,9 @@ def test_page_heads_advertise_the_formats_so_declared(public: Path) -> None:
 @pytest.mark.parametrize("asked", [("json", "atom"), ("rss",), ()])
 def test_the_plan_makes_the_formats_asked_for_at_their_files(asked: tuple[str, ...]) -> None:
     problems = Problems()
-    info = load_site_info(FIXTURE, problems)
-    config = load_config(FIXTURE, info, problems)
-    site = assemble_site(info, load_documents(FIXTURE, problems), problems)
+    info = load_site_info(FIXTURE_SITE, problems)
+    config = load_config(FIXTURE_SITE, info, problems)
+    site = assemble_site(info, load_documents(FIXTURE_SITE, problems), problems)
     config = dataclasses.replace(config, feeds=FeedsConfig(items=3, formats=asked))
     jobs = feed_jobs(site, config)
     home = [j.path for j in jobs if j.kind == "feed-home"]

@@ -21,13 +21,13 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 from builtsite import built_root
 from feedcheck import ATOM, absolute, check_json_feed, check_xml_feed, jing_atom, parse_xml
+from testdata import CORPUS
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.feeds import check_feeds
 from sitegen.wp.importer import ImportOptions, import_paths
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 WP_HOME = "http://127.0.0.1:8089/web"  # where the corpus's WordPress ran
 MIRROR = "http://127.0.0.1:8000/mirror/"  # another host and path, to catch unresolved URLs
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"

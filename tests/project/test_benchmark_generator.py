@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 import yaml
 from markdown_it import MarkdownIt
+from testdata import CORPUS, ROOT
 
 from benchmarks import generate
 
-FIXTURE = Path(__file__).parent / "fixtures" / "wp-local-dev"
 N = 130  # two REST pages: one full (100), one partial
 
 
@@ -79,7 +79,7 @@ def _shape(value: Any) -> Any:
 
 
 def test_rest_json_has_the_shapes_of_a_real_wordpress_dump(site: Path) -> None:
-    real_post = json.loads((FIXTURE / "posts-page-1.json").read_text())[0]
+    real_post = json.loads((CORPUS / "posts-page-1.json").read_text())[0]
     pages = [json.loads((site / "wp" / f"posts-page-{k}.json").read_text()) for k in (1, 2)]
     assert [len(p) for p in pages] == [100, N - 100]
     assert not (site / "wp" / "posts-page-3.json").exists()
@@ -93,7 +93,7 @@ def test_rest_json_has_the_shapes_of_a_real_wordpress_dump(site: Path) -> None:
     assert dates == sorted(dates, reverse=True)
     assert len({p["id"] for p in posts}) == len({p["link"] for p in posts}) == N
     for name, count in (("categories", 30), ("tags", 300), ("users", 20)):
-        real = json.loads((FIXTURE / f"{name}.json").read_text())[0]
+        real = json.loads((CORPUS / f"{name}.json").read_text())[0]
         ours = json.loads((site / "wp" / f"{name}.json").read_text())
         assert len(ours) == count
         assert set(ours[0]) <= set(real), name
@@ -185,7 +185,7 @@ def test_bodies_have_the_parts_of_a_news_article(site: Path) -> None:
 
 def test_sitegen_imports_every_generated_post(site: Path, tmp_path: Path) -> None:
     """The REST JSON is what sitegen's importer reads: every post, term and author arrives."""
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
     done = subprocess.run(
         [sys.executable, "-m", "sitegen", "--site", str(tmp_path), "import", "--quiet",
          str(site / "wp")],

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from testdata import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "architecture.md"
 DOCS = [DOC, ROOT / "docs" / "performance.md"]
 PACKAGE = ROOT / "sitegen"

@@ -41,8 +41,9 @@ from hostile_support import (
     term,
     write_dump,
 )
+from testdata import TESTS
 
-CASES = Path(__file__).parent / "hostile" / "cases"
+CASES = TESTS / "hostile" / "cases"
 SECRET = "SECRET-7f3c9a-the-build-user-private-file"
 # The site lives a few folders below the sandbox so that a path escaping it by a few `..`
 # still lands inside the sandbox, where the comparison sees it (the tests may run as root:

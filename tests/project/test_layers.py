@@ -8,8 +8,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from testdata import ROOT
 
-PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
+PACKAGE = ROOT / "sitegen"
 
 BASE = {
     "errors", "safepath", "fsutil", "digests", "mediatypes", "zones", "urls", "tuning",

@@ -24,12 +24,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sitehelpers import internal_links, status
+from testdata import CORPUS, ROOT
 
 import sitegen
 from sitegen.build.render import DEFAULT_THEME, default_theme
 from sitegen.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 WHEELHOUSE = ROOT / ".wheelhouse"
 SOURCES = ("pyproject.toml", "README.md", "sitegen", "themes")
 
@@ -246,10 +246,9 @@ def test_from_the_wheel_init_build_and_a_plain_server_answer_every_link(
     init's default address and with one under a path (links /web/…, the site in public/web/)."""
     env = _offline_env()
     site = tmp_path / "site"
-    corpus = ROOT / "tests" / "fixtures" / "wp-local-dev"
     chosen = ["--base-url", base_url] if base_url else []
-    _run([installed / "sitegen", "--site", site, "init", corpus, *chosen], tmp_path, env)
-    _run([installed / "sitegen", "--site", site, "import", corpus], tmp_path, env)
+    _run([installed / "sitegen", "--site", site, "init", CORPUS, *chosen], tmp_path, env)
+    _run([installed / "sitegen", "--site", site, "import", CORPUS], tmp_path, env)
     _run([installed / "sitegen", "--site", site, "build"], tmp_path, env)
     public = site / "public"
     links = internal_links(public)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_folder, built_root
-from cli_support import SITE, sitegen
+from cli_support import sitegen
 from kill_support import install_hook, run
+from testdata import FIXTURE_SITE, ROOT
 
 from sitegen.publish.local import LocalStore
 from sitegen.publish.store import ObjectMeta, StoreError
@@ -33,7 +34,7 @@ def outside(tmp_path: Path) -> Path:
 @pytest.fixture()
 def site(tmp_path: Path, outside: Path) -> Path:
     """The fixture site with links out of it in static/."""
-    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     os.symlink(outside / "passwd", site / "static" / "host-link")
     os.symlink(outside / "dir", site / "static" / "dir-link")
     if Path("/etc/hostname").is_file():
@@ -59,7 +60,7 @@ def test_build_does_not_copy_a_static_link(site: Path) -> None:
 
 def test_build_does_not_copy_a_theme_static_link(site: Path, outside: Path) -> None:
     theme = site / "themes" / "mine"
-    shutil.copytree(Path(__file__).parent.parent / "themes" / "default", theme)
+    shutil.copytree(ROOT / "themes" / "default", theme)
     os.symlink(outside / "passwd", theme / "static" / "leak.css")
     toml = site / "sitegen.toml"
     toml.write_text('theme = "mine"\n' + toml.read_text())
@@ -164,7 +165,7 @@ def test_stale_temporaries_are_removed_and_never_listed(tmp_path: Path) -> None:
 
 
 def test_a_publish_killed_mid_write_is_cleaned_up_by_the_next(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert sitegen(site, "build").exit_code == 0
     target = tmp_path / "www"
     hook = install_hook(tmp_path / "hook")

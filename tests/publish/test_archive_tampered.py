@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_folder
-from cli_support import SITE, sitegen
+from cli_support import sitegen
+from testdata import FIXTURE_SITE
 
-HOME = (built_folder(SITE) / "index.html").as_posix()  # the snapshot is public/ as it is
+HOME = (built_folder(FIXTURE_SITE) / "index.html").as_posix()  # the snapshot is public/ as it is
 
 
 @pytest.fixture()
 def archive(tmp_path: Path) -> tuple[Path, Path]:
-    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert sitegen(site, "build").exit_code == 0
     target = tmp_path / "archive"
     assert sitegen(site, "archive", target, "--name", "snap").exit_code == 0

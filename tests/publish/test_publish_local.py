@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from publish_support import copy_site, run
+from testdata import ROOT
 
 from sitegen.errors import SitegenError
 from sitegen.publish.local import LocalStore
@@ -187,7 +188,7 @@ def test_publish_never_deletes_archives_or_kept_files(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help_and_a_readme_section() -> None:
-    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text()
     for args in (["publish"], ["archive"], ["archive", "list"], ["archive", "restore"]):
         shown = run(*args, "--help")
         assert shown.exit_code == 0 and "Usage:" in shown.stdout

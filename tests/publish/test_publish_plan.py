@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from testdata import PUBLISH_SITE
 
 from sitegen.errors import SitegenError
 from sitegen.feeds.formats import FORMATS
@@ -28,7 +29,6 @@ from sitegen.publish.settings import (
 from sitegen.publish.store import ObjectMeta
 from sitegen.publish.uploadplan import ASSETS, FEEDS, HOME, PAGES, SITEMAPS, phase_of, plan_sync
 
-SITE = Path(__file__).parent / "fixtures" / "publish-site"
 HTML = "text/html; charset=utf-8"
 
 
@@ -128,9 +128,9 @@ def test_applying_the_plan_yields_the_local_state(
 
 
 def test_content_types_of_a_wordpress_mirror() -> None:
-    rss = (SITE / "feed/index.xml").read_bytes()
-    atom = (SITE / "feed/atom/index.xml").read_bytes()
-    sitemap = (SITE / "sitemap.xml").read_bytes()
+    rss = (PUBLISH_SITE / "feed/index.xml").read_bytes()
+    atom = (PUBLISH_SITE / "feed/atom/index.xml").read_bytes()
+    sitemap = (PUBLISH_SITE / "sitemap.xml").read_bytes()
     assert content_type("feed/index.xml", rss) == "application/rss+xml; charset=utf-8"
     assert content_type("feed/atom/index.xml", atom) == "application/atom+xml; charset=utf-8"
     assert content_type("sitemap.xml", sitemap) == "application/xml; charset=utf-8"
@@ -191,7 +191,8 @@ def test_settings_from_sitegen_toml(tmp_path: Path) -> None:
 
 def test_scan_site_hashes_headers_and_feed_aliases() -> None:
     objects = {
-        o.key: o for o in scan_site(SITE, PublishSettings(), compress=True, feed_index_html=True)
+        o.key: o
+        for o in scan_site(PUBLISH_SITE, PublishSettings(), compress=True, feed_index_html=True)
     }
     feed, alias = objects["feed/index.xml"], objects["feed/index.html"]
     assert alias.meta == feed.meta and alias.meta.content_type == RSS
@@ -201,12 +202,15 @@ def test_scan_site_hashes_headers_and_feed_aliases() -> None:
     assert objects["index.html"].source.name == "index.html"
     assert feed.meta.content_encoding == "gzip"
     assert objects["wp-content/uploads/2025/11/tower.png"].meta.content_encoding == ""
-    assert gzip.decompress(feed.body()) == (SITE / "feed/index.xml").read_bytes()
+    assert gzip.decompress(feed.body()) == (PUBLISH_SITE / "feed/index.xml").read_bytes()
     assert feed.body() == feed.body()  # deterministic: no timestamp in the gzip header
-    assert feed.meta.sha256 == hashlib.sha256((SITE / "feed/index.xml").read_bytes()).hexdigest()
-    plain = scan_site(SITE, PublishSettings(), compress=False, feed_index_html=False)
+    assert (
+        feed.meta.sha256
+        == hashlib.sha256((PUBLISH_SITE / "feed/index.xml").read_bytes()).hexdigest()
+    )
+    plain = scan_site(PUBLISH_SITE, PublishSettings(), compress=False, feed_index_html=False)
     assert sorted(o.key for o in plain) == sorted(
-        p.relative_to(SITE).as_posix() for p in SITE.rglob("*") if p.is_file()
+        p.relative_to(PUBLISH_SITE).as_posix() for p in PUBLISH_SITE.rglob("*") if p.is_file()
     )
 
 
@@ -220,7 +224,7 @@ def test_scan_site_refuses_a_missing_or_empty_site(tmp_path: Path) -> None:
 
 def test_json_feed_is_a_feed_and_answers_at_its_folder(tmp_path: Path) -> None:
     site = tmp_path / "public"
-    shutil.copytree(SITE, site)
+    shutil.copytree(PUBLISH_SITE, site)
     (site / "feed/json").mkdir()
     (site / "feed/json/index.json").write_text(
         '{"version": "https://jsonfeed.org/version/1.1", "title": "Telecom Live",\n'

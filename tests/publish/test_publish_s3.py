@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,8 @@ import pytest
 from publish_support import (
     RecordingStore,
     copy_site,
-    drop_bucket,
-    new_bucket,
     objects_of,
     run,
-    s3_client,
-    s3_endpoint,
 )
 
 from sitegen.errors import SitegenError
@@ -30,14 +25,6 @@ from sitegen.publish.sync import MANIFEST_KEY, PublishOptions, execute, prepare
 pytestmark = pytest.mark.s3
 
 RSS = "application/rss+xml; charset=utf-8"
-
-
-@pytest.fixture
-def s3() -> Iterator[tuple[str, str, Any]]:
-    endpoint = s3_endpoint()
-    bucket = new_bucket(endpoint)
-    yield endpoint, bucket, s3_client(endpoint)
-    drop_bucket(endpoint, bucket)
 
 
 def publish(endpoint: str, target: str, site: Path, *args: str) -> Any:

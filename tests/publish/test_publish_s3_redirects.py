@@ -13,14 +13,13 @@ behaviour, not tested here.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 from builtsite import built_folder
-from publish_support import drop_bucket, new_bucket, s3_client, s3_endpoint
+from testdata import FIXTURE_SITE
 
 from sitegen.build import hostrules
 from sitegen.build.orchestrator import build_site
@@ -32,23 +31,14 @@ from sitegen.safepath import rule_path_decoded
 
 pytestmark = pytest.mark.s3
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 # The bucket's root is public/'s: the fixture's site and its old paths sit in its folder (web/).
-SITE = built_folder(FIXTURE).as_posix() + "/"
-
-
-@pytest.fixture
-def s3() -> Iterator[tuple[str, str, Any]]:
-    endpoint = s3_endpoint()
-    bucket = new_bucket(endpoint)
-    yield endpoint, bucket, s3_client(endpoint)
-    drop_bucket(endpoint, bucket)
+SITE = built_folder(FIXTURE_SITE).as_posix() + "/"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("s3-redirects") / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     assert build_site(site).committed
     return site / "public"
 

@@ -25,6 +25,7 @@ import pytest
 from builtsite import built_root
 from click.testing import CliRunner
 from publish_support import drop_bucket, new_bucket, s3_client, s3_endpoint
+from testdata import CORPUS
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -39,7 +40,6 @@ from sitegen.wp.importer import ImportOptions, import_paths
 pytest.importorskip("warcio")
 pytest.importorskip("wacz")
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 MIRROR = "http://127.0.0.1:8000/mirror/"
 ALIAS = "2001/01/01/the-old-slug/"
 GONE = "2022/12/31/a-removed-post/"

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
-from sitehelpers import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_FLAGS, static_server
+from playwright.sync_api import Page, expect
+from sitehelpers import ARTIFACTS, AXE, static_server
+from testdata import CORPUS
 
 from sitegen.build.incremental import Memo, render_bodies
 from sitegen.build.options import BuildOptions
@@ -19,7 +20,6 @@ from sitegen.errors import Problems
 from sitegen.search.index import html_text, tokenize
 from sitegen.wp.importer import ImportOptions, import_paths
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 pytestmark = pytest.mark.browser
 Served = tuple[str, Any, Path]  # the base URL, the built Site, the site directory
 
@@ -36,14 +36,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         )
         assert report.committed, report.problems.render()
         yield base, report.site, site
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_root
+from testdata import FIXTURE_SITE
 
 from sitegen.build.orchestrator import build_site
 from sitegen.checks.files import DirFiles
 from sitegen.search import index as search
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 
 
@@ -26,7 +26,7 @@ def index(site: Path) -> dict[str, bytes]:
 def test_only_the_edited_post_is_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert build_site(site).committed
     post = site / POST
     post.write_text(post.read_text().replace("500th city", "600th city zanzibar"))
@@ -46,7 +46,7 @@ def test_only_the_edited_post_is_read_again(
 
 
 def test_a_tampered_index_is_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert build_site(site).committed
     texts = built_root(site) / "search" / "text" / "0.json"
     assert b"5G" in texts.read_bytes()

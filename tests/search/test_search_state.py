@@ -16,6 +16,7 @@ import pytest
 from builtsite import built_folder, built_root
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from testdata import FIXTURE_SITE
 
 from sitegen.build.incremental import Memo
 from sitegen.build.options import BuildOptions, InMemory
@@ -30,7 +31,6 @@ from sitegen.search.index import Compact, SearchDoc, build_index
 from sitegen.search.weights import Weights
 from sitegen.tuning import Tuning, tuned
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 
 # Few words, sharing first letters: edits move terms in and out of shared shards, and a
@@ -207,7 +207,7 @@ def test_a_damaged_state_is_no_state(tmp_path: Path, damage: Any) -> None:
 
 
 # The index's files in the output (the fixture's site sits in its base path's folder, web/).
-SEARCH = f"{(built_folder(FIXTURE) / 'search').as_posix()}/"
+SEARCH = f"{(built_folder(FIXTURE_SITE) / 'search').as_posix()}/"
 
 
 def _index(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -225,7 +225,7 @@ def _clean(site: Path, into: Path) -> dict[str, bytes]:
 def test_build_and_serve_patch_the_last_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
     assert build_site(site).committed
     assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
@@ -249,7 +249,7 @@ def _saved_index(site: Path, damage: bytes | None = None) -> bytes | None:
 
 
 def test_a_damaged_state_file_means_a_full_index(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert build_site(site).committed
     _saved_index(site, b"{")
     post = site / POST
@@ -262,7 +262,7 @@ def test_a_damaged_state_file_means_a_full_index(tmp_path: Path) -> None:
 def test_a_failed_build_leaves_no_state_that_lies(tmp_path: Path) -> None:
     """A failed build writes neither its search state nor its index: the next build patches
     last good build's index and must not believe the failed build's words are in it."""
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     assert build_site(site).committed
     post = site / POST
     # Words whose shards exist: a missing file alone would already stop the patching.
@@ -305,7 +305,7 @@ def test_texts_last_index_cannot_give_are_extracted_by_the_pool(
 def test_serve_makes_search_documents_for_changed_posts_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
     assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     post = site / POST
@@ -321,7 +321,7 @@ def test_serve_makes_search_documents_for_changed_posts_only(
 
 def test_serve_sees_a_renamed_category_in_unchanged_posts(tmp_path: Path) -> None:
     """The posts' documents stay the same objects, but their labels changed."""
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     sink, memo = MemorySink(), Memo()
     assert build_site(site, BuildOptions(check_links=False, target=InMemory(sink, memo))).committed
     info = site / "content" / "_site.yaml"

@@ -14,20 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
+from testdata import FIXTURE_SITE, ROOT
 
 from sitegen.build.render import DEFAULT_THEME
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-# Flags proven on this Debian box: no sandbox as root, no GPU, nothing that phones home.
-FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
-]  # fmt: skip
 POST = "content/posts/2023/09/5g-rollout.md"
 POST_URL = "2023/09/02/5g-rollout-reaches-500-cities/"
 WAIT_MS = 20_000
@@ -35,7 +28,7 @@ WAIT_MS = 20_000
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    site = Path(shutil.copytree(ROOT / "tests/fixtures/site", tmp_path_factory.mktemp("b") / "s"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path_factory.mktemp("b") / "s"))
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "sitegen", "serve", "--port", "0"],
@@ -56,11 +49,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser.new_page()
-        browser.close()
+def page(browser: Any) -> Page:
+    return browser.new_page()
 
 
 def wait_text(page: Page, selector: str, text: str) -> None:

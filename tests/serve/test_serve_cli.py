@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from testdata import FIXTURE_SITE, ROOT
 
 
 def sitegen(*args: str, cwd: Path) -> subprocess.Popen[str]:
@@ -89,7 +89,7 @@ def test_second_serve_on_a_busy_port_says_so(tmp_path: Path) -> None:
 
 
 def test_default_builds_the_site_in_memory(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "site", tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     with serving(cwd=site) as (proc, url, seen):
         with urllib.request.urlopen(url + "2023/09/02/5g-rollout-reaches-500-cities/") as resp:
             assert b"500th city" in resp.read()

@@ -7,10 +7,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from testdata import FIXTURE_SITE
+
 from sitegen.content import dump_document, split_document
 from sitegen.serve import BuildOutcome, MemoryFiles, Preview, site_builder
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 PAGE = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
 BASE = "http://127.0.0.1:8000/"
@@ -27,7 +28,7 @@ def _files(outcome: BuildOutcome) -> dict[str, bytes]:
 
 
 def test_pages_first_then_the_feeds(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     build = site_builder(site, BASE)
     first = build(frozenset())
     assert first.later is None  # nothing to catch up with
@@ -46,7 +47,7 @@ def test_pages_first_then_the_feeds(tmp_path: Path) -> None:
 
 
 def test_the_preview_reloads_once_and_serves_the_feeds_after(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     logs: list[str] = []
     preview = Preview(site_builder(site, BASE), [], port=0, log=logs.append)
     try:

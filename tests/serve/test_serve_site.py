@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,14 +11,8 @@ from serve_helpers import EventStream, get
 from sitegen.build.render import DEFAULT_THEME
 from sitegen.serve import Preview, site_builder, watch_targets
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "content/posts/2023/09/5g-rollout.md"
 POST_URL = "/2023/09/02/5g-rollout-reaches-500-cities/"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, tmp_path / "site"))
 
 
 @pytest.fixture

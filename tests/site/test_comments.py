@@ -15,13 +15,12 @@ import pytest
 from builtsite import built_root
 from comment_support import add_comments
 from feedcheck import check_xml_feed, parse_xml
+from testdata import CORPUS, FIXTURE_SITE, FIXTURES
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.wp.importer import ImportOptions, import_paths
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 BASE = "http://mirror.test/web/"
 TARIFFS = "2025/07/10/tariffs-so-far-a-recap-of-the-years-price-changes/"
 TARIFFS_ID = 800474
@@ -210,7 +209,7 @@ def test_ten_thousand_comments_on_one_post(tmp_path: Path) -> None:
 
 
 def test_comments_can_be_turned_off(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     add_comments(site / "content/posts/2023/08/sticky.md")
     public = _build(site)
     page = (public / "2023/08/15/tariffs-decade/index.html").read_text()
@@ -225,7 +224,7 @@ def test_comments_can_be_turned_off(tmp_path: Path) -> None:
 
 
 def test_a_comment_edit_rebuilds_the_post_and_feeds_as_a_clean_build(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     post = site / "content/posts/2023/08/sticky.md"
     add_comments(post)
     public = _build(site)
@@ -251,7 +250,7 @@ def test_a_comment_edit_rebuilds_the_post_and_feeds_as_a_clean_build(tmp_path: P
 def test_a_site_s_first_comment_changes_every_head_as_a_clean_build(tmp_path: Path) -> None:
     """Every page advertises the site's comment feed once there is one: the first comment
     must not leave the other pages of an incremental build stale."""
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     public = _build(site)
     assert "comments/feed/" not in (public / "index.html").read_text()
     add_comments(site / "content/posts/2023/08/sticky.md")
@@ -290,7 +289,7 @@ def test_a_site_s_first_comment_changes_every_head_as_a_clean_build(tmp_path: Pa
 def test_a_bad_comment_is_named_with_file_line_key_and_fix(
     tmp_path: Path, block: str, message: str
 ) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     add_comments(site / "content/posts/2023/08/sticky.md", block)
     report = build_site(site, BuildOptions(overrides={"base_url": BASE}, check_links=False))
     rendered = report.problems.render()
@@ -318,7 +317,7 @@ def _wxr_comment(cid: int, approved: str, kind: str = "comment", **more: str) ->
 
 
 def test_export_comments_skipped_by_status_and_kind_and_never_an_address(tmp_path: Path) -> None:
-    small = (Path(__file__).parent / "fixtures/wxr/small-1.1.xml").read_text()
+    small = (FIXTURES / "wxr/small-1.1.xml").read_text()
     comments = "".join(
         [
             _wxr_comment(1, "1", url="javascript:alert(1)", content="<script>x()</script>Hi"),
@@ -352,7 +351,7 @@ def test_export_comments_skipped_by_status_and_kind_and_never_an_address(tmp_pat
 
 
 def test_a_page_shows_its_comments_too(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     page_file = next((site / "content/pages").rglob("*.md"))
     add_comments(page_file)
     public = _build(site)
@@ -364,7 +363,7 @@ def test_a_page_shows_its_comments_too(tmp_path: Path) -> None:
 def test_every_post_answers_its_feed_url_with_an_empty_comment_feed(tmp_path: Path) -> None:
     # WordPress answers every post's /<permalink>/feed/ (its comment feed, an empty channel
     # until someone comments); before, only commented posts had one and the rest were 404.
-    site = Path(shutil.copytree(FIXTURE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     public = _build(site)
     post = "2023/09/02/5g-rollout-reaches-500-cities/"
     rss, atom = public / post / "feed/index.xml", public / post / "feed/atom/index.xml"

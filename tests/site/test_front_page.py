@@ -4,23 +4,14 @@ section chosen in `[front]` of sitegen.toml; sticky posts pinned only while rece
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from builtsite import built_root
 
 from sitegen.build.orchestrator import build_site
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 STICKY = "/web/2023/08/15/tariffs-decade/"  # sticky, 19 days older than the newest post
 LINK = re.compile(r'class="u-url p-name" href="([^"]+)"')
-
-
-@pytest.fixture()
-def site(tmp_path: Path) -> Path:
-    shutil.copytree(FIXTURE, tmp_path / "site")
-    return tmp_path / "site"
 
 
 def _front(site: Path, toml: str = "") -> tuple[str, list[str], list[str]]:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_root
+from testdata import CORPUS
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 from sitegen.site.views import ImageView, PostView
 from sitegen.wp.importer import ImportOptions, import_paths
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 _IMG = re.compile(r"<img\b[^>]*>")
 _ATTR = re.compile(r'\s([a-z-]+)="([^"]*)"')
 

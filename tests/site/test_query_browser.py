@@ -11,13 +11,12 @@ from typing import Any
 
 import pytest
 from builtsite import built_root
-from playwright.sync_api import sync_playwright
-from sitehelpers import CHROMIUM, CHROMIUM_FLAGS, static_server
+from sitehelpers import static_server
+from testdata import FIXTURE_SITE
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 pytestmark = pytest.mark.browser
 
 # query -> the page WordPress would show (paths under the site's /web/)
@@ -42,20 +41,12 @@ CASES = {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     site = tmp_path_factory.mktemp("query") / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     with static_server([site / "public"]) as port:
         base = f"http://127.0.0.1:{port}/web/"
         report = build_site(site, BuildOptions(overrides={"base_url": base}))
         assert report.committed, report.problems.render()
         yield base, built_root(site, base)  # served from public/, the site in its web/
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("page_name", ["", "404.html"])

@@ -3,24 +3,14 @@ default one template at a time, template errors name the template and line."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
 from builtsite import built_root
 
 from sitegen.build.orchestrator import build_site
 from sitegen.build.render import DEFAULT_THEME
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "2023/09/01/x-wont-use-users-private-data/index.html"
-
-
-@pytest.fixture()
-def site(tmp_path: Path) -> Path:
-    target = tmp_path / "site"
-    shutil.copytree(FIXTURE, target)
-    return target
 
 
 def use_theme(site: Path, templates: dict[str, str]) -> None:

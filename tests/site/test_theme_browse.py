@@ -11,19 +11,19 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_root
+from testdata import FIXTURE_SITE
 
 from sitegen.build.orchestrator import build_site
 from sitegen.build.render import DEFAULT_THEME, page_numbers
 from sitegen.site.views import clock, local_time, manual_excerpt, reading_minutes
 
-FIXTURE = Path(__file__).parent / "fixtures" / "site"
 POST = "2023/09/01/x-wont-use-users-private-data/index.html"
 
 
 @pytest.fixture(scope="module")
 def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("browse") / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     report = build_site(site)
     assert report.committed and not report.problems.items, report.problems.render()
     return built_root(site)
@@ -175,7 +175,7 @@ def test_update_within_the_hour_is_not_shown() -> None:
 
 def test_an_edit_within_the_hour_shows_no_update(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     src = site / "content/posts/2023/09/x-wont-use-users-private-data.md"
     text = src.read_text(encoding="utf-8")
     src.write_text(
@@ -210,7 +210,7 @@ def test_titles_and_summaries_take_their_direction_from_their_text(tmp_path: Pat
     # No per-post language in the content: an Arabic headline over an Arabic body must still
     # run right to left, on its page and on every card.
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     src = site / "content/posts/2023/09/x-wont-use-users-private-data.md"
     title = "'X won’t use users’ private data to train its AI models: Elon Musk'"
     text = src.read_text(encoding="utf-8")
@@ -255,7 +255,7 @@ def test_home_pages_after_the_first_have_breadcrumbs(public: Path) -> None:
 
 def test_a_wordpress_page_at_archives_keeps_its_address(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     (site / "content/pages/archives.md").write_text(
         "---\ntitle: Our archives\nslug: archives\ntype: page\n"
         "date: 2020-01-01T10:00:00+05:30\npath: archives/\nwp_id: 3\n---\n\nThe page.\n",
@@ -269,7 +269,7 @@ def test_a_wordpress_page_at_archives_keeps_its_address(tmp_path: Path) -> None:
 
 def test_an_update_the_same_day_shows_its_time_only(tmp_path: Path) -> None:
     site = tmp_path / "site"
-    shutil.copytree(FIXTURE, site)
+    shutil.copytree(FIXTURE_SITE, site)
     src = site / "content/posts/2023/09/x-wont-use-users-private-data.md"
     text = src.read_text(encoding="utf-8")
     new = text.replace("updated: 2023-09-02T08:00:00+05:30", "updated: 2023-09-01T18:40:00+05:30")

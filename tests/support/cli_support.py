@@ -1,4 +1,4 @@
-"""Shared by the tests/test_cli_*_errors.py files: run `sitegen` as a user does, on a copy of
+"""Shared by the tests/cli/test_cli_*_errors.py files: run `sitegen` as a user does, on a copy of
 the fixture site, and fail on any traceback (a user error must end in a message)."""
 
 from __future__ import annotations
@@ -9,12 +9,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from testdata import FIXTURE_SITE, SEED
 
 from sitegen.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SITE = FIXTURES / "site"
-SEED = FIXTURES / "seed" / "000_d01410bb3d07ad41.json"
 POST = "content/posts/2023/09/5g-rollout.md"
 
 
@@ -29,7 +27,7 @@ def sitegen(site: Path, *args: str | Path) -> Result:
 @pytest.fixture()
 def site(tmp_path: Path) -> Path:
     """A copy of the small fixture site (tests/fixtures/site), free to break."""
-    return Path(shutil.copytree(SITE, tmp_path / "site"))
+    return Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
 
 
 def seed_post() -> dict[str, object]:

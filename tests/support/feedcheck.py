@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 
 import feedparser
 from lxml import etree
+from testdata import FIXTURES
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-ATOM_RNC = Path(__file__).parent / "fixtures" / "atom.rnc"
+ATOM_RNC = FIXTURES / "atom.rnc"
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
 # RFC 822 as RSS 2.0 uses it (4-digit years, as every validator tolerates).
 RFC822 = re.compile(

@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
+
+from testdata import CORPUS
 
 
 @dataclass
@@ -121,7 +122,6 @@ def serve(
 
 
 NOW = "Sat, 28 Nov 2026 10:00:00 GMT"
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 TEMPLATE = json.loads((CORPUS / "posts-page-1.json").read_bytes())[0]
 
 

@@ -19,7 +19,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-TEMPLATE = Path(__file__).parent / "hostile" / "template"
+from testdata import TESTS
+
+TEMPLATE = TESTS / "hostile" / "template"
 HOME = "http://127.0.0.1:8089/web/"  # the template's WordPress home (tests/fixtures/wp-local-dev)
 TRACEBACK = "Traceback (most recent call last)"
 

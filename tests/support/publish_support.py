@@ -20,15 +20,14 @@ import boto3
 import pytest
 from botocore.config import Config
 from click.testing import CliRunner, Result
+from testdata import PUBLISH_SITE
 
 from sitegen.cli import main
 from sitegen.publish.store import ObjectMeta, StoreError
 
-SITE = Path(__file__).parent / "fixtures" / "publish-site"
-
 
 def copy_site(dest: Path) -> Path:
-    shutil.copytree(SITE, dest)
+    shutil.copytree(PUBLISH_SITE, dest)
     return dest
 
 

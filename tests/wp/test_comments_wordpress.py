@@ -8,7 +8,6 @@ scripts/test starts WordPress and exports SITEGEN_TEST_WORDPRESS; without it the
 
 from __future__ import annotations
 
-import os
 import urllib.request
 from datetime import UTC
 from email.utils import parsedate_to_datetime
@@ -36,11 +35,10 @@ NEVER = (
 
 
 @pytest.fixture(scope="module")
-def wp_url() -> str:
-    url = os.environ.get("SITEGEN_TEST_WORDPRESS", "")
-    if not url:
-        pytest.fail("SITEGEN_TEST_WORDPRESS is not set: run scripts/test, which starts WordPress")
-    return url.rstrip("/") + "/"
+def wp_base(wp_url: str) -> str:
+    """The live WordPress's address ending in a slash: the mirror's base URL, and the prefix
+    of WordPress's own feed addresses."""
+    return wp_url.rstrip("/") + "/"
 
 
 def _get(url: str) -> bytes:
@@ -51,11 +49,11 @@ def _get(url: str) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def mirrored(wp_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def mirrored(wp_base: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("comments-live")
-    report = mirror_site(site, wp_url, MirrorOptions())
+    report = mirror_site(site, wp_base, MirrorOptions())
     assert not report.failed, report.all_problems().render()
-    built = build_site(site, BuildOptions(overrides={"base_url": wp_url}, check_links=False))
+    built = build_site(site, BuildOptions(overrides={"base_url": wp_base}, check_links=False))
     assert built.committed, built.problems.render()
     return site
 
@@ -67,18 +65,20 @@ def test_spam_and_pending_comments_never_appear(mirrored: Path) -> None:
             assert not [n for n in NEVER if n in text], path
 
 
-def test_comments_are_threaded_in_the_html(mirrored: Path, wp_url: str) -> None:
-    page = (built_root(mirrored, wp_url) / TARIFFS / "index.html").read_text()
+def test_comments_are_threaded_in_the_html(mirrored: Path, wp_base: str) -> None:
+    page = (built_root(mirrored, wp_base) / TARIFFS / "index.html").read_text()
     top = page.index('<li id="comment-1200" class="comment depth-1 parent">')
     assert page.index('<li id="comment-1201" class="comment depth-2">') > top
     assert "2 comments" in page
 
 
 @pytest.mark.parametrize("feed", ["comments/feed/", f"{TARIFFS}feed/"])
-def test_comment_feeds_carry_what_wordpress_s_carry(mirrored: Path, wp_url: str, feed: str) -> None:
-    ours = (built_root(mirrored, wp_url) / feed / "index.xml").read_bytes()
+def test_comment_feeds_carry_what_wordpress_s_carry(
+    mirrored: Path, wp_base: str, feed: str
+) -> None:
+    ours = (built_root(mirrored, wp_base) / feed / "index.xml").read_bytes()
     assert check_xml_feed(ours) == []
-    theirs = parse_xml(_get(wp_url + feed)).find("channel")
+    theirs = parse_xml(_get(wp_base + feed)).find("channel")
     mine = parse_xml(ours).find("channel")
     assert mine.findtext("title") == (theirs.findtext("title") or "").strip()  # WordPress indents
 

@@ -13,6 +13,7 @@ from xml.etree import ElementTree
 
 import pytest
 from fidelity import visible
+from testdata import CORPUS, FIXTURES
 
 from sitegen.content import split_document
 from sitegen.markdown import render_markdown
@@ -20,9 +21,6 @@ from sitegen.wp import wpformat
 from sitegen.wp.html2md.convert import html_to_markdown
 from sitegen.wp.importer import ImportOptions, import_paths
 from sitegen.wp.sanitize import sanitize_html
-
-FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = FIXTURES / "wp-local-dev"
 
 
 def corpus_items() -> list[dict[str, Any]]:

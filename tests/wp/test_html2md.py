@@ -9,11 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testdata import ROOT, TESTS
 
 from sitegen.markdown import render_markdown
 from sitegen.wp.html2md.convert import DEFAULT_IFRAME_HOSTS, ConvertOptions, html_to_markdown
 
-CASES = Path(__file__).parent / "cases" / "html2md"
+CASES = TESTS / "cases" / "html2md"
 
 
 def load_case(path: Path) -> tuple[str, str]:
@@ -98,7 +99,7 @@ def test_deeply_nested_markup_keeps_its_text() -> None:
 
 def test_readme_example_is_real_output() -> None:
     # The README's "HTML to Markdown" console example must be what the converter prints.
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## HTML to Markdown", 1)[1]
     console = section.split("```console\n", 1)[1].split("```\n", 1)[0]
     shown_html = console.split("$ cat example.html\n", 1)[1].split("\n$ python", 1)[0] + "\n"

@@ -11,6 +11,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 import pytest
+from testdata import CORPUS, SEED
 
 from sitegen import parallel, tuning
 from sitegen.errors import Problems
@@ -26,8 +27,7 @@ from sitegen.wp.html5parse import parse as parse_html
 from sitegen.wp.importer import ImportOptions, import_paths
 from sitegen.wp.normalize import body_markdown
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SEED = json.loads((FIXTURES / "seed" / "000_d01410bb3d07ad41.json").read_text())
+SEED_POST = json.loads(SEED.read_text())
 DEEP = 20_000
 
 # (opening, closing) of one level of nesting, for each way content nests.
@@ -183,7 +183,7 @@ def test_misnested_formatting_is_reopened_a_bounded_number_of_times() -> None:
 def test_real_posts_are_not_flattened() -> None:
     posts = [
         post
-        for path in sorted((FIXTURES / "wp-local-dev").rglob("*.json"))
+        for path in sorted(CORPUS.rglob("*.json"))
         for post in (json.loads(path.read_text(encoding="utf-8")) or [])
         if isinstance(post, dict) and isinstance(post.get("content"), dict)
     ]
@@ -193,24 +193,29 @@ def test_real_posts_are_not_flattened() -> None:
 
 
 def test_the_warning_names_the_post_and_its_json_path() -> None:
-    post = parse_post(dict(SEED, content={"rendered": nested("div", DEEP)}), "deep.json[3]")
+    post = parse_post(dict(SEED_POST, content={"rendered": nested("div", DEEP)}), "deep.json[3]")
     problems = Problems()
     markdown = body_markdown(post, lambda url: url, problems)
     assert "deep" in markdown
     [warning] = problems.items
     assert warning.warning
     assert warning.location == "deep.json[3].content.rendered"
-    assert f"post {SEED['id']}" in warning.message and str(MAX_DEPTH) in warning.hint
+    assert f"post {SEED_POST['id']}" in warning.message and str(MAX_DEPTH) in warning.hint
 
     problems = Problems()
-    body_markdown(parse_post(SEED, "ok.json[0]"), lambda url: url, problems)
+    body_markdown(parse_post(SEED_POST, "ok.json[0]"), lambda url: url, problems)
     assert not problems.items
 
 
 def _other(wp_id: int, slug: str, content: str) -> dict[str, Any]:
     link = f"https://telecomlive.in/web/2023/09/02/{slug}/"
     return dict(
-        SEED, id=wp_id, slug=slug, link=link, guid={"rendered": link}, content={"rendered": content}
+        SEED_POST,
+        id=wp_id,
+        slug=slug,
+        link=link,
+        guid={"rendered": link},
+        content={"rendered": content},
     )
 
 

@@ -22,7 +22,7 @@ from sitegen.markdown import make_markdown, render_markdown
 from sitegen.wp.html2md.convert import html_to_markdown
 from sitegen.wp.sanitize import sanitize_html
 
-# A deeper search: SITEGEN_HYPOTHESIS_EXAMPLES=5000 pytest tests/test_html2md_properties.py
+# A deeper search: SITEGEN_HYPOTHESIS_EXAMPLES=5000 pytest tests/wp/test_html2md_properties.py
 SETTINGS = settings(
     max_examples=int(os.environ.get("SITEGEN_HYPOTHESIS_EXAMPLES", "300")),
     deadline=None,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from testdata import CORPUS
 
 from sitegen.wp.text import plain_text
-
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 
 
 @pytest.mark.parametrize(

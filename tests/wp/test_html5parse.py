@@ -4,18 +4,16 @@ speed-ups (sitegen.speedups: one parser reused per thread, no code point count) 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import html5lib
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from testdata import CORPUS
 
 from sitegen import speedups
 from sitegen.tuning import tuned
 from sitegen.wp.html5parse import MAX_DEPTH, MAX_FORMATTING, parse, parse_fragment
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def reference(html: str) -> Element:
@@ -91,8 +89,7 @@ def test_same_tree_as_html5lib(html: str) -> None:
 
 def test_same_tree_for_the_real_corpus_and_is_reusable() -> None:
     # One parser, used over and over: each tree must be as fresh as html5lib's.
-    posts = FIXTURES / "wp-local-dev"
-    files = sorted(posts.rglob("*.json"))
+    files = sorted(CORPUS.rglob("*.json"))
     bodies = [
         post["content"]["rendered"]
         for path in files

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from testdata import SEED, SUBSET
 
 from sitegen.cli import main
 from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 
-SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"
 GOOD = json.loads(SEED.read_text())
 
 
@@ -208,15 +208,14 @@ def test_help_documents_every_option() -> None:
 def test_progress_bar_on_big_imports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from sitegen.cli import import_cmd
 
-    subset = Path(__file__).parent / "fixtures" / "wp-subset"
     monkeypatch.setattr(import_cmd, "PROGRESS_FROM", 11)  # "big" = the subset's 11 posts
-    log = CliRunner().invoke(main, ["--site", str(tmp_path / "log"), "import", str(subset)])
+    log = CliRunner().invoke(main, ["--site", str(tmp_path / "log"), "import", str(SUBSET)])
     assert log.exit_code == 0 and "Importing" not in log.stderr  # no bar in a log or a pipe
     monkeypatch.setattr(import_cmd, "on_terminal", lambda: True)
-    result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(subset)])
+    result = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(SUBSET)])
     assert result.exit_code == 0 and "Importing" in result.stderr
-    quiet = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "-q", str(subset)])
+    quiet = CliRunner().invoke(main, ["--site", str(tmp_path), "import", "-q", str(SUBSET)])
     assert "Importing" not in quiet.stderr
     monkeypatch.setattr(import_cmd, "PROGRESS_FROM", 12)
-    small = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(subset)])
+    small = CliRunner().invoke(main, ["--site", str(tmp_path), "import", str(SUBSET)])
     assert "Importing" not in small.stderr

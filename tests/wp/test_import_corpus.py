@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from testdata import CORPUS
 
 from sitegen.content import parse_document, read_body
 from sitegen.model import Document
 from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
-
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 
 
 @pytest.fixture(scope="module")

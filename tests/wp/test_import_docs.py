@@ -4,14 +4,12 @@ docs/content-format.md documents every key the import writes (checked on the gol
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
+from testdata import ROOT, TESTS
 
 from sitegen.cli import main
 from sitegen.content import split_document
-
-ROOT = Path(__file__).parent.parent
 
 
 def test_readme_importing_section_names_every_option() -> None:
@@ -29,7 +27,7 @@ def test_content_format_documents_every_key_the_import_writes() -> None:
     doc = (ROOT / "docs" / "content-format.md").read_text()
     documented = set(re.findall(r"^(\w+):", doc, re.M)) | set(re.findall(r"\b(\w+): ", doc))
     written: set[str] = set()
-    golden = ROOT / "tests" / "golden" / "content"
+    golden = TESTS / "golden" / "content"
     for path in sorted(golden.rglob("*.md")):
         meta, _, _ = split_document(path.read_text(), path.name)
         written |= set(meta)

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from cli_support import sitegen
 from fetch_server import Reply, serve
+from testdata import CORPUS
 
 from sitegen.wp.fetch import FetchOptions
 from sitegen.wp.importer import ImportOptions, import_paths
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 HOST = "http://127.0.0.1:8089"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 24
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24

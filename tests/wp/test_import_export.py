@@ -7,14 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from testdata import CORPUS, SEED
 
 from sitegen.errors import SitegenError
 from sitegen.wp.export import WpPost, iter_posts, parse_site
 from sitegen.wp.jsonfields import read_json
-
-FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = FIXTURES / "wp-local-dev"
-SEED = FIXTURES / "seed" / "000_d01410bb3d07ad41.json"
 
 
 def _posts(data: object, name: str = "posts.json") -> list[WpPost | SitegenError]:

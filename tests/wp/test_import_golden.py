@@ -1,6 +1,6 @@
 """Golden trees: the content an import writes, reviewed once, compared byte for byte.
 
-`pytest --update-golden tests/test_import_golden.py` regenerates them; review the diff.
+`pytest --update-golden tests/wp/test_import_golden.py` regenerates them; review the diff.
 - tests/golden/content/: the wp-subset fixture (side files, _embed and not, pages, links).
 - content/ at the repository root: the telecomlive seed post. The repository is itself a
   working site, and its content is exactly what `sitegen import` makes of the seed.
@@ -12,10 +12,9 @@ import difflib
 import shutil
 from pathlib import Path
 
-from sitegen.wp.importer import ImportOptions, import_paths
+from testdata import FIXTURES, ROOT, SUBSET, TESTS
 
-ROOT = Path(__file__).parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
+from sitegen.wp.importer import ImportOptions, import_paths
 
 
 def _tree(top: Path) -> dict[str, bytes]:
@@ -49,10 +48,10 @@ def _compare(got_dir: Path, golden_dir: Path, update: bool) -> None:
 
 
 def test_subset_matches_golden_tree(tmp_path: Path, update_golden: bool) -> None:
-    report = import_paths(tmp_path, [FIXTURES / "wp-subset"], ImportOptions())
+    report = import_paths(tmp_path, [SUBSET], ImportOptions())
     assert not report.failed, report.errors.render()
     assert (report.imported, report.updated, report.unchanged) == (11, 0, 0)  # 9 posts, 2 pages
-    _compare(tmp_path / "content", ROOT / "tests" / "golden" / "content", update_golden)
+    _compare(tmp_path / "content", TESTS / "golden" / "content", update_golden)
 
 
 def test_seed_matches_the_repository_content(tmp_path: Path, update_golden: bool) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from hypothesis import given
 from hypothesis import strategies as st
+from testdata import CORPUS
 
 from sitegen.errors import Problems
 from sitegen.wp import importplan as plan
@@ -144,7 +145,6 @@ def _corpus_maps(inputs: list[Path]) -> tuple[SiteMaps, dict[int, str]]:
     return placed.maps, {i: s.link for i, s in placed.stubs.items()}
 
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 REST_MAPS = _corpus_maps([CORPUS])
 WXR_MAPS = _corpus_maps([CORPUS / "export.xml"])
 

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 from cli_support import sitegen
+from testdata import SUBSET
 
 from sitegen.wp.importer import ImportOptions, import_paths
-
-SUBSET = Path(__file__).parent / "fixtures" / "wp-subset"
 
 
 @pytest.mark.parametrize("garbage", [b"{not json", b"\xff\xfe", b"[]", b'{"entries": {"1": 5}}'])

@@ -7,12 +7,12 @@ import html
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from testdata import SEED
 
 from sitegen.content import dump_document, parse_document
 from sitegen.errors import Problems
@@ -28,7 +28,6 @@ from sitegen.wp.normalize import (
 )
 from sitegen.wp.text import plain_text
 
-SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"
 POST = parse_post(json.loads(SEED.read_text()), "seed.json")
 HOME = "https://telecomlive.in/web/"
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from testdata import SUBSET
 
 from sitegen.content import parse_document
 from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 
-SUBSET = Path(__file__).parent / "fixtures" / "wp-subset"
 POST = "posts/2024/03/vayu-wireless-outage-hits-users-in-kolkata.md"
 
 

@@ -8,14 +8,12 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from fetch_server import FakeWordPress, serve
+from testdata import CORPUS, FIXTURES, SEED
 
 from sitegen.cli import main
 from sitegen.wp.importer import NOT_CARRIED, ImportOptions, import_paths
 
-FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "wxr" / "small-1.1.xml"
-SEED = FIXTURES / "seed" / "000_d01410bb3d07ad41.json"
-CORPUS = FIXTURES / "wp-local-dev"
 
 # small-1.1.xml with a link to its trashed post, a custom field, Yoast's meta description
 # and a custom post type added (the README shows its import).

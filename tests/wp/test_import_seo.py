@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from builtsite import built_root
+from testdata import SEED
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -17,7 +18,6 @@ from sitegen.errors import SitegenError
 from sitegen.wp import seo
 from sitegen.wp.importer import ImportOptions, import_paths
 
-SEED = Path(__file__).parent / "fixtures" / "seed" / "000_d01410bb3d07ad41.json"
 HOME = "https://telecomlive.in/web/"
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 from builtsite import built_root
-from cli_support import FIXTURES, sitegen
+from cli_support import sitegen
+from testdata import FIXTURES
 
 CORPUS = FIXTURES / "wp-local-dev"
 ORIGIN = "http://127.0.0.1:8089/web/wp-content/uploads"

@@ -13,17 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from live_wordpress import wordpress_url
 
 from sitegen.cli import main
 
 pytestmark = pytest.mark.wordpress
 pytest.importorskip("warcio")
-
-
-@pytest.fixture(scope="module")
-def wp_url() -> str:
-    return wordpress_url()
 
 
 def _replay(warc: Path, url: str) -> tuple[int, str, bytes]:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from fetch_server import Reply, serve
+from testdata import CORPUS
 
 from sitegen.errors import Problems
 from sitegen.wp.fetch import FetchOptions, HttpClient
@@ -26,7 +27,6 @@ from sitegen.wp.media import (
     srcset_urls,
 )
 
-FIXTURE = Path(__file__).parent / "fixtures" / "wp-local-dev"
 UP = "http://127.0.0.1:8089/web/wp-content/uploads/2025/03/"
 PNG = b"\x89PNG\r\n\x1a\n" + b"fake image bytes"
 JPG = b"\xff\xd8\xff\xe0" + b"another image"
@@ -61,7 +61,7 @@ def test_srcset_and_image_url_helpers() -> None:
 
 
 def test_thumbnails_upgrade_to_the_original_known_from_media_json() -> None:
-    media = json.loads((FIXTURE / "media.json").read_text())
+    media = json.loads((CORPUS / "media.json").read_text())
     index = originals(media)
     original = UP + "fake-kyc-sms-screenshot.png"
     assert best_url(UP + "fake-kyc-sms-screenshot-169x300.png", index) == original
@@ -74,8 +74,8 @@ def test_thumbnails_upgrade_to_the_original_known_from_media_json() -> None:
 
 
 def test_post_image_urls_includes_the_featured_image() -> None:
-    posts = json.loads((FIXTURE / "posts-page-1.json").read_text())
-    media = {m["id"]: m for m in json.loads((FIXTURE / "media.json").read_text())}
+    posts = json.loads((CORPUS / "posts-page-1.json").read_text())
+    media = {m["id"]: m for m in json.loads((CORPUS / "media.json").read_text())}
     with_featured = next(p for p in posts if p["featured_media"])
     urls = post_image_urls(with_featured, media)
     assert media[with_featured["featured_media"]]["source_url"] in urls

@@ -4,15 +4,13 @@ text html5lib's tree gives, and is the path real excerpts and titles take."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from testdata import CORPUS
 
 from sitegen.wp import text
 from sitegen.wp.text import plain_text, tree_text
-
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 
 PIECES = [
     "<p>",

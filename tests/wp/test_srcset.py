@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+
+from testdata import CORPUS
 
 from sitegen.markdown import render_markdown
 from sitegen.wp.html2md.blocks import GALLERY_SIZES
@@ -18,7 +19,6 @@ from sitegen.wp.srcset import (
     known_images,
 )
 
-DEV = Path(__file__).parent / "fixtures" / "wp-local-dev"
 ORIGIN = "http://127.0.0.1:8089/web/wp-content/uploads/"
 
 
@@ -31,7 +31,7 @@ def _imgs(html: str) -> list[dict[str, str]]:
 
 def _dev_posts() -> list[dict[str, object]]:
     posts = []
-    for path in sorted(DEV.glob("posts-page-*.json")):
+    for path in sorted(CORPUS.glob("posts-page-*.json")):
         posts += json.loads(path.read_text(encoding="utf-8"))
     return posts
 

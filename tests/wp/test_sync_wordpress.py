@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-from live_wordpress import wordpress_url
+from testdata import CORPUS, TESTS
 
 from sitegen.cli import main
 from sitegen.wp.importer import ImportOptions, import_paths
@@ -28,14 +28,7 @@ from sitegen.wp.pull import SyncState
 
 pytestmark = pytest.mark.wordpress
 
-HERE = Path(__file__).parent
-CORPUS = HERE / "fixtures" / "wp-local-dev"
-EDIT = HERE / "wordpress" / "edit.php"
-
-
-@pytest.fixture(scope="module")
-def wp_url() -> str:
-    return wordpress_url()
+EDIT = TESTS / "wordpress" / "edit.php"
 
 
 def wp(*args: str) -> Any:

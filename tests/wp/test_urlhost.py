@@ -8,9 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from cli_support import SITE, sitegen
+from cli_support import sitegen
 from hypothesis import given
 from hypothesis import strategies as st
+from testdata import FIXTURE_SITE
 
 from sitegen.wp.html2md.convert import ConvertOptions, html_to_markdown
 from sitegen.wp.normalize import relative_path, url_key
@@ -165,7 +166,7 @@ def test_an_allowed_iframe_names_its_host_plainly(url: str) -> None:
 
 
 def test_a_link_no_parser_accepts_is_an_error_at_build_not_a_traceback(tmp_path: Path) -> None:
-    site = Path(shutil.copytree(SITE, tmp_path / "site"))
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     post = site / "content/posts/2022/12/year-end.md"
     post.write_text(post.read_text() + '\n<a href="http://[::1/x">there</a>\n')
     result = sitegen(site, "build")  # was: ValueError "Invalid IPv6 URL" from the link check

@@ -4,11 +4,10 @@ same strings (Debian's Chromium via Playwright; no page is loaded, nothing leave
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
-from test_browser_reload import CHROMIUM, FLAGS
+from playwright.sync_api import Page
 from test_urlhost import IFRAMES
 
 from sitegen.wp.sanitize import DEFAULT_IFRAME_HOSTS, iframe_allowed
@@ -42,11 +41,8 @@ def tricky_urls() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page() -> Iterator[Page]:
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser.new_page()
-        browser.close()
+def page(browser: Any) -> Page:
+    return browser.new_page()
 
 
 def test_allow_list_agrees_with_chromium(page: Page) -> None:

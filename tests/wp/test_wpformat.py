@@ -2,7 +2,7 @@
 
 Where PHP and a WordPress install are on the machine (the test WordPress's), every body, title
 and excerpt of the dev corpus's export and the tricky cases below go through both WordPress's
-own functions (tests/wpformat_oracle.php) and the ports; they must agree byte for byte. The
+own functions (tests/support/wpformat_oracle.php) and the ports; they must agree byte for byte. The
 fixed cases run everywhere.
 """
 
@@ -17,11 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from testdata import CORPUS, TESTS
 
 from sitegen.wp import phpserial, wpformat, wprender
 
-HERE = Path(__file__).parent
-EXPORT = HERE / "fixtures" / "wp-local-dev" / "export.xml"
+EXPORT = CORPUS / "export.xml"
 WORDPRESS = Path(os.environ.get("WORDPRESS_DIR", "/usr/share/wordpress"))
 
 TRICKY = [
@@ -70,7 +70,7 @@ def test_the_ports_agree_with_wordpress_itself() -> None:
         pytest.skip(why)
     cases = _cases()
     result = subprocess.run(
-        ["php", str(HERE / "wpformat_oracle.php")],
+        ["php", str(TESTS / "support" / "wpformat_oracle.php")],
         input=json.dumps(cases),
         capture_output=True,
         text=True,

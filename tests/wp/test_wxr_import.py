@@ -16,6 +16,7 @@ from builtsite import built_root
 from cli_support import sitegen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from testdata import CORPUS, FIXTURES
 
 from sitegen.build.options import BuildOptions
 from sitegen.build.orchestrator import build_site
@@ -23,9 +24,8 @@ from sitegen.wp.export import WpPost
 from sitegen.wp.importer import ImportOptions, ImportReport, import_paths
 from sitegen.wp.sources import SideData, Source, read_posts
 
-CORPUS = Path(__file__).parent / "fixtures" / "wp-local-dev"
 EXPORT = CORPUS / "export.xml"
-SMALL = Path(__file__).parent / "fixtures" / "wxr" / "small-1.1.xml"
+SMALL = FIXTURES / "wxr" / "small-1.1.xml"
 
 # What legitimately differs between the two imports, and why. Anything else is a bug.
 #

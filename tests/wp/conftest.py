@@ -1,4 +1,4 @@
-"""The live test WordPress (tests/wordpress/) that scripts/test starts on 127.0.0.1:8089."""
+"""Fixtures of the import side's tests."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import urllib.request
 import pytest
 
 
-def wordpress_url() -> str:
-    """SITEGEN_TEST_WORDPRESS, once its REST API answers; the test FAILS without it."""
+@pytest.fixture(scope="session")
+def wp_url() -> str:
+    """The live test WordPress (tests/wordpress/) that scripts/test starts on 127.0.0.1:8089:
+    SITEGEN_TEST_WORDPRESS, once its REST API answers. Without it the test FAILS (the
+    `wordpress` marker is how a run leaves these tests out)."""
     url = os.environ.get("SITEGEN_TEST_WORDPRESS", "")
     if not url:
         pytest.fail("SITEGEN_TEST_WORDPRESS is not set: run scripts/test, which starts WordPress")
