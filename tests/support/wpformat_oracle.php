@@ -1,5 +1,5 @@
 <?php
-// WordPress's own formatting functions, run on the cases tests/test_wpformat.py sends on stdin
+// WordPress's own formatting functions, run on the cases tests/wp/test_wpformat.py sends on stdin
 // (a JSON list of [function, text]); prints their results as a JSON list. Only the pure
 // functions of wp-includes/formatting.php are loaded, with stand-ins for the hooks they call:
 // no database, no network, no WordPress service.
