@@ -19,16 +19,16 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' server and Chromium settings
+sys.path.insert(0, str(ROOT / "tests" / "support"))  # the browser tests' server, Chromium
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 from sitehelpers import CHROMIUM, CHROMIUM_FLAGS, solid_png, static_server  # noqa: E402
+from testdata import CORPUS  # noqa: E402
 
 from sitegen.build.options import BuildOptions  # noqa: E402
 from sitegen.build.orchestrator import build_site  # noqa: E402
 from sitegen.wp.importer import ImportOptions, import_paths  # noqa: E402
 
-CORPUS = ROOT / "tests" / "fixtures" / "wp-local-dev"
 OUT = ROOT / "docs" / "screenshots"
 ORIGINAL = "http://127.0.0.1:8089/**"  # the corpus's WordPress: not running, never asked
 SHOTS = {

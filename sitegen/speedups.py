@@ -1,6 +1,6 @@
 """Every speed-up that reaches into another library (or into the interpreter's collector), in one
 place. Each is a small function that says which internals it relies on and which versions were
-checked; each has an oracle test (tests/test_speedups.py: the same input through the plain path
+checked; each has an oracle test (tests/core/test_speedups.py: the same input through the plain path
 and the sped-up one gives the same result). `SITEGEN_NO_SPEEDUPS=1` (sitegen.tuning) turns them
 all off: every function here then leaves things as the library made them, and the code takes the
 plain path -- slower, with the same output.

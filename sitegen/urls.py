@@ -7,7 +7,7 @@ Paths stay percent-encoded exactly as WordPress published them; links are writte
 Files on disk use the *decoded* UTF-8 name (`%e0%a4%b9/` is written as `ह/`): every static
 server we target (Python's http.server, nginx, Netlify, S3 website hosting) percent-decodes the
 request path before looking up the file or key, so an encoded directory name would never be found.
-tests/test_build_urls.py proves both halves against a real server. Which file serves a path is
+tests/build/test_build_urls.py proves both halves against a real server. Which file serves a path is
 decided by `sitegen.safepath.output_file`, which refuses a path that would lead elsewhere.
 """
 

@@ -9,7 +9,7 @@ choices (plain, single-quoted, literal block), the same indentation.
 It is an accelerator, not a second dialect: `emit` returns None for anything it does not know
 to be safe (double-quoted scalars, lines long enough for PyYAML to fold, floats, shared objects
 PyYAML would write as anchors, odd keys ...) and the caller then uses PyYAML. A hypothesis
-property test (tests/test_yaml_emit.py) checks it against PyYAML byte for byte.
+property test (tests/core/test_yaml_emit.py) checks it against PyYAML byte for byte.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Incremental builds: what lets `build_site` render only what a change affects.
 
 THE CONTRACT: an incremental build writes exactly the bytes a clean build would (a hypothesis
-property in tests/test_incremental_property.py checks it over random edit sequences).
+property in tests/build/test_incremental_property.py checks it over random edit sequences).
 
 How: everything is loaded, assembled and planned every time (cheap, and it is what makes
 pagination, neighbours and lists right). Then each RenderJob gets a fingerprint, a digest of:

@@ -3,7 +3,7 @@
 Two speed-ups apply unless SITEGEN_NO_SPEEDUPS is set (sitegen.speedups): the parser is
 reused, one per thread, and skips counting invalid code points. The tree is the one
 `html5lib.parseFragment(html, treebuilder="etree", namespaceHTMLElements=False)` builds
-(tests/test_html5parse.py compares them) -- up to a nesting limit.
+(tests/wp/test_html5parse.py compares them) -- up to a nesting limit.
 
 The tree construction algorithm costs time in proportion to the depth of the open elements
 for many tags (scope checks walk the stack; misnested formatting is reopened for each run of

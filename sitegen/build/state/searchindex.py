@@ -1,7 +1,8 @@
 """The search index between builds: what lets one edited post cost one post, not 10,000.
 
 THE CONTRACT is the build's: the index files equal what `search.build_index` writes for the
-same posts, byte for byte (tests/test_incremental_property.py, tests/test_search_state.py).
+same posts, byte for byte (tests/build/test_incremental_property.py,
+tests/search/test_search_state.py).
 
 What is kept (a `SearchState`, in the serve `Memo` or in the build state,
 sitegen.build.state.store): per

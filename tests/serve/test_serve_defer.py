@@ -1,0 +1,65 @@
+"""serve's rebuilds serve the pages first and bring feeds, sitemap and _redirects up to date
+right after (sitegen.serve.engine): the page a writer looks at reloads sooner, and nothing is
+left stale once the second step ran."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from testdata import FIXTURE_SITE
+
+from sitegen.content import dump_document, split_document
+from sitegen.serve import BuildOutcome, MemoryFiles, Preview, site_builder
+
+POST = "content/posts/2023/09/5g-rollout.md"
+PAGE = "2023/09/02/5g-rollout-reaches-500-cities/index.html"
+BASE = "http://127.0.0.1:8000/"
+
+
+def _append(site: Path, text: str) -> None:
+    meta, body, _ = split_document((site / POST).read_text(), POST)
+    (site / POST).write_text(dump_document(meta, f"{body}\n\n{text}\n"))
+
+
+def _files(outcome: BuildOutcome) -> dict[str, bytes]:
+    assert isinstance(outcome.files, MemoryFiles), outcome.problems.render()
+    return outcome.files.outputs
+
+
+def test_pages_first_then_the_feeds(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
+    build = site_builder(site, BASE)
+    first = build(frozenset())
+    assert first.later is None  # nothing to catch up with
+    _append(site, "Breaking: a new paragraph.")
+    pages = build(frozenset({site / POST}))
+    assert b"Breaking: a new paragraph." in _files(pages)[PAGE]
+    assert b"Breaking" not in _files(pages)["feed/index.xml"]  # not yet
+    assert b"Breaking" not in _files(pages)["search/text/0.json"]
+    assert pages.later is not None
+    rest = pages.later()
+    assert b"Breaking: a new paragraph." in _files(rest)["feed/index.xml"]
+    assert b"Breaking: a new paragraph." in _files(rest)["search/text/0.json"]
+    assert rest.later is None and _files(rest)[PAGE] == _files(pages)[PAGE]
+    again = build(frozenset())  # nothing changed since: nothing is stale
+    assert again.later is None and _files(again) == _files(rest)
+
+
+def test_the_preview_reloads_once_and_serves_the_feeds_after(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
+    logs: list[str] = []
+    preview = Preview(site_builder(site, BASE), [], port=0, log=logs.append)
+    try:
+        assert preview.rebuild(frozenset())
+        version = preview.state.snapshot().version
+        _append(site, "Breaking: a new paragraph.")
+        assert preview.rebuild(frozenset({site / POST}))
+        snapshot = preview.state.snapshot()
+        assert snapshot.version == version + 1  # one reload, for the pages
+        assert snapshot.site is not None
+        feed = snapshot.site.files.read("feed/index.xml")
+        assert feed is not None and b"Breaking: a new paragraph." in feed
+        assert any("followed in" in line for line in logs)
+    finally:
+        preview.stop()
