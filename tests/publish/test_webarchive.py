@@ -37,9 +37,6 @@ from sitegen.publish.store import StoreOptions, open_store
 from sitegen.publish.webarchive import store_web_archive, validate_wacz
 from sitegen.wp.importer import ImportOptions, import_paths
 
-pytest.importorskip("warcio")
-pytest.importorskip("wacz")
-
 MIRROR = "http://127.0.0.1:8000/mirror/"
 ALIAS = "2001/01/01/the-old-slug/"
 GONE = "2022/12/31/a-removed-post/"

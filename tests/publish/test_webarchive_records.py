@@ -12,8 +12,6 @@ import pytest
 from sitegen.errors import Problems, SitegenError
 from sitegen.publish.webarchive import site_time, write_warc
 
-pytest.importorskip("warcio")
-
 BASE = "https://news.example.org/web/"
 RSS = '<?xml version="1.0"?>\n<rss version="2.0"><channel></channel></rss>\n'
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from fetch_server import FakeWordPress, Reply, serve
 
 from sitegen.cli import main
-
-pytest.importorskip("warcio")
 
 
 def test_import_from_records_its_requests_and_answers(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ from click.testing import CliRunner
 from sitegen.cli import main
 
 pytestmark = pytest.mark.wordpress
-pytest.importorskip("warcio")
 
 
 def _replay(warc: Path, url: str) -> tuple[int, str, bytes]:
