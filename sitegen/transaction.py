@@ -19,6 +19,12 @@ the journal behind, and `recover()` (which every command that reads or writes th
 first) undoes the commit the same way; one killed after "done" is finished instead. Every step of
 both directions is idempotent and decided by what is on disk, so a recovery interrupted in turn
 is simply run again. Files the build did not change are never touched: their mtime stays.
+
+One process at a time: a build holds an advisory `flock` on the folder that holds `<out>/` and its
+stage and journal, from before its stage is cleared until it ends, and `recover()` takes it too.
+A second build would otherwise wipe the first one's stage, and its recovery would undo the first
+one's commit half way. The folder itself is locked, not a lock file: nothing is left beside the
+output. Where `flock` does not exist (Windows) nothing is locked.
 """
 
 from __future__ import annotations
@@ -27,8 +33,13 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks of this kind
+    fcntl = None  # type: ignore[assignment]
 
 from sitegen.errors import SitegenError
 
@@ -45,6 +56,47 @@ def backup_dir(live: Path) -> Path:
 
 def journal_file(live: Path) -> Path:
     return live.with_name(f".{live.name}.journal")
+
+
+_held: dict[Path, int] = {}  # the locks this process holds: output folder -> a descriptor
+
+
+def hold(live: Path) -> None:
+    """Lock the output folder `live` for this process until `release` (or its end); a
+    SitegenError if another process holds it. Holding it already is fine."""
+    key = live.absolute()
+    if key in _held or fcntl is None:
+        return
+    key.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise SitegenError(
+            f"another sitegen command is writing {live.name}/ (it holds the lock of its folder)",
+            str(key.parent),
+            "wait for it to finish, then run this again",
+        ) from None
+    _held[key] = fd
+
+
+def release(live: Path) -> None:
+    fd = _held.pop(live.absolute(), None)
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases its lock
+
+
+@contextlib.contextmanager
+def locked(live: Path) -> Iterator[None]:
+    """`live` locked while the block runs (left locked if this process held it before)."""
+    before = live.absolute() in _held
+    hold(live)
+    try:
+        yield
+    finally:
+        if not before:
+            release(live)
 
 
 def commit(live: Path, new: list[str], replace: list[str], remove: list[str]) -> None:
@@ -72,6 +124,11 @@ def commit(live: Path, new: list[str], replace: list[str], remove: list[str]) ->
 def recover(live: Path) -> str | None:
     """Complete or undo a commit that was interrupted; a sentence saying which, or None if
     there was none. A journal that cannot be read is a SitegenError (nothing is changed)."""
+    with locked(live):
+        return _recover(live)
+
+
+def _recover(live: Path) -> str | None:
     path = journal_file(live)
     path.with_name(path.name + ".tmp").unlink(missing_ok=True)  # a journal never written
     try:

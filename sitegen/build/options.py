@@ -40,6 +40,14 @@ class Destination:
     sink: Sink
     store: Store | None
     no_op: bool
+    locked: Path | None = None  # the output folder this build holds the lock of
+
+    def close(self) -> None:
+        """Let go of the state store and the output's lock (the build is over)."""
+        if self.store is not None:
+            self.store.close()
+        if self.locked is not None:
+            transaction.release(self.locked)
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,10 @@ class OnDisk:
     def open(
         self, site_dir: Path, output_dir: Path, problems: Problems, notes: list[str]
     ) -> Destination | None:
-        """None if an interrupted commit of the output could not be undone (reported)."""
+        """None if another build holds the output, or an interrupted commit of it could not
+        be undone (reported). The build holds the output's lock until it is closed."""
         try:
+            transaction.hold(output_dir)
             note = transaction.recover(output_dir)
         except SitegenError as err:
             problems.add(err)
@@ -61,7 +71,7 @@ class OnDisk:
         notes.extend([note] if note else [])
         cache = tuning.current.cache
         store = Store(site_dir) if cache else None
-        return Destination(StagedDirSink(output_dir), store, no_op=cache)
+        return Destination(StagedDirSink(output_dir), store, no_op=cache, locked=output_dir)
 
 
 @dataclass(frozen=True)

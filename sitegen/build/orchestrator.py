@@ -297,7 +297,9 @@ class _Run:
         """The options every page may depend on (in the site fingerprint)."""
         return self.options.drafts, dict(self.options.overrides)
 
-    def finish(self) -> BuildReport:
+    def finish(self, dest: Destination | None = None) -> BuildReport:
+        if dest is not None:
+            dest.close()
         self.report.seconds = time.perf_counter() - self.start
         return self.report
 
@@ -551,7 +553,7 @@ def build_site(site_dir: Path, options: BuildOptions = DEFAULT_OPTIONS) -> Build
     config = _load_config(run)
     dest = _open(run, config)
     if config is None or dest is None or _nothing_changed(run, config, dest):
-        return run.finish()
+        return run.finish(dest)
     loaded = _load_documents(run, config, dest.store)
     site, plan, changed = _site_and_plan(run.inputs(config), loaded.docs, run.memo, run.problems)
     out = Output(dest.sink)
@@ -573,4 +575,4 @@ def build_site(site_dir: Path, options: BuildOptions = DEFAULT_OPTIONS) -> Build
     _remember(run, dest, committed, loaded.reread, config)
     run.report.site, run.report.jobs = site, jobs
     run.report.written, run.report.unchanged = out.written, out.unchanged
-    return run.finish()
+    return run.finish(dest)
