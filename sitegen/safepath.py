@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -73,12 +74,30 @@ def check_name(name: str) -> str:
     return name
 
 
+# A path of unreserved ASCII characters and sub-delimiters, as nearly every slug is: nothing
+# in it to decode, and no character any rule refuses, so only its segments' names are left to
+# check. A build checks every output path and every server rule's (150,000 at 10,000 posts).
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]*")
+_NOT_NAMES = frozenset({"", ".", ".."})
+
+
 def check_url_path(path: str) -> str:
     """A site-relative URL path, normalised (`a/b/`, `a/file.xml` or `` for the home).
 
     Leading and trailing slashes are dropped and a trailing one restored, so `/a/b` and `a/b/`
     are one path; everything else must already be safe: nothing here repairs a path.
     """
+    if _PLAIN_PATH.fullmatch(path):  # the answer of the full check, at a fraction of its cost
+        inner = path.strip("/")
+        if not inner:
+            return ""
+        if all(s not in _NOT_NAMES and len(s) <= MAX_NAME_BYTES for s in inner.split("/")):
+            return inner + ("/" if path.endswith("/") else "")
+    return _checked_url_path(path)
+
+
+def _checked_url_path(path: str) -> str:
+    """`check_url_path` character by character, segment by segment: the rules themselves."""
     bad = _bad_char(path)
     if bad is not None:
         raise UnsafePath(f"{path!r} holds white space or the control character U+{ord(bad):04X}")

@@ -47,7 +47,7 @@ import jinja2
 from jinja2 import meta
 
 from sitegen import __version__
-from sitegen.build.kinds import kind_of
+from sitegen.build.kinds import BODIES, TEASERS, kind_of
 from sitegen.build.output import Output, Sink
 from sitegen.build.plan import RenderJob
 from sitegen.build.render import Renderer
@@ -325,9 +325,9 @@ def shown_by(
         if _reusable(job, fingerprints, old):
             continue
         kind = kind_of(job)
-        if kind.teasers:
+        if kind.shows == TEASERS:
             shown.update(p for p in job.items if not site.docs[p].summary)
-        elif kind.shows_items:
+        elif kind.shows == BODIES:
             shown.update(job.items)
         if kind.document:
             shown.add(job.key)
@@ -457,14 +457,15 @@ def job_fingerprint(
     template: str,
     own: str = "",
 ) -> str:
-    """`loaded`: each content file's digest and front matter digest. A post's page (`own`: its
-    content file) shows the posts it links to as teasers (views), which depend on their front
-    matter only; every other dependency counts with all its bytes."""
+    """`loaded`: each content file's digest and front matter digest. A dependency counts with
+    all its bytes if the job shows its body (`kinds.JobKind.shows`: a feed, a list, `own`, the
+    content file of a post's own page), else with its front matter digest (a teaser, a
+    sitemap's date, a server rule's path). Their names are in the job."""
     sources, metas = loaded
-    if own:
-        deps = "\n".join([(sources if d == own else metas).get(d, "") for d in job.deps])
+    if kind_of(job).shows == BODIES:
+        deps = "\n".join([sources.get(d, "") for d in job.deps])
     else:
-        deps = "\n".join([sources.get(d, "") for d in job.deps])  # their names are in the job
+        deps = "\n".join([(sources if d == own else metas).get(d, "") for d in job.deps])
     return digest(f"{site_fp}\n{template}\n{_fields(job)}\n{deps}")
 
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 Producer = Callable[["Renderer", "RenderJob"], bytes]
 
+BODIES, TEASERS, FRONT_MATTER = "bodies", "teasers", "front matter"
+
 
 @dataclass(frozen=True)
 class JobKind:
@@ -43,10 +45,13 @@ class JobKind:
     # static file) behind it, `{kind}` and `{path}` its kind and URL path.
     owner: str = "the {kind} page /{path}"
     document: bool = False  # its key is a document's path (post and page)
-    teasers: bool = False  # its items are shown as teasers: their front matter, not bodies
-    # Its items are shown at all; the archive index only counts them (by year and month), so a
-    # build that renders it needs none of their bodies.
-    shows_items: bool = True
+    # What it shows of the documents it lists or depends on (a document's own page shows its
+    # own body whatever this says): BODIES (a feed, a list of full posts); TEASERS (their front
+    # matter, and the start of the body of one without a summary); FRONT_MATTER (dates, paths,
+    # ids: the archive index only counts its items, the sitemap and server rules list paths).
+    # It decides which bodies a build renders for the output and which digest of each
+    # dependency its fingerprint takes, so an edited body re-renders only what shows it.
+    shows: str = BODIES
     # Read by the host at the root of what it publishes (Netlify's publish folder), whatever
     # path the site is served at, so written at public/'s root, not in the site's folder
     # (`SiteConfig.output_root`); its rules name full URL paths (`/web/feed/`).
@@ -98,20 +103,21 @@ KINDS: dict[str, JobKind] = {
     k.name: k
     for k in (
         JobKind("post", _template, tracked=True, in_sitemap=True, owner=_DOC, document=True,
-                teasers=True),
+                shows=TEASERS),
         JobKind("page", _template, tracked=True, in_sitemap=True, owner=_DOC, document=True),
         *(JobKind(name, _template, tracked=True, in_sitemap=True) for name in _LISTS),
         JobKind("terms", _template, in_sitemap=True),
-        JobKind("archive-index", _template, tracked=True, in_sitemap=True, shows_items=False),
-        JobKind("404", _template, teasers=True),
-        JobKind("410", _template, teasers=True),
+        JobKind("archive-index", _template, tracked=True, in_sitemap=True,
+                shows=FRONT_MATTER),
+        JobKind("404", _template, shows=TEASERS),
+        JobKind("410", _template, shows=TEASERS),
         JobKind("search", _template),
         *(JobKind(f"feed-{name}", _feed, tracked=True) for name in _FEEDS),
-        JobKind("sitemap", _sitemap, tracked=True),
-        JobKind("sitemap-index", _sitemap, tracked=True),
+        JobKind("sitemap", _sitemap, tracked=True, shows=FRONT_MATTER),
+        JobKind("sitemap-index", _sitemap, tracked=True, shows=FRONT_MATTER),
         JobKind("robots", _robots),
-        JobKind("redirects", _redirects, tracked=True, host_root=True),
-        JobKind("headers", _headers, tracked=True, host_root=True),
+        JobKind("redirects", _redirects, tracked=True, host_root=True, shows=FRONT_MATTER),
+        JobKind("headers", _headers, tracked=True, host_root=True, shows=FRONT_MATTER),
         # Written by the orchestrator, not rendered (see the module's docstring).
         JobKind("static", None, owner=_DOC),
         JobKind("search-index", None, owner="the search index"),

@@ -253,7 +253,7 @@ def _fingerprints(
     digests = {name: templates(name) for name in sorted({j.template for j in jobs})}
 
     def fingerprint(job: RenderJob) -> str:
-        own = site.sources[job.key] if kind_of(job).teasers else ""
+        own = site.sources[job.key] if kind_of(job).document else ""
         return job_fingerprint(job, site_fp, pair, digests[job.template], own)
 
     fps = None

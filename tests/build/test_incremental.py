@@ -80,6 +80,21 @@ def test_edited_post_renders_what_shows_it_and_keeps_other_mtimes(site: Path) ->
     assert dict(DirFiles(site / "public")) == clean(site)
 
 
+def test_an_edited_body_leaves_what_shows_only_front_matter(site: Path) -> None:
+    """A post with a summary shows its body on its own page and in full-text feeds and lists,
+    not in the sitemap, the archive index or the server rules: those keep last build's bytes."""
+    build_site(site)
+    post = site / "content/posts/2023/09/x-wont-use-users-private-data.md"
+    post.write_text(post.read_text().replace("September 29", "September 30"))
+    rendered = in_site(build_site(site).rendered)
+    page = "2023/09/01/x-wont-use-users-private-data/index.html"
+    assert {page, "feed/index.xml", "index.html"} <= rendered
+    assert not rendered & {"sitemap.xml", "archives/index.html"}
+    assert not {o for o in rendered if o.endswith(("_redirects", "_headers"))}
+    assert "September 30" in (built_root(site) / page).read_text()
+    assert dict(DirFiles(site / "public")) == clean(site)
+
+
 def forget_quick(site: Path) -> None:
     with contextlib.closing(sqlite3.connect(site / ".sitegen" / "state.sqlite")) as db, db:
         db.execute("DELETE FROM blobs WHERE key = 'quick'")

@@ -81,6 +81,30 @@ def test_output_file_never_leaves_the_root(segments: list[str]) -> None:
         assert 0 < len(part.encode()) <= 255
 
 
+def _answer(check: object, path: str) -> tuple[str, str]:
+    try:
+        return "ok", check(path)  # type: ignore[operator]
+    except UnsafePath as exc:
+        return "refused", str(exc)
+
+
+# Paths near the plain fast path's edges: segments that are empty, `.`, `..` or too long, its
+# own characters, and what it must hand to the full rules (`%`, space, `?`, `\\`, non-ASCII).
+_SEGMENTS = st.sampled_from(["", ".", "..", "a", "x" * 255, "x" * 256, ":*", "%2e%2e", "a b"])
+_NEAR_PLAIN = st.builds(
+    lambda lead, parts, trail: lead + "/".join(parts) + trail,
+    st.sampled_from(["", "/", "//"]),
+    st.lists(_SEGMENTS | st.text(alphabet="ab.-_~:%2e?# \\\tह\u202e", max_size=6), max_size=5),
+    st.sampled_from(["", "/", "//"]),
+)
+
+
+@given(_NEAR_PLAIN | st.text(max_size=30))
+def test_the_plain_path_shortcut_answers_as_the_rules_do(path: str) -> None:
+    """The oracle of `check_url_path`'s fast path: the same result, or the same refusal."""
+    assert _answer(safepath.check_url_path, path) == _answer(safepath._checked_url_path, path)
+
+
 @given(st.text(max_size=40))
 def test_rule_path_has_no_separator_or_placeholder(text: str) -> None:
     try:
