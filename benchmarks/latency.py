@@ -91,6 +91,7 @@ def edit_to_browser(
     url = f"http://127.0.0.1:{port}/{meta['path'].lstrip('/')}"
     cmd = [sys.executable, "-m", "sitegen", "--site", str(site), "serve", "--port", str(port)]
     results: list[Measurement] = []
+    log.parent.mkdir(parents=True, exist_ok=True)  # --latency-only runs no other step first
     with log.open("ab") as out:
         server = subprocess.Popen(cmd, cwd=site.parent, env=dict(env), stdout=out, stderr=out)
     try:
