@@ -20,7 +20,7 @@ import os
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from multiprocessing.pool import AsyncResult
 from typing import Any, TypeVar
 
@@ -82,7 +82,9 @@ def _run(bounds: tuple[int, int]) -> list[Any]:
     return [_work(i) for i in range(*bounds)]
 
 
-def ordered_map(work: Callable[[int], R], count: int, *, workers: int = 0) -> Iterator[R]:
+def ordered_map(
+    work: Callable[[int], R], count: int, *, workers: int = 0
+) -> Generator[R, None, None]:
     """`work(0)`, `work(1)`, ... `work(count - 1)`, in that order, computed by `workers`
     processes (default: `jobs()`). `work` may be a closure; its results must pickle."""
     global _work

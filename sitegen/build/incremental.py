@@ -315,15 +315,11 @@ def render_bodies(site: Site, site_dir: Path, problems: Problems, memo: Memo) ->
     return dict(bodies)
 
 
-def shown_by(
-    jobs: list[RenderJob], fingerprints: dict[str, str], old: BuildState | None, site: Site
-) -> set[str]:
-    """The documents whose bodies the jobs that must be rendered show: their own, their
-    items' (a post's items are teasers: only those without a summary need their body)."""
+def shown_by(todo: list[RenderJob], site: Site) -> set[str]:
+    """The documents whose bodies the jobs to render show: their own, their items' (a post's
+    items are teasers: only those without a summary need their body)."""
     shown: set[str] = set()
-    for job in jobs:
-        if _reusable(job, fingerprints, old):
-            continue
+    for job in todo:
         kind = kind_of(job)
         if kind.shows == TEASERS:
             shown.update(p for p in job.items if not site.docs[p].summary)
@@ -505,62 +501,123 @@ def _render_one(renderer: Renderer, job: RenderJob) -> Outcome:
         return None, (err.message, err.location, err.hint)
 
 
-def _reusable(job: RenderJob, fingerprints: dict[str, str], old: BuildState | None) -> bool:
-    fp = fingerprints.get(job.output)
-    return old is not None and fp is not None and old.jobs.get(job.output) == fp
+class Stopped(Exception):
+    """The build was asked to stop (BuildOptions.stop) before it wrote anything for good."""
+
+
+@dataclass
+class Todo:
+    """What this build renders (in plan order) and which outputs keep last build's bytes
+    although their inputs changed (`defer`)."""
+
+    jobs: list[RenderJob]
+    deferred: set[str] = field(default_factory=set)
+
+
+def to_render(
+    jobs: list[RenderJob],
+    fingerprints: dict[str, str],
+    old: BuildState | None,
+    sink: Sink,
+    defer: Callable[[str], bool] | None = None,
+) -> Todo:
+    """The jobs whose fingerprint is not last build's (or that have none), but those whose
+    output `defer` lets keep last build's bytes for now (see `_deferred`). One pass over the
+    plan, with nothing but two lookups per job: at 10,000 posts the plan is 40,000 jobs, and
+    serve's rebuild of one edited post renders a dozen of them."""
+    if old is None:
+        return Todo(list(jobs))
+    was, fps = old.jobs, fingerprints
+    stale = [j for j in jobs if (fp := fps.get(j.output)) is None or was.get(j.output) != fp]
+    if defer is None:
+        return Todo(stale)
+    deferred = _deferred(stale, defer, sink, fingerprints, old)
+    return Todo([j for j in stale if j.output not in deferred], deferred)
 
 
 def render_jobs(
     renderer: Renderer,
     jobs: list[RenderJob],
+    todo: Todo,
     out: Output,
     problems: Problems,
-    fingerprints: dict[str, str],
     old: BuildState | None,
-    progress: Progress | None,
-    defer: Callable[[str], bool] | None = None,
+    options: tuple[Progress | None, Callable[[], bool]],
 ) -> Rendered:
-    """Render each job, or reuse last build's bytes where its fingerprint did not change.
+    """Render the jobs `todo` names; every other job keeps last build's bytes.
 
     The jobs to render are rendered by a process pool (sitegen.parallel); results are written
-    and problems collected here, in job order, so the output does not depend on the pool.
-    `defer`: outputs that may keep last build's bytes for now (see `_deferred`)."""
-    result = Rendered()
+    and problems collected here, in plan order, so the output does not depend on the pool.
+    `options`: the progress callback, and whether to stop (between two jobs: Stopped)."""
+    progress, stop = options
+    result = Rendered(deferred=todo.deferred)
+    rendering = {job.output for job in todo.jobs}
+    behind = _keep_unchanged([j for j in jobs if j.output not in rendering], out, old, result)
+    done = len(jobs) - len(todo.jobs) - len(behind)
     said: set[tuple[str, str]] = set()  # one broken template breaks hundreds of pages
-    todo = [j for j in jobs if not _reusable(j, fingerprints, old)]
-    if defer is not None and old is not None:
-        result.deferred = _deferred(todo, defer, out.sink, fingerprints, old)
-        todo = [j for j in todo if j.output not in result.deferred]
-    fresh = ordered_map(lambda i: _render_one(renderer, todo[i]), len(todo))
-    pending = iter(todo)
-    upcoming = next(pending, None)
-    for done, job in enumerate(jobs, 1):
-        reused = None
-        if job is upcoming:
-            data, error = next(fresh)
-            upcoming = next(pending, None)
-        elif old is not None and unchanged_output(out.sink, job.output, old):
-            out.keep(job.output)  # provably last build's bytes: not read again
-            result.outputs[job.output] = old.outputs[job.output]
-            result.reused += 1
-            data, error = None, None
-        elif (reused := _previous(out.sink, job, old)) is None:
-            data, error = _render_one(renderer, job)  # changed behind our back: render it
+    fresh = ordered_map(lambda i: _render_one(renderer, todo.jobs[i]), len(todo.jobs))
+    try:
+        for job, outcome in zip(todo.jobs, fresh, strict=True):
+            if stop():
+                raise Stopped
+            _settle(job, outcome, out, problems, result, said)
+            done += 1
+            if progress:
+                progress(done, len(jobs))
+    finally:
+        fresh.close()  # a stopped build leaves no worker behind
+    for job in behind:  # changed behind our back: never trusted
+        reused = _previous(out.sink, job, old)
+        if reused is None:
+            _settle(job, _render_one(renderer, job), out, problems, result, said)
         else:
-            data, error = reused, None
+            out.write(job.output, reused)
+            result.outputs[job.output] = digest(reused)
             result.reused += 1
-        if error is not None:
-            if (error[1], error[0]) not in said:
-                said.add((error[1], error[0]))
-                problems.add(SitegenError(*error))
-        elif data is not None:
-            if reused is None:
-                result.rendered.append(job.output)
-            out.write(job.output, data)
-            result.outputs[job.output] = digest(data)
+        done += 1
         if progress:
             progress(done, len(jobs))
     return result
+
+
+def _keep_unchanged(
+    jobs: list[RenderJob], out: Output, old: BuildState | None, result: Rendered
+) -> list[RenderJob]:
+    """Keep last build's output of each job whose output is provably what that build wrote
+    (not read again); the others, whose output changed behind our back."""
+    if old is None:
+        return list(jobs)
+    behind = []
+    sink, outputs, stamps, kept = out.sink, old.outputs, old.stamps, result.outputs
+    for job in jobs:
+        rel = job.output
+        if rel in outputs and sink.unchanged(rel, stamps.get(rel)):
+            kept[rel] = outputs[rel]
+        else:
+            behind.append(job)
+    out.keep_all([j.output for j in jobs if j.output in kept])
+    result.reused += len(jobs) - len(behind)
+    return behind
+
+
+def _settle(
+    job: RenderJob,
+    outcome: Outcome,
+    out: Output,
+    problems: Problems,
+    result: Rendered,
+    said: set[tuple[str, str]],
+) -> None:
+    """Write a rendered job's bytes, or report its error once per template and message."""
+    data, error = outcome
+    if error is not None:
+        if (error[1], error[0]) not in said:
+            said.add((error[1], error[0]))
+            problems.add(SitegenError(*error))
+    elif data is not None:
+        result.rendered.append(job.output)
+        out.write(job.output, data)
+        result.outputs[job.output] = digest(data)
 
 
 def _deferred(

@@ -32,6 +32,11 @@ def defer_nothing(rel: str) -> bool:
     return False
 
 
+def never() -> bool:
+    """Never stop a build before it is done."""
+    return False
+
+
 @dataclass(frozen=True)
 class Destination:
     """Where one build writes: its sink, the state store (None: the state is the memo's
@@ -103,4 +108,7 @@ class BuildOptions:
     # to date by the next build (serve: the pages first, the rest a moment later).
     defer: Callable[[str], bool] = defer_nothing
     progress: Progress | None = None  # called with (done, total) as jobs are rendered
+    # Asked between two rendered jobs and before the search index: True stops the build,
+    # which then writes nothing (`report.stopped`; serve: a newer save came in meanwhile).
+    stop: Callable[[], bool] = never
     target: OnDisk | InMemory = field(default_factory=OnDisk)

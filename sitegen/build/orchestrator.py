@@ -28,13 +28,16 @@ from sitegen.build.incremental import (
     Bodies,
     Loaded,
     Memo,
+    Stopped,
     TemplateDigests,
+    Todo,
     job_fingerprint,
     load_documents,
     previous_output,
     render_jobs,
     shown_by,
     site_fingerprint,
+    to_render,
     tracked,
     unchanged_output,
 )
@@ -84,6 +87,7 @@ class BuildReport:
     reused: int = 0  # outputs whose previous bytes were reused
     notes: list[str] = field(default_factory=list)  # why a full build was needed, if it was
     deferred: list[str] = field(default_factory=list)  # outputs kept stale for now (`defer`)
+    stopped: bool = False  # asked to stop (`stop`) before it wrote anything for good
 
     def failed(self, *, strict: bool = False) -> bool:
         return self.problems.failed(strict=strict)
@@ -93,6 +97,8 @@ class BuildReport:
             f"{len(self.problems.errors)} error(s), "
             f"{len(self.problems.warnings)} warning(s) in {self.seconds:.2f} s"
         )
+        if self.stopped:
+            return f"build stopped as asked after {self.seconds:.2f} s (output NOT updated)"
         if not self.committed:
             # Not "N files: N written": a failed build writes nothing a user would see.
             return f"build failed: {counts} (output NOT updated)"
@@ -408,11 +414,13 @@ def _renderer(
 
 
 def _render(
-    run: _Run, renderer: Renderer, jobs: list[RenderJob], out: Output, fps: dict[str, str]
+    run: _Run, renderer: Renderer, jobs: list[RenderJob], todo: Todo, out: Output
 ) -> dict[str, str]:
-    """Render or reuse every job; output -> digest of its bytes."""
+    """Render the jobs `todo` names, reuse every other; output -> digest of its bytes."""
     o = run.options
-    done = render_jobs(renderer, jobs, out, run.problems, fps, run.memo.state, o.progress, o.defer)
+    done = render_jobs(
+        renderer, jobs, todo, out, run.problems, run.memo.state, (o.progress, o.stop)
+    )
     run.report.rendered, run.report.reused = done.rendered, done.reused
     run.report.deferred = sorted(done.deferred)
     return done.outputs
@@ -440,6 +448,11 @@ def _write_whole(
     return outputs
 
 
+def _search_fingerprint(site_fp: str, loaded: Loaded) -> str:
+    """The index shows every document's text: it depends on every content file's bytes."""
+    return digest(f"{__version__}\n{site_fp}\n{sorted(loaded.digests.items())!r}")
+
+
 def _search(
     run: _Run,
     what: tuple[Site, Bodies, SiteConfig],
@@ -451,6 +464,8 @@ def _search(
     index may be deferred (then its fingerprint stays stale, so the next build redoes it),
     else brought up to date."""
     state, memo = run.memo.state, run.memo
+    if run.options.stop():  # the last chance: from here on, memo.search is the new index's
+        raise Stopped
     kept = None
     if state is not None and run.options.defer("search/"):
         root = what[2].output_root
@@ -561,13 +576,20 @@ def build_site(site_dir: Path, options: BuildOptions = DEFAULT_OPTIONS) -> Build
     renderer, bodies = _renderer(run, site, config, statics)
     site_fp = site_fingerprint(site_dir, config, site, renderer, run.fp_options())
     fps = _fingerprints(jobs, (site_fp, loaded), renderer, run.memo, changed)
-    bodies.prefill(shown_by(jobs, fps, run.memo.state, site), run.problems)
-    outputs = _render(run, renderer, jobs, out, fps)
-    lookups = lookup_files(site)
-    outputs.update(_write_whole(statics, lookups, out, run.problems, config.output_root))
-    if config.search_enabled:
-        fps[SEARCH_KEY] = digest(f"{__version__}\n{site_fp}\n{sorted(loaded.digests.items())!r}")
-        outputs.update(_search(run, (site, bodies, config), out, fps, dest.store))
+    todo = to_render(jobs, fps, run.memo.state, dest.sink, options.defer)
+    bodies.prefill(shown_by(todo.jobs, site), run.problems)
+    try:
+        outputs = _render(run, renderer, jobs, todo, out)
+        lookups = lookup_files(site)
+        outputs.update(_write_whole(statics, lookups, out, run.problems, config.output_root))
+        if config.search_enabled:
+            fps[SEARCH_KEY] = _search_fingerprint(site_fp, loaded)
+            outputs.update(_search(run, (site, bodies, config), out, fps, dest.store))
+    except Stopped:  # as a failed build: nothing written, the memo as it was before
+        dest.sink.abort()
+        run.report.stopped = True
+        _remember(run, dest, None, loaded.reread, config)
+        return run.finish(dest)
     failed = run.problems.failed(strict=options.strict)
     links = _link_errors(run, jobs, site, config, outputs, dest.sink)
     state = BuildState(site_fp, loaded.digests, fps, outputs, links)

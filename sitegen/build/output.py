@@ -342,6 +342,12 @@ class Output:
         self.sink.keep(rel)
         self.unchanged += 1
 
+    def keep_all(self, rels: list[str]) -> None:
+        keep = self.sink.keep
+        for rel in rels:
+            keep(rel)
+        self.unchanged += len(rels)
+
 
 _UNSAFE_HINT = "a path segment may not be empty, `.` or `..`, nor hold control characters"
 

@@ -20,7 +20,7 @@ from sitegen.serve.engine import directory_builder, site_builder, watch_targets
 from sitegen.serve.files import DirectoryFiles, MemoryFiles, SiteFiles
 from sitegen.serve.http import PreviewServer, make_server
 from sitegen.serve.reload import LiveSite, LiveState
-from sitegen.serve.types import Builder, BuildOutcome
+from sitegen.serve.types import Builder, BuildOutcome, Later
 from sitegen.serve.watch import Watcher
 
 __all__ = [
@@ -101,11 +101,15 @@ class Preview:
                 return self._finish(outcome.later)
             return True
 
-    def _finish(self, later: Callable[[], BuildOutcome]) -> bool:
+    def _finish(self, later: Later) -> bool:
         """The rest of a build whose pages are served already: its files replace the served
-        ones without a reload; a failure shows like any other."""
+        ones without a reload; a failure shows like any other. A save meanwhile stops it: the
+        pages of that save come first, and its own second step does this one's work too."""
         started = time.perf_counter()
-        outcome = _run(lambda _: later(), frozenset())
+        outcome = _run(lambda _: later(self.watcher.debouncer.pending), frozenset())
+        if outcome.stopped:
+            self.log("a newer change came in: feeds, sitemap and search index follow its build")
+            return True
         if outcome.files is None or outcome.problems.failed():
             self.state.fail(outcome.problems.errors or [Problem("the build failed")])
             self.log(outcome.problems.render())

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from pathlib import Path
 
 from sitegen import speedups, transaction
 from sitegen.build.incremental import Memo
-from sitegen.build.options import BuildOptions, InMemory, defer_nothing
+from sitegen.build.options import BuildOptions, InMemory, defer_nothing, never
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink
 from sitegen.build.render import DEFAULT_THEME
@@ -24,19 +23,22 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
     rebuild renders only what the change affects; `public/` and `.sitegen/` are not touched.
     A rebuild renders the pages first (what a browser shows) and leaves the feeds, sitemap,
     `_redirects` and search index for right after the pages are served: at 10,000 posts that
-    is half of the rebuild, off the path from a save to the reloaded page.
+    is half of the rebuild, off the path from a save to the reloaded page. That second step
+    stops as soon as its `stop` says so (a newer save came in): it writes nothing then, and
+    the next rebuild leaves the same outputs for its own second step.
     """
     sink = MemorySink()
     target = InMemory(sink, Memo())
     frozen = False
 
-    def build(defer: Callable[[str], bool]) -> BuildOutcome:
+    def build(defer: Callable[[str], bool], stop: Callable[[], bool] = never) -> BuildOutcome:
         nonlocal frozen
         options = BuildOptions(
             overrides={"base_url": base_url},
             drafts=drafts,
             check_links=False,
             defer=defer,
+            stop=stop,
             target=target,
         )
         report = build_site(site_dir, options)
@@ -44,9 +46,12 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
             speedups.freeze_gc()
             frozen = True
         files = MemoryFiles(sink.files) if report.committed else None
-        later = None
-        if report.committed and report.deferred:
-            later = functools.partial(build, defer_nothing)
+        if not (report.committed and report.deferred):
+            return BuildOutcome(files, report.problems, stopped=report.stopped)
+
+        def later(stop: Callable[[], bool] = never) -> BuildOutcome:
+            return build(defer_nothing, stop)
+
         return BuildOutcome(files, report.problems, later)
 
     return lambda changed: build(not_a_page)

@@ -48,6 +48,11 @@ class Debouncer:
             paths, self._paths = frozenset(self._paths), set()
             return paths
 
+    def pending(self) -> bool:
+        """Whether a change came in that no callback was handed yet."""
+        with self._cond:
+            return bool(self._paths)
+
     def wait(self, stop: threading.Event) -> frozenset[Path] | None:
         """Block until a burst is over (its paths) or `stop` is set (None)."""
         with self._cond:

@@ -46,6 +46,52 @@ def test_pages_first_then_the_feeds(tmp_path: Path) -> None:
     assert again.later is None and _files(again) == _files(rest)
 
 
+def test_a_newer_save_stops_the_second_step(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
+    build = site_builder(site, BASE)
+    build(frozenset())
+    _append(site, "First save.")
+    pages = build(frozenset({site / POST}))
+    assert pages.later is not None
+    stopped = pages.later(lambda: True)  # the writer saved again meanwhile
+    assert stopped.stopped and stopped.files is None and not stopped.problems.items
+    _append(site, "Second save.")
+    pages = build(frozenset({site / POST}))
+    assert b"Second save." in _files(pages)[PAGE]
+    assert b"First save." not in _files(pages)["feed/index.xml"]  # still last good one's
+    assert pages.later is not None
+    rest = pages.later(lambda: False)
+    feed, text = _files(rest)["feed/index.xml"], _files(rest)["search/text/0.json"]
+    assert b"First save." in feed and b"Second save." in feed
+    assert b"First save." in text and b"Second save." in text
+    assert build(frozenset()).later is None  # nothing left stale
+
+
+def test_the_preview_stops_the_second_step_for_a_newer_save(tmp_path: Path) -> None:
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
+    logs: list[str] = []
+    preview = Preview(site_builder(site, BASE), [], port=0, log=logs.append)
+    try:
+        assert preview.rebuild(frozenset())
+        _append(site, "First save.")
+        preview.watcher.debouncer.add(site / POST)  # a save the watcher has not handed over
+        assert preview.rebuild(frozenset({site / POST}))
+        snapshot = preview.state.snapshot()
+        assert snapshot.site is not None and not snapshot.problems
+        page, feed = (snapshot.site.files.read(p) for p in (PAGE, "feed/index.xml"))
+        assert page is not None and b"First save." in page
+        assert feed is not None and b"First save." not in feed
+        assert any("a newer change came in" in line for line in logs)
+        assert preview.watcher.debouncer.take() is not None  # handed over: no longer pending
+        assert preview.rebuild(frozenset({site / POST}))
+        site_now = preview.state.snapshot().site
+        assert site_now is not None
+        feed = site_now.files.read("feed/index.xml")
+        assert feed is not None and b"First save." in feed
+    finally:
+        preview.stop()
+
+
 def test_the_preview_reloads_once_and_serves_the_feeds_after(tmp_path: Path) -> None:
     site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
     logs: list[str] = []
