@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import ChainMap
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -117,16 +117,11 @@ def _owner(job: RenderJob, site: Site) -> str:
 
 
 def _search_index(
-    site: Site,
-    bodies: Bodies,
-    config: SiteConfig,
-    out: Output,
-    memo: Memo,
-    store: Store | None,
-    problems: Problems,
+    what: tuple[Site, Bodies, SiteConfig], out: Output, run: _Run, store: Store | None
 ) -> dict[str, str]:
     """Write the search index, redoing only what changed since the last build
     (sitegen.build.state.searchindex); output -> digest."""
+    (site, bodies, config), memo = what, run.memo
     previous = None
     if memo.state is not None:  # no state, or --full: nothing of the last build is trusted
         saved = store.blob(searchstate.KEY) if store is not None and memo.search is None else None
@@ -134,7 +129,7 @@ def _search_index(
     seen = memo.search.seen if memo.search is not None else {}
     docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
     root = config.output_root  # the index's names are the site's; its files sit in its folder
-    target = _IndexOutput(out, root, problems)
+    target = _IndexOutput(out, root, run.problems, run.options.stop)
     memo.search = searchstate.write_index(
         docs, previous, lambda rel: previous_output(out.sink, root + rel), target
     )
@@ -144,13 +139,19 @@ def _search_index(
 
 class _IndexOutput:
     """The search index's files into the build's output, in the site's folder `root`, each
-    claimed for the index (a post may not take its place) as it is written."""
+    claimed for the index (a post may not take its place) as it is written. Asks `stop`
+    before each: the index is most of serve's second step, and a save should not wait for
+    it. Stopped there, the memo keeps last build's index (write_index returns the new one)."""
 
-    def __init__(self, out: Output, root: str, problems: Problems) -> None:
-        self.out, self.root, self.problems = out, root, problems
+    def __init__(
+        self, out: Output, root: str, problems: Problems, stop: Callable[[], bool]
+    ) -> None:
+        self.out, self.root, self.problems, self.stop = out, root, problems, stop
         self.claimed: list[str] = []
 
     def _claim(self, rel: str) -> bool:
+        if self.stop():
+            raise Stopped
         if not self.out.claim(self.root + rel, SEARCH_INDEX.owner_of(rel), self.problems):
             return False
         self.claimed.append(rel)
@@ -464,14 +465,14 @@ def _search(
     index may be deferred (then its fingerprint stays stale, so the next build redoes it),
     else brought up to date."""
     state, memo = run.memo.state, run.memo
-    if run.options.stop():  # the last chance: from here on, memo.search is the new index's
+    if run.options.stop():
         raise Stopped
     kept = None
     if state is not None and run.options.defer("search/"):
         root = what[2].output_root
         kept = _kept_index(state, out, fps[SEARCH_KEY], memo.search, run.problems, root)
     if kept is None or state is None:
-        return _search_index(*what, out, memo, store, run.problems)
+        return _search_index(what, out, run, store)
     fps[SEARCH_KEY] = state.jobs[SEARCH_KEY]
     run.report.deferred.append("search/")
     return kept

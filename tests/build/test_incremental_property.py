@@ -17,6 +17,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from serve_helpers import asked_after
 from testdata import FIXTURE_SITE
 
 from benchmarks import formats, generate
@@ -93,19 +94,6 @@ def apply(site: Path, op: Op, step: int) -> None:
         lines = [ln for ln in toml.read_text().splitlines() if not ln.startswith("posts_per")]
         lines.insert(lines.index("[feeds]"), f"posts_per_page = {a}")
         toml.write_text("\n".join(lines) + "\n")
-
-
-def asked_after(n: int) -> Callable[[], bool]:
-    """A build's `stop` that says yes the `n`th time it is asked (before the `n`th job it
-    renders, or before the search index), as a save at that moment would."""
-    asked = 0
-
-    def stop() -> bool:
-        nonlocal asked
-        asked += 1
-        return asked >= n
-
-    return stop
 
 
 def clean_build(site: Path, into: Path) -> dict[str, bytes]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from serve_helpers import asked_after
 from testdata import FIXTURE_SITE
 
 from sitegen.content import dump_document, split_document
@@ -65,6 +66,28 @@ def test_a_newer_save_stops_the_second_step(tmp_path: Path) -> None:
     assert b"First save." in feed and b"Second save." in feed
     assert b"First save." in text and b"Second save." in text
     assert build(frozenset()).later is None  # nothing left stale
+
+
+def test_a_second_step_stopped_at_any_point_leaves_nothing_wrong(tmp_path: Path) -> None:
+    """Stopped at each place it asks (between jobs, between the search index's files), the
+    next rebuild still ends with what a clean build of the same sources makes."""
+    site = Path(shutil.copytree(FIXTURE_SITE, tmp_path / "site"))
+    build = site_builder(site, BASE)
+    build(frozenset())
+    asked: list[bool] = []
+    _append(site, "Counted.")
+    pages = build(frozenset({site / POST}))
+    assert pages.later is not None and _files(pages.later(lambda: asked.append(False) or False))
+    assert len(asked) > 10  # the feeds, and the index's files
+    for n in (1, len(asked) // 2, len(asked)):
+        _append(site, f"Save {n}.")
+        pages = build(frozenset({site / POST}))
+        assert pages.later is not None
+        assert pages.later(asked_after(n)).stopped
+        pages = build(frozenset())
+        assert pages.later is not None
+        served = _files(pages.later())
+        assert served == _files(site_builder(site, BASE)(frozenset())), n
 
 
 def test_the_preview_stops_the_second_step_for_a_newer_save(tmp_path: Path) -> None:

@@ -1,16 +1,30 @@
-"""Shared by the serve tests: a running Preview on a free loopback port, and HTTP helpers."""
+"""Shared by the serve tests: a running Preview on a free loopback port, HTTP helpers, and a
+`stop` for builds that a save interrupts."""
 
 from __future__ import annotations
 
 import http.client
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sitegen.serve import Builder, BuildOutcome, MemoryFiles, Preview
+
+
+def asked_after(n: int) -> Callable[[], bool]:
+    """A build's `stop` that says yes the `n`th time it is asked (before the `n`th job it
+    renders, or before the search index), as a save at that moment would."""
+    asked = 0
+
+    def stop() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked >= n
+
+    return stop
 
 
 def memory_builder(outputs: Mapping[str, bytes]) -> Builder:
