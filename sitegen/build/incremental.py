@@ -587,16 +587,17 @@ def _keep_unchanged(
     (not read again); the others, whose output changed behind our back."""
     if old is None:
         return list(jobs)
-    behind = []
-    sink, outputs, stamps, kept = out.sink, old.outputs, old.stamps, result.outputs
+    behind, kept = [], []
+    unchanged, outputs, stamps = out.sink.unchanged, old.outputs, old.stamps
     for job in jobs:
         rel = job.output
-        if rel in outputs and sink.unchanged(rel, stamps.get(rel)):
-            kept[rel] = outputs[rel]
+        if rel in outputs and unchanged(rel, stamps.get(rel)):
+            kept.append(rel)
         else:
             behind.append(job)
-    out.keep_all([j.output for j in jobs if j.output in kept])
-    result.reused += len(jobs) - len(behind)
+    out.keep_all(kept)
+    result.outputs.update({rel: outputs[rel] for rel in kept})
+    result.reused += len(kept)
     return behind
 
 

@@ -44,6 +44,11 @@ class Shape:
     claims: tuple[list[RenderJob], Claims] | None = None
     _by_source: dict[str, list[RenderJob]] | None = None
 
+    def prepare(self) -> None:
+        """Index the jobs by the files they read now: it is a third of a second at 10,000
+        posts, which serve spends after a build rather than in the next save's."""
+        self.jobs_reading("")
+
     def jobs_reading(self, source: str) -> list[RenderJob]:
         if self._by_source is None:
             index: dict[str, list[RenderJob]] = {}
