@@ -130,18 +130,17 @@ def _search_index(
     docs = searchstate.site_docs(site, bodies, bodies.digests, config.base_path, seen)
     root = config.output_root  # the index's names are the site's; its files sit in its folder
     target = _IndexOutput(out, root, run.problems, run.options.stop)
-    memo.search = searchstate.write_index(
-        docs, previous, lambda rel: previous_output(out.sink, root + rel), target
-    )
+    memo.search = searchstate.write_index(docs, previous, target.previous, target)
     memo.search.seen = seen
     return {root + rel: memo.search.files[rel] for rel in target.claimed}
 
 
 class _IndexOutput:
     """The search index's files into the build's output, in the site's folder `root`, each
-    claimed for the index (a post may not take its place) as it is written. Asks `stop`
-    before each: the index is most of serve's second step, and a save should not wait for
-    it. Stopped there, the memo keeps last build's index (write_index returns the new one)."""
+    claimed for the index (a post may not take its place) as it is written; and last
+    build's files, read back to be checked or patched. Asks `stop` before each file: the index
+    is most of serve's second step, and a save should not wait for it. Stopped there, the
+    memo keeps last build's index (write_index returns the new one)."""
 
     def __init__(
         self, out: Output, root: str, problems: Problems, stop: Callable[[], bool]
@@ -149,9 +148,16 @@ class _IndexOutput:
         self.out, self.root, self.problems, self.stop = out, root, problems, stop
         self.claimed: list[str] = []
 
-    def _claim(self, rel: str) -> bool:
+    def _asked(self) -> None:
         if self.stop():
             raise Stopped
+
+    def previous(self, rel: str) -> bytes | None:
+        self._asked()
+        return previous_output(self.out.sink, self.root + rel)
+
+    def _claim(self, rel: str) -> bool:
+        self._asked()
         if not self.out.claim(self.root + rel, SEARCH_INDEX.owner_of(rel), self.problems):
             return False
         self.claimed.append(rel)
@@ -419,6 +425,8 @@ def _render(
 ) -> dict[str, str]:
     """Render the jobs `todo` names, reuse every other; output -> digest of its bytes."""
     o = run.options
+    if o.stop():  # loading and planning are done; nothing is written yet
+        raise Stopped
     done = render_jobs(
         renderer, jobs, todo, out, run.problems, run.memo.state, (o.progress, o.stop)
     )
