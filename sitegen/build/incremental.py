@@ -505,6 +505,12 @@ class Stopped(Exception):
     """The build was asked to stop (BuildOptions.stop) before it wrote anything for good."""
 
 
+def stop_if_asked(stop: Callable[[], bool]) -> None:
+    """One of the places a build may stop at (BuildOptions.stop): raise Stopped if asked."""
+    if stop():
+        raise Stopped
+
+
 @dataclass
 class Todo:
     """What this build renders (in plan order) and which outputs keep last build's bytes
@@ -558,8 +564,7 @@ def render_jobs(
     fresh = ordered_map(lambda i: _render_one(renderer, todo.jobs[i]), len(todo.jobs))
     try:
         for job, outcome in zip(todo.jobs, fresh, strict=True):
-            if stop():
-                raise Stopped
+            stop_if_asked(stop)
             _settle(job, outcome, out, problems, result, said)
             done += 1
             if progress:
@@ -588,15 +593,14 @@ def _keep_unchanged(
     if old is None:
         return list(jobs)
     behind, kept = [], []
-    unchanged, outputs, stamps = out.sink.unchanged, old.outputs, old.stamps
+    sink = out.sink
     for job in jobs:
-        rel = job.output
-        if rel in outputs and unchanged(rel, stamps.get(rel)):
-            kept.append(rel)
+        if unchanged_output(sink, job.output, old):
+            kept.append(job.output)
         else:
             behind.append(job)
     out.keep_all(kept)
-    result.outputs.update({rel: outputs[rel] for rel in kept})
+    result.outputs.update({rel: old.outputs[rel] for rel in kept})
     result.reused += len(kept)
     return behind
 

@@ -37,6 +37,7 @@ from sitegen.build.incremental import (
     render_jobs,
     shown_by,
     site_fingerprint,
+    stop_if_asked,
     to_render,
     tracked,
     unchanged_output,
@@ -148,16 +149,12 @@ class _IndexOutput:
         self.out, self.root, self.problems, self.stop = out, root, problems, stop
         self.claimed: list[str] = []
 
-    def _asked(self) -> None:
-        if self.stop():
-            raise Stopped
-
     def previous(self, rel: str) -> bytes | None:
-        self._asked()
+        stop_if_asked(self.stop)
         return previous_output(self.out.sink, self.root + rel)
 
     def _claim(self, rel: str) -> bool:
-        self._asked()
+        stop_if_asked(self.stop)
         if not self.out.claim(self.root + rel, SEARCH_INDEX.owner_of(rel), self.problems):
             return False
         self.claimed.append(rel)
@@ -425,8 +422,7 @@ def _render(
 ) -> dict[str, str]:
     """Render the jobs `todo` names, reuse every other; output -> digest of its bytes."""
     o = run.options
-    if o.stop():  # loading and planning are done; nothing is written yet
-        raise Stopped
+    stop_if_asked(o.stop)  # loading and planning are done; nothing is written yet
     done = render_jobs(
         renderer, jobs, todo, out, run.problems, run.memo.state, (o.progress, o.stop)
     )
@@ -473,8 +469,7 @@ def _search(
     index may be deferred (then its fingerprint stays stale, so the next build redoes it),
     else brought up to date."""
     state, memo = run.memo.state, run.memo
-    if run.options.stop():
-        raise Stopped
+    stop_if_asked(run.options.stop)
     kept = None
     if state is not None and run.options.defer("search/"):
         root = what[2].output_root

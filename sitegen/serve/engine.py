@@ -47,7 +47,7 @@ def site_builder(site_dir: Path, base_url: str, *, drafts: bool = False) -> Buil
             frozen = True
         files = MemoryFiles(sink.files) if report.committed else None
         if not (report.committed and report.deferred):
-            if target.state.shape is not None:
+            if report.committed and target.state.shape is not None:
                 target.state.shape.prepare()  # the build is whole: the next save will use it
             return BuildOutcome(files, report.problems, stopped=report.stopped)
 
