@@ -42,9 +42,24 @@ def atomic_write(path: Path, data: bytes) -> None:
 def walk_files(root: Path) -> Iterator[tuple[str, str]]:
     """(full path, path relative to `root` with "/") of every file under `root`, any order.
 
-    String slicing, not Path.relative_to: this runs for each of 20,000 output folders."""
-    top = os.fspath(root)
-    for folder, _dirs, files in os.walk(top):
-        prefix = folder[len(top) + 1 :].replace(os.sep, "/")
-        for name in files:
-            yield os.path.join(folder, name), f"{prefix}/{name}" if prefix else name
+    What os.walk(root) would list, as it lists it (a symbolic link to a folder is neither
+    followed nor a file; a folder that cannot be read is skipped), in less than half its time:
+    one scandir a folder and no joins, because this runs over every output folder of a build
+    (20,000 at 10,000 posts) and over them again on the no-op path."""
+    todo = [(os.fspath(root), "")]
+    while todo:
+        folder, prefix = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                yield entry.path, prefix + entry.name
+            elif not entry.is_symlink():
+                todo.append((entry.path, f"{prefix}{entry.name}/"))
