@@ -74,11 +74,19 @@ def check_name(name: str) -> str:
     return name
 
 
-# A path of unreserved ASCII characters and sub-delimiters, as nearly every slug is: nothing
-# in it to decode, and no character any rule refuses, so only its segments' names are left to
-# check. A build checks every output path and every server rule's (150,000 at 10,000 posts).
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/-]*")
-_NOT_NAMES = frozenset({"", ".", ".."})
+# A path of unreserved ASCII characters and sub-delimiters, as nearly every slug is: nothing in
+# it to decode, and no character any rule refuses. Its segments are safe names if each holds 1
+# to 255 of them (one byte each) and is not `.` or `..`: one regular expression call answers for
+# a whole path, and a build checks every output path and every server rule's (150,000 at 10,000
+# posts). Anything else goes through the rules themselves.
+_PLAIN_SEGMENT = r"(?!\.\.?(?:/|\Z))[A-Za-z0-9._~!$&'()*+,;=:@-]{1,255}"
+_PLAIN_FILE = re.compile(rf"{_PLAIN_SEGMENT}(?:/{_PLAIN_SEGMENT})*")
+
+
+def is_plain_file(rel: str) -> bool:
+    """Whether `rel` is a relative file path of plain segments: safe, in one spelling only
+    (nothing to decode, normalise or compose), and not a folder (`a/`)."""
+    return _PLAIN_FILE.fullmatch(rel) is not None
 
 
 def check_url_path(path: str) -> str:
@@ -87,12 +95,11 @@ def check_url_path(path: str) -> str:
     Leading and trailing slashes are dropped and a trailing one restored, so `/a/b` and `a/b/`
     are one path; everything else must already be safe: nothing here repairs a path.
     """
-    if _PLAIN_PATH.fullmatch(path):  # the answer of the full check, at a fraction of its cost
-        inner = path.strip("/")
-        if not inner:
-            return ""
-        if all(s not in _NOT_NAMES and len(s) <= MAX_NAME_BYTES for s in inner.split("/")):
-            return inner + ("/" if path.endswith("/") else "")
+    inner = path.strip("/")
+    if not inner:
+        return ""
+    if _PLAIN_FILE.fullmatch(inner):  # the answer of the full check, at a fraction of its cost
+        return inner + ("/" if path.endswith("/") else "")
     return _checked_url_path(path)
 
 
@@ -138,7 +145,7 @@ def decode_segment(segment: str) -> str:
 def output_file(path: str) -> str:
     """The file (relative to the output root, decoded) that serves the URL path `path`."""
     safe = check_url_path(path)
-    decoded = "/".join(decode_segment(s) for s in safe.split("/"))
+    decoded = safe if "%" not in safe else "/".join(decode_segment(s) for s in safe.split("/"))
     return decoded + "index.html" if decoded == "" or decoded.endswith("/") else decoded
 
 
@@ -151,6 +158,13 @@ def site_folder(base_path: str) -> str:
 
 def check_relative_file(rel: str) -> str:
     """A decoded relative file path (`a/b/index.html`): every part a safe name."""
+    if _PLAIN_FILE.fullmatch(rel):  # as in check_url_path
+        return rel
+    return _checked_relative_file(rel)
+
+
+def _checked_relative_file(rel: str) -> str:
+    """`check_relative_file` name by name: the rules themselves."""
     if not rel or rel.startswith("/"):
         raise UnsafePath(f"{rel!r} is not a relative file path")
     for part in rel.split("/"):

@@ -142,6 +142,9 @@ class StagedDirSink:
         self.kept: set[str] = set()  # written with the bytes `live` already has
         self.changed: set[str] = set()  # new or different: staged
         self._stats: dict[str, os.stat_result] = {}  # after commit: every output file's stat
+        # The stat `unchanged` proved a file by: a kept file needs no second one at commit.
+        self._proved: dict[str, os.stat_result] = {}
+        self._root = os.fspath(live)  # string joins: `unchanged` runs for every output
 
     def write(self, rel: str, data: bytes) -> bool:
         previous = self.live / _checked(rel)
@@ -172,9 +175,13 @@ class StagedDirSink:
         if stamp is None:
             return False
         try:
-            return stamp == Stamp.encode_stat(os.stat(self.live / rel))
+            stat = os.stat(f"{self._root}/{rel}")
         except (FileNotFoundError, NotADirectoryError):
             return False
+        if stamp != Stamp.encode_stat(stat):
+            return False
+        self._proved[rel] = stat
+        return True
 
     @property
     def stats(self) -> Mapping[str, os.stat_result]:
@@ -203,11 +210,13 @@ class StagedDirSink:
 
     def _plan(self) -> tuple[list[str], list[str], list[str]]:
         """One walk of the live folder: the staged files that are new and those that replace
-        a live file, and the live files this build did not write; kept files are stat'ed."""
+        a live file, and the live files this build did not write; kept files are stat'ed
+        unless `unchanged` just did."""
         replace, remove = [], []
+        proved = self._proved
         for path, rel in walk_files(self.live):
             if rel in self.kept:
-                self._stats[rel] = os.stat(path)
+                self._stats[rel] = proved.get(rel) or os.stat(path)
             elif rel in self.changed:
                 replace.append(rel)
             else:
@@ -306,8 +315,9 @@ class Output:
             problems.error(f"unsafe output path from {owner}: {exc}", hint=_UNSAFE_HINT)
             return False
         self.owners[key], self._claimed[key] = owner, rel
-        for folder in _folders(key):
-            self._folders.setdefault(folder, (rel, owner))
+        if key.rpartition("/")[0] not in self._folders:  # else its folders all are (see _clash)
+            for folder in _folders(key):
+                self._folders.setdefault(folder, (rel, owner))
         return True
 
     def claims(self) -> Claims:
@@ -327,6 +337,11 @@ class Output:
             return None if first == owner else (self._claimed[key], first)
         if key in self._folders:
             return self._folders[key]
+        # A claimed folder's own folders are claimed too, and no file is ever claimed where a
+        # folder is (that would clash): a key whose parent is known clashes with no file. Most
+        # outputs share their folder with another (a post's page and its comment feeds).
+        if key.rpartition("/")[0] in self._folders:
+            return None
         for folder in _folders(key):
             if folder in self.owners:
                 return self._claimed[folder], self.owners[folder]
@@ -357,6 +372,13 @@ def file_key(rel: str) -> str:
     `index.html`, `.`, `..` and doubled slashes are resolved as a file system would, and
     Unicode is composed (NFC), because macOS file systems and browsers treat the composed and
     decomposed forms of a name as one."""
+    if safepath.is_plain_file(rel):  # nearly every output: nothing to resolve or compose
+        return rel
+    return _resolved_key(rel)
+
+
+def _resolved_key(rel: str) -> str:
+    """`file_key` by its rules, for any path."""
     rel = _nfc(rel)
     if rel == "" or rel.endswith("/"):
         rel += "index.html"

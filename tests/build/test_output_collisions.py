@@ -7,8 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from testdata import FIXTURE_SITE
 
+from sitegen import safepath
+from sitegen.build import output
 from sitegen.build.orchestrator import build_site
 from sitegen.build.output import MemorySink, Output, file_key
 from sitegen.errors import Problems
@@ -61,6 +65,48 @@ def test_a_path_outside_the_output_is_refused(rel: str) -> None:
 def test_file_key() -> None:
     assert file_key("") == "index.html"
     assert file_key("a/") == file_key("a/index.html") == file_key("./a//index.html")
+
+
+_SEGMENTS = st.sampled_from(["a", "b", "index.html", ".", "..", "", "caf\u00e9", "cafe\u0301"])
+_RELS = st.lists(_SEGMENTS, min_size=1, max_size=4).map("/".join)
+
+
+@given(_RELS)
+def test_the_plain_file_shortcut_keys_as_the_rules_do(rel: str) -> None:
+    assert file_key(rel) == output._resolved_key(rel)
+
+
+def _reference(pairs: list[tuple[str, str]]) -> list[bool]:
+    """What a claim answers, from the definition: refused if unsafe, or if an earlier accepted
+    claim of another owner has the same key, or one key is a folder of the other."""
+    accepted: list[tuple[str, str]] = []
+    answers = []
+    for rel, owner in pairs:
+        key = file_key(rel)
+        try:
+            safepath.check_relative_file(rel)
+        except safepath.UnsafePath:
+            safe = False
+        else:
+            safe = True
+        clash = any(
+            (k == key and o != owner) or k.startswith(key + "/") or key.startswith(k + "/")
+            for k, o in accepted
+        )
+        same = any(k == key and o == owner for k, o in accepted)
+        ok = same or (safe and not clash)
+        if ok and not same:
+            accepted.append((key, owner))
+        answers.append(ok)
+    return answers
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(_RELS, st.sampled_from(["one", "two"])), max_size=12))
+def test_claims_answer_as_their_definition(pairs: list[tuple[str, str]]) -> None:
+    """The oracle of the shortcuts in `Output.claim` (a key whose folder is known)."""
+    done, _ = claims(*pairs)
+    assert done == _reference(pairs)
 
 
 def built(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:

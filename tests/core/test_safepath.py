@@ -105,6 +105,19 @@ def test_the_plain_path_shortcut_answers_as_the_rules_do(path: str) -> None:
     assert _answer(safepath.check_url_path, path) == _answer(safepath._checked_url_path, path)
 
 
+@given(_NEAR_PLAIN | st.text(max_size=30))
+def test_the_plain_file_shortcut_answers_as_the_rules_do(rel: str) -> None:
+    """The oracle of `check_relative_file`'s fast path, and of `output_file` skipping the
+    decoding of a path with no `%` in it."""
+    fast = _answer(safepath.check_relative_file, rel)
+    assert fast == _answer(safepath._checked_relative_file, rel)
+    decoded = _answer(safepath.output_file, rel)
+    if decoded[0] == "ok":
+        segments = safepath.check_url_path(rel).split("/")
+        whole = "/".join(safepath.decode_segment(s) for s in segments)
+        assert decoded[1] == (whole + "index.html" if whole == "" or whole.endswith("/") else whole)
+
+
 @given(st.text(max_size=40))
 def test_rule_path_has_no_separator_or_placeholder(text: str) -> None:
     try:
