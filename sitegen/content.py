@@ -53,9 +53,10 @@ KEY_ORDER = (
 )
 
 
-# libyaml's C parser when PyYAML was built with it: the build parses every file's front matter.
+# libyaml's C parser when PyYAML was built with it: the build parses every file's front matter
+# and the site's own YAML files (SafeLoader: timestamps resolved, for the files that want them).
 # Not its emitter: that writes emoji as "\U0001F680" escapes, which nobody wants to edit.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -76,7 +77,7 @@ _Dumper.add_representer(datetime, _represent_datetime)
 _Dumper.add_representer(str, _represent_str)
 
 
-class _Loader(_SafeLoader):  # type: ignore[valid-type,misc]
+class _Loader(SafeLoader):  # type: ignore[valid-type,misc]
     """Safe loading, but timestamps stay text: we parse dates ourselves so that a bad date is
     reported with its key and line instead of PyYAML's bare ValueError."""
 

@@ -19,7 +19,15 @@ from typing import Any
 import yaml
 
 from sitegen import safepath
-from sitegen.content import KEY_ORDER, PATH_HINT, SLUG_HINT, load_yaml, read_document, yaml_error
+from sitegen.content import (
+    KEY_ORDER,
+    PATH_HINT,
+    SLUG_HINT,
+    SafeLoader,
+    load_yaml,
+    read_document,
+    yaml_error,
+)
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import walk_files
 from sitegen.model import Author, Document, SiteInfo, Term
@@ -106,7 +114,7 @@ def _yaml_file(site_dir: Path, rel: str, problems: Problems) -> Any:
     if not path.is_file():
         return None
     try:
-        return load_yaml(path.read_text(encoding="utf-8"), yaml.SafeLoader)
+        return load_yaml(path.read_text(encoding="utf-8"), SafeLoader)
     except yaml.YAMLError as exc:
         problems.add(yaml_error(exc, rel, "not valid YAML"))
     except UnicodeDecodeError as exc:  # was a traceback

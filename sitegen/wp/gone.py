@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.content import load_yaml, yaml_error
+from sitegen.content import SafeLoader, load_yaml, yaml_error
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 from sitegen.wp.manifest import load_manifest, save_manifest, sha256
@@ -71,7 +71,7 @@ def load_gone(site_dir: Path) -> list[dict[str, Any]]:
         return []
     hint = "fix it (sitegen import --from only adds entries to it), or delete it"
     try:  # both were tracebacks
-        data = load_yaml(path.read_text(encoding="utf-8"), yaml.SafeLoader) or []
+        data = load_yaml(path.read_text(encoding="utf-8"), SafeLoader) or []
     except yaml.YAMLError as exc:
         err = yaml_error(exc, str(GONE_FILE), "not valid YAML")
         raise SitegenError(err.message, err.location, hint) from None

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from sitegen import safepath
-from sitegen.content import load_yaml, yaml_error
+from sitegen.content import SafeLoader, load_yaml, yaml_error
 from sitegen.errors import Problems, SitegenError
 from sitegen.fsutil import write_if_changed
 
@@ -111,7 +111,7 @@ def load_site(content_dir: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"), yaml.SafeLoader)
+        data = load_yaml(path.read_text(encoding="utf-8"), SafeLoader)
     except yaml.YAMLError as exc:
         err = yaml_error(exc, f"content/{SITE_FILE}", "not valid YAML")
         err.hint = "fix the YAML or delete the file; the import writes it again"

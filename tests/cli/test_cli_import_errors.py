@@ -98,16 +98,18 @@ def test_broken_site_yaml_is_one_error_with_its_lines_in_build_and_import(site: 
     opened = len(lines) + 1
     built = sitegen(site, "build")
     assert built.exit_code == 1
-    assert (
-        f"[1] content/_site.yaml:{opened + 1}: error: not valid YAML: expected ',' or ']', but "
-        f"got '<stream end>' (while parsing a flow sequence that starts on line {opened})\n"
-        "  hint: close every quote and bracket"
-    ) in built.output
+    # libyaml's words ("did not find expected"), or PyYAML's own parser's where libyaml is missing
+    said = re.search(
+        rf"\[1\] content/_site\.yaml:{opened + 1}: error: not valid YAML: (did not find )?"
+        rf"expected ',' or '\]'.* \(while parsing a flow sequence that starts on line {opened}\)\n"
+        "  hint: close every quote and bracket",
+        built.output,
+    )
+    assert said is not None, built.output
     assert "[2]" not in built.output
     imported = sitegen(site, "import", SEED)
     assert imported.exit_code == 1
-    assert (
-        f"[1] content/_site.yaml:{opened + 1}: error: not valid YAML: expected ',' or ']'"
-    ) in imported.output
+    assert (f"[1] content/_site.yaml:{opened + 1}: error: not valid YAML: ") in imported.output
+    assert "expected ',' or ']'" in imported.output
     assert "hint: fix the YAML or delete the file; the import writes it again" in imported.output
     assert 'in "<unicode string>"' not in imported.output
