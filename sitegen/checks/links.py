@@ -13,6 +13,7 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -191,9 +192,22 @@ class _Checker:
 
     def __init__(self, files: Mapping[str, bytes], base_path: str) -> None:
         self.files, self.base_path = files, base_path
-        self.rewrites, self.sources = redirect_rules(files, base_path)
         self.ids: dict[str, set[str]] = {}  # page -> its ids
         self.known: dict[str, tuple[str, str]] = {}  # root-relative link -> _check_one's answer
+
+    @cached_property
+    def _rules(self) -> tuple[Rewrites, set[str]]:
+        # Read when a link first needs them: an edit checks a few pages, and reading the
+        # rules of a 10,000-post site was most of what its link check cost.
+        return redirect_rules(self.files, self.base_path)
+
+    @property
+    def rewrites(self) -> Rewrites:
+        return self._rules[0]
+
+    @property
+    def sources(self) -> set[str]:
+        return self._rules[1]
 
     def page(self, page: str, links: list[tuple[int, str]]) -> PageResult:
         result = PageResult()
