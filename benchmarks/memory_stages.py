@@ -1,5 +1,5 @@
-"""Where a build's memory goes: the main process's RSS at the start and end of each stage of
-`build_site`, and the peak with the stage it happened in.
+"""Where a build's memory and time go: the main process's RSS, wall and CPU seconds at the start
+and end of each stage of `build_site`, and the peak with the stage it happened in.
 
     python -m benchmarks.memory_stages SITE [--full]     (from the repository root)
 
@@ -60,7 +60,8 @@ class Probe:
         self.stage = "start"
         self.peak = (0, "")
         self.worker_peak = (0, "")
-        self.marks: list[tuple[str, str, int]] = []
+        self.marks: list[tuple[str, str, int, float, float]] = []  # stage, when, MB, wall, CPU
+        self.start = time.perf_counter()
 
     def sample(self) -> None:
         while True:
@@ -72,16 +73,20 @@ class Probe:
                 self.worker_peak = (worker, self.stage)
             time.sleep(0.05)
 
+    def mark(self, name: str, when: str) -> None:
+        wall = time.perf_counter() - self.start
+        self.marks.append((name, when, rss_mb(), wall, time.process_time()))
+
     def wrap(self, module: Any, name: str) -> None:
         real: Callable[..., Any] = getattr(module, name)
 
         def staged(*args: Any, **kwargs: Any) -> Any:
             outer, self.stage = self.stage, name
-            self.marks.append((name, "start", rss_mb()))
+            self.mark(name, "start")
             try:
                 return real(*args, **kwargs)
             finally:
-                self.marks.append((name, "end", rss_mb()))
+                self.mark(name, "end")
                 self.stage = outer
 
         setattr(module, name, staged)
@@ -101,8 +106,9 @@ def main() -> None:
     threading.Thread(target=probe.sample, daemon=True).start()
     report = build.build_site(args.site, BuildOptions(full=args.full))
     print(report.summary())
-    for name, when, mb in probe.marks:
-        print(f"{mb:6d} MB  {when:5s} {name}")
+    print("    RSS    wall s   CPU s")
+    for name, when, mb, wall, cpu in probe.marks:
+        print(f"{mb:6d} MB  {wall:7.2f} {cpu:7.2f}  {when:5s} {name}")
     print(f"peak {probe.peak[0]} MB in {probe.peak[1]}")
     print(f"largest worker {probe.worker_peak[0]} MB in {probe.worker_peak[1]}")
 
